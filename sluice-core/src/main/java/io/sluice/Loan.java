@@ -1,0 +1,24 @@
+package io.sluice;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A writable slot in shared memory, loaned by {@link Publisher#loan(long)}. Write the message, then
+ * {@link #publish()}; closing a loan that was not published gives the slot back. Used by the publisher's thread.
+ *
+ * @param <T> the message view
+ */
+public interface Loan<T> extends AutoCloseable {
+    /** The message view over {@link #segment()}. */
+    T message();
+
+    /** The slot's bytes, exactly the loaned size, writable until publish or close. */
+    MemorySegment segment();
+
+    /** Publishes the message to every subscriber. At most once; the loan is spent afterwards. */
+    void publish();
+
+    /** Gives the slot back if it was not published. */
+    @Override
+    void close();
+}

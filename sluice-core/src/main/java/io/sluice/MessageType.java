@@ -1,0 +1,80 @@
+package io.sluice;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * What a topic carries: a type name, the schema text that describes its bytes, a hash of that schema, and how to
+ * view a message's bytes as a {@code T}.
+ *
+ * <p>Every topic records the name and hash of its type when it is created; a publisher or subscriber that asks for
+ * the topic with another type gets an {@link IncompatibleTypeException} naming both. The view is a flyweight: it
+ * reads and writes the message in place and copies nothing.
+ *
+ * {@snippet :
+ * MessageType<MemorySegment> blob = MessageType.raw("acme/msg/Blob");
+ * }
+ *
+ * @param <T> the Java view of one message
+ */
+public interface MessageType<T> {
+    /** The type name, ROS 2 style: {@code package/msg/Name}. At most 255 bytes of UTF-8. */
+    String name();
+
+    /** The schema text ({@code .msg} definition) of the type; may be empty for raw bytes. At most 64 KiB of UTF-8. */
+    String schema();
+
+    /** A stable hash of name and schema; two types are compatible exactly when name and hash match. At most 95 bytes. */
+    String hash();
+
+    /**
+     * Views the bytes of one message. Called once per slot and message length and cached, so a view must not
+     * keep per-read state.
+     */
+    T wrap(MemorySegment message);
+
+    /** Raw bytes under a type name: the message is its {@link MemorySegment}. */
+    static MessageType<MemorySegment> raw(String name) {
+        return new RawType(name);
+    }
+
+    /** The hash Sluice uses for types without one of their own: {@code SHA256_} and the hex of name and schema. */
+    static String defaultHash(String name, String schema) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(name.getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) '\n');
+            digest.update(schema.getBytes(StandardCharsets.UTF_8));
+            return "SHA256_" + HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** {@link #raw(String)}. */
+    record RawType(String name) implements MessageType<MemorySegment> {
+        public RawType {
+            if (name == null || name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > 255) {
+                throw new IllegalArgumentException("type name must have 1 to 255 bytes: name=" + name);
+            }
+        }
+
+        @Override
+        public String schema() {
+            return "# raw bytes\nuint8[] data\n";
+        }
+
+        @Override
+        public String hash() {
+            return defaultHash(name, schema());
+        }
+
+        @Override
+        public MemorySegment wrap(MemorySegment message) {
+            return message;
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.sluice.shm;
+
+import io.sluice.SluiceException;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * The directory of one user's domain, {@code <root>/sluice-<uid>-<domain>}: created 0700 and checked to belong to
+ * the user; topic files {@code <base>.topic} and segment files {@code <base>.<generation>.seg} live in it, where
+ * {@code base} is the topic name without its leading slash and with {@code /} turned into {@code .}
+ * ({@code /camera/rgb} is {@code camera.rgb}). Files of any other name are foreign and left alone.
+ */
+public final class Domain {
+    static final String TOPIC_SUFFIX = ".topic";
+    static final String SEGMENT_SUFFIX = ".seg";
+
+    private final Path directory;
+
+    private Domain(Path directory) {
+        this.directory = directory;
+    }
+
+    /** Opens (creating if needed) the directory of {@code domain} below {@code root}, and sweeps what crashes left. */
+    public static Domain open(Path root, int domain) {
+        int uid = currentUid();
+        Path directory = root.resolve("sluice-" + uid + "-" + domain);
+        try {
+            if (!Files.isDirectory(root)) {
+                throw new SluiceException("shared-memory root is not a directory: root=" + root);
+            }
+            try {
+                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(
+                    Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                        PosixFilePermission.OWNER_EXECUTE)));
+            } catch (FileAlreadyExistsException ignored) {
+                // joined an existing domain
+            }
+            if (Files.isSymbolicLink(directory) || !Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+                throw new SluiceException("domain path is not a plain directory: directory=" + directory);
+            }
+            int owner = (Integer) Files.getAttribute(directory, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            if (owner != uid) {
+                throw new SluiceException("domain directory belongs to another user: directory=" + directory
+                    + ", owner=" + owner + ", uid=" + uid);
+            }
+        } catch (IOException e) {
+            throw new SluiceException("cannot open domain directory " + directory + ": " + e.getMessage(), e);
+        }
+        Domain opened = new Domain(directory);
+        opened.sweep();
+        return opened;
+    }
+
+    static int currentUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException e) {
+            throw new SluiceException("cannot read the process's uid: " + e.getMessage(), e);
+        }
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    Path topicPath(String topic) {
+        return directory.resolve(base(topic) + TOPIC_SUFFIX);
+    }
+
+    Path segmentPath(String base, int generation) {
+        return directory.resolve(base + "." + Integer.toUnsignedString(generation) + SEGMENT_SUFFIX);
+    }
+
+    static String base(String topic) {
+        return topic.substring(1).replace('/', '.');
+    }
+
+    void unlinkQuietly(Path path) {
+        try {
+            Native.unlink(path);
+        } catch (IOException ignored) {
+            // already gone, or not ours to remove: nothing to do
+        }
+    }
+
+    /** Removes every segment file of the topic whose files start with {@code base}. */
+    void removeSegments(String base) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, base + ".*" + SEGMENT_SUFFIX)) {
+            for (Path file : files) {
+                if (segmentBase(file.getFileName().toString()).equals(base)) {
+                    unlinkQuietly(file);
+                }
+            }
+        } catch (IOException ignored) {
+            // the directory went away: nothing left to remove
+        }
+    }
+
+    /** The topic base of a segment file name, or "" when the name is not one of ours. */
+    static String segmentBase(String name) {
+        if (!name.endsWith(SEGMENT_SUFFIX)) {
+            return "";
+        }
+        String stem = name.substring(0, name.length() - SEGMENT_SUFFIX.length());
+        int dot = stem.lastIndexOf('.');
+        if (dot <= 0) {
+            return "";
+        }
+        for (int i = dot + 1; i < stem.length(); i++) {
+            if (!Character.isDigit(stem.charAt(i))) {
+                return "";
+            }
+        }
+        return dot + 1 < stem.length() ? stem.substring(0, dot) : "";
+    }
+
+    /**
+     * Removes what dead participants left: rows of dead participants, topic files nobody alive uses, segment files
+     * of no live publisher. A topic that is busy (its admin lock held) is skipped; a damaged or foreign file is left
+     * for whoever opens that topic, who gets an exception naming what is wrong with it.
+     */
+    public void sweep() {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + TOPIC_SUFFIX)) {
+            for (Path file : files) {
+                TopicFile topic = TopicFile.openForSweep(this, file);
+                if (topic == null) {
+                    continue;
+                }
+                try {
+                    topic.reclaimDead(-1, -1);
+                    if (!topic.anyOtherAlive(-1, -1)) {
+                        topic.removeTopicFiles();
+                    } else {
+                        removeOrphanSegments(topic);
+                    }
+                } catch (RuntimeException e) {
+                    // a damaged topic: reported to whoever uses it
+                } finally {
+                    topic.close();
+                }
+            }
+        } catch (IOException ignored) {
+            // the directory went away
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SEGMENT_SUFFIX)) {
+            for (Path file : files) {
+                String base = segmentBase(file.getFileName().toString());
+                if (!base.isEmpty() && !Files.exists(directory.resolve(base + TOPIC_SUFFIX))) {
+                    unlinkQuietly(file); // its topic is gone, so is every participant of it
+                }
+            }
+        } catch (IOException ignored) {
+            // the directory went away
+        }
+    }
+
+    /** Under the topic's admin lock: removes its segment files that no live publisher row names. */
+    private void removeOrphanSegments(TopicFile topic) throws IOException {
+        String base = topic.topicBase();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, base + ".*" + SEGMENT_SUFFIX)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (!segmentBase(name).equals(base)) {
+                    continue;
+                }
+                String digits = name.substring(base.length() + 1, name.length() - SEGMENT_SUFFIX.length());
+                int generation = Integer.parseUnsignedInt(digits);
+                boolean used = false;
+                for (int row = 0; row < TopicLayout.MAX_PUBLISHERS && !used; row++) {
+                    long offset = TopicLayout.publisherRow(row);
+                    used = (int) TopicFile.INT.getVolatile(topic.memory, offset + TopicLayout.P_STATE)
+                        == TopicLayout.STATE_ACTIVE
+                        && (int) TopicFile.INT.getVolatile(topic.memory, offset + TopicLayout.P_GENERATION) == generation;
+                }
+                if (!used) {
+                    unlinkQuietly(file);
+                }
+            }
+        }
+    }
+}

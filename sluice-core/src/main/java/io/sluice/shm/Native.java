@@ -1,0 +1,330 @@
+package io.sluice.shm;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The few Linux system calls Java lacks, bound through the FFM {@link Linker}: {@code open} with explicit
+ * permissions, {@code mmap}/{@code munmap}, {@code posix_fallocate}, open-file-description locks
+ * ({@code fcntl F_OFD_*}) and {@code futex}.
+ *
+ * <p>Every call that can fail reports {@code errno} through an {@link IOException} whose message names the
+ * call, its argument and the error, e.g. {@code "open failed: path=/dev/shm/x, errno=13 (Permission denied)"}.
+ * Linux only; x86_64 and aarch64.
+ */
+public final class Native {
+    public static final int O_RDONLY = 0;
+    public static final int O_RDWR = 2;
+    public static final int O_CREAT = 0100;
+    public static final int O_EXCL = 0200;
+    public static final int O_NOFOLLOW = 0400000;
+    public static final int O_CLOEXEC = 02000000;
+
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    private static final int MAP_SHARED = 1;
+
+    private static final int F_OFD_GETLK = 36;
+    private static final int F_OFD_SETLK = 37;
+    private static final int F_OFD_SETLKW = 38;
+    private static final short F_RDLCK = 0;
+    private static final short F_WRLCK = 1;
+    private static final short F_UNLCK = 2;
+
+    private static final int FUTEX_WAIT = 0;
+    private static final int FUTEX_WAKE = 1;
+
+    public static final int EACCES = 13;
+    public static final int EEXIST = 17;
+    public static final int ENOENT = 2;
+
+    private static final long SYS_FUTEX = switch (System.getProperty("os.arch")) {
+        case "amd64", "x86_64" -> 202;
+        case "aarch64" -> 98;
+        default -> -1;
+    };
+
+    /** {@code struct flock}: identical on x86_64 and aarch64. */
+    private static final StructLayout FLOCK = MemoryLayout.structLayout(
+        ValueLayout.JAVA_SHORT.withName("l_type"),
+        ValueLayout.JAVA_SHORT.withName("l_whence"),
+        MemoryLayout.paddingLayout(4),
+        JAVA_LONG.withName("l_start"),
+        JAVA_LONG.withName("l_len"),
+        JAVA_INT.withName("l_pid"),
+        MemoryLayout.paddingLayout(4));
+
+    private static final VarHandle L_TYPE = FLOCK.varHandle(MemoryLayout.PathElement.groupElement("l_type"));
+    private static final VarHandle L_START = FLOCK.varHandle(MemoryLayout.PathElement.groupElement("l_start"));
+    private static final VarHandle L_LEN = FLOCK.varHandle(MemoryLayout.PathElement.groupElement("l_len"));
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option ERRNO_OPTION = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle OPEN = bind("open",
+        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle UNLINK = bind("unlink",
+        FunctionDescriptor.of(JAVA_INT, ADDRESS), ERRNO_OPTION);
+    private static final MethodHandle FCNTL = bind("fcntl",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle MMAP = bind("mmap",
+        FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), ERRNO_OPTION);
+    private static final MethodHandle MUNMAP = bind("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle FALLOCATE = bind("posix_fallocate",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle FCHMOD = bind("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO_OPTION);
+    private static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle SYSCALL_FUTEX = bind("syscall",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT),
+        Linker.Option.firstVariadicArg(1));
+
+    private Native() {
+    }
+
+    private static MethodHandle bind(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        MemorySegment symbol = LIBC.find(name)
+            .orElseThrow(() -> new UnsupportedOperationException("libc symbol not found: name=" + name));
+        return LINKER.downcallHandle(symbol, descriptor, options);
+    }
+
+    /** Opens {@code path}; {@code mode} applies when the file is created. Returns the file descriptor. */
+    public static int open(Path path, int flags, int mode) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), flags | O_CLOEXEC, mode);
+            if (fd < 0) {
+                throw error("open", "path=" + path, errno(state));
+            }
+            return fd;
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Closes {@code fd}, ignoring errors (as every caller would). */
+    public static void close(int fd) {
+        try {
+            int ignored = (int) CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Removes {@code path}; returns false when it did not exist. */
+    public static boolean unlink(Path path) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int rc = (int) UNLINK.invokeExact(state, arena.allocateFrom(path.toString()));
+            if (rc != 0) {
+                int errno = errno(state);
+                if (errno == ENOENT) {
+                    return false;
+                }
+                throw error("unlink", "path=" + path, errno);
+            }
+            return true;
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Sets the permission bits of an open file (independent of the umask). */
+    public static void fchmod(int fd, int mode) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int rc = (int) FCHMOD.invokeExact(state, fd, mode);
+            if (rc != 0) {
+                throw error("fchmod", "fd=" + fd, errno(state));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Reserves the file's memory up front, so that running out of {@code /dev/shm} is an exception here rather
+     * than a {@code SIGBUS} when a page is first written.
+     */
+    public static void allocate(int fd, long length) throws IOException {
+        try {
+            int errno = (int) FALLOCATE.invokeExact(fd, 0L, length);
+            if (errno != 0) {
+                throw error("posix_fallocate", "fd=" + fd + ", length=" + length, errno);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Maps {@code length} bytes of {@code fd} shared; {@code writable} selects read-write or read-only. The mapping
+     * lives until {@code arena} closes. A read-only mapping is returned as a read-only segment, so a write through
+     * it is an exception, never a fault.
+     */
+    public static MemorySegment map(int fd, long length, boolean writable, Arena arena) throws IOException {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = call.allocate(CAPTURE);
+            int prot = writable ? PROT_READ | PROT_WRITE : PROT_READ;
+            MemorySegment address = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, prot,
+                MAP_SHARED, fd, 0L);
+            if (address.address() == -1L) {
+                throw error("mmap", "fd=" + fd + ", length=" + length, errno(state));
+            }
+            MemorySegment mapped = address.reinterpret(length, arena, segment -> unmap(segment.address(), length));
+            return writable ? mapped : mapped.asReadOnly();
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    private static void unmap(long address, long length) {
+        try {
+            int ignored = (int) MUNMAP.invokeExact(MemorySegment.ofAddress(address), length);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Takes an exclusive open-file-description lock on byte {@code offset} of {@code fd} without waiting.
+     * Returns false when another open file description holds it. The kernel drops the lock when the
+     * description is closed, which happens when its process dies.
+     */
+    public static boolean tryLock(int fd, long offset) throws IOException {
+        return lockCall(fd, F_OFD_SETLK, F_WRLCK, offset, "F_OFD_SETLK");
+    }
+
+    /** Takes an exclusive lock on byte {@code offset}, waiting for it. */
+    public static void lock(int fd, long offset) throws IOException {
+        lockCall(fd, F_OFD_SETLKW, F_WRLCK, offset, "F_OFD_SETLKW");
+    }
+
+    /** Releases a lock taken through {@code fd} on byte {@code offset}. */
+    public static void unlock(int fd, long offset) throws IOException {
+        lockCall(fd, F_OFD_SETLK, F_UNLCK, offset, "F_OFD_SETLK(unlock)");
+    }
+
+    /**
+     * Whether some open file description other than {@code fd}'s holds a lock on byte {@code offset}. This probe
+     * takes no lock itself.
+     */
+    public static boolean isLocked(int fd, long offset) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment flock = flock(arena, F_WRLCK, offset);
+            int rc = (int) FCNTL.invokeExact(state, fd, F_OFD_GETLK, flock);
+            if (rc != 0) {
+                throw error("fcntl(F_OFD_GETLK)", "fd=" + fd + ", offset=" + offset, errno(state));
+            }
+            return (short) L_TYPE.get(flock, 0L) != F_UNLCK;
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    private static boolean lockCall(int fd, int command, short type, long offset, String name) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment flock = flock(arena, type, offset);
+            int rc;
+            do {
+                rc = (int) FCNTL.invokeExact(state, fd, command, flock);
+            } while (rc != 0 && errno(state) == 4 /* EINTR */);
+            if (rc != 0) {
+                int errno = errno(state);
+                if (command == F_OFD_SETLK && (errno == 11 /* EAGAIN */ || errno == EACCES)) {
+                    return false;
+                }
+                throw error("fcntl(" + name + ")", "fd=" + fd + ", offset=" + offset, errno);
+            }
+            return true;
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    private static MemorySegment flock(Arena arena, short type, long offset) {
+        MemorySegment flock = arena.allocate(FLOCK);
+        L_TYPE.set(flock, 0L, type);
+        L_START.set(flock, 0L, offset);
+        L_LEN.set(flock, 0L, 1L);
+        return flock;
+    }
+
+    /**
+     * Sleeps while the 32-bit word at {@code address} equals {@code expected}, at most {@code timeoutNanos}
+     * ({@code timespec} is scratch memory of 16 bytes owned by the caller's thread). Returns on a wake, a timeout,
+     * a signal or when the word differs; callers re-check their condition in every case. Uses the shared
+     * (non-private) futex, so wakes cross processes that map the same file.
+     */
+    public static void futexWait(MemorySegment address, int expected, long timeoutNanos, MemorySegment timespec) {
+        timespec.set(JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
+        timespec.set(JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
+        try {
+            long ignored = (long) SYSCALL_FUTEX.invokeExact(SYS_FUTEX, address, FUTEX_WAIT, expected, timespec,
+                MemorySegment.NULL, 0);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Wakes every thread sleeping on the word at {@code address}. */
+    public static void futexWakeAll(MemorySegment address) {
+        try {
+            long ignored = (long) SYSCALL_FUTEX.invokeExact(SYS_FUTEX, address, FUTEX_WAKE, Integer.MAX_VALUE,
+                MemorySegment.NULL, MemorySegment.NULL, 0);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    static IOException error(String call, String argument, int errno) {
+        String message = call + " failed: " + argument + ", errno=" + errno + " (" + strerror(errno) + ")";
+        return errno == EACCES ? new java.nio.file.AccessDeniedException(message) : new IOException(message);
+    }
+
+    private static String strerror(int errno) {
+        try {
+            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            return text.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.sluice.shm;
+
+import io.sluice.CorruptDataException;
+import io.sluice.MessageType;
+import io.sluice.SluiceException;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+import static io.sluice.shm.SegmentLayout.*;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * One process's mapping of one segment generation, with the header values it validated cached in final fields,
+ * and a per-slot cache of message views so that steady traffic of one size allocates nothing.
+ *
+ * <p>Subscribers map segments read-only: nothing they do can damage a publisher's data. The mapping lives until
+ * {@link #release()} is called by its owner and every sample or loan on it is closed.
+ */
+final class SegmentMapping<T> {
+    final Path path;
+    final int generation;
+    final MemorySegment memory;
+    final int slotCount;
+    final int ringMask;
+    final long slotCapacity;
+    final long slotStride;
+    final long slotsOffset;
+    final long startSequence;
+    private final Arena arena;
+    private final MessageType<T> type;
+    private final long[] viewLengths;
+    private final MemorySegment[] slices;
+    private final Object[] views;
+    /** Set when the owner has moved past this generation; it is unmapped once no sample uses it. */
+    volatile boolean retired;
+    /** Guarded by the owner's retire lock. */
+    boolean unmapped;
+
+    private SegmentMapping(Path path, int generation, Arena arena, MemorySegment memory, MessageType<T> type) {
+        this.path = path;
+        this.generation = generation;
+        this.arena = arena;
+        this.memory = memory;
+        this.type = type;
+        this.slotCount = memory.get(JAVA_INT, SLOT_COUNT_OFFSET);
+        this.ringMask = memory.get(JAVA_INT, RING_CAPACITY_OFFSET) - 1;
+        this.slotCapacity = memory.get(JAVA_LONG, SLOT_CAPACITY_OFFSET);
+        this.slotStride = memory.get(JAVA_LONG, SLOT_STRIDE_OFFSET);
+        this.slotsOffset = slotsOffset(ringMask + 1);
+        this.startSequence = memory.get(JAVA_LONG, START_SEQUENCE_OFFSET);
+        this.viewLengths = new long[slotCount];
+        java.util.Arrays.fill(viewLengths, -1);
+        this.slices = new MemorySegment[slotCount];
+        this.views = new Object[slotCount];
+    }
+
+    /** Creates the file of a new generation (0600, memory reserved), maps it read-write and writes its header. */
+    static <T> SegmentMapping<T> create(Path path, int generation, int slotCount, long slotCapacity, long startSequence,
+                                        int publisherIndex, int incarnation, MessageType<T> type) {
+        long length = fileLength(slotCount, slotCapacity);
+        int fd;
+        try {
+            fd = Native.open(path, Native.O_RDWR | Native.O_CREAT | Native.O_EXCL | Native.O_NOFOLLOW, 0600);
+        } catch (IOException e) {
+            throw new SluiceException("cannot create segment: " + e.getMessage(), e);
+        }
+        Arena arena = Arena.ofShared();
+        try {
+            Native.allocate(fd, length);
+            MemorySegment memory = Native.map(fd, length, true, arena);
+            SegmentLayout.initialize(memory, generation, slotCount, slotCapacity, startSequence, publisherIndex,
+                incarnation);
+            return new SegmentMapping<>(path, generation, arena, memory, type);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            try {
+                Native.unlink(path);
+            } catch (IOException ignored) {
+                // best effort: the sweep removes it otherwise
+            }
+            throw new SluiceException("cannot create segment " + path + " of " + length + " bytes: " + e.getMessage(), e);
+        } finally {
+            Native.close(fd);
+        }
+    }
+
+    /**
+     * Maps an existing generation read-only and validates it; returns null when its file is gone (its publisher
+     * moved on to a newer generation or left).
+     *
+     * @throws CorruptDataException when the file is not a valid segment of that generation
+     */
+    static <T> SegmentMapping<T> open(Path path, int generation, MessageType<T> type) {
+        int fd;
+        try {
+            fd = Native.open(path, Native.O_RDONLY | Native.O_NOFOLLOW, 0);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains("errno=2 ")) {
+                return null;
+            }
+            throw new SluiceException("cannot open segment: " + e.getMessage(), e);
+        }
+        Arena arena = Arena.ofShared();
+        try {
+            long size = TopicFile.size(fd);
+            if (size < RING_OFFSET) {
+                throw new CorruptDataException("segment file truncated: file=" + path + ", size=" + size
+                    + ", minimum=" + RING_OFFSET);
+            }
+            MemorySegment header = Native.map(fd, RING_OFFSET, false, arena);
+            long length = header.get(JAVA_LONG, FILE_LENGTH_OFFSET);
+            SegmentLayout.validate(header, path.toString(), size, generation);
+            MemorySegment memory = Native.map(fd, length, false, arena);
+            return new SegmentMapping<>(path, generation, arena, memory, type);
+        } catch (IOException e) {
+            arena.close();
+            throw new SluiceException("cannot map segment " + path + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        } finally {
+            Native.close(fd);
+        }
+    }
+
+    long slotOffset(int slot) {
+        return slotsOffset + slot * slotStride;
+    }
+
+    long tailAcquire() {
+        return (long) TopicFile.LONG.getAcquire(memory, (long) TAIL_OFFSET);
+    }
+
+    int successor() {
+        return (int) TopicFile.INT.getAcquire(memory, (long) SUCCESSOR_OFFSET);
+    }
+
+    /**
+     * The slot named by the ring entry of {@code sequence}, checked against the pool.
+     *
+     * @throws CorruptDataException when the descriptor points outside the slot pool
+     */
+    int ringSlot(long sequence) {
+        int slot = (int) TopicFile.INT.getAcquire(memory, RING_OFFSET + (sequence & ringMask) * Integer.BYTES);
+        if (slot < 0 || slot >= slotCount) {
+            throw new CorruptDataException("descriptor points outside the slot pool: file=" + path + ", sequence="
+                + sequence + ", slot=" + slot + ", slotCount=" + slotCount);
+        }
+        return slot;
+    }
+
+    long slotSequenceVolatile(int slot) {
+        return (long) TopicFile.LONG.getVolatile(memory, slotOffset(slot) + SLOT_SEQUENCE);
+    }
+
+    /** The bytes of the message in {@code slot}, cached per slot while its length stays the same. */
+    MemorySegment slice(int slot, long length) {
+        if (viewLengths[slot] != length) {
+            slices[slot] = memory.asSlice(slotOffset(slot) + SLOT_HEADER_LENGTH, length);
+            views[slot] = null;
+            viewLengths[slot] = length;
+        }
+        return slices[slot];
+    }
+
+    @SuppressWarnings("unchecked")
+    T view(int slot, long length) {
+        MemorySegment slice = slice(slot, length);
+        Object view = views[slot];
+        if (view == null) {
+            view = type.wrap(slice);
+            views[slot] = view;
+        }
+        return (T) view;
+    }
+
+    /** Unmaps. Afterwards every view of this mapping throws {@link IllegalStateException} when touched. */
+    void release() {
+        arena.close();
+    }
+}

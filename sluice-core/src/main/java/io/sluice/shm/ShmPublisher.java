@@ -1,0 +1,511 @@
+package io.sluice.shm;
+
+import io.sluice.Loan;
+import io.sluice.MessageShape;
+import io.sluice.MessageType;
+import io.sluice.PublishTimeoutException;
+import io.sluice.Publisher;
+import io.sluice.PublisherOptions;
+import io.sluice.SluiceException;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+import static io.sluice.shm.SegmentLayout.*;
+import static io.sluice.shm.TopicFile.INT;
+import static io.sluice.shm.TopicFile.LONG;
+import static io.sluice.shm.TopicLayout.*;
+
+/**
+ * The shared-memory publisher: the single writer of its own segment.
+ *
+ * <h2>Implementation notes</h2>
+ * <b>Slot reuse.</b> The publisher keeps, in its own memory, the slots in the order it published them; a loan
+ * takes the oldest slot that no subscriber pins, that is not part of the history kept for late joiners, and whose
+ * sample every reliable subscriber has taken. Reuse follows a Dekker-style handshake with the subscribers'
+ * pins, both sides using sequentially consistent (volatile) accesses:
+ * <pre>
+ *   publisher                                   subscriber
+ *   SLOT_SEQUENCE[k] = CLAIMING   (volatile)     HELD_MASK |= bit j    (atomic)
+ *   read HELD_MASK, PINS of every subscriber     PINS[j] = (gen, k)    (volatile)
+ *   if some pin names (gen, k):                  s = SLOT_SEQUENCE[k]  (volatile)
+ *       SLOT_SEQUENCE[k] = old sequence          while s == CLAIMING: re-read (bounded spin)
+ *   else: SLOT_SEQUENCE[k] = WRITING, reuse k    accept only if s == the wanted sequence
+ * </pre>
+ * In the total order of those accesses either the subscriber's pin store precedes the publisher's pin scan — the
+ * publisher sees the pin and leaves the slot — or the publisher's CLAIMING store precedes the subscriber's read of
+ * SLOT_SEQUENCE, and the subscriber does not accept the slot (it waits out CLAIMING: the sequence comes back if the
+ * publisher saw the pin, or is WRITING when it did not). Hence a pinned slot is never rewritten (invariant 1).
+ *
+ * <p><b>Commit.</b> See {@link SegmentLayout}: payload, length and timestamp, then release-store of
+ * SLOT_SEQUENCE, the ring entry, then release-store of TAIL. Then a full fence and a read of WAITERS: when somebody
+ * sleeps, NOTIFY is incremented and a futex wake issued. A subscriber increments WAITERS (atomic, a full fence)
+ * before its last look at TAIL and sleeps only while NOTIFY keeps the value it read before — so either the
+ * publisher sees the waiter, or the waiter sees the sample; no wake-up is lost.
+ *
+ * <p><b>Reliable subscribers.</b> Each writes its CURSOR (next sequence it takes) with a release store; the
+ * publisher reads it with an acquire load and does not reuse a slot holding a sequence at or after it, nor run more
+ * than DEPTH ahead of it. A reliable subscriber that joined before this publisher and has not attached yet is taken
+ * as being at the publisher's first sequence. While it waits the publisher probes the slow subscriber's liveness,
+ * so a dead one stops blocking it within a few milliseconds.
+ *
+ * <p>Not invariant: SLOT_SEQUENCE of a slot that is not pinned may change at any time; WAITERS may count a
+ * subscriber that died asleep until its row is reclaimed (an extra wake costs one system call).
+ */
+public final class ShmPublisher<T> implements Publisher<T> {
+    private static final long MAINTENANCE_INTERVAL_NANOS = 20_000_000L;
+    private static final long WAIT_PROBE_INTERVAL_NANOS = 5_000_000L;
+    private static final long BLOCKED = Long.MIN_VALUE;
+
+    private final Participant owner;
+    private final String topic;
+    private final MessageType<T> type;
+    private final PublisherOptions options;
+    private final long maxMessageSize;
+    private final TopicFile file;
+    private final int row;
+    private final int incarnation;
+    private final int slotCount;
+    private final int history;
+    private final long firstSequence = 0;
+    private final MemorySegment notifyWord;
+
+    private SegmentMapping<T> segment;
+    private long tail;
+    /** Slots by age: order[(orderHead + i) % slotCount] for i &lt; orderSize; fresh slots first. */
+    private final int[] order;
+    private int orderHead;
+    private int orderSize;
+    private final long[] slotSequence;
+    private final LoanImpl[] loans;
+    private int outstanding;
+    private long lastMaintenance;
+    private long publishCount;
+    private boolean closed;
+
+    ShmPublisher(Participant owner, String topic, MessageType<T> type, PublisherOptions options,
+                 long maxMessageSize) {
+        this.owner = owner;
+        this.topic = topic;
+        this.type = type;
+        this.options = options;
+        this.maxMessageSize = maxMessageSize;
+        this.slotCount = options.effectiveSlots();
+        this.history = options.history();
+        this.order = new int[slotCount];
+        this.slotSequence = new long[slotCount];
+        this.loans = new ShmPublisher.LoanImpl[slotCount];
+        long initialCapacity = Math.min(Math.max(options.initialSize(), 0), maxMessageSize);
+        TopicFile opened = TopicFile.openLocked(owner.domain(), topic, type);
+        try {
+            opened.reclaimDead(-1, -1);
+            int freeRow = -1;
+            for (int candidate = 0; candidate < MAX_PUBLISHERS && freeRow < 0; candidate++) {
+                long base = publisherRow(candidate);
+                if ((int) INT.getVolatile(opened.memory, base + P_STATE) == STATE_FREE
+                    && opened.tryLockRow(PUBLISHER_LOCK_BASE + candidate)) {
+                    freeRow = candidate;
+                }
+            }
+            if (freeRow < 0) {
+                throw new SluiceException("too many publishers on topic " + topic + ": maxPublishers="
+                    + MAX_PUBLISHERS);
+            }
+            this.row = freeRow;
+            this.incarnation = (int) INT.get(opened.memory, (long) REGISTRY_VERSION_OFFSET) + 1;
+            int generation = opened.nextGeneration();
+            this.segment = SegmentMapping.create(owner.domain().segmentPath(opened.topicBase(), generation),
+                generation, slotCount, initialCapacity, firstSequence, row, incarnation, type);
+            long base = publisherRow(row);
+            opened.memory.asSlice(base, PUBLISHER_ROW_LENGTH).fill((byte) 0);
+            INT.set(opened.memory, base + P_GENERATION, generation);
+            INT.set(opened.memory, base + P_INCARNATION, incarnation);
+            INT.set(opened.memory, base + P_PID, (int) ProcessHandle.current().pid());
+            INT.set(opened.memory, base + P_HISTORY, history);
+            opened.writeName(base + P_NAME, owner.name());
+            INT.setRelease(opened.memory, base + P_STATE, STATE_ACTIVE);
+            int version = opened.bumpRegistry();
+            if (version != incarnation) {
+                throw new IllegalStateException("registry moved under the admin lock: version=" + version
+                    + ", expected=" + incarnation);
+            }
+        } catch (RuntimeException e) {
+            opened.unlockAdmin();
+            opened.close();
+            throw e;
+        }
+        opened.unlockAdmin();
+        this.file = opened;
+        this.notifyWord = opened.notifyWord();
+        this.tail = firstSequence;
+        resetSlots();
+        this.lastMaintenance = System.nanoTime();
+    }
+
+    private void resetSlots() {
+        for (int slot = 0; slot < slotCount; slot++) {
+            order[slot] = slot;
+            slotSequence[slot] = WRITING;
+            loans[slot] = new LoanImpl(slot);
+        }
+        orderHead = 0;
+        orderSize = slotCount;
+    }
+
+    @Override
+    public String topic() {
+        return topic;
+    }
+
+    @Override
+    public Loan<T> loan(MessageShape<T> shape) {
+        Loan<T> loan = loan(shape.byteSize());
+        shape.initialize(loan.segment());
+        return loan;
+    }
+
+    @Override
+    public Loan<T> loan(long size) {
+        if (closed) {
+            throw new IllegalStateException("publisher closed: topic=" + topic);
+        }
+        if (size < 0 || size > maxMessageSize) {
+            throw new IllegalArgumentException("loan size out of range [0, maxMessageSize]: size=" + size
+                + ", maxMessageSize=" + maxMessageSize);
+        }
+        if (size > segment.slotCapacity) {
+            grow(size);
+        }
+        if ((publishCount & 63) == 0) {
+            maybeMaintain();
+        }
+        int slot = acquireSlot();
+        LoanImpl loan = loans[slot];
+        loan.open(size);
+        outstanding++;
+        return loan;
+    }
+
+    /** Finds a reusable slot, following the handshake in the class notes; waits only for reliable subscribers. */
+    private int acquireSlot() {
+        long deadline = 0;
+        long nextProbe = 0;
+        while (true) {
+            long reliableFloor = reliableFloor();
+            if (reliableFloor != BLOCKED) {
+                long historyFloor = tail - history;
+                for (int i = 0; i < orderSize; i++) {
+                    int slot = order[(orderHead + i) % slotCount];
+                    long held = slotSequence[slot];
+                    if (held >= 0 && (held >= historyFloor || held >= reliableFloor)) {
+                        break; // every later slot holds a newer sample
+                    }
+                    if (held >= 0 && !claim(slot, held)) {
+                        continue; // pinned by a subscriber: try the next oldest
+                    }
+                    LONG.setRelease(segment.memory, segment.slotOffset(slot) + SLOT_SEQUENCE, WRITING);
+                    removeFromOrder(i);
+                    return slot;
+                }
+            }
+            long now = System.nanoTime();
+            if (deadline == 0) {
+                // first miss: dead subscribers may hold slots or cursors; clear them and look again
+                deadline = now + options.reliableTimeout().toNanos();
+                nextProbe = now + WAIT_PROBE_INTERVAL_NANOS;
+                file.reclaimDeadIfAdminFree(row, -1);
+                continue;
+            }
+            if (reliableFloor == Long.MAX_VALUE) {
+                throw new SluiceException("no free slot on topic " + topic + ": all " + slotCount
+                    + " slots are held by subscribers or kept as history (history=" + history
+                    + "); raise PublisherOptions.slots or close samples sooner");
+            }
+            if (now - deadline >= 0) {
+                throw new PublishTimeoutException("reliable subscriber did not make room in time: topic=" + topic
+                    + ", timeout=" + options.reliableTimeout() + ", sequence=" + tail);
+            }
+            if (now - nextProbe >= 0) {
+                nextProbe = now + WAIT_PROBE_INTERVAL_NANOS;
+                file.reclaimDeadIfAdminFree(row, -1);
+            }
+            LockSupport.parkNanos(20_000);
+        }
+    }
+
+    /** Handshake for reusing {@code slot} that holds {@code held}: true when no subscriber pins it. */
+    private boolean claim(int slot, long held) {
+        long pin = pinValue(segment.generation, slot);
+        long sequenceOffset = segment.slotOffset(slot) + SLOT_SEQUENCE;
+        if (isPinned(pin)) {
+            return false; // cheap first look, before touching the slot
+        }
+        LONG.setVolatile(segment.memory, sequenceOffset, CLAIMING);
+        if (isPinned(pin)) {
+            LONG.setRelease(segment.memory, sequenceOffset, held);
+            return false;
+        }
+        return true;
+    }
+
+    private boolean isPinned(long pin) {
+        MemorySegment registry = file.memory;
+        for (int word = 0; word < MAX_SUBSCRIBERS / 64; word++) {
+            long active = (long) LONG.getVolatile(registry, (long) ACTIVE_SUBSCRIBERS_OFFSET + word * 8L);
+            while (active != 0) {
+                int subscriber = word * 64 + Long.numberOfTrailingZeros(active);
+                active &= active - 1;
+                int held = (int) INT.getVolatile(registry, subscriberRow(subscriber) + S_HELD_MASK);
+                while (held != 0) {
+                    int index = Integer.numberOfTrailingZeros(held);
+                    held &= held - 1;
+                    if ((long) LONG.getVolatile(registry, TopicLayout.pin(subscriber, index)) == pin) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The lowest sequence a reliable subscriber has not taken yet, capped so that the publisher runs at most its
+     * depth ahead; {@link #BLOCKED} when one is a full depth behind; Long.MAX_VALUE when none holds it back.
+     */
+    private long reliableFloor() {
+        MemorySegment registry = file.memory;
+        long floor = Long.MAX_VALUE;
+        for (int word = 0; word < MAX_SUBSCRIBERS / 64; word++) {
+            long reliable = (long) LONG.getVolatile(registry, (long) RELIABLE_SUBSCRIBERS_OFFSET + word * 8L);
+            while (reliable != 0) {
+                int subscriber = word * 64 + Long.numberOfTrailingZeros(reliable);
+                reliable &= reliable - 1;
+                long cursor = reliableCursor(subscriber);
+                if (cursor == Long.MAX_VALUE) {
+                    continue;
+                }
+                int depth = (int) INT.getVolatile(registry, subscriberRow(subscriber) + S_DEPTH);
+                if (tail - cursor >= depth) {
+                    return BLOCKED; // as far behind as its depth allows: no publish until it moves
+                }
+                floor = Math.min(floor, cursor);
+            }
+        }
+        return floor;
+    }
+
+    /** The cursor of a reliable subscriber on this publisher, or Long.MAX_VALUE when it does not hold us back. */
+    private long reliableCursor(int subscriber) {
+        MemorySegment registry = file.memory;
+        long cursorOffset = TopicLayout.cursor(subscriber, row);
+        int seen = (int) INT.getAcquire(registry, cursorOffset + CURSOR_INCARNATION);
+        if (seen == incarnation) {
+            return (long) LONG.getAcquire(registry, cursorOffset);
+        }
+        int joined = (int) INT.getVolatile(registry, subscriberRow(subscriber) + S_INCARNATION);
+        return joined != 0 && joined - incarnation < 0 ? firstSequence : Long.MAX_VALUE;
+    }
+
+    private void removeFromOrder(int i) {
+        if (i == 0) {
+            orderHead = (orderHead + 1) % slotCount;
+        } else {
+            for (int j = i; j > 0; j--) {
+                order[(orderHead + j) % slotCount] = order[(orderHead + j - 1) % slotCount];
+            }
+            orderHead = (orderHead + 1) % slotCount;
+        }
+        orderSize--;
+    }
+
+    private void appendToOrder(int slot) {
+        order[(orderHead + orderSize) % slotCount] = slot;
+        orderSize++;
+    }
+
+    /** A slot given back unpublished is the oldest of all: it holds nothing anyone wants. */
+    private void prependToOrder(int slot) {
+        orderHead = (orderHead - 1 + slotCount) % slotCount;
+        order[orderHead] = slot;
+        orderSize++;
+    }
+
+    private void publish(LoanImpl loan) {
+        int slot = loan.slot;
+        long sequence = tail;
+        MemorySegment memory = segment.memory;
+        long slotOffset = segment.slotOffset(slot);
+        LONG.set(memory, slotOffset + SLOT_LENGTH, loan.size);
+        LONG.set(memory, slotOffset + SLOT_TIMESTAMP, System.nanoTime());
+        LONG.setRelease(memory, slotOffset + SLOT_SEQUENCE, sequence);
+        INT.setRelease(memory, RING_OFFSET + (sequence & segment.ringMask) * Integer.BYTES, slot);
+        LONG.setRelease(memory, (long) TAIL_OFFSET, sequence + 1);
+        tail = sequence + 1;
+        slotSequence[slot] = sequence;
+        appendToOrder(slot);
+        outstanding--;
+        publishCount++;
+        VarHandle.fullFence();
+        if ((int) INT.getVolatile(file.memory, (long) WAITERS_OFFSET) > 0) {
+            INT.getAndAdd(file.memory, (long) NOTIFY_OFFSET, 1);
+            Native.futexWakeAll(notifyWord);
+        }
+    }
+
+    private void giveBack(LoanImpl loan) {
+        slotSequence[loan.slot] = WRITING;
+        prependToOrder(loan.slot);
+        outstanding--;
+    }
+
+    /**
+     * Moves to a new generation whose slots hold {@code size} bytes: subscribers finish the old one and follow.
+     * Sequences continue, so cursors and history stay valid.
+     */
+    private void grow(long size) {
+        if (outstanding != 0) {
+            throw new IllegalStateException("cannot grow the slots while loans are outstanding: outstanding="
+                + outstanding + ", size=" + size + ", slotCapacity=" + segment.slotCapacity);
+        }
+        long capacity = Math.min(maxMessageSize, Math.max(size, segment.slotCapacity + segment.slotCapacity / 2));
+        SegmentMapping<T> old = segment;
+        file.lockAdmin();
+        SegmentMapping<T> grown;
+        try {
+            int generation = file.nextGeneration();
+            grown = SegmentMapping.create(owner.domain().segmentPath(file.topicBase(), generation), generation,
+                slotCount, capacity, tail, row, incarnation, type);
+            INT.setRelease(old.memory, (long) SUCCESSOR_OFFSET, generation);
+            INT.setRelease(file.memory, publisherRow(row) + P_GENERATION, generation);
+            file.bumpRegistry();
+        } finally {
+            file.unlockAdmin();
+        }
+        segment = grown;
+        owner.domain().unlinkQuietly(old.path);
+        old.release();
+        for (int slot = 0; slot < slotCount; slot++) {
+            order[slot] = slot;
+            slotSequence[slot] = WRITING;
+        }
+        orderHead = 0;
+        orderSize = slotCount;
+    }
+
+    private void maybeMaintain() {
+        long now = System.nanoTime();
+        if (now - lastMaintenance < MAINTENANCE_INTERVAL_NANOS) {
+            return;
+        }
+        lastMaintenance = now;
+        if ((int) INT.getVolatile(file.memory, (long) WAITERS_OFFSET) > 0 || reliableFloor() != Long.MAX_VALUE) {
+            file.reclaimDeadIfAdminFree(row, -1);
+        }
+    }
+
+    @Override
+    public int subscriberCount() {
+        file.lockAdmin();
+        try {
+            file.reclaimDead(row, -1);
+            int count = 0;
+            for (int word = 0; word < MAX_SUBSCRIBERS / 64; word++) {
+                count += Long.bitCount((long) LONG.getVolatile(file.memory,
+                    (long) ACTIVE_SUBSCRIBERS_OFFSET + word * 8L));
+            }
+            return count;
+        } finally {
+            file.unlockAdmin();
+        }
+    }
+
+    @Override
+    public long publishedCount() {
+        return publishCount;
+    }
+
+    /** Sequence the next publish will get. */
+    public long nextSequence() {
+        return tail;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        file.lockAdmin();
+        try {
+            long base = publisherRow(row);
+            INT.setRelease(file.memory, base + P_STATE, STATE_FREE);
+            owner.domain().unlinkQuietly(segment.path);
+            file.memory.asSlice(base, PUBLISHER_ROW_LENGTH).fill((byte) 0);
+            file.bumpRegistry();
+            file.unlockRow(PUBLISHER_LOCK_BASE + row);
+            file.reclaimDead(row, -1);
+            if (!file.anyOtherAlive(row, -1)) {
+                file.removeTopicFiles();
+            }
+        } finally {
+            file.unlockAdmin();
+            segment.release();
+            file.close();
+            owner.forget(this);
+        }
+    }
+
+    private final class LoanImpl implements Loan<T> {
+        private final int slot;
+        private long size;
+        private boolean open;
+
+        private LoanImpl(int slot) {
+            this.slot = slot;
+        }
+
+        private void open(long size) {
+            this.size = size;
+            this.open = true;
+        }
+
+        @Override
+        public T message() {
+            check();
+            return segment.view(slot, size);
+        }
+
+        @Override
+        public MemorySegment segment() {
+            check();
+            return segment.slice(slot, size);
+        }
+
+        @Override
+        public void publish() {
+            check();
+            open = false;
+            ShmPublisher.this.publish(this);
+        }
+
+        @Override
+        public void close() {
+            if (open) {
+                open = false;
+                giveBack(this);
+            }
+        }
+
+        private void check() {
+            if (!open) {
+                throw new IllegalStateException("loan already published or closed: topic=" + topic);
+            }
+        }
+    }
+
+    /** For tests and tools: the registry row this publisher owns. */
+    public int row() {
+        return row;
+    }
+}

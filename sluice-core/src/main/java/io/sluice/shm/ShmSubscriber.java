@@ -1,0 +1,733 @@
+package io.sluice.shm;
+
+import io.sluice.CorruptDataException;
+import io.sluice.MessageType;
+import io.sluice.Qos;
+import io.sluice.Sample;
+import io.sluice.SluiceException;
+import io.sluice.Subscriber;
+import io.sluice.WaitStrategy;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+import static io.sluice.shm.SegmentLayout.*;
+import static io.sluice.shm.TopicFile.INT;
+import static io.sluice.shm.TopicFile.LONG;
+import static io.sluice.shm.TopicLayout.*;
+
+/**
+ * The shared-memory subscriber: reads every publisher's segment of its topic in place.
+ *
+ * <h2>Implementation notes</h2>
+ * <b>Taking sequence s</b> of a publisher: acquire-load TAIL (s &lt; TAIL means s was committed); read the ring entry
+ * of s as a hint for its slot k; set a bit in HELD_MASK (atomic), store the pin (generation, k) (volatile), then read
+ * SLOT_SEQUENCE[k] (volatile). Equal to s: the sample is ours and stays intact until the pin is cleared (see the
+ * handshake in {@link ShmPublisher}). CLAIMING: the publisher is deciding about k right now; re-read (a bounded spin)
+ * until it either restores s or moves on. Anything else: s was overwritten; the pin is cleared and the loss counted.
+ * Release: clear the pin (release store), then the mask bit (atomic).
+ *
+ * <p><b>Publishers come and go.</b> Every take first compares REGISTRY_VERSION (one acquire load) with the version
+ * it last read; on a change it rereads the publisher rows: a new incarnation is attached (its segment mapped
+ * read-only), a new generation of a known publisher is switched to once the old one is drained (its TAIL is final
+ * once its SUCCESSOR is set), a publisher that left is drained of what it published and then dropped. A publisher
+ * that died is found by probing its row lock every {@link #PROBE_INTERVAL_NANOS} while waiting, and its row and
+ * files are reclaimed.
+ *
+ * <p><b>Mappings</b> of generations the subscriber has moved past are unmapped when the last sample on them closes.
+ */
+public final class ShmSubscriber<T> implements Subscriber<T> {
+    static final long PROBE_INTERVAL_NANOS = 50_000_000L;
+    private static final long MAX_SLEEP_NANOS = 50_000_000L;
+    private static final int CLAIM_SPIN_LIMIT = 20_000;
+
+    private final Participant owner;
+    private final String topic;
+    private final MessageType<T> type;
+    private final Qos qos;
+    private final Qos.Kind kind;
+    private final WaitStrategy waitStrategy;
+    private final TopicFile file;
+    private final int row;
+    private final int joinIncarnation;
+    private final long heldMaskOffset;
+    private final long waitingOffset;
+    private final MemorySegment notifyWord;
+    private final MemorySegment timespec = Arena.ofAuto().allocate(16, 8);
+
+    @SuppressWarnings("unchecked")
+    private final Source[] sources = new ShmSubscriber.Source[MAX_PUBLISHERS];
+    private final List<Source> draining = new ArrayList<>();
+    private final SampleImpl[] samples;
+    private final Object retireLock = new Object();
+    private int registrySeen = -1;
+    private int lastServed = -1;
+    private long lost;
+    private long lastProbe;
+    private int takeCount;
+    private volatile boolean closed;
+
+    ShmSubscriber(Participant owner, String topic, MessageType<T> type, Qos qos) {
+        this.owner = owner;
+        this.topic = topic;
+        this.type = type;
+        this.qos = qos;
+        this.kind = qos.kind();
+        this.waitStrategy = qos.waitStrategy() != null ? qos.waitStrategy() : owner.options().waitStrategy();
+        @SuppressWarnings("unchecked")
+        SampleImpl[] pool = new ShmSubscriber.SampleImpl[MAX_HELD];
+        for (int held = 0; held < MAX_HELD; held++) {
+            pool[held] = new SampleImpl(held);
+        }
+        this.samples = pool;
+        TopicFile opened = TopicFile.openLocked(owner.domain(), topic, type);
+        try {
+            opened.reclaimDead(-1, -1);
+            int freeRow = -1;
+            for (int candidate = 0; candidate < MAX_SUBSCRIBERS && freeRow < 0; candidate++) {
+                if ((int) INT.getVolatile(opened.memory, subscriberRow(candidate) + S_STATE) == STATE_FREE
+                    && opened.tryLockRow(SUBSCRIBER_LOCK_BASE + candidate)) {
+                    freeRow = candidate;
+                }
+            }
+            if (freeRow < 0) {
+                throw new SluiceException("too many subscribers on topic " + topic + ": maxSubscribers="
+                    + MAX_SUBSCRIBERS);
+            }
+            this.row = freeRow;
+            long base = subscriberRow(row);
+            this.joinIncarnation = (int) INT.get(opened.memory, (long) REGISTRY_VERSION_OFFSET) + 1;
+            opened.memory.asSlice(base, SUBSCRIBER_ROW_LENGTH).fill((byte) 0);
+            INT.set(opened.memory, base + S_INCARNATION, joinIncarnation);
+            INT.set(opened.memory, base + S_QOS, kind.ordinal() + 1);
+            INT.set(opened.memory, base + S_DEPTH, qos.depth());
+            INT.set(opened.memory, base + S_PID, (int) ProcessHandle.current().pid());
+            opened.writeName(base + S_NAME, owner.name());
+            INT.setRelease(opened.memory, base + S_STATE, STATE_ACTIVE);
+            opened.setSubscriberBit(ACTIVE_SUBSCRIBERS_OFFSET, row, true);
+            if (kind == Qos.Kind.RELIABLE) {
+                opened.setSubscriberBit(RELIABLE_SUBSCRIBERS_OFFSET, row, true);
+            }
+            opened.bumpRegistry();
+        } catch (RuntimeException e) {
+            opened.unlockAdmin();
+            opened.close();
+            throw e;
+        }
+        opened.unlockAdmin();
+        this.file = opened;
+        this.heldMaskOffset = subscriberRow(row) + S_HELD_MASK;
+        this.waitingOffset = subscriberRow(row) + S_WAITING;
+        this.notifyWord = opened.notifyWord();
+        this.lastProbe = System.nanoTime();
+    }
+
+    @Override
+    public String topic() {
+        return topic;
+    }
+
+    @Override
+    public Qos qos() {
+        return qos;
+    }
+
+    @Override
+    public long lostCount() {
+        return lost;
+    }
+
+    // ------------------------------------------------------------------------------------------ taking
+
+    @Override
+    public Sample<T> take() {
+        checkOpen();
+        refresh();
+        if ((++takeCount & 255) == 0) {
+            maybeProbe();
+        }
+        return kind == Qos.Kind.LATEST ? takeNewestUnseen() : takeInOrder();
+    }
+
+    @Override
+    public Sample<T> take(Duration timeout) {
+        Sample<T> sample = take();
+        if (sample != null) {
+            return sample;
+        }
+        long timeoutNanos = timeout.toNanos();
+        if (timeoutNanos <= 0) {
+            return null;
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        return switch (waitStrategy) {
+            case SPIN -> spinUntil(deadline);
+            case BACKOFF -> backoffUntil(deadline);
+            case BLOCK -> blockUntil(deadline);
+        };
+    }
+
+    private Sample<T> spinUntil(long deadline) {
+        for (int spins = 1; ; spins++) {
+            Thread.onSpinWait();
+            Sample<T> sample = take();
+            if (sample != null) {
+                return sample;
+            }
+            if ((spins & 1023) == 0) {
+                long now = System.nanoTime();
+                if (now - deadline >= 0) {
+                    return null;
+                }
+                probeIfDue(now);
+            }
+        }
+    }
+
+    private Sample<T> backoffUntil(long deadline) {
+        long park = 1_000;
+        for (int attempt = 0; ; attempt++) {
+            if (attempt < 200) {
+                Thread.onSpinWait();
+            } else if (attempt < 220) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(park);
+                park = Math.min(park * 2, 1_000_000);
+            }
+            Sample<T> sample = take();
+            if (sample != null) {
+                return sample;
+            }
+            long now = System.nanoTime();
+            if (now - deadline >= 0) {
+                return null;
+            }
+            probeIfDue(now);
+        }
+    }
+
+    /** Sleeps on the topic's futex word; see the wake-up protocol in {@link ShmPublisher}. */
+    private Sample<T> blockUntil(long deadline) {
+        MemorySegment registry = file.memory;
+        while (true) {
+            int seen = (int) INT.getVolatile(registry, (long) NOTIFY_OFFSET);
+            INT.setVolatile(registry, waitingOffset, 1);
+            INT.getAndAdd(registry, (long) WAITERS_OFFSET, 1);
+            Sample<T> sample;
+            try {
+                sample = take();
+                if (sample == null) {
+                    long remaining = deadline - System.nanoTime();
+                    if (remaining <= 0) {
+                        return null;
+                    }
+                    Native.futexWait(notifyWord, seen, Math.min(remaining, MAX_SLEEP_NANOS), timespec);
+                }
+            } finally {
+                INT.getAndAdd(registry, (long) WAITERS_OFFSET, -1);
+                INT.setVolatile(registry, waitingOffset, 0);
+            }
+            if (sample != null) {
+                return sample;
+            }
+            long now = System.nanoTime();
+            probeIfDue(now);
+            if (now - deadline >= 0) {
+                return take();
+            }
+        }
+    }
+
+    private Sample<T> takeInOrder() {
+        if (!draining.isEmpty()) {
+            for (int i = 0; i < draining.size(); i++) {
+                Source source = draining.get(i);
+                Sample<T> sample = takeFrom(source);
+                if (sample != null) {
+                    return sample;
+                }
+                if (source.drained()) {
+                    drop(source);
+                    draining.remove(i--);
+                }
+            }
+        }
+        for (int i = 1; i <= MAX_PUBLISHERS; i++) {
+            int index = (lastServed + i) & (MAX_PUBLISHERS - 1);
+            Source source = sources[index];
+            if (source != null) {
+                Sample<T> sample = takeFrom(source);
+                if (sample != null) {
+                    lastServed = index;
+                    return sample;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The next sample of {@code source} in order, counting what was skipped; null when it has none now. */
+    private Sample<T> takeFrom(Source source) {
+        while (true) {
+            SegmentMapping<T> mapping = source.mapping;
+            long tail = mapping.tailAcquire();
+            long cursor = source.cursor;
+            if (cursor >= tail) {
+                if (mapping.successor() == 0 || cursor < mapping.tailAcquire() || !switchGeneration(source)) {
+                    return null;
+                }
+                continue;
+            }
+            long limit = kind == Qos.Kind.QUEUE ? Math.min(qos.depth(), mapping.ringMask + 1L) : mapping.ringMask + 1L;
+            if (tail - cursor > limit) {
+                lost += tail - cursor - limit;
+                cursor = tail - limit;
+            }
+            int slot = mapping.ringSlot(cursor);
+            SampleImpl sample = pin(source, mapping, slot, cursor);
+            source.advance(cursor + 1);
+            if (sample != null) {
+                return sample;
+            }
+            lost++;
+        }
+    }
+
+    private Sample<T> takeNewestUnseen() {
+        Source best = null;
+        long bestStamp = 0;
+        for (Source source : sources) {
+            if (source == null) {
+                continue;
+            }
+            jumpToNewestGeneration(source);
+            SegmentMapping<T> mapping = source.mapping;
+            long newest = mapping.tailAcquire() - 1;
+            if (newest < mapping.startSequence || newest <= source.lastSeen) {
+                continue;
+            }
+            long stamp = (long) LONG.getAcquire(mapping.memory,
+                mapping.slotOffset(mapping.ringSlot(newest)) + SLOT_TIMESTAMP);
+            if (best == null || stamp - bestStamp > 0) {
+                best = source;
+                bestStamp = stamp;
+            }
+        }
+        if (best == null) {
+            return null;
+        }
+        SampleImpl sample = pinNewest(best);
+        if (sample != null) {
+            best.lastSeen = sample.sequence;
+        }
+        return sample;
+    }
+
+    @Override
+    public Sample<T> latest() {
+        checkOpen();
+        refresh();
+        Source best = null;
+        long bestStamp = 0;
+        for (Source source : sources) {
+            if (source == null) {
+                continue;
+            }
+            SegmentMapping<T> mapping = kind == Qos.Kind.LATEST ? jumpToNewestGeneration(source) : source.mapping;
+            long newest = mapping.tailAcquire() - 1;
+            if (newest < mapping.startSequence) {
+                continue;
+            }
+            long stamp = (long) LONG.getAcquire(mapping.memory,
+                mapping.slotOffset(mapping.ringSlot(newest)) + SLOT_TIMESTAMP);
+            if (best == null || stamp - bestStamp > 0) {
+                best = source;
+                bestStamp = stamp;
+            }
+        }
+        return best == null ? null : pinNewest(best);
+    }
+
+    /** Pins the newest sample of {@code source}, retrying while the publisher outruns us. */
+    private SampleImpl pinNewest(Source source) {
+        SegmentMapping<T> mapping = source.mapping;
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            long newest = mapping.tailAcquire() - 1;
+            if (newest < mapping.startSequence) {
+                return null;
+            }
+            SampleImpl sample = pin(source, mapping, mapping.ringSlot(newest), newest);
+            if (sample != null) {
+                return sample;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Pins {@code slot} and checks it holds {@code sequence}; returns the bound sample, or null when the slot has
+     * moved on (the pin is undone).
+     */
+    private SampleImpl pin(Source source, SegmentMapping<T> mapping, int slot, long sequence) {
+        MemorySegment registry = file.memory;
+        int mask = (int) INT.getVolatile(registry, heldMaskOffset);
+        int free = ~mask & ((1 << MAX_HELD) - 1);
+        if (free == 0) {
+            throw new SluiceException("subscriber holds too many samples: topic=" + topic + ", held=" + MAX_HELD
+                + "; close samples before taking more");
+        }
+        int held = Integer.numberOfTrailingZeros(free);
+        INT.getAndBitwiseOr(registry, heldMaskOffset, 1 << held);
+        long pinOffset = TopicLayout.pin(row, held);
+        LONG.setVolatile(registry, pinOffset, pinValue(mapping.generation, slot));
+        long current = mapping.slotSequenceVolatile(slot);
+        for (int spin = 0; current == CLAIMING && spin < CLAIM_SPIN_LIMIT; spin++) {
+            Thread.onSpinWait();
+            current = mapping.slotSequenceVolatile(slot);
+        }
+        if (current != sequence) {
+            unpin(held);
+            return null;
+        }
+        long slotOffset = mapping.slotOffset(slot);
+        long length = mapping.memory.get(java.lang.foreign.ValueLayout.JAVA_LONG, slotOffset + SLOT_LENGTH);
+        if (length < 0 || length > mapping.slotCapacity) {
+            unpin(held);
+            throw new CorruptDataException("sample length out of range [0, slotCapacity]: file=" + mapping.path
+                + ", slot=" + slot + ", length=" + length + ", slotCapacity=" + mapping.slotCapacity);
+        }
+        long stamp = mapping.memory.get(java.lang.foreign.ValueLayout.JAVA_LONG, slotOffset + SLOT_TIMESTAMP);
+        SampleImpl sample = samples[held];
+        sample.bind(mapping, slot, sequence, length, stamp, source.index);
+        return sample;
+    }
+
+    private void unpin(int held) {
+        MemorySegment registry = file.memory;
+        LONG.setRelease(registry, TopicLayout.pin(row, held), 0L);
+        INT.getAndBitwiseAnd(registry, heldMaskOffset, ~(1 << held));
+    }
+
+    // --------------------------------------------------------------------------- publishers come and go
+
+    /** Rereads the publisher rows when the registry changed since the last look. */
+    private void refresh() {
+        int version = file.registryVersion();
+        if (version == registrySeen) {
+            return;
+        }
+        registrySeen = version;
+        MemorySegment registry = file.memory;
+        for (int index = 0; index < MAX_PUBLISHERS; index++) {
+            long base = publisherRow(index);
+            int state = (int) INT.getAcquire(registry, base + P_STATE);
+            int incarnation = (int) INT.getAcquire(registry, base + P_INCARNATION);
+            Source source = sources[index];
+            if (source != null && (state != STATE_ACTIVE || source.incarnation != incarnation)) {
+                sources[index] = null;
+                retireSource(source);
+                source = null;
+            }
+            if (state == STATE_ACTIVE && source == null && incarnation != 0) {
+                sources[index] = attach(index, incarnation, (int) INT.getAcquire(registry, base + P_GENERATION),
+                    (int) INT.getAcquire(registry, base + P_HISTORY));
+            }
+        }
+    }
+
+    /** A publisher left: in-order subscribers finish what it published, the others let it go now. */
+    private void retireSource(Source source) {
+        if (kind != Qos.Kind.LATEST && !source.drained()) {
+            draining.add(source);
+        } else {
+            drop(source);
+        }
+    }
+
+    private void drop(Source source) {
+        if (kind != Qos.Kind.LATEST) {
+            long unread = source.mapping.tailAcquire() - source.cursor;
+            if (unread > 0) {
+                lost += unread;
+            }
+        }
+        retire(source.mapping);
+    }
+
+    private Source attach(int index, int incarnation, int generation, int history) {
+        SegmentMapping<T> mapping = SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), generation),
+            generation, type);
+        if (mapping == null) {
+            registrySeen = -1; // moved on or left meanwhile: look again next time
+            return null;
+        }
+        int mappedIndex = mapping.memory.get(java.lang.foreign.ValueLayout.JAVA_INT, PUBLISHER_INDEX_OFFSET);
+        int mappedIncarnation = mapping.memory.get(java.lang.foreign.ValueLayout.JAVA_INT, INCARNATION_OFFSET);
+        if (mappedIndex != index || mappedIncarnation != incarnation) {
+            mapping.release();
+            throw new CorruptDataException("segment belongs to another publisher: file=" + mapping.path
+                + ", publisherIndex=" + mappedIndex + ", incarnation=" + mappedIncarnation + ", expected publisherIndex="
+                + index + ", incarnation=" + incarnation);
+        }
+        long start;
+        if (joinIncarnation - incarnation < 0) {
+            start = mapping.startSequence; // we were here first: everything it publishes is for us
+        } else {
+            start = Math.max(mapping.startSequence, mapping.tailAcquire() - Math.max(0, history));
+        }
+        Source source = new Source(index, incarnation, mapping, start);
+        source.publishCursor();
+        return source;
+    }
+
+    /** The old generation is drained and has a successor: move to the publisher's current generation. */
+    private boolean switchGeneration(Source source) {
+        int generation = (int) INT.getAcquire(file.memory, publisherRow(source.index) + P_GENERATION);
+        int incarnation = (int) INT.getAcquire(file.memory, publisherRow(source.index) + P_INCARNATION);
+        if (incarnation != source.incarnation || generation == source.mapping.generation) {
+            return false; // the publisher left; refresh() will notice
+        }
+        SegmentMapping<T> next = SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), generation),
+            generation, type);
+        if (next == null) {
+            return false;
+        }
+        retire(source.mapping);
+        source.mapping = next;
+        if (next.startSequence > source.cursor) {
+            if (kind != Qos.Kind.LATEST) {
+                lost += next.startSequence - source.cursor;
+            }
+            source.advance(next.startSequence);
+        }
+        return true;
+    }
+
+    private SegmentMapping<T> jumpToNewestGeneration(Source source) {
+        SegmentMapping<T> mapping = source.mapping;
+        if (mapping.successor() != 0) {
+            switchGeneration(source);
+        }
+        return source.mapping;
+    }
+
+    /** Unmaps {@code mapping} now, or when the last sample on it closes. */
+    private void retire(SegmentMapping<T> mapping) {
+        synchronized (retireLock) {
+            mapping.retired = true;
+            releaseIfUnused(mapping);
+        }
+    }
+
+    private void releaseIfUnused(SegmentMapping<T> mapping) {
+        if (mapping.unmapped) {
+            return;
+        }
+        for (SampleImpl sample : samples) {
+            if (sample.open && sample.mapping == mapping) {
+                return;
+            }
+        }
+        mapping.unmapped = true;
+        mapping.release();
+    }
+
+    private void probeIfDue(long now) {
+        if (now - lastProbe >= PROBE_INTERVAL_NANOS) {
+            maybeProbe();
+        }
+    }
+
+    /** Probes the liveness of every attached publisher; a dead one's row and files are reclaimed. */
+    private void maybeProbe() {
+        lastProbe = System.nanoTime();
+        for (Source source : sources) {
+            if (source != null && !file.isAlive(PUBLISHER_LOCK_BASE + source.index)) {
+                file.reclaimDeadIfAdminFree(-1, row);
+                refresh();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public int publisherCount() {
+        checkOpen();
+        file.lockAdmin();
+        try {
+            file.reclaimDead(-1, row);
+        } finally {
+            file.unlockAdmin();
+        }
+        refresh();
+        int count = 0;
+        for (int index = 0; index < MAX_PUBLISHERS; index++) {
+            if ((int) INT.getAcquire(file.memory, publisherRow(index) + P_STATE) == STATE_ACTIVE) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("subscriber closed: topic=" + topic);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (SampleImpl sample : samples) {
+            sample.open = false;
+        }
+        file.lockAdmin();
+        try {
+            file.clearSubscriberRow(row);
+            file.bumpRegistry();
+            file.unlockRow(SUBSCRIBER_LOCK_BASE + row);
+            file.reclaimDead(-1, row);
+            if (!file.anyOtherAlive(-1, row)) {
+                file.removeTopicFiles();
+            }
+        } finally {
+            file.unlockAdmin();
+            synchronized (retireLock) {
+                for (Source source : sources) {
+                    if (source != null) {
+                        source.mapping.retired = true;
+                        releaseIfUnused(source.mapping);
+                    }
+                }
+                for (Source source : draining) {
+                    source.mapping.retired = true;
+                    releaseIfUnused(source.mapping);
+                }
+            }
+            file.close();
+            owner.forget(this);
+        }
+    }
+
+    /** One publisher incarnation as this subscriber sees it. */
+    private final class Source {
+        final int index;
+        final int incarnation;
+        final long cursorOffset;
+        SegmentMapping<T> mapping;
+        long cursor;
+        long lastSeen = -1;
+
+        Source(int index, int incarnation, SegmentMapping<T> mapping, long cursor) {
+            this.index = index;
+            this.incarnation = incarnation;
+            this.mapping = mapping;
+            this.cursor = cursor;
+            this.cursorOffset = TopicLayout.cursor(row, index);
+        }
+
+        /** Makes the cursor known to the publisher (reliable flow control): cursor first, then whose it is. */
+        void publishCursor() {
+            LONG.setRelease(file.memory, cursorOffset, cursor);
+            INT.setRelease(file.memory, cursorOffset + CURSOR_INCARNATION, incarnation);
+        }
+
+        void advance(long next) {
+            cursor = next;
+            if (kind == Qos.Kind.RELIABLE) {
+                LONG.setRelease(file.memory, cursorOffset, next);
+            }
+        }
+
+        boolean drained() {
+            return cursor >= mapping.tailAcquire() && mapping.successor() == 0;
+        }
+    }
+
+    private final class SampleImpl implements Sample<T> {
+        private final int held;
+        volatile boolean open;
+        SegmentMapping<T> mapping;
+        private int slot;
+        private long sequence;
+        private long length;
+        private long stamp;
+        private int publisher;
+        private T view;
+        private MemorySegment bytes;
+
+        SampleImpl(int held) {
+            this.held = held;
+        }
+
+        void bind(SegmentMapping<T> mapping, int slot, long sequence, long length, long stamp, int publisher) {
+            this.mapping = mapping;
+            this.slot = slot;
+            this.sequence = sequence;
+            this.length = length;
+            this.stamp = stamp;
+            this.publisher = publisher;
+            this.bytes = mapping.slice(slot, length);
+            this.view = mapping.view(slot, length);
+            this.open = true;
+        }
+
+        @Override
+        public T message() {
+            check();
+            return view;
+        }
+
+        @Override
+        public MemorySegment segment() {
+            check();
+            return bytes;
+        }
+
+        @Override
+        public long sequence() {
+            return sequence;
+        }
+
+        @Override
+        public long publishNanos() {
+            return stamp;
+        }
+
+        @Override
+        public int publisherIndex() {
+            return publisher;
+        }
+
+        private void check() {
+            if (!open) {
+                throw new IllegalStateException("sample closed: topic=" + topic + ", sequence=" + sequence);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!open) {
+                return;
+            }
+            open = false;
+            if (closed) {
+                return;
+            }
+            unpin(held);
+            if (mapping.retired) {
+                synchronized (retireLock) {
+                    releaseIfUnused(mapping);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,450 @@
+package io.sluice.shm;
+
+import io.sluice.CorruptDataException;
+import io.sluice.IncompatibleTypeException;
+import io.sluice.MessageType;
+import io.sluice.SluiceException;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static io.sluice.shm.TopicLayout.*;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * One participant's handle on a topic file (layout in {@link TopicLayout}): its own file descriptor, whose
+ * open-file-description locks are the participant's liveness, and a read-write mapping of the registry.
+ *
+ * <p>Joining: open (creating if absent), take the admin lock, make sure the file is still linked (a last participant
+ * may have just removed it; then start again), initialise the header if it is new, check the type, reclaim rows of
+ * dead participants, claim a free row and lock it, release the admin lock. Leaving: under the admin lock clear the
+ * row and unlock it, and remove the topic's files when no live participant remains.
+ */
+final class TopicFile implements AutoCloseable {
+    static final VarHandle INT = JAVA_INT.varHandle();
+    static final VarHandle LONG = JAVA_LONG.varHandle();
+
+    final String topic;
+    final Domain domain;
+    final Path path;
+    final int fd;
+    final Arena arena;
+    final MemorySegment memory;
+    private boolean closed;
+
+    private TopicFile(String topic, Domain domain, Path path, int fd, Arena arena, MemorySegment memory) {
+        this.topic = topic;
+        this.domain = domain;
+        this.path = path;
+        this.fd = fd;
+        this.arena = arena;
+        this.memory = memory;
+    }
+
+    /**
+     * Opens the topic file, creating it for {@code type} when absent, and returns with the admin lock held so that
+     * the caller can claim a row; the caller must call {@link #unlockAdmin()}.
+     */
+    static TopicFile openLocked(Domain domain, String topic, MessageType<?> type) {
+        Path path = domain.topicPath(topic);
+        for (int attempt = 0; ; attempt++) {
+            int fd;
+            try {
+                fd = Native.open(path, Native.O_RDWR | Native.O_CREAT | Native.O_NOFOLLOW, 0600);
+            } catch (IOException e) {
+                throw new SluiceException("cannot open topic " + topic + ": " + e.getMessage(), e);
+            }
+            boolean keep = false;
+            try {
+                Native.lock(fd, ADMIN_LOCK);
+                if (linkCount(fd) == 0) {
+                    continue; // removed by its last participant between our open and our lock: start again
+                }
+                long size = size(fd);
+                if (size == 0) {
+                    Native.allocate(fd, FILE_LENGTH);
+                    size = FILE_LENGTH;
+                }
+                if (size < FILE_LENGTH) {
+                    throw new CorruptDataException("topic file truncated: file=" + path + ", size=" + size
+                        + ", fileLength=" + FILE_LENGTH);
+                }
+                Arena arena = Arena.ofShared();
+                MemorySegment memory;
+                try {
+                    memory = Native.map(fd, FILE_LENGTH, true, arena);
+                } catch (IOException | RuntimeException e) {
+                    arena.close();
+                    throw e;
+                }
+                TopicFile file = new TopicFile(topic, domain, path, fd, arena, memory);
+                try {
+                    if (memory.get(JAVA_LONG, MAGIC_OFFSET) == 0) {
+                        file.initialize(type); // new, or its creator died before finishing it
+                    } else {
+                        validate(memory, path.toString(), size);
+                    }
+                    file.checkType(type);
+                } catch (RuntimeException e) {
+                    arena.close();
+                    throw e;
+                }
+                keep = true;
+                return file;
+            } catch (IOException e) {
+                throw new SluiceException("cannot open topic " + topic + ": " + e.getMessage(), e);
+            } finally {
+                if (!keep) {
+                    Native.close(fd); // also drops the admin lock
+                }
+            }
+        }
+    }
+
+    /** Opens an existing topic file only to sweep it: returns null when it is absent, busy or not ours to judge. */
+    static TopicFile openForSweep(Domain domain, Path path) {
+        int fd;
+        try {
+            fd = Native.open(path, Native.O_RDWR | Native.O_NOFOLLOW, 0);
+        } catch (IOException e) {
+            return null;
+        }
+        boolean keep = false;
+        try {
+            if (!Native.tryLock(fd, ADMIN_LOCK) || linkCount(fd) == 0) {
+                return null;
+            }
+            long size = size(fd);
+            if (size < FILE_LENGTH) {
+                return null;
+            }
+            Arena arena = Arena.ofShared();
+            MemorySegment memory = Native.map(fd, FILE_LENGTH, true, arena);
+            TopicFile file = new TopicFile(null, domain, path, fd, arena, memory);
+            try {
+                long magic = memory.get(JAVA_LONG, MAGIC_OFFSET);
+                if (magic != 0) {
+                    validate(memory, path.toString(), size);
+                }
+            } catch (CorruptDataException e) {
+                arena.close();
+                return null; // a foreign or damaged file: left for whoever opens that topic to report
+            }
+            keep = true;
+            return file;
+        } catch (IOException e) {
+            return null;
+        } finally {
+            if (!keep) {
+                Native.close(fd);
+            }
+        }
+    }
+
+    static long linkCount(int fd) throws IOException {
+        return ((Number) Files.getAttribute(Path.of("/proc/self/fd/" + fd), "unix:nlink")).longValue();
+    }
+
+    static long size(int fd) throws IOException {
+        return Files.size(Path.of("/proc/self/fd/" + fd));
+    }
+
+    private void initialize(MessageType<?> type) {
+        byte[] name = type.name().getBytes(StandardCharsets.UTF_8);
+        byte[] schema = type.schema().getBytes(StandardCharsets.UTF_8);
+        byte[] hash = type.hash().getBytes(StandardCharsets.UTF_8);
+        if (name.length > TYPE_NAME_CAPACITY - 1 || schema.length > SCHEMA_CAPACITY || hash.length > TYPE_HASH_CAPACITY - 1) {
+            throw new IllegalArgumentException("type too large: nameBytes=" + name.length + ", schemaBytes="
+                + schema.length + ", hashBytes=" + hash.length);
+        }
+        memory.fill((byte) 0);
+        memory.set(JAVA_INT, VERSION_OFFSET, VERSION);
+        memory.set(JAVA_LONG, FILE_LENGTH_OFFSET, FILE_LENGTH);
+        memory.set(JAVA_INT, MAX_PUBLISHERS_OFFSET, MAX_PUBLISHERS);
+        memory.set(JAVA_INT, MAX_SUBSCRIBERS_OFFSET, MAX_SUBSCRIBERS);
+        memory.set(JAVA_INT, MAX_HELD_OFFSET, MAX_HELD);
+        memory.set(JAVA_INT, NEXT_GENERATION_OFFSET, 1);
+        memory.set(JAVA_INT, TYPE_NAME_LENGTH_OFFSET, name.length);
+        memory.set(JAVA_INT, SCHEMA_LENGTH_OFFSET, schema.length);
+        memory.set(JAVA_INT, HASH_LENGTH_OFFSET, hash.length);
+        MemorySegment.copy(name, 0, memory, JAVA_BYTE, TYPE_NAME_OFFSET, name.length);
+        MemorySegment.copy(schema, 0, memory, JAVA_BYTE, SCHEMA_OFFSET, schema.length);
+        MemorySegment.copy(hash, 0, memory, JAVA_BYTE, TYPE_HASH_OFFSET, hash.length);
+        LONG.setRelease(memory, (long) MAGIC_OFFSET, MAGIC); // the header is complete once the magic is there
+    }
+
+    /** Checks a topic file's header; messages read {@code name=value}. */
+    static void validate(MemorySegment memory, String file, long size) {
+        long magic = memory.get(JAVA_LONG, MAGIC_OFFSET);
+        if (magic != MAGIC) {
+            throw new CorruptDataException("topic file has a wrong magic: file=" + file + ", magic=0x"
+                + Long.toHexString(magic));
+        }
+        int version = memory.get(JAVA_INT, VERSION_OFFSET);
+        if (version != VERSION) {
+            throw new CorruptDataException("topic file has an unsupported version: file=" + file + ", version="
+                + version + ", supported=" + VERSION);
+        }
+        long length = memory.get(JAVA_LONG, FILE_LENGTH_OFFSET);
+        if (length != FILE_LENGTH || size < length) {
+            throw new CorruptDataException("topic file has a wrong length: file=" + file + ", fileLength=" + length
+                + ", size=" + size + ", expected=" + FILE_LENGTH);
+        }
+        checkEquals(file, "maxPublishers", memory.get(JAVA_INT, MAX_PUBLISHERS_OFFSET), MAX_PUBLISHERS);
+        checkEquals(file, "maxSubscribers", memory.get(JAVA_INT, MAX_SUBSCRIBERS_OFFSET), MAX_SUBSCRIBERS);
+        checkEquals(file, "maxHeld", memory.get(JAVA_INT, MAX_HELD_OFFSET), MAX_HELD);
+        checkRange(file, "typeNameLength", memory.get(JAVA_INT, TYPE_NAME_LENGTH_OFFSET), TYPE_NAME_CAPACITY - 1);
+        checkRange(file, "schemaLength", memory.get(JAVA_INT, SCHEMA_LENGTH_OFFSET), SCHEMA_CAPACITY);
+        checkRange(file, "hashLength", memory.get(JAVA_INT, HASH_LENGTH_OFFSET), TYPE_HASH_CAPACITY - 1);
+    }
+
+    private static void checkEquals(String file, String field, int value, int expected) {
+        if (value != expected) {
+            throw new CorruptDataException("topic file " + field + " differs: file=" + file + ", " + field + "="
+                + value + ", expected=" + expected);
+        }
+    }
+
+    private static void checkRange(String file, String field, int value, int max) {
+        if (value < 0 || value > max) {
+            throw new CorruptDataException("topic file " + field + " out of range [0, " + max + "]: file=" + file
+                + ", " + field + "=" + value);
+        }
+    }
+
+    private void checkType(MessageType<?> type) {
+        String name = typeName();
+        String hash = string(TYPE_HASH_OFFSET, memory.get(JAVA_INT, HASH_LENGTH_OFFSET));
+        if (!name.equals(type.name()) || !hash.equals(type.hash())) {
+            throw new IncompatibleTypeException(topic, name, hash, type.name(), type.hash());
+        }
+    }
+
+    String typeName() {
+        return string(TYPE_NAME_OFFSET, memory.get(JAVA_INT, TYPE_NAME_LENGTH_OFFSET));
+    }
+
+    String schema() {
+        return string(SCHEMA_OFFSET, memory.get(JAVA_INT, SCHEMA_LENGTH_OFFSET));
+    }
+
+    private String string(long offset, int length) {
+        byte[] bytes = memory.asSlice(offset, length).toArray(JAVA_BYTE);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------- locks and registry
+
+    void lockAdmin() {
+        try {
+            Native.lock(fd, ADMIN_LOCK);
+        } catch (IOException e) {
+            throw new SluiceException("cannot lock topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    boolean tryLockAdmin() {
+        try {
+            return Native.tryLock(fd, ADMIN_LOCK);
+        } catch (IOException e) {
+            throw new SluiceException("cannot lock topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reclaims dead rows unless somebody holds the admin lock right now (then they are doing it). */
+    void reclaimDeadIfAdminFree(int ownPublisher, int ownSubscriber) {
+        if (tryLockAdmin()) {
+            try {
+                reclaimDead(ownPublisher, ownSubscriber);
+            } finally {
+                unlockAdmin();
+            }
+        }
+    }
+
+    void unlockAdmin() {
+        try {
+            Native.unlock(fd, ADMIN_LOCK);
+        } catch (IOException e) {
+            throw new SluiceException("cannot unlock topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the owner of the row behind lock byte {@code lockByte} is alive. Never ask about a row of your own. */
+    boolean isAlive(long lockByte) {
+        try {
+            return Native.isLocked(fd, lockByte);
+        } catch (IOException e) {
+            throw new SluiceException("cannot probe liveness on topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Takes a row's lock: succeeds only when its owner is dead or the row is free. */
+    boolean tryLockRow(long lockByte) {
+        try {
+            return Native.tryLock(fd, lockByte);
+        } catch (IOException e) {
+            throw new SluiceException("cannot lock a row of topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    void unlockRow(long lockByte) {
+        try {
+            Native.unlock(fd, lockByte);
+        } catch (IOException e) {
+            throw new SluiceException("cannot unlock a row of topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    int registryVersion() {
+        return (int) INT.getAcquire(memory, (long) REGISTRY_VERSION_OFFSET);
+    }
+
+    /** Under the admin lock: publishes a registry change and wakes every sleeping subscriber to look at it. */
+    int bumpRegistry() {
+        int version = (int) INT.get(memory, (long) REGISTRY_VERSION_OFFSET) + 1;
+        if (version <= 0) {
+            version = 1;
+        }
+        INT.setRelease(memory, (long) REGISTRY_VERSION_OFFSET, version);
+        wakeAll();
+        return version;
+    }
+
+    void wakeAll() {
+        INT.getAndAdd(memory, (long) NOTIFY_OFFSET, 1);
+        Native.futexWakeAll(memory.asSlice(NOTIFY_OFFSET, 4));
+    }
+
+    /** Under the admin lock: the next segment generation of the topic. */
+    int nextGeneration() {
+        int generation = memory.get(JAVA_INT, NEXT_GENERATION_OFFSET);
+        if (generation <= 0) {
+            throw new CorruptDataException("topic nextGeneration out of range: file=" + path + ", nextGeneration="
+                + generation);
+        }
+        memory.set(JAVA_INT, NEXT_GENERATION_OFFSET, generation + 1);
+        return generation;
+    }
+
+    boolean subscriberBit(int offset, int row) {
+        long word = (long) LONG.getVolatile(memory, (long) offset + (row >>> 6) * 8L);
+        return (word & (1L << row)) != 0;
+    }
+
+    void setSubscriberBit(int offset, int row, boolean value) {
+        long address = (long) offset + (row >>> 6) * 8L;
+        if (value) {
+            LONG.getAndBitwiseOr(memory, address, 1L << row);
+        } else {
+            LONG.getAndBitwiseAnd(memory, address, ~(1L << row));
+        }
+    }
+
+    /**
+     * Under the admin lock: clears the rows of dead participants, removing the segment file of each dead publisher.
+     * {@code ownPublisher} and {@code ownSubscriber} (or -1) are skipped: a participant's own lock does not show
+     * through its own descriptor. Returns how many rows it cleared.
+     */
+    int reclaimDead(int ownPublisher, int ownSubscriber) {
+        int reclaimed = 0;
+        for (int row = 0; row < MAX_PUBLISHERS; row++) {
+            long base = publisherRow(row);
+            if (row == ownPublisher || (int) INT.getVolatile(memory, base + P_STATE) != STATE_ACTIVE) {
+                continue;
+            }
+            long lock = PUBLISHER_LOCK_BASE + row;
+            if (tryLockRow(lock)) {
+                int generation = (int) INT.getVolatile(memory, base + P_GENERATION);
+                domain.unlinkQuietly(domain.segmentPath(topicBase(), generation));
+                memory.asSlice(base, PUBLISHER_ROW_LENGTH).fill((byte) 0);
+                unlockRow(lock);
+                reclaimed++;
+            }
+        }
+        for (int row = 0; row < MAX_SUBSCRIBERS; row++) {
+            long base = subscriberRow(row);
+            if (row == ownSubscriber || (int) INT.getVolatile(memory, base + S_STATE) != STATE_ACTIVE) {
+                continue;
+            }
+            long lock = SUBSCRIBER_LOCK_BASE + row;
+            if (tryLockRow(lock)) {
+                clearSubscriberRow(row);
+                unlockRow(lock);
+                reclaimed++;
+            }
+        }
+        if (reclaimed > 0) {
+            bumpRegistry();
+        }
+        return reclaimed;
+    }
+
+    /** Under the admin lock, with the row's lock held by us: forgets a subscriber row. */
+    void clearSubscriberRow(int row) {
+        long base = subscriberRow(row);
+        if ((int) INT.getVolatile(memory, base + S_WAITING) != 0) {
+            INT.getAndAdd(memory, (long) WAITERS_OFFSET, -1); // it died asleep: stop waking it
+        }
+        setSubscriberBit(ACTIVE_SUBSCRIBERS_OFFSET, row, false);
+        setSubscriberBit(RELIABLE_SUBSCRIBERS_OFFSET, row, false);
+        memory.asSlice(base, SUBSCRIBER_ROW_LENGTH).fill((byte) 0);
+        VarHandle.fullFence();
+    }
+
+    /** Under the admin lock: whether any participant other than the caller's own rows is alive. */
+    boolean anyOtherAlive(int ownPublisher, int ownSubscriber) {
+        for (int row = 0; row < MAX_PUBLISHERS; row++) {
+            if (row != ownPublisher && (int) INT.getVolatile(memory, publisherRow(row) + P_STATE) == STATE_ACTIVE
+                && isAlive(PUBLISHER_LOCK_BASE + row)) {
+                return true;
+            }
+        }
+        for (int row = 0; row < MAX_SUBSCRIBERS; row++) {
+            if (row != ownSubscriber && (int) INT.getVolatile(memory, subscriberRow(row) + S_STATE) == STATE_ACTIVE
+                && isAlive(SUBSCRIBER_LOCK_BASE + row)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Under the admin lock: removes the topic file and every segment file of the topic. */
+    void removeTopicFiles() {
+        domain.removeSegments(topicBase());
+        domain.unlinkQuietly(path);
+    }
+
+    String topicBase() {
+        String name = path.getFileName().toString();
+        return name.substring(0, name.length() - Domain.TOPIC_SUFFIX.length());
+    }
+
+    void writeName(long offset, String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        int length = Math.min(bytes.length, NAME_CAPACITY - 1);
+        memory.asSlice(offset, NAME_CAPACITY).fill((byte) 0);
+        MemorySegment.copy(bytes, 0, memory, JAVA_BYTE, offset, length);
+    }
+
+    MemorySegment notifyWord() {
+        return memory.asSlice(NOTIFY_OFFSET, 4);
+    }
+
+    /** Drops the mapping and the descriptor, and with it every lock this participant held. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            arena.close();
+            Native.close(fd);
+        }
+    }
+}
