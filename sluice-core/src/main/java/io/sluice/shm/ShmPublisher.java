@@ -6,6 +6,7 @@ import io.sluice.MessageType;
 import io.sluice.PublishTimeoutException;
 import io.sluice.Publisher;
 import io.sluice.PublisherOptions;
+import io.sluice.Qos;
 import io.sluice.SluiceException;
 
 import java.lang.foreign.MemorySegment;
@@ -80,6 +81,8 @@ public final class ShmPublisher<T> implements Publisher<T> {
     private final long[] slotSequence;
     private final LoanImpl[] loans;
     private int outstanding;
+    /** Files of generations this publisher has left, kept until no in-order subscriber still needs them. */
+    private final java.util.ArrayDeque<RetiredGeneration> retired = new java.util.ArrayDeque<>();
     private long lastMaintenance;
     private long publishCount;
     private boolean closed;
@@ -120,6 +123,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
             long base = publisherRow(row);
             opened.memory.asSlice(base, PUBLISHER_ROW_LENGTH).fill((byte) 0);
             INT.set(opened.memory, base + P_GENERATION, generation);
+            INT.set(opened.memory, base + P_FIRST_GENERATION, generation);
             INT.set(opened.memory, base + P_INCARNATION, incarnation);
             INT.set(opened.memory, base + P_PID, (int) ProcessHandle.current().pid());
             INT.set(opened.memory, base + P_HISTORY, history);
@@ -383,8 +387,9 @@ public final class ShmPublisher<T> implements Publisher<T> {
             file.unlockAdmin();
         }
         segment = grown;
-        owner.domain().unlinkQuietly(old.path);
+        retired.add(new RetiredGeneration(old.path, tail));
         old.release();
+        unlinkRetiredGenerations();
         for (int slot = 0; slot < slotCount; slot++) {
             order[slot] = slot;
             slotSequence[slot] = WRITING;
@@ -399,8 +404,69 @@ public final class ShmPublisher<T> implements Publisher<T> {
             return;
         }
         lastMaintenance = now;
-        if ((int) INT.getVolatile(file.memory, (long) WAITERS_OFFSET) > 0 || reliableFloor() != Long.MAX_VALUE) {
+        if ((int) INT.getVolatile(file.memory, (long) WAITERS_OFFSET) > 0 || reliableFloor() != Long.MAX_VALUE
+            || !retired.isEmpty()) {
             file.reclaimDeadIfAdminFree(row, -1);
+        }
+        unlinkRetiredGenerations();
+    }
+
+    /** A generation the publisher has moved past: its file and the sequence after its last sample. */
+    private record RetiredGeneration(java.nio.file.Path path, long endSequence) {
+    }
+
+    /**
+     * Removes the files of old generations that every in-order subscriber has read to the end. A subscriber that
+     * joined before this publisher and has not attached yet still needs them all.
+     */
+    private void unlinkRetiredGenerations() {
+        while (!retired.isEmpty() && !anySubscriberBefore(retired.peekFirst().endSequence())) {
+            owner.domain().unlinkQuietly(retired.pollFirst().path());
+        }
+    }
+
+    private boolean anySubscriberBefore(long endSequence) {
+        MemorySegment registry = file.memory;
+        for (int word = 0; word < MAX_SUBSCRIBERS / 64; word++) {
+            long active = (long) LONG.getVolatile(registry, (long) ACTIVE_SUBSCRIBERS_OFFSET + word * 8L);
+            while (active != 0) {
+                int subscriber = word * 64 + Long.numberOfTrailingZeros(active);
+                active &= active - 1;
+                long base = subscriberRow(subscriber);
+                if ((int) INT.getVolatile(registry, base + S_QOS) == Qos.Kind.LATEST.ordinal() + 1) {
+                    continue;
+                }
+                long cursorOffset = TopicLayout.cursor(subscriber, row);
+                if ((int) INT.getAcquire(registry, cursorOffset + CURSOR_INCARNATION) == incarnation) {
+                    if ((long) LONG.getAcquire(registry, cursorOffset) < endSequence) {
+                        return true;
+                    }
+                } else if ((int) INT.getVolatile(registry, base + S_INCARNATION) - incarnation < 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Waits, up to the reliable timeout, until every reliable subscriber has taken everything published. */
+    private void flushReliable() {
+        long deadline = System.nanoTime() + options.reliableTimeout().toNanos();
+        long nextProbe = System.nanoTime() + WAIT_PROBE_INTERVAL_NANOS;
+        while (true) {
+            long floor = reliableFloor();
+            if (floor == Long.MAX_VALUE || (floor != BLOCKED && floor >= tail)) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (now - deadline >= 0) {
+                return;
+            }
+            if (now - nextProbe >= 0) {
+                nextProbe = now + WAIT_PROBE_INTERVAL_NANOS;
+                file.reclaimDeadIfAdminFree(row, -1);
+            }
+            LockSupport.parkNanos(100_000);
         }
     }
 
@@ -436,11 +502,16 @@ public final class ShmPublisher<T> implements Publisher<T> {
             return;
         }
         closed = true;
+        flushReliable();
         file.lockAdmin();
         try {
             long base = publisherRow(row);
             INT.setRelease(file.memory, base + P_STATE, STATE_FREE);
             owner.domain().unlinkQuietly(segment.path);
+            for (RetiredGeneration generation : retired) {
+                owner.domain().unlinkQuietly(generation.path());
+            }
+            retired.clear();
             file.memory.asSlice(base, PUBLISHER_ROW_LENGTH).fill((byte) 0);
             file.bumpRegistry();
             file.unlockRow(PUBLISHER_LOCK_BASE + row);

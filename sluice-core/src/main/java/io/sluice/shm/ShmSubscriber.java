@@ -460,8 +460,16 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
     }
 
     private Source attach(int index, int incarnation, int generation, int history) {
-        SegmentMapping<T> mapping = SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), generation),
-            generation, type);
+        boolean first = joinIncarnation - incarnation < 0; // we were here before it: everything it publishes is ours
+        SegmentMapping<T> mapping = null;
+        if (first) {
+            int firstGeneration = (int) INT.getAcquire(file.memory, publisherRow(index) + P_FIRST_GENERATION);
+            mapping = SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), firstGeneration),
+                firstGeneration, type);
+        }
+        if (mapping == null) {
+            mapping = SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), generation), generation, type);
+        }
         if (mapping == null) {
             registrySeen = -1; // moved on or left meanwhile: look again next time
             return null;
@@ -475,8 +483,8 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
                 + index + ", incarnation=" + incarnation);
         }
         long start;
-        if (joinIncarnation - incarnation < 0) {
-            start = mapping.startSequence; // we were here first: everything it publishes is for us
+        if (first) {
+            start = mapping.startSequence;
         } else {
             start = Math.max(mapping.startSequence, mapping.tailAcquire() - Math.max(0, history));
         }
@@ -485,17 +493,24 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
         return source;
     }
 
-    /** The old generation is drained and has a successor: move to the publisher's current generation. */
+    /**
+     * The old generation is drained and has a successor: move to it, or, when its file is already gone, to the
+     * publisher's current generation (counting what lay between as lost).
+     */
     private boolean switchGeneration(Source source) {
-        int generation = (int) INT.getAcquire(file.memory, publisherRow(source.index) + P_GENERATION);
-        int incarnation = (int) INT.getAcquire(file.memory, publisherRow(source.index) + P_INCARNATION);
-        if (incarnation != source.incarnation || generation == source.mapping.generation) {
-            return false; // the publisher left; refresh() will notice
-        }
-        SegmentMapping<T> next = SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), generation),
-            generation, type);
+        int generation = kind == Qos.Kind.LATEST ? 0 : source.mapping.successor();
+        SegmentMapping<T> next = generation == 0 ? null
+            : SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), generation), generation, type);
         if (next == null) {
-            return false;
+            generation = (int) INT.getAcquire(file.memory, publisherRow(source.index) + P_GENERATION);
+            int incarnation = (int) INT.getAcquire(file.memory, publisherRow(source.index) + P_INCARNATION);
+            if (incarnation != source.incarnation || generation == source.mapping.generation) {
+                return false; // the publisher left; refresh() will notice
+            }
+            next = SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), generation), generation, type);
+            if (next == null) {
+                return false;
+            }
         }
         retire(source.mapping);
         source.mapping = next;
@@ -640,9 +655,10 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
             INT.setRelease(file.memory, cursorOffset + CURSOR_INCARNATION, incarnation);
         }
 
+        /** Moves on; in-order subscribers publish the cursor (flow control, and when old generations may go). */
         void advance(long next) {
             cursor = next;
-            if (kind == Qos.Kind.RELIABLE) {
+            if (kind != Qos.Kind.LATEST) {
                 LONG.setRelease(file.memory, cursorOffset, next);
             }
         }

@@ -22,7 +22,8 @@ package io.sluice.shm;
  * </pre>
  *
  * Publisher row (64 bytes): STATE, GENERATION (of its current segment), INCARNATION (the REGISTRY_VERSION at
- * which the row was claimed: unique per publisher life), PID, HISTORY, then the participant's NAME (40 bytes).
+ * which the row was claimed: unique per publisher life), PID, HISTORY, FIRST_GENERATION (its segment at claim;
+ * subscribers that were there first start from it), then the participant's NAME (40 bytes).
  *
  * <p>Subscriber row: STATE, INCARNATION (the REGISTRY_VERSION at which it joined), QOS, DEPTH, PID, WAITING (1 while
  * it may sleep on NOTIFY), NAME, HELD_MASK on its own line (bit j set while PINS[j] may be in use); then per
@@ -82,6 +83,7 @@ public final class TopicLayout {
     public static final int P_INCARNATION = 8;
     public static final int P_PID = 12;
     public static final int P_HISTORY = 16;
+    public static final int P_FIRST_GENERATION = 20;
     public static final int P_NAME = 24;
     public static final int NAME_CAPACITY = 40;
 
