@@ -51,6 +51,7 @@ public final class Domain {
                 throw new SluiceException("domain directory belongs to another user: directory=" + directory
                     + ", owner=" + owner + ", uid=" + uid);
             }
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
             throw new SluiceException("cannot open domain directory " + directory + ": " + e.getMessage(), e);
         }

@@ -316,7 +316,11 @@ public final class Native {
 
     static IOException error(String call, String argument, int errno) {
         String message = call + " failed: " + argument + ", errno=" + errno + " (" + strerror(errno) + ")";
-        return errno == EACCES ? new java.nio.file.AccessDeniedException(message) : new IOException(message);
+        return switch (errno) {
+            case EACCES -> new java.nio.file.AccessDeniedException(message);
+            case ENOENT -> new java.nio.file.NoSuchFileException(message);
+            default -> new IOException(message);
+        };
     }
 
     private static String strerror(int errno) {

@@ -102,9 +102,6 @@ final class SegmentMapping<T> {
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().contains("errno=2 ")) {
-                return null;
-            }
             throw new SluiceException("cannot open segment: " + e.getMessage(), e);
         }
         Arena arena = Arena.ofShared();

@@ -218,7 +218,12 @@ public final class ShmPublisher<T> implements Publisher<T> {
                 // first miss: dead subscribers may hold slots or cursors; clear them and look again
                 deadline = now + options.reliableTimeout().toNanos();
                 nextProbe = now + WAIT_PROBE_INTERVAL_NANOS;
-                file.reclaimDeadIfAdminFree(row, -1);
+                file.lockAdmin();
+                try {
+                    file.reclaimDead(row, -1);
+                } finally {
+                    file.unlockAdmin();
+                }
                 continue;
             }
             if (reliableFloor == Long.MAX_VALUE) {
@@ -404,11 +409,32 @@ public final class ShmPublisher<T> implements Publisher<T> {
             return;
         }
         lastMaintenance = now;
-        if ((int) INT.getVolatile(file.memory, (long) WAITERS_OFFSET) > 0 || reliableFloor() != Long.MAX_VALUE
-            || !retired.isEmpty()) {
+        if (moreWaitersThanSleepers() || reliableFloor() != Long.MAX_VALUE || !retired.isEmpty()) {
             file.reclaimDeadIfAdminFree(row, -1);
         }
         unlinkRetiredGenerations();
+    }
+
+    /**
+     * WAITERS counts more sleepers than there are rows saying they sleep: a subscriber probably died asleep and
+     * costs a futex wake per publish until its row is reclaimed. (A transient mismatch only costs one probe.)
+     */
+    private boolean moreWaitersThanSleepers() {
+        MemorySegment registry = file.memory;
+        int waiters = (int) INT.getVolatile(registry, (long) WAITERS_OFFSET);
+        if (waiters <= 0) {
+            return false;
+        }
+        int sleepers = 0;
+        for (int word = 0; word < MAX_SUBSCRIBERS / 64; word++) {
+            long active = (long) LONG.getVolatile(registry, (long) ACTIVE_SUBSCRIBERS_OFFSET + word * 8L);
+            while (active != 0) {
+                int subscriber = word * 64 + Long.numberOfTrailingZeros(active);
+                active &= active - 1;
+                sleepers += (int) INT.getVolatile(registry, subscriberRow(subscriber) + S_WAITING);
+            }
+        }
+        return waiters > sleepers;
     }
 
     /** A generation the publisher has moved past: its file and the sequence after its last sample. */

@@ -423,6 +423,7 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
         }
         registrySeen = version;
         MemorySegment registry = file.memory;
+        RuntimeException failure = null;
         for (int index = 0; index < MAX_PUBLISHERS; index++) {
             long base = publisherRow(index);
             int state = (int) INT.getAcquire(registry, base + P_STATE);
@@ -434,9 +435,16 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
                 source = null;
             }
             if (state == STATE_ACTIVE && source == null && incarnation != 0) {
-                sources[index] = attach(index, incarnation, (int) INT.getAcquire(registry, base + P_GENERATION),
-                    (int) INT.getAcquire(registry, base + P_HISTORY));
+                try {
+                    sources[index] = attach(index, incarnation, (int) INT.getAcquire(registry, base + P_GENERATION),
+                        (int) INT.getAcquire(registry, base + P_HISTORY));
+                } catch (RuntimeException e) {
+                    failure = failure == null ? e : failure; // the other publishers still attach
+                }
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
