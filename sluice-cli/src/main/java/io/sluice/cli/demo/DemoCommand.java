@@ -1,0 +1,242 @@
+package io.sluice.cli.demo;
+
+import io.sluice.cli.json.JsonWriter;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code sluice demo [--duration SECONDS] [--json]}: a synthetic 2K RGB-D camera and three subscribers, each a
+ * process of its own, moving 60 MB frame sets at 15 fps through shared memory.
+ *
+ * <ul>
+ *   <li>camera: publishes {@code /camera/rgb} (8 MB), {@code /camera/depth} (11 MB) and {@code /camera/points}
+ *       (44 MB), every frame checksummed;</li>
+ *   <li>controller: {@link io.sluice.Qos#latest() latest}, wakes at 10 Hz and takes the newest frames;</li>
+ *   <li>recorder: {@link io.sluice.Qos#queue(int) queue(8)}, takes every frame in order and checks that every gap is
+ *       counted lost;</li>
+ *   <li>monitor: latest, blocks until frames come.</li>
+ * </ul>
+ * Every subscriber verifies the checksum of every frame it takes while it holds it. The subscribers start first,
+ * then the camera; at the end the camera stops first, the subscribers drain for half a second, then stop. The
+ * parent prints a live table every second and a summary at the end (or, with {@code --json}, one JSON object), and
+ * exits 0 when no frame was torn and no loss went uncounted, 1 otherwise.
+ *
+ * <p>The demo runs in a domain of its own ({@link DemoDomain}) and removes its directory afterwards.
+ */
+public final class DemoCommand {
+    /** The command line, for usage messages. */
+    public static final String USAGE = "sluice demo [--duration SECONDS] [--json]";
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final long DRAIN_MILLIS = 500;
+    private static final long TABLE_PERIOD_NANOS = 1_000_000_000L;
+    private static final String ANSI_HOME_AND_CLEAR = "\033[H\033[2J";
+
+    private final DemoArguments arguments;
+    private final int domain;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean terminal;
+    private final List<ChildProcess> children = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean finished = new AtomicBoolean();
+
+    private DemoCommand(DemoArguments arguments, int domain, PrintStream out, PrintStream err) {
+        this.arguments = arguments;
+        this.domain = domain;
+        this.out = out;
+        this.err = err;
+        this.terminal = out == System.out && System.console() != null && System.console().isTerminal();
+    }
+
+    /**
+     * Runs the demo with {@code arguments}, printing to {@code out} and {@code err}.
+     *
+     * @return the exit code: 0 when the run was clean, 1 when a frame was torn, a loss uncounted or a process
+     *         failed, 2 for bad arguments
+     */
+    public static int run(String[] arguments, PrintStream out, PrintStream err) {
+        DemoArguments parsed;
+        int domain;
+        try {
+            parsed = DemoArguments.parse(arguments);
+            domain = DemoDomain.choose(System.getenv("SLUICE_DOMAIN"), ProcessHandle.current().pid());
+        } catch (IllegalArgumentException wrong) {
+            err.println("sluice demo: " + wrong.getMessage());
+            err.println("usage: " + USAGE);
+            return 2;
+        }
+        return new DemoCommand(parsed, domain, out, err).run();
+    }
+
+    private int run() {
+        Path directory = DemoDomain.join(domain);
+        Thread hook = new Thread(this::abandon, "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        List<String> problems = new ArrayList<>();
+        double durationSeconds = 0;
+        try {
+            durationSeconds = runProcesses(problems);
+        } catch (IOException cannotStart) {
+            problems.add("cannot start a demo process: " + cannotStart.getMessage());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            problems.add("interrupted");
+        } finally {
+            destroyAll(problems);
+            finished.set(true);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook finds the work done
+            }
+        }
+        boolean removed = DemoDomain.removeIfEmpty(domain);
+        DemoResult result = DemoResult.of(durationSeconds, domain, directory, removed, children, problems);
+        if (arguments.json()) {
+            out.println(JsonWriter.pretty(result.json()));
+        } else {
+            printSummary(result, durationSeconds);
+        }
+        out.flush();
+        return result.ok() ? 0 : 1;
+    }
+
+    /** Starts the processes, lets the camera run, stops everything in order; returns how long the camera ran. */
+    private double runProcesses(List<String> problems) throws IOException, InterruptedException {
+        for (DemoRole role : List.of(DemoRole.CONTROLLER, DemoRole.RECORDER, DemoRole.MONITOR)) {
+            children.add(ChildProcess.start(role, domain, err));
+        }
+        for (ChildProcess child : children) {
+            if (!awaitReady(child, problems)) {
+                return 0;
+            }
+        }
+        ChildProcess camera = ChildProcess.start(DemoRole.CAMERA, domain, err);
+        children.add(camera);
+        if (!awaitReady(camera, problems)) {
+            return 0;
+        }
+        long start = System.nanoTime();
+        showLiveTables(start, start + (long) (arguments.durationSeconds() * 1e9), problems);
+        camera.requestStop();
+        double durationSeconds = (System.nanoTime() - start) / 1e9;
+        awaitExit(camera, problems);
+        Thread.sleep(DRAIN_MILLIS);
+        for (ChildProcess child : children) {
+            child.requestStop();
+        }
+        for (ChildProcess child : children) {
+            awaitExit(child, problems);
+        }
+        return durationSeconds;
+    }
+
+    private boolean awaitReady(ChildProcess child, List<String> problems) throws InterruptedException {
+        if (child.awaitReady(READY_TIMEOUT)) {
+            return true;
+        }
+        problems.add(child.role().label() + ": not ready within " + READY_TIMEOUT.toSeconds() + " s (exitCode="
+            + child.exitCode() + ")");
+        return false;
+    }
+
+    private void awaitExit(ChildProcess child, List<String> problems) throws InterruptedException {
+        if (!child.awaitExit(STOP_TIMEOUT)) {
+            problems.add(child.role().label() + ": did not stop within " + STOP_TIMEOUT.toSeconds() + " s");
+            child.destroy();
+        }
+    }
+
+    /**
+     * Redraws the table every second until {@code endNanos}, or until a process exits before its time. The camera
+     * reports a second after it is ready, and every second after that: the table is drawn half a second out of
+     * phase with it, so that it never shows a report about to be replaced.
+     */
+    private void showLiveTables(long startNanos, long endNanos, List<String> problems) throws InterruptedException {
+        Thread.sleep(TABLE_PERIOD_NANOS / 2_000_000);
+        Schedule ticks = new Schedule(TABLE_PERIOD_NANOS);
+        while (System.nanoTime() - endNanos < 0) {
+            long deadline = Math.min(ticks.advance(), endNanos);
+            long remaining = deadline - System.nanoTime();
+            if (remaining > 0) {
+                Thread.sleep(remaining / 1_000_000, (int) (remaining % 1_000_000));
+            }
+            for (ChildProcess child : children) {
+                if (!child.isAlive()) {
+                    problems.add(child.role().label() + ": exited early (exitCode=" + child.exitCode() + ")");
+                    return;
+                }
+            }
+            if (!arguments.json() && System.nanoTime() - endNanos < 0) {
+                printLive(startNanos);
+            }
+        }
+    }
+
+    private void printLive(long startNanos) {
+        Map<String, Object> live = DemoResult.live(children);
+        String title = String.format("sluice demo: %.1f s of %.1f s, domain %d (figures of the last second)",
+            (System.nanoTime() - startNanos) / 1e9, arguments.durationSeconds(), domain);
+        if (terminal) {
+            out.print(ANSI_HOME_AND_CLEAR);
+        } else {
+            out.println();
+        }
+        out.print(DemoTable.render(title, ChildReport.object(live, "camera"), ChildReport.object(live, "subscribers")));
+        out.flush();
+    }
+
+    private void printSummary(DemoResult result, double durationSeconds) {
+        String title = String.format("sluice demo summary: camera ran %.1f s, domain %d", durationSeconds, domain);
+        out.println();
+        out.print(DemoTable.render(title, result.camera(), result.subscribers()));
+        if (result.ok()) {
+            out.println("ok: no frame torn or out of order, no loss uncounted");
+        } else {
+            out.println("FAILED:");
+            result.problems().forEach(problem -> out.println("  " + problem));
+        }
+    }
+
+    /** Stops every process still running: asks first, then terminates, then kills. */
+    private void destroyAll(List<String> problems) {
+        for (ChildProcess child : children) {
+            child.requestStop();
+        }
+        for (ChildProcess child : children) {
+            try {
+                if (!child.awaitExit(STOP_TIMEOUT)) {
+                    problems.add(child.role().label() + ": did not stop within " + STOP_TIMEOUT.toSeconds() + " s");
+                    child.destroy();
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Shutdown hook: the parent is going away before the end (Ctrl-C): terminate the processes, clean up. */
+    private void abandon() {
+        if (finished.get()) {
+            return;
+        }
+        for (ChildProcess child : children) {
+            try {
+                child.destroy();
+            } catch (InterruptedException interrupted) {
+                return;
+            }
+        }
+        DemoDomain.removeIfEmpty(domain);
+    }
+}
