@@ -53,11 +53,25 @@ public final class Domain {
             }
             Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
-            throw new SluiceException("cannot open domain directory " + directory + ": " + e.getMessage(), e);
+            throw new SluiceException("cannot open domain directory " + directory + ": " + describe(e), e);
         }
         Domain opened = new Domain(directory);
         opened.sweep();
         return opened;
+    }
+
+    /** An I/O failure in words: NIO's own messages are often just the path. */
+    static String describe(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "Permission denied: " + e.getMessage();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "No such file or directory: " + e.getMessage();
+        }
+        if (e instanceof java.nio.file.FileSystemException fileSystem && fileSystem.getReason() != null) {
+            return fileSystem.getReason() + ": " + fileSystem.getFile();
+        }
+        return e.toString();
     }
 
     static int currentUid() {
@@ -140,7 +154,7 @@ public final class Domain {
                     if (!topic.anyOtherAlive(-1, -1)) {
                         topic.removeTopicFiles();
                     } else {
-                        removeOrphanSegments(topic);
+                        removeUnownedSegments(topic);
                     }
                 } catch (RuntimeException e) {
                     // a damaged topic: reported to whoever uses it
@@ -163,28 +177,65 @@ public final class Domain {
         }
     }
 
-    /** Under the topic's admin lock: removes its segment files that no live publisher row names. */
-    private void removeOrphanSegments(TopicFile topic) throws IOException {
+    /**
+     * Under the topic's admin lock: removes the segment files of the topic that no active publisher row owns. A row
+     * owns the generations from its first to its current one whose header names its index and incarnation (older
+     * ones it still keeps for slow subscribers, and removes itself). Before removing the files of a publisher that
+     * is gone, each is sealed with the sequence its stream ended at, so subscribers still reading an old
+     * generation can count what they can no longer reach.
+     */
+    void removeUnownedSegments(TopicFile topic) {
         String base = topic.topicBase();
+        record Unowned(Path path, int generation, SegmentMapping.Header header) {
+        }
+        java.util.List<Unowned> unowned = new java.util.ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, base + ".*" + SEGMENT_SUFFIX)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
                 if (!segmentBase(name).equals(base)) {
                     continue;
                 }
-                String digits = name.substring(base.length() + 1, name.length() - SEGMENT_SUFFIX.length());
-                int generation = Integer.parseUnsignedInt(digits);
-                boolean used = false;
-                for (int row = 0; row < TopicLayout.MAX_PUBLISHERS && !used; row++) {
-                    long offset = TopicLayout.publisherRow(row);
-                    used = (int) TopicFile.INT.getVolatile(topic.memory, offset + TopicLayout.P_STATE)
-                        == TopicLayout.STATE_ACTIVE
-                        && (int) TopicFile.INT.getVolatile(topic.memory, offset + TopicLayout.P_GENERATION) == generation;
+                int generation;
+                try {
+                    generation = Integer.parseUnsignedInt(
+                        name.substring(base.length() + 1, name.length() - SEGMENT_SUFFIX.length()));
+                } catch (NumberFormatException e) {
+                    continue; // not a name Sluice makes: foreign, left alone
                 }
-                if (!used) {
-                    unlinkQuietly(file);
+                SegmentMapping.Header header = SegmentMapping.readHeader(file);
+                if (header != null && !owned(topic, generation, header)) {
+                    unowned.add(new Unowned(file, generation, header));
                 }
             }
+        } catch (IOException ignored) {
+            return; // the directory went away
         }
+        for (Unowned file : unowned) {
+            if (file.header().valid()) {
+                long end = file.header().tail();
+                for (Unowned other : unowned) {
+                    if (other.header().valid() && other.header().publisherIndex() == file.header().publisherIndex()
+                        && other.header().incarnation() == file.header().incarnation()
+                        && Integer.compareUnsigned(other.generation(), file.generation()) > 0) {
+                        end = Math.max(end, other.header().tail());
+                    }
+                }
+                SegmentMapping.seal(file.path(), end);
+            }
+            unlinkQuietly(file.path());
+        }
+    }
+
+    private static boolean owned(TopicFile topic, int generation, SegmentMapping.Header header) {
+        if (!header.valid() || header.publisherIndex() < 0 || header.publisherIndex() >= TopicLayout.MAX_PUBLISHERS) {
+            return false;
+        }
+        long row = TopicLayout.publisherRow(header.publisherIndex());
+        return (int) TopicFile.INT.getVolatile(topic.memory, row + TopicLayout.P_STATE) == TopicLayout.STATE_ACTIVE
+            && (int) TopicFile.INT.getVolatile(topic.memory, row + TopicLayout.P_INCARNATION) == header.incarnation()
+            && Integer.compareUnsigned(generation,
+                (int) TopicFile.INT.getVolatile(topic.memory, row + TopicLayout.P_FIRST_GENERATION)) >= 0
+            && Integer.compareUnsigned(generation,
+                (int) TopicFile.INT.getVolatile(topic.memory, row + TopicLayout.P_GENERATION)) <= 0;
     }
 }

@@ -17,6 +17,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *  56: PUBLISHER_INDEX (4) | INCARNATION (4)
  * 128: TAIL (8): the next sequence to publish; release-stored after a sample is committed   own cache line
  * 192: SUCCESSOR (4): generation that replaced this segment, 0 while current
+ * 200: FINAL_END (8): 1 + the sequence after the publisher's last sample, written into every generation it left
+ *      when it closed or its death was reclaimed, just before the files are removed; 0 while unknown
  * 4096: RING: RING_CAPACITY x int slot index; entry (seq &amp; (RING_CAPACITY - 1)) names the slot of seq
  * SLOTS_OFFSET (page aligned): SLOT_COUNT x SLOT_STRIDE:
  *     +0 SLOT_SEQUENCE (8): the sequence the slot holds, or CLAIMING / WRITING
@@ -46,6 +48,7 @@ public final class SegmentLayout {
     public static final int INCARNATION_OFFSET = 60;
     public static final int TAIL_OFFSET = 128;
     public static final int SUCCESSOR_OFFSET = 192;
+    public static final int FINAL_END_OFFSET = 200;
     public static final int RING_OFFSET = 4096;
 
     public static final int SLOT_SEQUENCE = 0;

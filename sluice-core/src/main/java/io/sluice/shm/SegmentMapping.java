@@ -32,6 +32,8 @@ final class SegmentMapping<T> {
     final long slotsOffset;
     final long startSequence;
     private final Arena arena;
+    /** Kept open by subscribers to tell a file that shrank under the mapping; -1 for the publisher's own. */
+    private final int fd;
     private final MessageType<T> type;
     private final long[] viewLengths;
     private final MemorySegment[] slices;
@@ -41,8 +43,9 @@ final class SegmentMapping<T> {
     /** Guarded by the owner's retire lock. */
     boolean unmapped;
 
-    private SegmentMapping(Path path, int generation, Arena arena, MemorySegment memory, MessageType<T> type) {
+    private SegmentMapping(Path path, int generation, Arena arena, MemorySegment memory, MessageType<T> type, int fd) {
         this.path = path;
+        this.fd = fd;
         this.generation = generation;
         this.arena = arena;
         this.memory = memory;
@@ -75,7 +78,7 @@ final class SegmentMapping<T> {
             MemorySegment memory = Native.map(fd, length, true, arena);
             SegmentLayout.initialize(memory, generation, slotCount, slotCapacity, startSequence, publisherIndex,
                 incarnation);
-            return new SegmentMapping<>(path, generation, arena, memory, type);
+            return new SegmentMapping<>(path, generation, arena, memory, type, -1);
         } catch (IOException | RuntimeException e) {
             arena.close();
             try {
@@ -105,6 +108,7 @@ final class SegmentMapping<T> {
             throw new SluiceException("cannot open segment: " + e.getMessage(), e);
         }
         Arena arena = Arena.ofShared();
+        boolean keep = false;
         try {
             long size = TopicFile.size(fd);
             if (size < RING_OFFSET) {
@@ -115,7 +119,9 @@ final class SegmentMapping<T> {
             long length = header.get(JAVA_LONG, FILE_LENGTH_OFFSET);
             SegmentLayout.validate(header, path.toString(), size, generation);
             MemorySegment memory = Native.map(fd, length, false, arena);
-            return new SegmentMapping<>(path, generation, arena, memory, type);
+            SegmentMapping<T> mapping = new SegmentMapping<>(path, generation, arena, memory, type, fd);
+            keep = true;
+            return mapping;
         } catch (IOException e) {
             arena.close();
             throw new SluiceException("cannot map segment " + path + ": " + e.getMessage(), e);
@@ -123,7 +129,82 @@ final class SegmentMapping<T> {
             arena.close();
             throw e;
         } finally {
+            if (!keep) {
+                Native.close(fd);
+            }
+        }
+    }
+
+    /** What a segment file's header says about its owner; {@code valid} is false for a file that is not one. */
+    record Header(boolean valid, int publisherIndex, int incarnation, long tail) {
+    }
+
+    /** Reads the header of the segment file at {@code path}; null when the file is gone. */
+    static Header readHeader(Path path) {
+        int fd;
+        try {
+            fd = Native.open(path, Native.O_RDONLY | Native.O_NOFOLLOW, 0);
+        } catch (IOException e) {
+            return null;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            if (TopicFile.size(fd) < RING_OFFSET) {
+                return new Header(false, -1, 0, 0);
+            }
+            MemorySegment header = Native.map(fd, RING_OFFSET, false, arena);
+            if (header.get(JAVA_LONG, MAGIC_OFFSET) != MAGIC || header.get(JAVA_INT, VERSION_OFFSET) != VERSION) {
+                return new Header(false, -1, 0, 0);
+            }
+            return new Header(true, header.get(JAVA_INT, PUBLISHER_INDEX_OFFSET), header.get(JAVA_INT, INCARNATION_OFFSET),
+                (long) TopicFile.LONG.getAcquire(header, (long) TAIL_OFFSET));
+        } catch (IOException | RuntimeException e) {
+            return new Header(false, -1, 0, 0);
+        } finally {
             Native.close(fd);
+        }
+    }
+
+    /**
+     * Writes FINAL_END into the header of the segment file at {@code path}, so that subscribers still reading it
+     * learn where its publisher's stream ended once the following generations are gone. Best effort.
+     */
+    static void seal(Path path, long endSequence) {
+        int fd;
+        try {
+            fd = Native.open(path, Native.O_RDWR | Native.O_NOFOLLOW, 0);
+        } catch (IOException e) {
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            if (TopicFile.size(fd) >= RING_OFFSET) {
+                MemorySegment header = Native.map(fd, RING_OFFSET, true, arena);
+                if (header.get(JAVA_LONG, MAGIC_OFFSET) == MAGIC) {
+                    TopicFile.LONG.setRelease(header, (long) FINAL_END_OFFSET, endSequence + 1);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // a damaged file: subscribers of it will not learn the end, and count nothing more
+        } finally {
+            Native.close(fd);
+        }
+    }
+
+    /** The sequence after the publisher's last sample once it is known (see {@link #seal}); -1 before. */
+    long finalEnd() {
+        return (long) TopicFile.LONG.getAcquire(memory, (long) FINAL_END_OFFSET) - 1;
+    }
+
+    /** When a subscriber's read faulted: whether the file shrank below the mapping, with its size. */
+    String shrinkage() {
+        if (fd < 0) {
+            return null;
+        }
+        try {
+            long size = TopicFile.size(fd);
+            return size < memory.byteSize() ? "segment file shrank under its mapping: file=" + path + ", size=" + size
+                + ", mapped=" + memory.byteSize() : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -181,5 +262,8 @@ final class SegmentMapping<T> {
     /** Unmaps. Afterwards every view of this mapping throws {@link IllegalStateException} when touched. */
     void release() {
         arena.close();
+        if (fd >= 0) {
+            Native.close(fd);
+        }
     }
 }

@@ -533,11 +533,13 @@ public final class ShmPublisher<T> implements Publisher<T> {
         try {
             long base = publisherRow(row);
             INT.setRelease(file.memory, base + P_STATE, STATE_FREE);
-            owner.domain().unlinkQuietly(segment.path);
             for (RetiredGeneration generation : retired) {
+                SegmentMapping.seal(generation.path(), tail); // subscribers still in it learn where the stream ends
                 owner.domain().unlinkQuietly(generation.path());
             }
             retired.clear();
+            SegmentMapping.seal(segment.path, tail);
+            owner.domain().unlinkQuietly(segment.path);
             file.memory.asSlice(base, PUBLISHER_ROW_LENGTH).fill((byte) 0);
             file.bumpRegistry();
             file.unlockRow(PUBLISHER_LOCK_BASE + row);

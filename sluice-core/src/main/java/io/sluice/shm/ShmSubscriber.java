@@ -146,11 +146,37 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
     @Override
     public Sample<T> take() {
         checkOpen();
-        refresh();
-        if ((++takeCount & 255) == 0) {
-            maybeProbe();
+        try {
+            refresh();
+            if ((++takeCount & 255) == 0) {
+                maybeProbe();
+            }
+            return kind == Qos.Kind.LATEST ? takeNewestUnseen() : takeInOrder();
+        } catch (InternalError fault) {
+            throw diagnose(fault);
         }
-        return kind == Qos.Kind.LATEST ? takeNewestUnseen() : takeInOrder();
+    }
+
+    /**
+     * A read of a mapping faulted: HotSpot reports SIGBUS on a mapped file as InternalError. Name the file when one
+     * shrank under its mapping (somebody truncated it); otherwise it is not ours to explain.
+     */
+    private RuntimeException diagnose(InternalError fault) {
+        List<Source> all = new ArrayList<>(draining);
+        for (Source source : sources) {
+            if (source != null) {
+                all.add(source);
+            }
+        }
+        for (Source source : all) {
+            String shrinkage = source.mapping.shrinkage();
+            if (shrinkage != null) {
+                CorruptDataException corrupt = new CorruptDataException(shrinkage + ", topic=" + topic);
+                corrupt.initCause(fault);
+                return corrupt;
+            }
+        }
+        throw fault;
     }
 
     @Override
@@ -278,10 +304,20 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
             long tail = mapping.tailAcquire();
             long cursor = source.cursor;
             if (cursor >= tail) {
-                if (mapping.successor() == 0 || cursor < mapping.tailAcquire() || !switchGeneration(source)) {
+                if (mapping.successor() == 0 || cursor < mapping.tailAcquire()) {
                     return null;
                 }
-                continue;
+                if (switchGeneration(source)) {
+                    continue;
+                }
+                long end = mapping.finalEnd();
+                if (end >= 0) {
+                    // the publisher is gone with the generations after this one: count what we cannot reach
+                    lost += Math.max(0, end - cursor);
+                    source.advance(Math.max(cursor, end));
+                    source.finished = true;
+                }
+                return null;
             }
             long limit = kind == Qos.Kind.QUEUE ? Math.min(qos.depth(), mapping.ringMask + 1L) : mapping.ringMask + 1L;
             if (tail - cursor > limit) {
@@ -331,6 +367,14 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
     @Override
     public Sample<T> latest() {
         checkOpen();
+        try {
+            return newest();
+        } catch (InternalError fault) {
+            throw diagnose(fault);
+        }
+    }
+
+    private Sample<T> newest() {
         refresh();
         Source best = null;
         long bestStamp = 0;
@@ -648,6 +692,8 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
         SegmentMapping<T> mapping;
         long cursor;
         long lastSeen = -1;
+        /** Its publisher is gone and nothing more of it can be read. */
+        boolean finished;
 
         Source(int index, int incarnation, SegmentMapping<T> mapping, long cursor) {
             this.index = index;
@@ -672,7 +718,7 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
         }
 
         boolean drained() {
-            return cursor >= mapping.tailAcquire() && mapping.successor() == 0;
+            return finished || (cursor >= mapping.tailAcquire() && mapping.successor() == 0);
         }
     }
 

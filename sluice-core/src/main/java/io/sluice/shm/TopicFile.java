@@ -122,6 +122,11 @@ final class TopicFile implements AutoCloseable {
                 return null;
             }
             long size = size(fd);
+            if (size == 0) {
+                // its creator died before sizing it; joiners re-check the link count after locking, so this is safe
+                domain.unlinkQuietly(path);
+                return null;
+            }
             if (size < FILE_LENGTH) {
                 return null;
             }
@@ -349,12 +354,13 @@ final class TopicFile implements AutoCloseable {
     }
 
     /**
-     * Under the admin lock: clears the rows of dead participants, removing the segment file of each dead publisher.
+     * Under the admin lock: clears the rows of dead participants, removing the segment files of each dead publisher.
      * {@code ownPublisher} and {@code ownSubscriber} (or -1) are skipped: a participant's own lock does not show
      * through its own descriptor. Returns how many rows it cleared.
      */
     int reclaimDead(int ownPublisher, int ownSubscriber) {
         int reclaimed = 0;
+        boolean publishersReclaimed = false;
         for (int row = 0; row < MAX_PUBLISHERS; row++) {
             long base = publisherRow(row);
             if (row == ownPublisher || (int) INT.getVolatile(memory, base + P_STATE) != STATE_ACTIVE) {
@@ -362,11 +368,10 @@ final class TopicFile implements AutoCloseable {
             }
             long lock = PUBLISHER_LOCK_BASE + row;
             if (tryLockRow(lock)) {
-                int generation = (int) INT.getVolatile(memory, base + P_GENERATION);
-                domain.unlinkQuietly(domain.segmentPath(topicBase(), generation));
                 memory.asSlice(base, PUBLISHER_ROW_LENGTH).fill((byte) 0);
                 unlockRow(lock);
                 reclaimed++;
+                publishersReclaimed = true;
             }
         }
         for (int row = 0; row < MAX_SUBSCRIBERS; row++) {
@@ -380,6 +385,9 @@ final class TopicFile implements AutoCloseable {
                 unlockRow(lock);
                 reclaimed++;
             }
+        }
+        if (publishersReclaimed) {
+            domain.removeUnownedSegments(this); // every generation of the dead, half-made ones included
         }
         if (reclaimed > 0) {
             bumpRegistry();

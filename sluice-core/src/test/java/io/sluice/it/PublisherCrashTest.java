@@ -1,0 +1,175 @@
+package io.sluice.it;
+
+import io.sluice.Qos;
+import io.sluice.Sample;
+import io.sluice.Sluice;
+import io.sluice.Subscriber;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.List;
+
+import static io.sluice.it.ParticipantChild.TYPE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Invariant 3 for publishers: one killed with SIGKILL is noticed by the subscribers, its segment removed, and a
+ * publisher restarted for the topic — with the same or a larger message size — reaches the same subscriber object.
+ */
+class PublisherCrashTest {
+    private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(10);
+    private static final long MB = 1024 * 1024;
+
+    private ShmRoot root;
+    private ChildJvm.Group children;
+    private Sluice sluice;
+
+    @BeforeEach
+    void setUp() {
+        root = ShmRoot.create();
+        children = new ChildJvm.Group();
+    }
+
+    @AfterEach
+    void tearDown() {
+        children.close();
+        if (sluice != null) {
+            sluice.close();
+        }
+        root.close();
+    }
+
+    @Test
+    @Timeout(90)
+    void shouldReceiveFromRestartedPublisherAfterKill() {
+        restartAfterKill(1 * MB, 1 * MB, Qos.queue(8));
+    }
+
+    @Test
+    @Timeout(90)
+    void shouldReceiveLargerMessagesFromPublisherRestartedAfterKill() {
+        restartAfterKill(1 * MB, 8 * MB, Qos.queue(8));
+    }
+
+    @Test
+    @Timeout(90)
+    void shouldReceiveLargerMessagesFromPublisherRestartedAfterKillWithLatestQos() {
+        restartAfterKill(1 * MB, 8 * MB, Qos.latest());
+    }
+
+    private void restartAfterKill(long firstSize, long secondSize, Qos qos) {
+        sluice = Sluice.open("test", root.options());
+        Subscriber<MemorySegment> subscriber = sluice.subscriber("/camera/rgb", TYPE, qos);
+
+        ChildJvm first = children.start("publisher-1", ParticipantChild.class, root.path().toString());
+        first.request("PUB /camera/rgb 4 " + firstSize + " 1000 0", "PUB-READY", CHILD_TIMEOUT);
+        assertEquals(1, subscriber.publisherCount());
+        assertEquals("PUBLISHED 0 0", first.request("PUBLISH 1 " + firstSize, "PUBLISHED", CHILD_TIMEOUT));
+        expectSample(subscriber, 0, firstSize);
+        assertEquals(List.of("camera.rgb.1.seg", "camera.rgb.topic"), root.domainFiles());
+
+        long killed = System.nanoTime(); // the SIGKILL is sent now; kill() returns once it is reaped
+        first.kill();
+        while (subscriber.publisherCount() != 0) {
+            assertTrue(System.nanoTime() - killed < RECOVERY_TIMEOUT.toNanos(),
+                "the subscriber still counts the killed publisher after " + RECOVERY_TIMEOUT);
+            SubscriberCrashTest.sleep(10);
+        }
+        System.out.printf("subscriber saw the publisher's death %.1f ms after the SIGKILL%n",
+            (System.nanoTime() - killed) / 1e6);
+        assertEquals(List.of("camera.rgb.topic"), root.domainFiles(), "the dead publisher's segment is removed");
+        try (Sample<MemorySegment> nothing = subscriber.take(Duration.ofMillis(100))) {
+            assertEquals(null, nothing, "nothing is left to take from the dead publisher");
+        }
+
+        ChildJvm second = children.start("publisher-2", ParticipantChild.class, root.path().toString());
+        second.request("PUB /camera/rgb 4 " + secondSize + " 1000 0", "PUB-READY", CHILD_TIMEOUT);
+        assertEquals("PUBLISHED 0 2", second.request("PUBLISH 3 " + secondSize, "PUBLISHED", CHILD_TIMEOUT));
+        if (qos.kind() == Qos.Kind.LATEST) {
+            expectSample(subscriber, 2, secondSize);
+        } else {
+            for (long sequence = 0; sequence < 3; sequence++) {
+                expectSample(subscriber, sequence, secondSize);
+            }
+            assertEquals(0, subscriber.lostCount());
+        }
+        assertEquals(1, subscriber.publisherCount());
+        assertEquals(List.of("camera.rgb.2.seg", "camera.rgb.topic"), root.domainFiles());
+
+        assertEquals("BYE", second.request("EXIT", "BYE", CHILD_TIMEOUT));
+        second.awaitExit(CHILD_TIMEOUT);
+        sluice.close();
+        sluice = null;
+        assertEquals(List.of(), root.domainFiles(), "the last participant to leave removes the topic's files");
+    }
+
+    @Test
+    @Timeout(90)
+    void shouldRemoveEverySegmentFileOfPublisherKilledAfterGrowing() {
+        Subscriber<MemorySegment> lagging = killPublisherAfterGrowing();
+        assertEquals(List.of("grown.topic"), root.domainFiles(),
+            "every segment file of the dead publisher is removed, not only its current generation");
+        assertEquals(0, lagging.publisherCount());
+    }
+
+    @Test
+    @Timeout(90)
+    void shouldDeliverOrCountEverySampleOfPublisherKilledAfterGrowing() {
+        Subscriber<MemorySegment> lagging = killPublisherAfterGrowing();
+        // what the dead publisher published is either delivered or counted lost, never dropped silently
+        List<Long> taken = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            try (Sample<MemorySegment> sample = lagging.take(Duration.ofMillis(100))) {
+                if (sample != null) {
+                    assertTrue(Payload.verify(sample.segment(), sample.sequence()));
+                    taken.add(sample.sequence());
+                }
+            }
+        }
+        System.out.println("after the kill: taken=" + taken + " lostCount=" + lagging.lostCount());
+        assertEquals(4, taken.size() + lagging.lostCount(),
+            "samples 0..3 must be taken or counted lost: taken=" + taken + ", lostCount=" + lagging.lostCount());
+    }
+
+    /**
+     * A publisher child publishes 2 small samples, grows with 2 larger ones while a queue subscriber here takes
+     * nothing, and is killed; returns once the subscriber has seen the death.
+     */
+    private Subscriber<MemorySegment> killPublisherAfterGrowing() {
+        sluice = Sluice.open("test", root.options());
+        Subscriber<MemorySegment> lagging = sluice.subscriber("/grown", TYPE, Qos.queue(16));
+        ChildJvm publisher = children.start("publisher", ParticipantChild.class, root.path().toString());
+        publisher.request("PUB /grown 4 65536 1000 0", "PUB-READY", CHILD_TIMEOUT);
+        assertEquals(1, lagging.publisherCount());
+        assertEquals("PUBLISHED 0 1", publisher.request("PUBLISH 2 1000", "PUBLISHED", CHILD_TIMEOUT));
+        assertEquals("PUBLISHED 2 3", publisher.request("PUBLISH 2 200000", "PUBLISHED", CHILD_TIMEOUT));
+        System.out.println("before the kill: " + root.domainFiles());
+        assertTrue(root.domainFiles().contains("grown.2.seg"), "the publisher grew: " + root.domainFiles());
+
+        long killed = System.nanoTime(); // the SIGKILL is sent now; kill() returns once it is reaped
+        publisher.kill();
+        while (lagging.publisherCount() != 0) {
+            assertTrue(System.nanoTime() - killed < RECOVERY_TIMEOUT.toNanos(), "the publisher's death went unseen");
+            SubscriberCrashTest.sleep(10);
+        }
+        System.out.println("after the death was seen: " + root.domainFiles());
+        return lagging;
+    }
+
+    private static void expectSample(Subscriber<MemorySegment> subscriber, long sequence, long size) {
+        try (Sample<MemorySegment> sample = subscriber.take(Duration.ofSeconds(10))) {
+            assertNotNull(sample, "sample " + sequence + " did not arrive");
+            assertEquals(sequence, sample.sequence());
+            assertEquals(size, sample.segment().byteSize());
+            assertTrue(Payload.verify(sample.segment(), sequence), "sample " + sequence + " is torn");
+        }
+    }
+}
