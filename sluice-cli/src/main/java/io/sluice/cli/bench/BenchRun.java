@@ -1,0 +1,139 @@
+package io.sluice.cli.bench;
+
+import io.sluice.MessageType;
+import io.sluice.SluiceOptions;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The coordinator's side of one run: its own Sluice domain, the child JVMs it started, and cleaning both up.
+ *
+ * <p>The domain is {@code --domain} or {@code 50000 + pid % 10000}. Its directory
+ * ({@code /dev/shm/sluice-<uid>-<domain>}) is deleted when the run ends, normally or by Ctrl-C, if the run created
+ * it; a directory that existed before is left to its other users.
+ */
+final class BenchRun implements AutoCloseable {
+    /** The message type of every benchmark topic. */
+    static final MessageType<MemorySegment> TYPE = MessageType.raw("sluice_bench/msg/Payload");
+    /** How long children get to start and create their endpoints. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /** How long children get to report once the publisher has sent its last message. */
+    static final Duration DONE_TIMEOUT = Duration.ofSeconds(60);
+
+    final BenchOptions options;
+    final int domain;
+    final Path directory;
+    private final boolean directoryExisted;
+    private final List<ChildJvm> children = new ArrayList<>();
+    private final Thread shutdownHook;
+    private boolean closed;
+
+    BenchRun(BenchOptions options) {
+        this.options = options;
+        this.domain = options.domain() >= 0 ? options.domain()
+            : 50000 + (int) (ProcessHandle.current().pid() % 10000);
+        this.directory = Path.of("/dev/shm").resolve("sluice-" + uid() + "-" + domain);
+        this.directoryExisted = Files.exists(directory);
+        this.shutdownHook = Thread.ofPlatform().unstarted(this::cleanUp);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    private static int uid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the process's uid: " + e.getMessage(), e);
+        }
+    }
+
+    /** The Sluice options every process of the run uses. */
+    static SluiceOptions sluiceOptions(BenchOptions options, int domain) {
+        return SluiceOptions.defaults().withDomain(domain).withWaitStrategy(options.waitStrategy());
+    }
+
+    SluiceOptions sluiceOptions() {
+        return sluiceOptions(options, domain);
+    }
+
+    /** Starts one child per subscriber in {@code role} and waits until each has its endpoints. */
+    List<ChildJvm> startSubscribers(String role) {
+        for (int index = 0; index < options.subscribers(); index++) {
+            children.add(ChildJvm.start("subscriber-" + index, options.childArguments(role, index, domain)));
+        }
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        for (ChildJvm child : children) {
+            child.await("ready", deadline);
+        }
+        return List.copyOf(children);
+    }
+
+    /** Waits for every child's results, in subscriber order. */
+    List<Map<String, String>> awaitResults(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Map<String, String>> results = new ArrayList<>();
+        for (ChildJvm child : children) {
+            Map<String, String> values = child.await("done", deadline);
+            values.put("pid", Long.toString(child.pid()));
+            results.add(values);
+        }
+        return results;
+    }
+
+    /** Throws when a child has ended, so the coordinator does not wait for it. */
+    void checkChildrenAlive() {
+        for (ChildJvm child : children) {
+            if (!child.isAlive()) {
+                child.await("done", System.nanoTime()); // throws with the child's error or exit code
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        cleanUp();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // shutting down already: the hook runs cleanUp, which is idempotent
+        }
+    }
+
+    private synchronized void cleanUp() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (ChildJvm child : children) {
+            if (!child.waitForExit(10_000)) {
+                child.close();
+            }
+        }
+        if (!directoryExisted) {
+            deleteTree(directory);
+        }
+    }
+
+    /** Deletes {@code root} and everything below it, as far as possible. */
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            System.err.println("sluice bench: cannot delete the run's domain directory: directory=" + root + ": "
+                + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.sluice.cli.bench;
+
+import java.lang.management.ManagementFactory;
+
+/**
+ * The CPU time this process used over a window of wall-clock time, from
+ * {@link com.sun.management.OperatingSystemMXBean#getProcessCpuTime()}: every thread of the JVM counts (the
+ * benchmark thread, JIT compilers, GC). Open with {@link #start()}, close with {@link #stop()}; the share is of one
+ * core, so a busy-spinning thread reads about 100%.
+ */
+final class CpuWindow {
+    private static final com.sun.management.OperatingSystemMXBean OS =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    private long startCpuNanos = -1;
+    private long startWallNanos;
+    private long cpuNanos;
+    private long wallNanos;
+
+    /** Opens the window now. */
+    void start() {
+        startWallNanos = System.nanoTime();
+        startCpuNanos = OS.getProcessCpuTime();
+    }
+
+    /** Opens the window now unless it is open already. */
+    void startOnce() {
+        if (startCpuNanos < 0) {
+            start();
+        }
+    }
+
+    boolean started() {
+        return startCpuNanos >= 0;
+    }
+
+    /** Closes the window now. */
+    void stop() {
+        cpuNanos = OS.getProcessCpuTime() - startCpuNanos;
+        wallNanos = System.nanoTime() - startWallNanos;
+    }
+
+    long cpuNanos() {
+        return cpuNanos;
+    }
+
+    long wallNanos() {
+        return wallNanos;
+    }
+
+    /** CPU time over wall time, in percent of one core. */
+    double percentOfCore() {
+        return wallNanos <= 0 ? Double.NaN : 100.0 * cpuNanos / wallNanos;
+    }
+}
