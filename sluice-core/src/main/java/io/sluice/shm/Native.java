@@ -238,8 +238,30 @@ public final class Native {
      */
     public static boolean isLocked(int fd, long offset) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            MemorySegment flock = flock(arena, F_WRLCK, offset);
+            return isLocked(fd, offset, new ProbeBuffers(arena));
+        }
+    }
+
+    /** Scratch memory for {@link #isLocked(int, long, ProbeBuffers)}, so that a periodic probe allocates nothing. */
+    public static final class ProbeBuffers {
+        private final MemorySegment flock;
+        private final MemorySegment state;
+
+        public ProbeBuffers(Arena arena) {
+            this.flock = arena.allocate(FLOCK);
+            this.state = arena.allocate(CAPTURE);
+        }
+    }
+
+    /** {@link #isLocked(int, long)} with caller-owned scratch memory; not for concurrent use of one buffer. */
+    public static boolean isLocked(int fd, long offset, ProbeBuffers buffers) throws IOException {
+        try {
+            MemorySegment state = buffers.state;
+            MemorySegment flock = buffers.flock;
+            flock.fill((byte) 0);
+            L_TYPE.set(flock, 0L, F_WRLCK);
+            L_START.set(flock, 0L, offset);
+            L_LEN.set(flock, 0L, 1L);
             int rc = (int) FCNTL.invokeExact(state, fd, F_OFD_GETLK, flock);
             if (rc != 0) {
                 throw error("fcntl(F_OFD_GETLK)", "fd=" + fd + ", offset=" + offset, errno(state));

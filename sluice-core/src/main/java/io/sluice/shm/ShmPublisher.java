@@ -58,6 +58,8 @@ public final class ShmPublisher<T> implements Publisher<T> {
     private static final long MAINTENANCE_INTERVAL_NANOS = 20_000_000L;
     private static final long WAIT_PROBE_INTERVAL_NANOS = 5_000_000L;
     private static final long BLOCKED = Long.MIN_VALUE;
+    private static final int SPIN_ATTEMPTS = 2_000;
+    private static final int YIELD_ATTEMPTS = 100;
 
     private final Participant owner;
     private final String topic;
@@ -74,7 +76,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
 
     private SegmentMapping<T> segment;
     private long tail;
-    /** Slots by age: order[(orderHead + i) % slotCount] for i &lt; orderSize; fresh slots first. */
+    /** Slots by age: order[(orderHead + i) mod slotCount] for i &lt; orderSize; fresh slots first. */
     private final int[] order;
     private int orderHead;
     private int orderSize;
@@ -191,16 +193,23 @@ public final class ShmPublisher<T> implements Publisher<T> {
         return loan;
     }
 
-    /** Finds a reusable slot, following the handshake in the class notes; waits only for reliable subscribers. */
+    /**
+     * Finds a reusable slot, following the handshake in the class notes. Waits only for reliable subscribers:
+     * spinning first (a subscriber draining the ring frees a slot within microseconds), then yielding, then parking;
+     * a subscriber that makes no progress for {@link #WAIT_PROBE_INTERVAL_NANOS} has its liveness probed.
+     */
     private int acquireSlot() {
         long deadline = 0;
-        long nextProbe = 0;
-        while (true) {
+        long lastProgress = 0;
+        long lastFloor = 0;
+        boolean reclaimed = false;
+        for (int attempt = 0; ; attempt++) {
             long reliableFloor = reliableFloor();
             if (reliableFloor != BLOCKED) {
                 long historyFloor = tail - history;
-                for (int i = 0; i < orderSize; i++) {
-                    int slot = order[(orderHead + i) % slotCount];
+                int position = orderHead;
+                for (int i = 0; i < orderSize; i++, position = next(position)) {
+                    int slot = order[position];
                     long held = slotSequence[slot];
                     if (held >= 0 && (held >= historyFloor || held >= reliableFloor)) {
                         break; // every later slot holds a newer sample
@@ -213,43 +222,58 @@ public final class ShmPublisher<T> implements Publisher<T> {
                     return slot;
                 }
             }
-            long now = System.nanoTime();
-            if (deadline == 0) {
-                // first miss: dead subscribers may hold slots or cursors; clear them and look again
-                deadline = now + options.reliableTimeout().toNanos();
-                nextProbe = now + WAIT_PROBE_INTERVAL_NANOS;
-                file.lockAdmin();
-                try {
-                    file.reclaimDead(row, -1);
-                } finally {
-                    file.unlockAdmin();
-                }
-                continue;
-            }
             if (reliableFloor == Long.MAX_VALUE) {
+                // every slot is pinned or kept as history: only the death of a subscriber could free one
+                if (!reclaimed) {
+                    reclaimed = true;
+                    file.lockAdmin();
+                    try {
+                        file.reclaimDead(row, -1);
+                    } finally {
+                        file.unlockAdmin();
+                    }
+                    continue;
+                }
                 throw new SluiceException("no free slot on topic " + topic + ": all " + slotCount
                     + " slots are held by subscribers or kept as history (history=" + history
                     + "); raise PublisherOptions.slots or close samples sooner");
+            }
+            if (attempt < SPIN_ATTEMPTS) {
+                Thread.onSpinWait();
+                continue;
+            }
+            long now = System.nanoTime();
+            if (deadline == 0) {
+                deadline = now + options.reliableTimeout().toNanos();
+                lastProgress = now;
+                lastFloor = reliableFloor;
+            } else if (reliableFloor != lastFloor) {
+                lastFloor = reliableFloor;
+                lastProgress = now;
+            } else if (now - lastProgress >= WAIT_PROBE_INTERVAL_NANOS) {
+                lastProgress = now;
+                file.reclaimDeadIfAdminFree(row, -1); // no progress: is the slow subscriber still alive?
             }
             if (now - deadline >= 0) {
                 throw new PublishTimeoutException("reliable subscriber did not make room in time: topic=" + topic
                     + ", timeout=" + options.reliableTimeout() + ", sequence=" + tail);
             }
-            if (now - nextProbe >= 0) {
-                nextProbe = now + WAIT_PROBE_INTERVAL_NANOS;
-                file.reclaimDeadIfAdminFree(row, -1);
+            if (attempt < SPIN_ATTEMPTS + YIELD_ATTEMPTS) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(10_000);
             }
-            LockSupport.parkNanos(20_000);
         }
+    }
+
+    private int next(int position) {
+        return position + 1 == slotCount ? 0 : position + 1;
     }
 
     /** Handshake for reusing {@code slot} that holds {@code held}: true when no subscriber pins it. */
     private boolean claim(int slot, long held) {
         long pin = pinValue(segment.generation, slot);
         long sequenceOffset = segment.slotOffset(slot) + SLOT_SEQUENCE;
-        if (isPinned(pin)) {
-            return false; // cheap first look, before touching the slot
-        }
         LONG.setVolatile(segment.memory, sequenceOffset, CLAIMING);
         if (isPinned(pin)) {
             LONG.setRelease(segment.memory, sequenceOffset, held);
@@ -317,25 +341,29 @@ public final class ShmPublisher<T> implements Publisher<T> {
     }
 
     private void removeFromOrder(int i) {
-        if (i == 0) {
-            orderHead = (orderHead + 1) % slotCount;
-        } else {
-            for (int j = i; j > 0; j--) {
-                order[(orderHead + j) % slotCount] = order[(orderHead + j - 1) % slotCount];
-            }
-            orderHead = (orderHead + 1) % slotCount;
+        // shift the i entries before it one place towards the tail, then drop the head
+        int position = orderHead + i;
+        if (position >= slotCount) {
+            position -= slotCount;
         }
+        for (int j = i; j > 0; j--) {
+            int previous = position == 0 ? slotCount - 1 : position - 1;
+            order[position] = order[previous];
+            position = previous;
+        }
+        orderHead = next(orderHead);
         orderSize--;
     }
 
     private void appendToOrder(int slot) {
-        order[(orderHead + orderSize) % slotCount] = slot;
+        int position = orderHead + orderSize;
+        order[position >= slotCount ? position - slotCount : position] = slot;
         orderSize++;
     }
 
     /** A slot given back unpublished is the oldest of all: it holds nothing anyone wants. */
     private void prependToOrder(int slot) {
-        orderHead = (orderHead - 1 + slotCount) % slotCount;
+        orderHead = orderHead == 0 ? slotCount - 1 : orderHead - 1;
         order[orderHead] = slot;
         orderSize++;
     }

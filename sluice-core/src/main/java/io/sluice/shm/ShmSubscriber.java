@@ -42,7 +42,8 @@ import static io.sluice.shm.TopicLayout.*;
  */
 public final class ShmSubscriber<T> implements Subscriber<T> {
     static final long PROBE_INTERVAL_NANOS = 50_000_000L;
-    private static final long MAX_SLEEP_NANOS = 50_000_000L;
+    /** Longest futex sleep: an idle subscriber wakes this often to probe its publishers' liveness. */
+    private static final long MAX_SLEEP_NANOS = 200_000_000L;
     private static final int CLAIM_SPIN_LIMIT = 20_000;
 
     private final Participant owner;
@@ -149,7 +150,7 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
         try {
             refresh();
             if ((++takeCount & 255) == 0) {
-                maybeProbe();
+                probeIfDue(System.nanoTime());
             }
             return kind == Qos.Kind.LATEST ? takeNewestUnseen() : takeInOrder();
         } catch (InternalError fault) {

@@ -38,6 +38,7 @@ final class TopicFile implements AutoCloseable {
     final Arena arena;
     final MemorySegment memory;
     private boolean closed;
+    private Native.ProbeBuffers probeBuffers;
 
     private TopicFile(String topic, Domain domain, Path path, int fd, Arena arena, MemorySegment memory) {
         this.topic = topic;
@@ -283,9 +284,12 @@ final class TopicFile implements AutoCloseable {
     }
 
     /** Whether the owner of the row behind lock byte {@code lockByte} is alive. Never ask about a row of your own. */
-    boolean isAlive(long lockByte) {
+    synchronized boolean isAlive(long lockByte) {
+        if (probeBuffers == null) {
+            probeBuffers = new Native.ProbeBuffers(arena);
+        }
         try {
-            return Native.isLocked(fd, lockByte);
+            return Native.isLocked(fd, lockByte, probeBuffers);
         } catch (IOException e) {
             throw new SluiceException("cannot probe liveness on topic " + topic + ": " + e.getMessage(), e);
         }
@@ -448,7 +452,7 @@ final class TopicFile implements AutoCloseable {
 
     /** Drops the mapping and the descriptor, and with it every lock this participant held. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!closed) {
             closed = true;
             arena.close();
