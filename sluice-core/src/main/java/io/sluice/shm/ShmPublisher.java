@@ -58,6 +58,8 @@ public final class ShmPublisher<T> implements Publisher<T> {
     private static final long MAINTENANCE_INTERVAL_NANOS = 20_000_000L;
     private static final long WAIT_PROBE_INTERVAL_NANOS = 5_000_000L;
     private static final long BLOCKED = Long.MIN_VALUE;
+    /** Every publisher numbers its samples from here; generations continue the numbering. */
+    private static final long FIRST_SEQUENCE = 0;
     private static final int SPIN_ATTEMPTS = 2_000;
     private static final int YIELD_ATTEMPTS = 100;
 
@@ -71,7 +73,6 @@ public final class ShmPublisher<T> implements Publisher<T> {
     private final int incarnation;
     private final int slotCount;
     private final int history;
-    private final long firstSequence = 0;
     private final MemorySegment notifyWord;
 
     private SegmentMapping<T> segment;
@@ -89,6 +90,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
     private long publishCount;
     private boolean closed;
 
+    @SuppressWarnings({"unchecked", "rawtypes"}) // the array of an inner class of a generic class
     ShmPublisher(Participant owner, String topic, MessageType<T> type, PublisherOptions options,
                  long maxMessageSize) {
         this.owner = owner;
@@ -121,7 +123,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
             this.incarnation = (int) INT.get(opened.memory, (long) REGISTRY_VERSION_OFFSET) + 1;
             int generation = opened.nextGeneration();
             this.segment = SegmentMapping.create(owner.domain().segmentPath(opened.topicBase(), generation),
-                generation, slotCount, initialCapacity, firstSequence, row, incarnation, type);
+                generation, slotCount, initialCapacity, FIRST_SEQUENCE, row, incarnation, type);
             long base = publisherRow(row);
             opened.memory.asSlice(base, PUBLISHER_ROW_LENGTH).fill((byte) 0);
             INT.set(opened.memory, base + P_GENERATION, generation);
@@ -144,16 +146,23 @@ public final class ShmPublisher<T> implements Publisher<T> {
         opened.unlockAdmin();
         this.file = opened;
         this.notifyWord = opened.notifyWord();
-        this.tail = firstSequence;
+        this.tail = FIRST_SEQUENCE;
         resetSlots();
         this.lastMaintenance = System.nanoTime();
     }
 
     private void resetSlots() {
         for (int slot = 0; slot < slotCount; slot++) {
+            loans[slot] = new LoanImpl(slot);
+        }
+        resetOrder();
+    }
+
+    /** Every slot fresh, in index order: for a new segment or generation. */
+    private void resetOrder() {
+        for (int slot = 0; slot < slotCount; slot++) {
             order[slot] = slot;
             slotSequence[slot] = WRITING;
-            loans[slot] = new LoanImpl(slot);
         }
         orderHead = 0;
         orderSize = slotCount;
@@ -337,7 +346,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
             return (long) LONG.getAcquire(registry, cursorOffset);
         }
         int joined = (int) INT.getVolatile(registry, subscriberRow(subscriber) + S_INCARNATION);
-        return joined != 0 && joined - incarnation < 0 ? firstSequence : Long.MAX_VALUE;
+        return joined != 0 && joined - incarnation < 0 ? FIRST_SEQUENCE : Long.MAX_VALUE;
     }
 
     private void removeFromOrder(int i) {
@@ -423,12 +432,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
         retired.add(new RetiredGeneration(old.path, tail));
         old.release();
         unlinkRetiredGenerations();
-        for (int slot = 0; slot < slotCount; slot++) {
-            order[slot] = slot;
-            slotSequence[slot] = WRITING;
-        }
-        orderHead = 0;
-        orderSize = slotCount;
+        resetOrder();
     }
 
     private void maybeMaintain() {

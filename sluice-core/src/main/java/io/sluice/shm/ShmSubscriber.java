@@ -60,7 +60,7 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
     private final MemorySegment notifyWord;
     private final MemorySegment timespec = Arena.ofAuto().allocate(16, 8);
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of an inner class of a generic class
     private final Source[] sources = new ShmSubscriber.Source[MAX_PUBLISHERS];
     private final List<Source> draining = new ArrayList<>();
     private final SampleImpl[] samples;
@@ -79,7 +79,7 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
         this.qos = qos;
         this.kind = qos.kind();
         this.waitStrategy = qos.waitStrategy() != null ? qos.waitStrategy() : owner.options().waitStrategy();
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         SampleImpl[] pool = new ShmSubscriber.SampleImpl[MAX_HELD];
         for (int held = 0; held < MAX_HELD; held++) {
             pool[held] = new SampleImpl(held);

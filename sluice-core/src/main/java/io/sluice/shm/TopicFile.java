@@ -55,7 +55,7 @@ final class TopicFile implements AutoCloseable {
      */
     static TopicFile openLocked(Domain domain, String topic, MessageType<?> type) {
         Path path = domain.topicPath(topic);
-        for (int attempt = 0; ; attempt++) {
+        while (true) {
             int fd;
             try {
                 fd = Native.open(path, Native.O_RDWR | Native.O_CREAT | Native.O_NOFOLLOW, 0600);
