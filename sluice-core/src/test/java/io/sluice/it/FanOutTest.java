@@ -3,8 +3,6 @@ package io.sluice.it;
 import io.sluice.Publisher;
 import io.sluice.PublisherOptions;
 import io.sluice.Sluice;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,30 +16,11 @@ import static io.sluice.it.ParticipantChild.TYPE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** 64 subscribers of one topic, spread over 4 processes, each receive every sample. */
-class FanOutTest {
+class FanOutTest extends MultiProcessTest {
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(60);
     private static final int PROCESSES = 4;
     private static final int SUBSCRIBERS_PER_PROCESS = 16;
     private static final int SAMPLES = 12;
-
-    private ShmRoot root;
-    private ChildJvm.Group children;
-    private Sluice sluice;
-
-    @BeforeEach
-    void setUp() {
-        root = ShmRoot.create();
-        children = new ChildJvm.Group();
-    }
-
-    @AfterEach
-    void tearDown() {
-        children.close();
-        if (sluice != null) {
-            sluice.close();
-        }
-        root.close();
-    }
 
     @Test
     @Timeout(120)

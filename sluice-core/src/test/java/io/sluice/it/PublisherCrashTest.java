@@ -4,8 +4,6 @@ import io.sluice.Qos;
 import io.sluice.Sample;
 import io.sluice.Sluice;
 import io.sluice.Subscriber;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,29 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Invariant 3 for publishers: one killed with SIGKILL is noticed by the subscribers, its segment removed, and a
  * publisher restarted for the topic — with the same or a larger message size — reaches the same subscriber object.
  */
-class PublisherCrashTest {
+class PublisherCrashTest extends MultiProcessTest {
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(10);
     private static final long MB = 1024 * 1024;
-
-    private ShmRoot root;
-    private ChildJvm.Group children;
-    private Sluice sluice;
-
-    @BeforeEach
-    void setUp() {
-        root = ShmRoot.create();
-        children = new ChildJvm.Group();
-    }
-
-    @AfterEach
-    void tearDown() {
-        children.close();
-        if (sluice != null) {
-            sluice.close();
-        }
-        root.close();
-    }
 
     @Test
     @Timeout(90)

@@ -5,8 +5,6 @@ import io.sluice.PublisherOptions;
 import io.sluice.Qos;
 import io.sluice.Sluice;
 import io.sluice.Subscriber;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,29 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Nothing stale accumulates: rounds of a publisher and a subscriber killed with SIGKILL at random points (while
  * starting, joining, publishing, taking, holding) leave files that the next participant's sweep removes.
  */
-class RepeatedCrashTest {
+class RepeatedCrashTest extends MultiProcessTest {
     private static final int ROUNDS = 5;
     private static final String[] SUBSCRIBER_COMMANDS = {
         "SUBS 1 /stale LATEST 1", "SUBS 1 /stale QUEUE 4", "SUBS 1 /stale RELIABLE 2", "SUBS 2 /stale QUEUE 2"};
-
-    private ShmRoot root;
-    private ChildJvm.Group children;
-    private Sluice sluice;
-
-    @BeforeEach
-    void setUp() {
-        root = ShmRoot.create();
-        children = new ChildJvm.Group();
-    }
-
-    @AfterEach
-    void tearDown() {
-        children.close();
-        if (sluice != null) {
-            sluice.close();
-        }
-        root.close();
-    }
 
     @Test
     @Timeout(120)

@@ -3,8 +3,6 @@ package io.sluice.it;
 import io.sluice.Publisher;
 import io.sluice.PublisherOptions;
 import io.sluice.Sluice;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,29 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * without noticing, a reliable one gets every sample in order across each growth, and a sample held from the old
  * generation stays intact.
  */
-class SegmentGrowthTest {
+class SegmentGrowthTest extends MultiProcessTest {
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(30);
     private static final long KB = 1024;
     private static final long MB = 1024 * KB;
-
-    private ShmRoot root;
-    private ChildJvm.Group children;
-    private Sluice sluice;
-
-    @BeforeEach
-    void setUp() {
-        root = ShmRoot.create();
-        children = new ChildJvm.Group();
-    }
-
-    @AfterEach
-    void tearDown() {
-        children.close();
-        if (sluice != null) {
-            sluice.close();
-        }
-        root.close();
-    }
 
     @Test
     @Timeout(120)

@@ -10,7 +10,6 @@ import io.sluice.Sluice;
 import io.sluice.SluiceException;
 import io.sluice.Subscriber;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,31 +31,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Invariant 3 for subscribers: one killed with SIGKILL gives back its slots and stops holding back publishers. */
-class SubscriberCrashTest {
+class SubscriberCrashTest extends MultiProcessTest {
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(10);
 
-    private ShmRoot root;
-    private ChildJvm.Group children;
-    private Sluice sluice;
     private ExecutorService executor;
 
-    @BeforeEach
-    void setUp() {
-        root = ShmRoot.create();
-        children = new ChildJvm.Group();
-    }
-
+    /** Runs before {@link MultiProcessTest}'s cleanup: the publishing thread stops before the children go. */
     @AfterEach
-    void tearDown() {
+    void stopExecutor() {
         if (executor != null) {
             executor.shutdownNow();
         }
-        children.close();
-        if (sluice != null) {
-            sluice.close();
-        }
-        root.close();
     }
 
     @Test

@@ -2,8 +2,6 @@ package io.sluice.it;
 
 import io.sluice.Publisher;
 import io.sluice.Sluice;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,27 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * exception that names the damaged file, and keep working on other topics. Publisher and subscriber are children,
  * so a fault cannot take the test JVM down.
  */
-class TruncatedSegmentTest {
+class TruncatedSegmentTest extends MultiProcessTest {
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(30);
-
-    private ShmRoot root;
-    private ChildJvm.Group children;
-    private Sluice sluice;
-
-    @BeforeEach
-    void setUp() {
-        root = ShmRoot.create();
-        children = new ChildJvm.Group();
-    }
-
-    @AfterEach
-    void tearDown() {
-        children.close();
-        if (sluice != null) {
-            sluice.close();
-        }
-        root.close();
-    }
 
     @Test
     @Timeout(90)

@@ -5,9 +5,6 @@ import io.sluice.PublisherOptions;
 import io.sluice.Qos;
 import io.sluice.Sluice;
 import io.sluice.SluiceException;
-import io.sluice.it.ShmRoot;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,24 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Invariant 4 for topic files: a damaged or foreign {@code .topic} file raises a {@link CorruptDataException} that
  * names the file and the field, is left as it is, and does not disturb other topics.
  */
-class BadInputTopicFileTest {
-    private ShmRoot root;
-    private Sluice sluice;
-    private Path directory;
-
-    @BeforeEach
-    void setUp() {
-        root = ShmRoot.create();
-        sluice = Sluice.open("test", root.options());
-        directory = sluice.directory();
-    }
-
-    @AfterEach
-    void tearDown() {
-        sluice.close();
-        root.close();
-    }
-
+class BadInputTopicFileTest extends OpenSluiceTest {
     @Test
     @Timeout(30)
     void shouldAcceptCraftedTopicFileWhenNothingIsWrongWithIt() throws Exception {

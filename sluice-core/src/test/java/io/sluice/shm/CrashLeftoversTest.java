@@ -3,9 +3,6 @@ package io.sluice.shm;
 import io.sluice.Qos;
 import io.sluice.Sluice;
 import io.sluice.Subscriber;
-import io.sluice.it.ShmRoot;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,24 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * cleanup that must follow (invariant 3): the sweep of the next participant that opens the domain, or the reclaim
  * that a live participant of the topic runs when it notices the death.
  */
-class CrashLeftoversTest {
-    private ShmRoot root;
-    private Sluice sluice;
-    private Path directory;
-
-    @BeforeEach
-    void setUp() {
-        root = ShmRoot.create();
-        sluice = Sluice.open("test", root.options());
-        directory = sluice.directory();
-    }
-
-    @AfterEach
-    void tearDown() {
-        sluice.close();
-        root.close();
-    }
-
+class CrashLeftoversTest extends OpenSluiceTest {
     @Test
     @Timeout(30)
     void shouldSweepTopicFileLeftEmptyByCreatorKilledBeforeSizingIt() throws Exception {

@@ -191,10 +191,7 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
      */
     public static long parseSize(String text) {
         String trimmed = text.trim().toUpperCase(Locale.ROOT);
-        int digits = 0;
-        while (digits < trimmed.length() && Character.isDigit(trimmed.charAt(digits))) {
-            digits++;
-        }
+        int digits = leadingDigits(trimmed);
         String unit = trimmed.substring(digits);
         long multiplier = switch (unit) {
             case "", "B" -> 1;
@@ -219,10 +216,7 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
     /** Parses a duration: a whole number with unit {@code ms}, {@code s} or {@code m}; a bare number is seconds. */
     static Duration parseDuration(String option, String text) {
         String trimmed = text.trim().toLowerCase(Locale.ROOT);
-        int digits = 0;
-        while (digits < trimmed.length() && Character.isDigit(trimmed.charAt(digits))) {
-            digits++;
-        }
+        int digits = leadingDigits(trimmed);
         if (digits == 0 || digits > 9) {
             throw new IllegalArgumentException("duration must be a whole number with unit ms, s or m, e.g. 500ms,"
                 + " 10s: " + option.substring(2) + "=" + text);
@@ -246,20 +240,33 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
         };
     }
 
-    private static int parseInt(String option, String text) {
-        try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a whole number: " + option.substring(2) + "=" + text);
+    /** How many characters at the start of {@code text} are digits. */
+    private static int leadingDigits(String text) {
+        int digits = 0;
+        while (digits < text.length() && Character.isDigit(text.charAt(digits))) {
+            digits++;
         }
+        return digits;
+    }
+
+    private static int parseInt(String option, String text) {
+        long value = parseLong(option, text);
+        if (value != (int) value) {
+            throw notWholeNumber(option, text);
+        }
+        return (int) value;
     }
 
     private static long parseLong(String option, String text) {
         try {
             return Long.parseLong(text.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a whole number: " + option.substring(2) + "=" + text);
+            throw notWholeNumber(option, text);
         }
+    }
+
+    private static IllegalArgumentException notWholeNumber(String option, String text) {
+        return new IllegalArgumentException("not a whole number: " + option.substring(2) + "=" + text);
     }
 
     /**

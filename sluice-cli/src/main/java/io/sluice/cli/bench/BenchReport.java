@@ -1,9 +1,11 @@
 package io.sluice.cli.bench;
 
+import io.sluice.cli.json.JsonWriter;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,9 +83,16 @@ final class BenchReport {
         this.domain = domain;
     }
 
-    void measureMachine(SystemCpu before, SystemCpu after) {
-        machineBusyPercent = after.busyPercentSince(before, publisherWindowNanos);
-        stealPercent = after.stealPercentSince(before, publisherWindowNanos);
+    /**
+     * Records the publisher's measured window and the machine's CPU over it: {@code cpu} is the stopped window,
+     * {@code machineBefore} the machine's CPU times taken when it opened.
+     */
+    void measurePublisher(CpuWindow cpu, SystemCpu machineBefore) {
+        publisherWindowNanos = cpu.wallNanos();
+        publisherCpuNanos = cpu.cpuNanos();
+        SystemCpu machineAfter = SystemCpu.now();
+        machineBusyPercent = machineAfter.busyPercentSince(machineBefore, publisherWindowNanos);
+        stealPercent = machineAfter.stealPercentSince(machineBefore, publisherWindowNanos);
     }
 
     /** Records the machine's core-to-core round trip around the run; notes when it moved a lot. */
@@ -263,86 +272,78 @@ final class BenchReport {
 
     // ------------------------------------------------------------------------------------------- JSON
 
+    /** The report as one compact JSON object, in the order the fields are listed here. */
     String toJson() {
-        JsonWriter json = new JsonWriter().beginObject();
-        json.field("benchmark", options.mode().label());
-        json.name("settings").beginObject()
-            .field("size_bytes", options.size())
-            .field("size", BenchOptions.formatSize(options.size()))
-            .field("subscribers", options.subscribers())
-            .field("touch", options.touch())
-            .field("wait", options.waitLabel())
-            .field("warmup_ms", options.warmupCount() >= 0 ? 0 : options.warmup().toMillis())
-            .field("warmup_count", options.warmupCount())
-            .field("duration_ms", options.count() > 0 ? 0 : options.duration().toMillis())
-            .field("count", options.count())
-            .field("slots", options.effectiveSlots())
-            .field("domain", domain)
-            .field("child_jvm_options", String.join(" ", ChildJvm.extraOptions()))
-            .endObject();
-        json.name("machine");
-        machine.writeJson(json);
-        if (latency != null) {
-            json.field("p50_ns", latency.getValueAtPercentile(50))
-                .field("p90_ns", latency.getValueAtPercentile(90))
-                .field("p99_ns", latency.getValueAtPercentile(99))
-                .field("p999_ns", latency.getValueAtPercentile(99.9))
-                .field("max_ns", latency.getMaxValue())
-                .field("mean_ns", latency.getMean())
-                .field("samples", latency.getTotalCount());
-        } else {
-            json.nullField("p50_ns").nullField("p90_ns").nullField("p99_ns").nullField("p999_ns")
-                .nullField("max_ns").nullField("mean_ns").nullField("samples");
-        }
-        json.field("msgs_per_s", messagesPerSecond())
-            .field("gbytes_per_s", gigabytesPerSecond())
-            .field("sent", sent)
-            .field("received", totalReceived())
-            .field("lost", totalLost());
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("benchmark", options.mode().label());
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("size_bytes", options.size());
+        settings.put("size", BenchOptions.formatSize(options.size()));
+        settings.put("subscribers", options.subscribers());
+        settings.put("touch", options.touch());
+        settings.put("wait", options.waitLabel());
+        settings.put("warmup_ms", options.warmupCount() >= 0 ? 0 : options.warmup().toMillis());
+        settings.put("warmup_count", options.warmupCount());
+        settings.put("duration_ms", options.count() > 0 ? 0 : options.duration().toMillis());
+        settings.put("count", options.count());
+        settings.put("slots", options.effectiveSlots());
+        settings.put("domain", domain);
+        settings.put("child_jvm_options", String.join(" ", ChildJvm.extraOptions()));
+        json.put("settings", settings);
+        json.put("machine", machine.toJson());
+        boolean measured = latency != null;
+        json.put("p50_ns", measured ? latency.getValueAtPercentile(50) : null);
+        json.put("p90_ns", measured ? latency.getValueAtPercentile(90) : null);
+        json.put("p99_ns", measured ? latency.getValueAtPercentile(99) : null);
+        json.put("p999_ns", measured ? latency.getValueAtPercentile(99.9) : null);
+        json.put("max_ns", measured ? latency.getMaxValue() : null);
+        json.put("mean_ns", measured ? latency.getMean() : null);
+        json.put("samples", measured ? latency.getTotalCount() : null);
+        json.put("msgs_per_s", messagesPerSecond());
+        json.put("gbytes_per_s", gigabytesPerSecond());
+        json.put("sent", sent);
+        json.put("received", totalReceived());
+        json.put("lost", totalLost());
         if (options.mode() == BenchOptions.Mode.IDLE) {
             double worst = 0;
             for (SubscriberFigures figures : subscribers) {
                 worst = Math.max(worst, figures.cpuPercent());
             }
-            json.field("idle_cpu_percent", worst);
+            json.put("idle_cpu_percent", worst);
         }
-        json.field("machine_busy_percent", machineBusyPercent)
-            .field("other_cpu_percent", otherCpuPercent())
-            .field("steal_percent", stealPercent)
-            .field("core_to_core_before_ns", coreToCoreBeforeNanos)
-            .field("core_to_core_after_ns", coreToCoreAfterNanos);
-        json.name("processes").beginArray();
-        json.beginObject()
-            .field("role", "publisher")
-            .field("pid", publisherPid)
-            .field("cpu_percent", publisherCpuPercent())
-            .field("cpu_ns", publisherCpuNanos)
-            .field("window_ns", publisherWindowNanos)
-            .field("sent", sent)
-            .endObject();
+        json.put("machine_busy_percent", machineBusyPercent);
+        json.put("other_cpu_percent", otherCpuPercent());
+        json.put("steal_percent", stealPercent);
+        json.put("core_to_core_before_ns", coreToCoreBeforeNanos);
+        json.put("core_to_core_after_ns", coreToCoreAfterNanos);
+        List<Map<String, Object>> processes = new ArrayList<>();
+        Map<String, Object> publisher = new LinkedHashMap<>();
+        publisher.put("role", "publisher");
+        publisher.put("pid", publisherPid);
+        publisher.put("cpu_percent", publisherCpuPercent());
+        publisher.put("cpu_ns", publisherCpuNanos);
+        publisher.put("window_ns", publisherWindowNanos);
+        publisher.put("sent", sent);
+        processes.add(publisher);
         for (SubscriberFigures figures : subscribers) {
             double rate = figures.messagesPerSecond();
-            json.beginObject()
-                .field("role", "subscriber")
-                .field("index", figures.index)
-                .field("pid", figures.pid)
-                .field("cpu_percent", figures.cpuPercent())
-                .field("cpu_ns", figures.cpuNanos)
-                .field("window_ns", figures.windowNanos)
-                .field("received", figures.received)
-                .field("lost", figures.lost)
-                .field("lost_counted", figures.lostCounted)
-                .field("msgs_per_s", rate)
-                .field("gbytes_per_s", rate * options.size() / 1e9)
-                .field("checksum", figures.checksum)
-                .endObject();
+            Map<String, Object> subscriber = new LinkedHashMap<>();
+            subscriber.put("role", "subscriber");
+            subscriber.put("index", figures.index);
+            subscriber.put("pid", figures.pid);
+            subscriber.put("cpu_percent", figures.cpuPercent());
+            subscriber.put("cpu_ns", figures.cpuNanos);
+            subscriber.put("window_ns", figures.windowNanos);
+            subscriber.put("received", figures.received);
+            subscriber.put("lost", figures.lost);
+            subscriber.put("lost_counted", figures.lostCounted);
+            subscriber.put("msgs_per_s", rate);
+            subscriber.put("gbytes_per_s", rate * options.size() / 1e9);
+            subscriber.put("checksum", figures.checksum);
+            processes.add(subscriber);
         }
-        json.endArray();
-        json.name("notes").beginArray();
-        for (String note : notes) {
-            json.value(note);
-        }
-        json.endArray();
-        return json.endObject().toString();
+        json.put("processes", processes);
+        json.put("notes", notes);
+        return JsonWriter.compact(json);
     }
 }

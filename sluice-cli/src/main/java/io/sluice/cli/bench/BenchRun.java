@@ -1,6 +1,7 @@
 package io.sluice.cli.bench;
 
 import io.sluice.MessageType;
+import io.sluice.Sluice;
 import io.sluice.SluiceOptions;
 
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -64,6 +66,11 @@ final class BenchRun implements AutoCloseable {
         return sluiceOptions(options, domain);
     }
 
+    /** In a child process: its participant, {@code bench-subscriber-<index>}, in the run's domain. */
+    static Sluice openChild(BenchOptions options) {
+        return Sluice.open("bench-subscriber-" + options.childIndex(), sluiceOptions(options, options.domain()));
+    }
+
     /** Starts one child per subscriber in {@code role} and waits until each has its endpoints. */
     List<ChildJvm> startSubscribers(String role) {
         for (int index = 0; index < options.subscribers(); index++) {
@@ -76,16 +83,71 @@ final class BenchRun implements AutoCloseable {
         return List.copyOf(children);
     }
 
-    /** Waits for every child's results, in subscriber order. */
-    List<Map<String, String>> awaitResults(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    /**
+     * Waits for every child's results ({@link #DONE_TIMEOUT} for all), adds each subscriber's figures to
+     * {@code report} and returns the results, in subscriber order.
+     */
+    List<Map<String, String>> collectResults(BenchReport report) {
+        long deadline = System.nanoTime() + DONE_TIMEOUT.toNanos();
         List<Map<String, String>> results = new ArrayList<>();
         for (ChildJvm child : children) {
             Map<String, String> values = child.await("done", deadline);
             values.put("pid", Long.toString(child.pid()));
+            report.subscribers.add(BenchReport.SubscriberFigures.from(values, results.size()));
             results.add(values);
         }
         return results;
+    }
+
+    /** Sends one message of the publisher's traffic; in the latency run, one round trip. */
+    @FunctionalInterface
+    interface Send {
+        void send(long iteration, int phase);
+    }
+
+    /**
+     * The publisher's side of a latency or throughput run: the warm-up, the measurement inside a CPU window, then
+     * {@code stop} with the iteration of the stop message. Records in {@code report} how many messages were measured
+     * and the publisher's and the machine's CPU over the window.
+     *
+     * @param clockInterval with a duration, how many messages are sent between two looks at the clock
+     */
+    void warmUpAndMeasure(BenchReport report, Send send, int clockInterval, LongConsumer stop) {
+        long now = System.nanoTime();
+        long warmupEnd = options.warmupCount() >= 0 ? now : now + options.warmup().toNanos();
+        long measuredFrom = phase(send, clockInterval, 0, BenchMessage.WARMUP, Math.max(0, options.warmupCount()),
+            warmupEnd);
+        CpuWindow cpu = new CpuWindow();
+        SystemCpu machineBefore = SystemCpu.now();
+        cpu.start();
+        long measureEnd = System.nanoTime() + options.duration().toNanos();
+        long measuredEnd = phase(send, clockInterval, measuredFrom, BenchMessage.MEASURE, options.count(),
+            measureEnd);
+        cpu.stop();
+        stop.accept(measuredEnd);
+        report.sent = measuredEnd - measuredFrom;
+        report.measurePublisher(cpu, machineBefore);
+    }
+
+    /**
+     * Sends one phase: {@code count} messages when positive, else bursts of {@code clockInterval} messages until
+     * {@code endNanos} ({@link System#nanoTime()} terms; none when it has passed). The same method runs the warm-up
+     * and the measurement, so the measurement runs the code the warm-up compiled. Returns the next iteration.
+     */
+    private static long phase(Send send, int clockInterval, long first, int phase, long count, long endNanos) {
+        long iteration = first;
+        if (count > 0) {
+            for (long end = first + count; iteration < end; iteration++) {
+                send.send(iteration, phase);
+            }
+            return iteration;
+        }
+        while (System.nanoTime() - endNanos < 0) {
+            for (int burst = 0; burst < clockInterval; burst++) {
+                send.send(iteration++, phase);
+            }
+        }
+        return iteration;
     }
 
     /** Throws when a child has ended, so the coordinator does not wait for it. */

@@ -9,8 +9,6 @@ import io.sluice.Subscriber;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,14 +36,9 @@ final class IdleRun {
             cpu.start();
             sleep(options.duration());
             cpu.stop();
-            report.publisherWindowNanos = cpu.wallNanos();
-            report.publisherCpuNanos = cpu.cpuNanos();
-            report.measureMachine(machineBefore, SystemCpu.now());
+            report.measurePublisher(cpu, machineBefore);
             report.sent = publisher.publishedCount();
-            List<Map<String, String>> results = run.awaitResults(BenchRun.DONE_TIMEOUT);
-            for (int index = 0; index < results.size(); index++) {
-                report.subscribers.add(BenchReport.SubscriberFigures.from(results.get(index), index));
-            }
+            run.collectResults(report);
         }
         return report;
     }
@@ -61,10 +54,8 @@ final class IdleRun {
 
     /** A subscriber process: waits with the configured strategy, counting whatever arrives (nothing should). */
     static void subscriber(BenchOptions options) {
-        int index = options.childIndex();
         ParentWatch parent = new ParentWatch();
-        try (Sluice sluice = Sluice.open("bench-subscriber-" + index,
-            BenchRun.sluiceOptions(options, options.domain()))) {
+        try (Sluice sluice = BenchRun.openChild(options)) {
             Subscriber<MemorySegment> subscriber = sluice.subscriber(TOPIC, BenchRun.TYPE,
                 Qos.queue(4).withWaitStrategy(options.waitStrategy()));
             ChildJvm.report("ready", 1);
@@ -73,12 +64,7 @@ final class IdleRun {
             cpu.start();
             long received = waitUntil(subscriber, System.nanoTime() + options.duration().toNanos(), parent);
             cpu.stop();
-            ChildJvm.report("received", received);
-            ChildJvm.report("lost", 0);
-            ChildJvm.report("lost_counted", subscriber.lostCount());
-            ChildJvm.report("window_ns", cpu.wallNanos());
-            ChildJvm.report("cpu_ns", cpu.cpuNanos());
-            ChildJvm.report("checksum", 0);
+            SubscriberTally.report(received, 0, subscriber.lostCount(), cpu, 0);
             ChildJvm.report("done", 1);
         }
     }

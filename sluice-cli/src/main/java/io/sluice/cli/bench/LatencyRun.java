@@ -13,7 +13,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.DataFormatException;
@@ -64,53 +63,16 @@ final class LatencyRun {
                 .withSlots(options.effectiveSlots())
                 .withInitialSize(options.size())
                 .withReliableTimeout(Duration.ofSeconds(5)));
-            long now = System.nanoTime();
-            long warmupEnd = options.warmupCount() >= 0 ? now : now + options.warmup().toNanos();
-            long iteration = roundTrips(run, ping, acks, 0, BenchMessage.WARMUP, Math.max(0, options.warmupCount()),
-                warmupEnd);
-            CpuWindow cpu = new CpuWindow();
-            SystemCpu machineBefore = SystemCpu.now();
-            cpu.start();
-            long measureEnd = System.nanoTime() + options.duration().toNanos();
-            long measuredEnd = roundTrips(run, ping, acks, iteration, BenchMessage.MEASURE, options.count(), measureEnd);
-            cpu.stop();
-            long measured = measuredEnd - iteration;
-            iteration = measuredEnd;
-            roundTrip(run, ping, acks, iteration, BenchMessage.STOP);
-            report.sent = measured;
-            report.publisherWindowNanos = cpu.wallNanos();
-            report.publisherCpuNanos = cpu.cpuNanos();
-            report.measureMachine(machineBefore, SystemCpu.now());
-            List<Map<String, String>> results = run.awaitResults(BenchRun.DONE_TIMEOUT);
+            // one round trip at a time: the clock is read after each
+            run.warmUpAndMeasure(report, (iteration, phase) -> roundTrip(run, ping, acks, iteration, phase), 1,
+                last -> roundTrip(run, ping, acks, last, BenchMessage.STOP));
             Histogram merged = new Histogram(HIGHEST_TRACKABLE_NANOS, 3);
-            for (int index = 0; index < results.size(); index++) {
-                Map<String, String> values = results.get(index);
+            for (Map<String, String> values : run.collectResults(report)) {
                 merged.add(decode(values.get("histogram")));
-                report.subscribers.add(BenchReport.SubscriberFigures.from(values, index));
             }
             report.latency = merged;
         }
         return report;
-    }
-
-    /**
-     * Runs one phase: {@code count} round trips when positive, else round trips until {@code endNanos}
-     * ({@link System#nanoTime()} terms; none when it has passed). The same method runs the warm-up and the
-     * measurement, so the measurement runs the code the warm-up compiled. Returns the next iteration.
-     */
-    private static long roundTrips(BenchRun run, Publisher<MemorySegment> ping, Subscriber<MemorySegment>[] acks,
-                                   long first, int phase, long count, long endNanos) {
-        long iteration = first;
-        if (count > 0) {
-            for (long end = first + count; iteration < end; iteration++) {
-                roundTrip(run, ping, acks, iteration, phase);
-            }
-            return iteration;
-        }
-        while (System.nanoTime() - endNanos < 0) {
-            roundTrip(run, ping, acks, iteration++, phase);
-        }
-        return iteration;
     }
 
     private static void roundTrip(BenchRun run, Publisher<MemorySegment> ping, Subscriber<MemorySegment>[] acks,
@@ -174,10 +136,8 @@ final class LatencyRun {
     /** A subscriber process: takes pings, records their one-way latency, acks each. */
     static void subscriber(BenchOptions options) {
         int index = options.childIndex();
-        boolean touch = options.touch();
         ParentWatch parent = new ParentWatch();
-        try (Sluice sluice = Sluice.open("bench-subscriber-" + index,
-            BenchRun.sluiceOptions(options, options.domain()))) {
+        try (Sluice sluice = BenchRun.openChild(options)) {
             Subscriber<MemorySegment> ping = sluice.subscriber(PING_TOPIC, BenchRun.TYPE,
                 Qos.queue(options.effectiveSlots()).withWaitStrategy(options.waitStrategy()));
             Publisher<MemorySegment> ack = sluice.publisher(PONG_TOPIC + index, BenchRun.TYPE,
@@ -189,52 +149,24 @@ final class LatencyRun {
             byPhase[BenchMessage.WARMUP] = new Histogram(HIGHEST_TRACKABLE_NANOS, 3);
             byPhase[BenchMessage.MEASURE] = histogram;
             byPhase[BenchMessage.STOP] = new Histogram(HIGHEST_TRACKABLE_NANOS, 3);
-            CpuWindow cpu = new CpuWindow();
-            long checksum = 0;
-            long received = 0;
-            long expected = 0;
-            long gaps = 0;
+            SubscriberTally tally = new SubscriberTally(options.touch());
             while (true) {
-                Sample<MemorySegment> sample = ping.take(POLL);
-                if (sample == null) {
-                    parent.check();
-                    continue;
-                }
-                MemorySegment message = sample.segment();
-                long iteration = BenchMessage.iteration(message);
-                int phase = BenchMessage.checkedPhase(message);
-                if (touch) {
-                    checksum += BenchMessage.sumLongs(message);
-                }
+                Sample<MemorySegment> sample = parent.take(ping, POLL);
+                int phase = tally.read(sample.segment());
                 long latency = System.nanoTime() - sample.publishNanos();
                 sample.close();
-                if (iteration != expected) {
-                    gaps += Math.max(0, iteration - expected);
-                }
-                expected = iteration + 1;
                 // warm-up records into its own histogram: the measured phase runs the code warm-up compiled
                 byPhase[phase].recordValue(Math.max(0, Math.min(latency, HIGHEST_TRACKABLE_NANOS)));
-                received += phase == BenchMessage.MEASURE ? 1 : 0;
-                if (received == 1 && !cpu.started()) {
-                    cpu.start();
-                }
-                if (phase == BenchMessage.STOP && cpu.started()) {
-                    cpu.stop();
-                }
+                tally.count();
                 try (Loan<MemorySegment> loan = ack.loan(BenchMessage.ACK_LENGTH)) {
-                    BenchMessage.write(loan.segment(), iteration, phase, false);
+                    BenchMessage.write(loan.segment(), tally.iteration(), phase, false);
                     loan.publish();
                 }
                 if (phase == BenchMessage.STOP) {
                     break;
                 }
             }
-            ChildJvm.report("received", received);
-            ChildJvm.report("lost", gaps);
-            ChildJvm.report("lost_counted", ping.lostCount());
-            ChildJvm.report("window_ns", cpu.wallNanos());
-            ChildJvm.report("cpu_ns", cpu.cpuNanos());
-            ChildJvm.report("checksum", checksum);
+            tally.report(ping.lostCount());
             ChildJvm.report("histogram", encode(histogram));
             ChildJvm.report("done", 1);
         }

@@ -3,7 +3,9 @@ package io.sluice.cli.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The machine a benchmark ran on, as every benchmark prints it: CPU model and cores, kernel, JVM, memory, and the
@@ -77,14 +79,15 @@ record Machine(String cpuModel, int cores, String kernel, String jvm, long memor
             + String.format("%.1fGiB", memoryBytes / (double) (1L << 30)) + ", load=" + loadAverage;
     }
 
-    void writeJson(JsonWriter json) {
-        json.beginObject()
-            .field("cpu_model", cpuModel)
-            .field("cores", cores)
-            .field("kernel", kernel)
-            .field("jvm", jvm)
-            .field("memory_bytes", memoryBytes)
-            .field("load_average", loadAverage)
-            .endObject();
+    /** The machine as a JSON object: {@code cpu_model}, {@code cores}, {@code kernel}, {@code jvm}, and so on. */
+    Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("cpu_model", cpuModel);
+        json.put("cores", cores);
+        json.put("kernel", kernel);
+        json.put("jvm", jvm);
+        json.put("memory_bytes", memoryBytes);
+        json.put("load_average", loadAverage);
+        return json;
     }
 }

@@ -1,12 +1,14 @@
 package io.sluice.cli.bench;
 
 import io.sluice.WaitStrategy;
+import io.sluice.cli.json.JsonWriter;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -141,9 +143,12 @@ class BenchOptionsTest {
 
     @Test
     void shouldWriteValidJson() {
-        String json = new JsonWriter().beginObject().field("text", "a\"b\\c\n\u0001").field("number", 1.5)
-            .field("nan", Double.NaN).name("list").beginArray().value(1).value("two").beginObject().endObject()
-            .endArray().endObject().toString();
+        Map<String, Object> object = new LinkedHashMap<>();
+        object.put("text", "a\"b\\c\n\u0001");
+        object.put("number", 1.5);
+        object.put("nan", Double.NaN);
+        object.put("list", List.of(1, "two", Map.of()));
+        String json = JsonWriter.compact(object);
         @SuppressWarnings("unchecked")
         Map<String, Object> parsed = (Map<String, Object>) MiniJson.parse(json);
         assertEquals("a\"b\\c\n\u0001", parsed.get("text"));
