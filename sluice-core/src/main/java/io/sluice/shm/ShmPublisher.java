@@ -293,18 +293,14 @@ public final class ShmPublisher<T> implements Publisher<T> {
 
     private boolean isPinned(long pin) {
         MemorySegment registry = file.memory;
-        for (int word = 0; word < MAX_SUBSCRIBERS / 64; word++) {
-            long active = (long) LONG.getVolatile(registry, (long) ACTIVE_SUBSCRIBERS_OFFSET + word * 8L);
-            while (active != 0) {
-                int subscriber = word * 64 + Long.numberOfTrailingZeros(active);
-                active &= active - 1;
-                int held = (int) INT.getVolatile(registry, subscriberRow(subscriber) + S_HELD_MASK);
-                while (held != 0) {
-                    int index = Integer.numberOfTrailingZeros(held);
-                    held &= held - 1;
-                    if ((long) LONG.getVolatile(registry, TopicLayout.pin(subscriber, index)) == pin) {
-                        return true;
-                    }
+        for (int subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
+             subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
+            int held = (int) INT.getVolatile(registry, subscriberRow(subscriber) + S_HELD_MASK);
+            while (held != 0) {
+                int index = Integer.numberOfTrailingZeros(held);
+                held &= held - 1;
+                if ((long) LONG.getVolatile(registry, TopicLayout.pin(subscriber, index)) == pin) {
+                    return true;
                 }
             }
         }
@@ -318,21 +314,17 @@ public final class ShmPublisher<T> implements Publisher<T> {
     private long reliableFloor() {
         MemorySegment registry = file.memory;
         long floor = Long.MAX_VALUE;
-        for (int word = 0; word < MAX_SUBSCRIBERS / 64; word++) {
-            long reliable = (long) LONG.getVolatile(registry, (long) RELIABLE_SUBSCRIBERS_OFFSET + word * 8L);
-            while (reliable != 0) {
-                int subscriber = word * 64 + Long.numberOfTrailingZeros(reliable);
-                reliable &= reliable - 1;
-                long cursor = reliableCursor(subscriber);
-                if (cursor == Long.MAX_VALUE) {
-                    continue;
-                }
-                int depth = (int) INT.getVolatile(registry, subscriberRow(subscriber) + S_DEPTH);
-                if (tail - cursor >= depth) {
-                    return BLOCKED; // as far behind as its depth allows: no publish until it moves
-                }
-                floor = Math.min(floor, cursor);
+        for (int subscriber = file.nextSubscriber(RELIABLE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
+             subscriber = file.nextSubscriber(RELIABLE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
+            long cursor = reliableCursor(subscriber);
+            if (cursor == Long.MAX_VALUE) {
+                continue;
             }
+            int depth = (int) INT.getVolatile(registry, subscriberRow(subscriber) + S_DEPTH);
+            if (tail - cursor >= depth) {
+                return BLOCKED; // as far behind as its depth allows: no publish until it moves
+            }
+            floor = Math.min(floor, cursor);
         }
         return floor;
     }
@@ -458,13 +450,9 @@ public final class ShmPublisher<T> implements Publisher<T> {
             return false;
         }
         int sleepers = 0;
-        for (int word = 0; word < MAX_SUBSCRIBERS / 64; word++) {
-            long active = (long) LONG.getVolatile(registry, (long) ACTIVE_SUBSCRIBERS_OFFSET + word * 8L);
-            while (active != 0) {
-                int subscriber = word * 64 + Long.numberOfTrailingZeros(active);
-                active &= active - 1;
-                sleepers += (int) INT.getVolatile(registry, subscriberRow(subscriber) + S_WAITING);
-            }
+        for (int subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
+             subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
+            sleepers += (int) INT.getVolatile(registry, subscriberRow(subscriber) + S_WAITING);
         }
         return waiters > sleepers;
     }
@@ -485,23 +473,19 @@ public final class ShmPublisher<T> implements Publisher<T> {
 
     private boolean anySubscriberBefore(long endSequence) {
         MemorySegment registry = file.memory;
-        for (int word = 0; word < MAX_SUBSCRIBERS / 64; word++) {
-            long active = (long) LONG.getVolatile(registry, (long) ACTIVE_SUBSCRIBERS_OFFSET + word * 8L);
-            while (active != 0) {
-                int subscriber = word * 64 + Long.numberOfTrailingZeros(active);
-                active &= active - 1;
-                long base = subscriberRow(subscriber);
-                if ((int) INT.getVolatile(registry, base + S_QOS) == Qos.Kind.LATEST.ordinal() + 1) {
-                    continue;
-                }
-                long cursorOffset = TopicLayout.cursor(subscriber, row);
-                if ((int) INT.getAcquire(registry, cursorOffset + CURSOR_INCARNATION) == incarnation) {
-                    if ((long) LONG.getAcquire(registry, cursorOffset) < endSequence) {
-                        return true;
-                    }
-                } else if ((int) INT.getVolatile(registry, base + S_INCARNATION) - incarnation < 0) {
+        for (int subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
+             subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
+            long base = subscriberRow(subscriber);
+            if ((int) INT.getVolatile(registry, base + S_QOS) == Qos.Kind.LATEST.ordinal() + 1) {
+                continue;
+            }
+            long cursorOffset = TopicLayout.cursor(subscriber, row);
+            if ((int) INT.getAcquire(registry, cursorOffset + CURSOR_INCARNATION) == incarnation) {
+                if ((long) LONG.getAcquire(registry, cursorOffset) < endSequence) {
                     return true;
                 }
+            } else if ((int) INT.getVolatile(registry, base + S_INCARNATION) - incarnation < 0) {
+                return true;
             }
         }
         return false;

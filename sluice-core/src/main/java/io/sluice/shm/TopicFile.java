@@ -348,6 +348,23 @@ final class TopicFile implements AutoCloseable {
         return (word & (1L << row)) != 0;
     }
 
+    /**
+     * The first subscriber row at or after {@code from} whose bit is set in the bitmap at {@code bitmapOffset}
+     * ({@link TopicLayout#ACTIVE_SUBSCRIBERS_OFFSET} or {@link TopicLayout#RELIABLE_SUBSCRIBERS_OFFSET}), or -1.
+     */
+    int nextSubscriber(int bitmapOffset, int from) {
+        for (int word = from >>> 6; word < MAX_SUBSCRIBERS / 64; word++) {
+            long bits = (long) LONG.getVolatile(memory, (long) bitmapOffset + word * 8L);
+            if (word == from >>> 6) {
+                bits &= -1L << (from & 63);
+            }
+            if (bits != 0) {
+                return word * 64 + Long.numberOfTrailingZeros(bits);
+            }
+        }
+        return -1;
+    }
+
     void setSubscriberBit(int offset, int row, boolean value) {
         long address = (long) offset + (row >>> 6) * 8L;
         if (value) {
