@@ -35,7 +35,8 @@ import static io.sluice.shm.TopicLayout.*;
  * it last read; on a change it rereads the publisher rows: a new incarnation is attached (its segment mapped
  * read-only), a new generation of a known publisher is switched to once the old one is drained (its TAIL is final
  * once its SUCCESSOR is set), a publisher that left is drained of what it published and then dropped. A publisher
- * that died is found by probing its row lock every {@link #PROBE_INTERVAL_NANOS} while waiting, and its row and
+ * that died is found by probing its row lock every {@link #PROBE_INTERVAL_NANOS} while the subscriber takes or spins
+ * and at least every {@link #MAX_SLEEP_NANOS} while it sleeps, and its row and
  * files are reclaimed.
  *
  * <p><b>Mappings</b> of generations the subscriber has moved past are unmapped when the last sample on them closes.
