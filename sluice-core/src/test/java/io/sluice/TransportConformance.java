@@ -408,6 +408,19 @@ public abstract class TransportConformance {
     }
 
     @Test
+    void shouldCountWhatAPublisherThatLeftBeforeTheSubscriberLookedPublished() {
+        Sluice sluice = participant("node");
+        Subscriber<MemorySegment> early = sluice.subscriber("/short_lived", BLOB, Qos.queue(8));
+        Publisher<MemorySegment> publisher = participant("speaker").publisher("/short_lived", BLOB);
+        publishLong(publisher, 1, 8);
+        publishLong(publisher, 2, 8);
+        publishLong(publisher, 3, 8);
+        publisher.close();
+        assertNull(early.take(), "its files are gone with it");
+        assertEquals(3, early.lostCount(), "but the loss is counted");
+    }
+
+    @Test
     void shouldRefuseLoansOutsideTheAllowedSizes() {
         Sluice sluice = open("limited-" + System.nanoTime());
         participants.add(sluice);

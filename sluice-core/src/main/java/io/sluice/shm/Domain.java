@@ -210,6 +210,7 @@ public final class Domain {
         } catch (IOException ignored) {
             return; // the directory went away
         }
+        java.util.Set<Long> charged = new java.util.HashSet<>();
         for (Unowned file : unowned) {
             if (file.header().valid()) {
                 long end = file.header().tail();
@@ -221,6 +222,10 @@ public final class Domain {
                     }
                 }
                 SegmentMapping.seal(file.path(), end);
+                long owner = ((long) file.header().publisherIndex() << 32) | (file.header().incarnation() & 0xffffffffL);
+                if (charged.add(owner)) {
+                    topic.chargeUnattached(file.header().publisherIndex(), file.header().incarnation(), end);
+                }
             }
             unlinkQuietly(file.path());
         }

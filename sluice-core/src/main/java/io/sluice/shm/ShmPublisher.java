@@ -556,6 +556,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
             retired.clear();
             SegmentMapping.seal(segment.path, tail);
             owner.domain().unlinkQuietly(segment.path);
+            file.chargeUnattached(row, incarnation, tail - FIRST_SEQUENCE);
             file.memory.asSlice(base, PUBLISHER_ROW_LENGTH).fill((byte) 0);
             file.bumpRegistry();
             file.unlockRow(PUBLISHER_LOCK_BASE + row);

@@ -140,7 +140,7 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
 
     @Override
     public long lostCount() {
-        return lost;
+        return closed ? lost : lost + (long) LONG.getVolatile(file.memory, subscriberRow(row) + S_LOST_ELSEWHERE);
     }
 
     // ------------------------------------------------------------------------------------------ taking
@@ -660,6 +660,7 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
         }
         file.lockAdmin();
         try {
+            lost += (long) LONG.getVolatile(file.memory, subscriberRow(row) + S_LOST_ELSEWHERE);
             file.clearSubscriberRow(row);
             file.bumpRegistry();
             file.unlockRow(SUBSCRIBER_LOCK_BASE + row);

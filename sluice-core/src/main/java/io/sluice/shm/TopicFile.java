@@ -428,6 +428,29 @@ final class TopicFile implements AutoCloseable {
         VarHandle.fullFence();
     }
 
+    /**
+     * Under the admin lock, when the files of a publisher incarnation are removed: every in-order subscriber that
+     * was there before it and never attached to it could not read its {@code published} samples; they are charged
+     * to its LOST_ELSEWHERE, so the loss is counted, not silent. Subscribers that attached drain their mapping or
+     * learn the end from the sealed generations.
+     */
+    void chargeUnattached(int publisherIndex, int incarnation, long published) {
+        if (published <= 0) {
+            return;
+        }
+        for (int subscriber = nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
+             subscriber = nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
+            long base = subscriberRow(subscriber);
+            boolean inOrder = (int) INT.getVolatile(memory, base + S_QOS) != io.sluice.Qos.Kind.LATEST.ordinal() + 1;
+            boolean earlier = (int) INT.getVolatile(memory, base + S_INCARNATION) - incarnation < 0;
+            boolean attached = (int) INT.getVolatile(memory,
+                TopicLayout.cursor(subscriber, publisherIndex) + CURSOR_INCARNATION) == incarnation;
+            if (inOrder && earlier && !attached) {
+                LONG.getAndAdd(memory, base + S_LOST_ELSEWHERE, published);
+            }
+        }
+    }
+
     /** Under the admin lock: whether any participant other than the caller's own rows is alive. */
     boolean anyOtherAlive(int ownPublisher, int ownSubscriber) {
         for (int row = 0; row < MAX_PUBLISHERS; row++) {

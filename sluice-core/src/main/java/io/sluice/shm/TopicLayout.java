@@ -26,7 +26,9 @@ package io.sluice.shm;
  * subscribers that were there first start from it), then the participant's NAME (40 bytes).
  *
  * <p>Subscriber row: STATE, INCARNATION (the REGISTRY_VERSION at which it joined), QOS, DEPTH, PID, WAITING (1 while
- * it may sleep on NOTIFY), NAME, HELD_MASK on its own line (bit j set while PINS[j] may be in use); then per
+ * it may sleep on NOTIFY), NAME, HELD_MASK on its own line (bit j set while PINS[j] may be in use), LOST_ELSEWHERE
+ * (8 bytes: samples of publishers that left before this subscriber ever attached to them, added atomically under
+ * the admin lock by whoever removed their files); then per
  * publisher index a CURSOR (next sequence it will take,
  * 8 bytes) and CURSOR_INCARNATION (the publisher incarnation that cursor refers to, 4 bytes, 4 pad); then
  * MAX_HELD PINS of 8 bytes: {@code generation << 32 | (slot + 1)}, 0 when empty.
@@ -96,6 +98,7 @@ public final class TopicLayout {
     public static final int S_WAITING = 20;
     public static final int S_NAME = 24;
     public static final int S_HELD_MASK = 64;
+    public static final int S_LOST_ELSEWHERE = 72;
     public static final int S_CURSORS = 128;
     public static final int CURSOR_LENGTH = 16;
     public static final int CURSOR_INCARNATION = 8;

@@ -13,6 +13,7 @@ import java.util.List;
 
 import static io.sluice.it.ParticipantChild.TYPE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,6 +117,23 @@ class PublisherCrashTest extends MultiProcessTest {
         System.out.println("after the kill: taken=" + taken + " lostCount=" + lagging.lostCount());
         assertEquals(4, taken.size() + lagging.lostCount(),
             "samples 0..3 must be taken or counted lost: taken=" + taken + ", lostCount=" + lagging.lostCount());
+    }
+
+    @Test
+    @Timeout(90)
+    void shouldCountSamplesOfPublisherKilledBeforeTheSubscriberEverLooked() {
+        sluice = Sluice.open("test", root.options());
+        Subscriber<MemorySegment> early = sluice.subscriber("/unseen", TYPE, Qos.queue(16));
+        ChildJvm publisher = children.start("publisher", ParticipantChild.class, root.path().toString());
+        publisher.request("PUB /unseen 8 65536 1000 0", "PUB-READY", CHILD_TIMEOUT);
+        assertEquals("PUBLISHED 0 2", publisher.request("PUBLISH 3 1000", "PUBLISHED", CHILD_TIMEOUT));
+        publisher.kill();
+        assertEquals(0, early.publisherCount(), "the death is seen and the files reclaimed");
+        try (Sample<MemorySegment> sample = early.take()) {
+            assertNull(sample, "nothing of the dead publisher can be read any more");
+        }
+        assertEquals(3, early.lostCount(), "what it published before the subscriber attached is counted lost");
+        assertEquals(List.of("unseen.topic"), root.domainFiles());
     }
 
     /**
