@@ -408,6 +408,34 @@ public abstract class TransportConformance {
     }
 
     @Test
+    void shouldKeepAReliableSubscriberWholeWhenAPublisherRestartsIntoTheSameRow() {
+        Sluice sluice = participant("node");
+        Subscriber<MemorySegment> subscriber = sluice.subscriber("/restart", BLOB, Qos.reliable(16));
+        Publisher<MemorySegment> first = participant("first").publisher("/restart", BLOB,
+            PublisherOptions.defaults().withSlots(16).withReliableTimeout(Duration.ofMillis(50)));
+        for (int value = 0; value < 10; value++) {
+            publishLong(first, value, 8);
+        }
+        try (Sample<MemorySegment> sample = subscriber.take()) {
+            assertEquals(0, readLong(sample));
+        }
+        first.close(); // gives up waiting for the subscriber after 50 ms: nine samples still unread
+        Publisher<MemorySegment> second = participant("second").publisher("/restart", BLOB,
+            PublisherOptions.defaults().withSlots(2).withReliableTimeout(Duration.ofMillis(100)));
+        for (int value = 1; value < 9; value++) {
+            try (Sample<MemorySegment> sample = subscriber.take()) {
+                assertEquals(value, readLong(sample), "the first publisher's samples drain in order");
+            }
+        }
+        publishLong(second, 100, 8);
+        publishLong(second, 101, 8);
+        assertThrows(PublishTimeoutException.class, () -> second.loan(8),
+            "the subscriber has read nothing of the second publisher, whose two slots are full");
+        assertEquals(List.of(9L, 100L, 101L), drain(subscriber));
+        assertEquals(0, subscriber.lostCount());
+    }
+
+    @Test
     void shouldCountWhatAPublisherThatLeftBeforeTheSubscriberLookedPublished() {
         Sluice sluice = participant("node");
         Subscriber<MemorySegment> early = sluice.subscriber("/short_lived", BLOB, Qos.queue(8));

@@ -222,8 +222,9 @@ public final class Domain {
                     }
                 }
                 SegmentMapping.seal(file.path(), end);
-                long owner = ((long) file.header().publisherIndex() << 32) | (file.header().incarnation() & 0xffffffffL);
-                if (charged.add(owner)) {
+                int index = file.header().publisherIndex();
+                long owner = ((long) index << 32) | (file.header().incarnation() & 0xffffffffL);
+                if (index >= 0 && index < TopicLayout.MAX_PUBLISHERS && charged.add(owner)) {
                     topic.chargeUnattached(file.header().publisherIndex(), file.header().incarnation(), end);
                 }
             }

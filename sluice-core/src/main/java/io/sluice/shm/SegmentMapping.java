@@ -139,7 +139,10 @@ final class SegmentMapping<T> {
     record Header(boolean valid, int publisherIndex, int incarnation, long tail) {
     }
 
-    /** Reads the header of the segment file at {@code path}; null when the file is gone. */
+    /**
+     * Reads the header of the segment file at {@code path}; null when the file is gone or could not be read (an
+     * I/O error says nothing about whose it is, so callers leave such a file alone).
+     */
     static Header readHeader(Path path) {
         int fd;
         try {
@@ -158,7 +161,7 @@ final class SegmentMapping<T> {
             return new Header(true, header.get(JAVA_INT, PUBLISHER_INDEX_OFFSET), header.get(JAVA_INT, INCARNATION_OFFSET),
                 (long) TopicFile.LONG.getAcquire(header, (long) TAIL_OFFSET));
         } catch (IOException | RuntimeException e) {
-            return new Header(false, -1, 0, 0);
+            return null;
         } finally {
             Native.close(fd);
         }

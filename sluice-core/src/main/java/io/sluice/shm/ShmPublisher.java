@@ -40,10 +40,11 @@ import static io.sluice.shm.TopicLayout.*;
  * publisher saw the pin, or is WRITING when it did not). Hence a pinned slot is never rewritten (invariant 1).
  *
  * <p><b>Commit.</b> See {@link SegmentLayout}: payload, length and timestamp, then release-store of
- * SLOT_SEQUENCE, the ring entry, then release-store of TAIL. Then a full fence and a read of WAITERS: when somebody
- * sleeps, NOTIFY is incremented and a futex wake issued. A subscriber increments WAITERS (atomic, a full fence)
- * before its last look at TAIL and sleeps only while NOTIFY keeps the value it read before — so either the
- * publisher sees the waiter, or the waiter sees the sample; no wake-up is lost.
+ * SLOT_SEQUENCE, the ring entry, then release-store of TAIL. Then a full fence and a read of the SLEEPING bitmap:
+ * when somebody may sleep, NOTIFY is incremented and a futex wake issued. A subscriber sets its SLEEPING bit (atomic,
+ * a full fence) before its last look at TAIL and sleeps only while NOTIFY keeps the value it read before — so either
+ * the publisher sees the sleeper, or the sleeper sees the sample; no wake-up is lost. A bit per subscriber, not a
+ * counter, so that a subscriber killed at any point leaves nothing to drift: its bit goes with its row.
  *
  * <p><b>Reliable subscribers.</b> Each writes its CURSOR (next sequence it takes) with a release store; the
  * publisher reads it with an acquire load and does not reuse a slot holding a sequence at or after it, nor run more
@@ -51,7 +52,7 @@ import static io.sluice.shm.TopicLayout.*;
  * as being at the publisher's first sequence. While it waits the publisher probes the slow subscriber's liveness,
  * so a dead one stops blocking it within a few milliseconds.
  *
- * <p>Not invariant: SLOT_SEQUENCE of a slot that is not pinned may change at any time; WAITERS may count a
+ * <p>Not invariant: SLOT_SEQUENCE of a slot that is not pinned may change at any time; SLEEPING may show a
  * subscriber that died asleep until its row is reclaimed (an extra wake costs one system call).
  */
 public final class ShmPublisher<T> implements Publisher<T> {
@@ -243,6 +244,10 @@ public final class ShmPublisher<T> implements Publisher<T> {
                     }
                     continue;
                 }
+                if (attempt < SPIN_ATTEMPTS) {
+                    Thread.onSpinWait(); // a pin may be a subscriber's brief look at a stale ring entry
+                    continue;
+                }
                 throw new SluiceException("no free slot on topic " + topic + ": all " + slotCount
                     + " slots are held by subscribers or kept as history (history=" + history
                     + "); raise PublisherOptions.slots or close samples sooner");
@@ -385,7 +390,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
         outstanding--;
         publishCount++;
         VarHandle.fullFence();
-        if ((int) INT.getVolatile(file.memory, (long) WAITERS_OFFSET) > 0) {
+        if (file.anySleeping()) {
             INT.getAndAdd(file.memory, (long) NOTIFY_OFFSET, 1);
             Native.futexWakeAll(notifyWord);
         }
@@ -433,28 +438,21 @@ public final class ShmPublisher<T> implements Publisher<T> {
             return;
         }
         lastMaintenance = now;
-        if (moreWaitersThanSleepers() || reliableFloor() != Long.MAX_VALUE || !retired.isEmpty()) {
-            file.reclaimDeadIfAdminFree(row, -1);
+        if ((!retired.isEmpty() || file.nextSubscriber(RELIABLE_SUBSCRIBERS_OFFSET, 0) >= 0) && anyDeadSubscriber()) {
+            file.reclaimDeadIfAdminFree(row, -1); // a dead subscriber holds back flow control or old generations
         }
         unlinkRetiredGenerations();
     }
 
-    /**
-     * WAITERS counts more sleepers than there are rows saying they sleep: a subscriber probably died asleep and
-     * costs a futex wake per publish until its row is reclaimed. (A transient mismatch only costs one probe.)
-     */
-    private boolean moreWaitersThanSleepers() {
-        MemorySegment registry = file.memory;
-        int waiters = (int) INT.getVolatile(registry, (long) WAITERS_OFFSET);
-        if (waiters <= 0) {
-            return false;
-        }
-        int sleepers = 0;
+    /** Probes every subscriber row's lock (allocation-free); true when one belongs to a dead process. */
+    private boolean anyDeadSubscriber() {
         for (int subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
              subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
-            sleepers += (int) INT.getVolatile(registry, subscriberRow(subscriber) + S_WAITING);
+            if (!file.isAlive(SUBSCRIBER_LOCK_BASE + subscriber)) {
+                return true;
+            }
         }
-        return waiters > sleepers;
+        return false;
     }
 
     /** A generation the publisher has moved past: its file and the sequence after its last sample. */

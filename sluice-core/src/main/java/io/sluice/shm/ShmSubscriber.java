@@ -46,6 +46,7 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
     /** Longest futex sleep: an idle subscriber wakes this often to probe its publishers' liveness. */
     private static final long MAX_SLEEP_NANOS = 200_000_000L;
     private static final int CLAIM_SPIN_LIMIT = 20_000;
+    private static final long ATTACH_RETRY_NANOS = 100_000_000L;
 
     private final Participant owner;
     private final String topic;
@@ -57,7 +58,6 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
     private final int row;
     private final int joinIncarnation;
     private final long heldMaskOffset;
-    private final long waitingOffset;
     private final MemorySegment notifyWord;
     private final MemorySegment timespec = Arena.ofAuto().allocate(16, 8);
 
@@ -67,6 +67,8 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
     private final SampleImpl[] samples;
     private final Object retireLock = new Object();
     private int registrySeen = -1;
+    /** When to try again to attach a publisher whose segment could not be mapped; 0 when none failed. */
+    private long attachRetryAt;
     private int lastServed = -1;
     private long lost;
     private long lastProbe;
@@ -123,7 +125,6 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
         opened.unlockAdmin();
         this.file = opened;
         this.heldMaskOffset = subscriberRow(row) + S_HELD_MASK;
-        this.waitingOffset = subscriberRow(row) + S_WAITING;
         this.notifyWord = opened.notifyWord();
         this.lastProbe = System.nanoTime();
     }
@@ -244,8 +245,7 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
         MemorySegment registry = file.memory;
         while (true) {
             int seen = (int) INT.getVolatile(registry, (long) NOTIFY_OFFSET);
-            INT.setVolatile(registry, waitingOffset, 1);
-            INT.getAndAdd(registry, (long) WAITERS_OFFSET, 1);
+            file.setSubscriberBit(SLEEPING_SUBSCRIBERS_OFFSET, row, true); // atomic: a full fence before the look
             Sample<T> sample;
             try {
                 sample = take();
@@ -257,8 +257,7 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
                     Native.futexWait(notifyWord, seen, Math.min(remaining, MAX_SLEEP_NANOS), timespec);
                 }
             } finally {
-                INT.getAndAdd(registry, (long) WAITERS_OFFSET, -1);
-                INT.setVolatile(registry, waitingOffset, 0);
+                file.setSubscriberBit(SLEEPING_SUBSCRIBERS_OFFSET, row, false);
             }
             if (sample != null) {
                 return sample;
@@ -378,6 +377,9 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
 
     private Sample<T> newest() {
         refresh();
+        if ((++takeCount & 255) == 0) {
+            probeIfDue(System.nanoTime());
+        }
         Source best = null;
         long bestStamp = 0;
         for (Source source : sources) {
@@ -402,7 +404,7 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
     /** Pins the newest sample of {@code source}, retrying while the publisher outruns us. */
     private SampleImpl pinNewest(Source source) {
         SegmentMapping<T> mapping = source.mapping;
-        for (int attempt = 0; attempt < 1000; attempt++) {
+        for (int attempt = 0; attempt < 16; attempt++) {
             long newest = mapping.tailAcquire() - 1;
             if (newest < mapping.startSequence) {
                 return null;
@@ -464,7 +466,7 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
     /** Rereads the publisher rows when the registry changed since the last look. */
     private void refresh() {
         int version = file.registryVersion();
-        if (version == registrySeen) {
+        if (version == registrySeen && (attachRetryAt == 0 || System.nanoTime() - attachRetryAt < 0)) {
             return;
         }
         registrySeen = version;
@@ -489,13 +491,20 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
                 }
             }
         }
-        if (failure != null) {
-            throw failure;
+        if (failure == null) {
+            attachRetryAt = 0;
+            return;
+        }
+        boolean first = attachRetryAt == 0;
+        attachRetryAt = System.nanoTime() + ATTACH_RETRY_NANOS; // it may be transient (no descriptors, no memory)
+        if (first) {
+            throw failure; // reported once; retried quietly until it attaches
         }
     }
 
     /** A publisher left: in-order subscribers finish what it published, the others let it go now. */
     private void retireSource(Source source) {
+        source.left = true;
         if (kind != Qos.Kind.LATEST && !source.drained()) {
             draining.add(source);
         } else {
@@ -658,6 +667,18 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
         for (SampleImpl sample : samples) {
             sample.open = false;
         }
+        // unmap before the pins go: a sample still read on another thread then fails cleanly instead of seeing its
+        // slot reused under it
+        synchronized (retireLock) {
+            for (Source source : sources) {
+                if (source != null) {
+                    retire(source.mapping);
+                }
+            }
+            for (Source source : draining) {
+                retire(source.mapping);
+            }
+        }
         file.lockAdmin();
         try {
             lost += (long) LONG.getVolatile(file.memory, subscriberRow(row) + S_LOST_ELSEWHERE);
@@ -670,18 +691,6 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
             }
         } finally {
             file.unlockAdmin();
-            synchronized (retireLock) {
-                for (Source source : sources) {
-                    if (source != null) {
-                        source.mapping.retired = true;
-                        releaseIfUnused(source.mapping);
-                    }
-                }
-                for (Source source : draining) {
-                    source.mapping.retired = true;
-                    releaseIfUnused(source.mapping);
-                }
-            }
             file.close();
             owner.forget(this);
         }
@@ -697,6 +706,8 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
         long lastSeen = -1;
         /** Its publisher is gone and nothing more of it can be read. */
         boolean finished;
+        /** Its publisher left the registry; what it published is being drained. */
+        boolean left;
 
         Source(int index, int incarnation, SegmentMapping<T> mapping, long cursor) {
             this.index = index;
@@ -712,10 +723,13 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
             INT.setRelease(file.memory, cursorOffset + CURSOR_INCARNATION, incarnation);
         }
 
-        /** Moves on; in-order subscribers publish the cursor (flow control, and when old generations may go). */
+        /**
+         * Moves on; in-order subscribers publish the cursor (flow control, and when old generations may go) — except
+         * for a publisher that left: its row, and so the cursor word, may already belong to its successor.
+         */
         void advance(long next) {
             cursor = next;
-            if (kind != Qos.Kind.LATEST) {
+            if (kind != Qos.Kind.LATEST && !left) {
                 LONG.setRelease(file.memory, cursorOffset, next);
             }
         }
@@ -791,14 +805,15 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
             if (!open) {
                 return;
             }
+            SegmentMapping<T> on = mapping; // read before the pin goes: then the taker may rebind this object
             open = false;
             if (closed) {
                 return;
             }
             unpin(held);
-            if (mapping.retired) {
+            if (on.retired) {
                 synchronized (retireLock) {
-                    releaseIfUnused(mapping);
+                    releaseIfUnused(on);
                 }
             }
         }

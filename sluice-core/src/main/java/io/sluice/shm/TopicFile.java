@@ -295,6 +295,12 @@ final class TopicFile implements AutoCloseable {
         }
     }
 
+    /** Whether any subscriber may be asleep on NOTIFY: read after a full fence by a publisher that just committed. */
+    boolean anySleeping() {
+        return (long) LONG.getVolatile(memory, (long) SLEEPING_SUBSCRIBERS_OFFSET) != 0
+            || (long) LONG.getVolatile(memory, (long) SLEEPING_SUBSCRIBERS_OFFSET + 8L) != 0;
+    }
+
     /** Takes a row's lock: succeeds only when its owner is dead or the row is free. */
     boolean tryLockRow(long lockByte) {
         try {
@@ -419,9 +425,7 @@ final class TopicFile implements AutoCloseable {
     /** Under the admin lock, with the row's lock held by us: forgets a subscriber row. */
     void clearSubscriberRow(int row) {
         long base = subscriberRow(row);
-        if ((int) INT.getVolatile(memory, base + S_WAITING) != 0) {
-            INT.getAndAdd(memory, (long) WAITERS_OFFSET, -1); // it died asleep: stop waking it
-        }
+        setSubscriberBit(SLEEPING_SUBSCRIBERS_OFFSET, row, false); // it may have died asleep: stop waking it
         setSubscriberBit(ACTIVE_SUBSCRIBERS_OFFSET, row, false);
         setSubscriberBit(RELIABLE_SUBSCRIBERS_OFFSET, row, false);
         memory.asSlice(base, SUBSCRIBER_ROW_LENGTH).fill((byte) 0);

@@ -11,9 +11,10 @@ package io.sluice.shm;
  *   +-------------------+------------------+------------------+
  *   | MAX_PUBLISHERS | MAX_SUBSCRIBERS | MAX_HELD | NEXT_GENERATION | TYPE_NAME_LENGTH | SCHEMA_LENGTH | HASH_LENGTH
  *   +--------------------------------------------------------------+
- *  128: NOTIFY (futex word, int) | WAITERS (int)                         own cache line
+ *  128: NOTIFY (futex word, int)                                        own cache line
  *  192: REGISTRY_VERSION (int)                                           own cache line
  *  256: ACTIVE_SUBSCRIBERS (2 x long bitmap) | RELIABLE_SUBSCRIBERS (2 x long bitmap)
+ *       | SLEEPING_SUBSCRIBERS (2 x long bitmap: bit set while that subscriber may sleep on NOTIFY)
  *  320: TYPE_HASH (96 bytes)
  *  512: TYPE_NAME (256 bytes)
  *  768: SCHEMA (SCHEMA_CAPACITY bytes of UTF-8)
@@ -25,8 +26,7 @@ package io.sluice.shm;
  * which the row was claimed: unique per publisher life), PID, HISTORY, FIRST_GENERATION (its segment at claim;
  * subscribers that were there first start from it), then the participant's NAME (40 bytes).
  *
- * <p>Subscriber row: STATE, INCARNATION (the REGISTRY_VERSION at which it joined), QOS, DEPTH, PID, WAITING (1 while
- * it may sleep on NOTIFY), NAME, HELD_MASK on its own line (bit j set while PINS[j] may be in use), LOST_ELSEWHERE
+ * <p>Subscriber row: STATE, INCARNATION (the REGISTRY_VERSION at which it joined), QOS, DEPTH, PID, NAME, HELD_MASK on its own line (bit j set while PINS[j] may be in use), LOST_ELSEWHERE
  * (8 bytes: samples of publishers that left before this subscriber ever attached to them, added atomically under
  * the admin lock by whoever removed their files); then per
  * publisher index a CURSOR (next sequence it will take,
@@ -40,7 +40,8 @@ package io.sluice.shm;
  *
  * <p>Writers: the header is written once by the creator under the admin lock. Every row is written only by its
  * owner, except that a participant holding the admin lock and the dead owner's row lock clears it. The bitmaps and
- * REGISTRY_VERSION change only under the admin lock. NOTIFY and WAITERS are updated atomically by anyone.
+ * REGISTRY_VERSION change only under the admin lock. NOTIFY is updated atomically by anyone; a subscriber sets and
+ * clears its own SLEEPING bit atomically, and a reclaimer clears a dead one's with its row.
  */
 public final class TopicLayout {
     public static final long MAGIC = 0x542d45434955_4c53L; // "SLUICE-T" little endian
@@ -64,10 +65,10 @@ public final class TopicLayout {
     public static final int SCHEMA_LENGTH_OFFSET = 44;
     public static final int HASH_LENGTH_OFFSET = 48;
     public static final int NOTIFY_OFFSET = 128;
-    public static final int WAITERS_OFFSET = 132;
     public static final int REGISTRY_VERSION_OFFSET = 192;
     public static final int ACTIVE_SUBSCRIBERS_OFFSET = 256;
     public static final int RELIABLE_SUBSCRIBERS_OFFSET = 272;
+    public static final int SLEEPING_SUBSCRIBERS_OFFSET = 288;
     public static final int TYPE_HASH_OFFSET = 320;
     public static final int TYPE_NAME_OFFSET = 512;
     public static final int SCHEMA_OFFSET = 768;
@@ -95,7 +96,6 @@ public final class TopicLayout {
     public static final int S_QOS = 8;
     public static final int S_DEPTH = 12;
     public static final int S_PID = 16;
-    public static final int S_WAITING = 20;
     public static final int S_NAME = 24;
     public static final int S_HELD_MASK = 64;
     public static final int S_LOST_ELSEWHERE = 72;
