@@ -6,7 +6,6 @@ import io.sluice.MessageType;
 import io.sluice.PublishTimeoutException;
 import io.sluice.Publisher;
 import io.sluice.PublisherOptions;
-import io.sluice.Qos;
 import io.sluice.SluiceException;
 
 import java.lang.foreign.MemorySegment;
@@ -321,7 +320,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
         long floor = Long.MAX_VALUE;
         for (int subscriber = file.nextSubscriber(RELIABLE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
              subscriber = file.nextSubscriber(RELIABLE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
-            long cursor = reliableCursor(subscriber);
+            long cursor = file.position(subscriber, row, incarnation, FIRST_SEQUENCE);
             if (cursor == Long.MAX_VALUE) {
                 continue;
             }
@@ -334,17 +333,6 @@ public final class ShmPublisher<T> implements Publisher<T> {
         return floor;
     }
 
-    /** The cursor of a reliable subscriber on this publisher, or Long.MAX_VALUE when it does not hold us back. */
-    private long reliableCursor(int subscriber) {
-        MemorySegment registry = file.memory;
-        long cursorOffset = TopicLayout.cursor(subscriber, row);
-        int seen = (int) INT.getAcquire(registry, cursorOffset + CURSOR_INCARNATION);
-        if (seen == incarnation) {
-            return (long) LONG.getAcquire(registry, cursorOffset);
-        }
-        int joined = (int) INT.getVolatile(registry, subscriberRow(subscriber) + S_INCARNATION);
-        return joined != 0 && joined - incarnation < 0 ? FIRST_SEQUENCE : Long.MAX_VALUE;
-    }
 
     private void removeFromOrder(int i) {
         // shift the i entries before it one place towards the tail, then drop the head
@@ -470,19 +458,9 @@ public final class ShmPublisher<T> implements Publisher<T> {
     }
 
     private boolean anySubscriberBefore(long endSequence) {
-        MemorySegment registry = file.memory;
         for (int subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
              subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
-            long base = subscriberRow(subscriber);
-            if ((int) INT.getVolatile(registry, base + S_QOS) == Qos.Kind.LATEST.ordinal() + 1) {
-                continue;
-            }
-            long cursorOffset = TopicLayout.cursor(subscriber, row);
-            if ((int) INT.getAcquire(registry, cursorOffset + CURSOR_INCARNATION) == incarnation) {
-                if ((long) LONG.getAcquire(registry, cursorOffset) < endSequence) {
-                    return true;
-                }
-            } else if ((int) INT.getVolatile(registry, base + S_INCARNATION) - incarnation < 0) {
+            if (file.inOrder(subscriber) && file.position(subscriber, row, incarnation, FIRST_SEQUENCE) < endSequence) {
                 return true;
             }
         }

@@ -444,15 +444,40 @@ final class TopicFile implements AutoCloseable {
         }
         for (int subscriber = nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
              subscriber = nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
-            long base = subscriberRow(subscriber);
-            boolean inOrder = (int) INT.getVolatile(memory, base + S_QOS) != io.sluice.Qos.Kind.LATEST.ordinal() + 1;
-            boolean earlier = (int) INT.getVolatile(memory, base + S_INCARNATION) - incarnation < 0;
-            boolean attached = (int) INT.getVolatile(memory,
-                TopicLayout.cursor(subscriber, publisherIndex) + CURSOR_INCARNATION) == incarnation;
-            if (inOrder && earlier && !attached) {
-                LONG.getAndAdd(memory, base + S_LOST_ELSEWHERE, published);
+            if (inOrder(subscriber) && !attached(subscriber, publisherIndex, incarnation)
+                && joinedBefore(subscriber, incarnation)) {
+                LONG.getAndAdd(memory, subscriberRow(subscriber) + S_LOST_ELSEWHERE, published);
             }
         }
+    }
+
+    /** Whether a subscriber takes samples in order (queue or reliable), so that it owes a publisher every one. */
+    boolean inOrder(int subscriber) {
+        return (int) INT.getVolatile(memory, subscriberRow(subscriber) + S_QOS) != io.sluice.Qos.Kind.LATEST.ordinal() + 1;
+    }
+
+    /** Whether a subscriber's cursor for publisher row {@code publisherIndex} refers to that incarnation. */
+    boolean attached(int subscriber, int publisherIndex, int incarnation) {
+        return (int) INT.getAcquire(memory, TopicLayout.cursor(subscriber, publisherIndex) + CURSOR_INCARNATION)
+            == incarnation;
+    }
+
+    /** Whether a subscriber joined before the publisher incarnation, and so is owed all it publishes. */
+    boolean joinedBefore(int subscriber, int incarnation) {
+        int joined = (int) INT.getVolatile(memory, subscriberRow(subscriber) + S_INCARNATION);
+        return joined != 0 && joined - incarnation < 0;
+    }
+
+    /**
+     * Where a subscriber stands on a publisher incarnation: its cursor once attached; {@code firstSequence} when it
+     * was there first but has not attached yet; Long.MAX_VALUE when it joined later and has not attached (it will
+     * start from the publisher's history, so it holds nothing back).
+     */
+    long position(int subscriber, int publisherIndex, int incarnation, long firstSequence) {
+        if (attached(subscriber, publisherIndex, incarnation)) {
+            return (long) LONG.getAcquire(memory, TopicLayout.cursor(subscriber, publisherIndex));
+        }
+        return joinedBefore(subscriber, incarnation) ? firstSequence : Long.MAX_VALUE;
     }
 
     /** Under the admin lock: whether any participant other than the caller's own rows is alive. */
