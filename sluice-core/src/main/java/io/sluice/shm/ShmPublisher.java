@@ -460,7 +460,14 @@ public final class ShmPublisher<T> implements Publisher<T> {
     private boolean anySubscriberBefore(long endSequence) {
         for (int subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
              subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
-            if (file.inOrder(subscriber) && file.position(subscriber, row, incarnation, FIRST_SEQUENCE) < endSequence) {
+            if (!file.inOrder(subscriber)) {
+                continue;
+            }
+            // attached: until it has read past the end; not yet attached but there first: it walks every generation
+            boolean needs = file.attached(subscriber, row, incarnation)
+                ? file.position(subscriber, row, incarnation, FIRST_SEQUENCE) < endSequence
+                : file.joinedBefore(subscriber, incarnation);
+            if (needs) {
                 return true;
             }
         }

@@ -548,6 +548,9 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
         long start;
         if (first) {
             start = mapping.startSequence;
+            if (kind != Qos.Kind.LATEST && start > 0) {
+                lost += start; // its first generations are gone: what they held is counted, not skipped silently
+            }
         } else {
             start = Math.max(mapping.startSequence, mapping.tailAcquire() - Math.max(0, history));
         }
