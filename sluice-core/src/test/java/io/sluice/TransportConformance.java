@@ -84,6 +84,24 @@ public abstract class TransportConformance {
     }
 
     @Test
+    void shouldDeliverWhatIsPublishedAfterTheSubscriberIsCreatedWhenThePublisherWasThereFirst() {
+        Sluice camera = participant("camera");
+        Sluice viewer = participant("viewer");
+        Publisher<MemorySegment> publisher = camera.publisher("/numbers", BLOB);
+        publishLong(publisher, -1, 8); // before the subscriber: not its business
+        Subscriber<MemorySegment> queue = viewer.subscriber("/numbers", BLOB, Qos.queue(8));
+        Subscriber<MemorySegment> latest = viewer.subscriber("/numbers", BLOB, Qos.latest());
+        publishLong(publisher, 1, 8);
+        publishLong(publisher, 2, 8);
+        assertEquals(List.of(1L, 2L), drain(queue));
+        assertEquals(0, queue.lostCount());
+        try (Sample<MemorySegment> sample = latest.latest()) {
+            assertNotNull(sample);
+            assertEquals(2, readLong(sample));
+        }
+    }
+
+    @Test
     void shouldSkipTheOldestAndCountThemWhenAQueueSubscriberFallsBehind() {
         Sluice sluice = participant("node");
         Subscriber<MemorySegment> subscriber = sluice.subscriber("/numbers", BLOB, Qos.queue(4));

@@ -127,6 +127,12 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
         this.heldMaskOffset = subscriberRow(row) + S_HELD_MASK;
         this.notifyWord = opened.notifyWord();
         this.lastProbe = System.nanoTime();
+        try {
+            refresh(); // attach the publishers already there: what they publish from now on is ours
+        } catch (RuntimeException e) {
+            registrySeen = -1; // look again, and report it, at the first take
+            attachRetryAt = 0;
+        }
     }
 
     @Override
