@@ -36,6 +36,15 @@ public interface MessageType<T> {
      */
     T wrap(MemorySegment message);
 
+    /**
+     * How many of the loaned bytes {@code message} holds a message in: a publisher sends only those. Types whose
+     * messages can end before their loan (a CDR message loaned with room for longer strings) say where; the default
+     * is the whole loan.
+     */
+    default long encodedSize(MemorySegment message) {
+        return message.byteSize();
+    }
+
     /** Raw bytes under a type name: the message is its {@link MemorySegment}. */
     static MessageType<MemorySegment> raw(String name) {
         return new RawType(name);

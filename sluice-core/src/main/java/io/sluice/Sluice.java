@@ -1,8 +1,10 @@
 package io.sluice;
 
 import io.sluice.shm.Participant;
+import io.sluice.shm.TopicNames;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The entry point: one participant of a Sluice domain on this host. No daemon: participants find each other
@@ -70,6 +72,18 @@ public final class Sluice implements AutoCloseable {
 
     public SluiceOptions options() {
         return participant.options();
+    }
+
+    /**
+     * The type a topic carries, as its first participant declared it (name, schema text, hash), or empty when the
+     * topic does not exist. Tools that decode any topic subscribe with a type made from it, such as
+     * {@code CdrType.dynamic(info.typeName(), info.schema())}.
+     *
+     * @throws CorruptDataException when the topic's file is damaged
+     */
+    public Optional<TopicInfo> topicInfo(String topic) {
+        TopicNames.validate(topic);
+        return Optional.ofNullable(participant.topicInfo(topic));
     }
 
     /** The directory holding this domain's files. */

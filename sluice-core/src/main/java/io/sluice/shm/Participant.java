@@ -6,6 +6,7 @@ import io.sluice.PublisherOptions;
 import io.sluice.Qos;
 import io.sluice.SluiceOptions;
 import io.sluice.Subscriber;
+import io.sluice.TopicInfo;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,10 @@ public final class Participant implements AutoCloseable {
             endpoints.add(subscriber);
         }
         return subscriber;
+    }
+
+    public TopicInfo topicInfo(String topic) {
+        return TopicFile.describe(domain, topic);
     }
 
     void forget(AutoCloseable endpoint) {

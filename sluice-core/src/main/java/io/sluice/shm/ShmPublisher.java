@@ -367,7 +367,12 @@ public final class ShmPublisher<T> implements Publisher<T> {
         long sequence = tail;
         MemorySegment memory = segment.memory;
         long slotOffset = segment.slotOffset(slot);
-        LONG.set(memory, slotOffset + SLOT_LENGTH, loan.size);
+        long length = type.encodedSize(segment.slice(slot, loan.size));
+        if (length < 0 || length > loan.size) {
+            throw new IllegalStateException("message type " + type.name() + " says the message holds " + length
+                + " bytes of a loan of " + loan.size);
+        }
+        LONG.set(memory, slotOffset + SLOT_LENGTH, length);
         LONG.set(memory, slotOffset + SLOT_TIMESTAMP, System.nanoTime());
         LONG.setRelease(memory, slotOffset + SLOT_SEQUENCE, sequence);
         INT.setRelease(memory, RING_OFFSET + (sequence & segment.ringMask) * Integer.BYTES, slot);
@@ -584,8 +589,8 @@ public final class ShmPublisher<T> implements Publisher<T> {
         @Override
         public void publish() {
             check();
+            ShmPublisher.this.publish(this); // throws before it commits when the type rejects the message
             open = false;
-            ShmPublisher.this.publish(this);
         }
 
         @Override

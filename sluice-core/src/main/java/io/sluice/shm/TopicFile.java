@@ -4,6 +4,7 @@ import io.sluice.CorruptDataException;
 import io.sluice.IncompatibleTypeException;
 import io.sluice.MessageType;
 import io.sluice.SluiceException;
+import io.sluice.TopicInfo;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -151,6 +152,40 @@ final class TopicFile implements AutoCloseable {
             if (!keep) {
                 Native.close(fd);
             }
+        }
+    }
+
+    /**
+     * The type a topic carries, read from its topic file without joining it: {@code null} when the topic has no file
+     * or its creator has not finished writing it.
+     *
+     * @throws CorruptDataException when the file is damaged or not a topic file
+     */
+    static TopicInfo describe(Domain domain, String topic) {
+        Path path = domain.topicPath(topic);
+        int fd;
+        try {
+            fd = Native.open(path, Native.O_RDONLY | Native.O_NOFOLLOW, 0);
+        } catch (IOException e) {
+            return null;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            long size = size(fd);
+            if (size < FILE_LENGTH) {
+                return null; // being created
+            }
+            MemorySegment memory = Native.map(fd, FILE_LENGTH, false, arena);
+            if ((long) LONG.getAcquire(memory, (long) MAGIC_OFFSET) == 0) {
+                return null; // being created
+            }
+            validate(memory, path.toString(), size);
+            TopicFile file = new TopicFile(topic, domain, path, -1, arena, memory);
+            String hash = file.string(TYPE_HASH_OFFSET, memory.get(JAVA_INT, HASH_LENGTH_OFFSET));
+            return new TopicInfo(topic, file.typeName(), file.schema(), hash);
+        } catch (IOException e) {
+            return null;
+        } finally {
+            Native.close(fd);
         }
     }
 

@@ -1,0 +1,359 @@
+package io.sluice.msg;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Walks a message by its definition: where it ends (checked against the segment), its default bytes, and moving
+ * the bytes after a field that changes size.
+ *
+ * <p>Changing the size of a string or sequence in place cannot just shift the bytes after it: every primitive is
+ * aligned to its size counted from the start of the body, so a shift by a length that is not a multiple of 8 changes
+ * the padding in front of later fields. {@link #relayout} therefore lists the later <em>items</em> (a primitive, a
+ * string, a count word, the block of a primitive array, the byte of an empty message) with their old offsets and
+ * alignments, gives each a new offset as a writer would, and moves them: last first when the message grows (every
+ * item moves right, so no item overwrites one not yet moved), first first when it shrinks. Padding is zeroed, so
+ * the bytes equal those of a writer that wrote the message from scratch.
+ */
+public final class CdrLayout {
+    private long[] items = new long[48];
+    private int itemCount;
+
+    /** A reusable walker: its item buffer grows once and is kept, so relayouts allocate nothing after warm-up. */
+    public CdrLayout() {
+    }
+
+    /** The end of the message of type {@code definition} starting at {@code at}; every length is checked. */
+    public static long end(MsgDefinition definition, MemorySegment m, long at) {
+        if (definition.fields().isEmpty()) {
+            Cdr.check(m, at, 1, definition.name(), "(empty)");
+            return at + 1;
+        }
+        long p = at;
+        for (MsgField field : definition.fields()) {
+            p = fieldEnd(definition, field, m, p);
+        }
+        return p;
+    }
+
+    /** The end of {@code field} of {@code owner} starting at {@code at}. */
+    public static long fieldEnd(MsgDefinition owner, MsgField field, MemorySegment m, long at) {
+        String type = owner.name();
+        String name = field.name();
+        long p = at;
+        int count;
+        switch (field.array()) {
+            case NONE -> {
+                return valueEnd(owner, field, m, p);
+            }
+            case FIXED -> count = field.arrayLength();
+            default -> {
+                p = Cdr.align(p, 4);
+                count = Cdr.count(m, p, minSize(field), type, name);
+                if (field.arrayLength() > 0 && count > field.arrayLength()) {
+                    throw new MalformedMessageException(type, name, p, "sequence of " + count
+                        + " elements above its bound " + field.arrayLength());
+                }
+                p += 4;
+                if (count == 0) {
+                    return p;
+                }
+            }
+        }
+        if (field.isPrimitive() && field.primitive().fixedSize()) {
+            int size = field.primitive().size();
+            long start = Cdr.align(p, size);
+            long end = start + (long) count * size;
+            if (end > m.byteSize() || end < start) {
+                throw new MalformedMessageException(type, name, start, count + " elements of " + size
+                    + " bytes run past the end of the message at " + m.byteSize());
+            }
+            return end;
+        }
+        for (int i = 0; i < count; i++) {
+            p = valueEnd(owner, field, m, p);
+        }
+        return p;
+    }
+
+    private static long valueEnd(MsgDefinition owner, MsgField field, MemorySegment m, long at) {
+        if (field.message() != null) {
+            return end(field.message(), m, at);
+        }
+        Primitive primitive = field.primitive();
+        if (primitive.fixedSize()) {
+            long start = Cdr.align(at, primitive.size());
+            Cdr.check(m, start, primitive.size(), owner.name(), field.name());
+            return start + primitive.size();
+        }
+        long start = Cdr.align(at, 4);
+        if (primitive == Primitive.WSTRING) {
+            int count = Cdr.count(m, start, 2, owner.name(), field.name());
+            return Cdr.align(start + 4, 2) + 2L * count;
+        }
+        long end = Cdr.stringEnd(m, start, owner.name(), field.name());
+        if (field.stringBound() > 0 && Cdr.stringBytes(m, start) > field.stringBound()) {
+            throw new MalformedMessageException(owner.name(), field.name(), start, "string of "
+                + Cdr.stringBytes(m, start) + " bytes above its bound " + field.stringBound());
+        }
+        return end;
+    }
+
+    /** Fewest bytes one element of {@code field} can take, to reject absurd counts before walking them. */
+    static long minSize(MsgField field) {
+        if (field.message() != null) {
+            return 1;
+        }
+        return field.primitive().fixedSize() ? field.primitive().size() : 4;
+    }
+
+    // ---------------------------------------------------------------------------------------------------- defaults
+
+    /** Where a default message of type {@code definition} written at {@code at} would end. */
+    public static long defaultEnd(MsgDefinition definition, long at) {
+        return writeDefault(definition, null, at);
+    }
+
+    /**
+     * Writes the default message of type {@code definition} at {@code at} (zeros, empty strings and sequences,
+     * fixed arrays of defaults, and the defaults the schema gives for scalar fields) and returns its end. With a
+     * {@code null} segment it only computes the end.
+     */
+    public static long writeDefault(MsgDefinition definition, MemorySegment m, long at) {
+        if (definition.fields().isEmpty()) {
+            put(m, at, (byte) 0);
+            return at + 1;
+        }
+        long p = at;
+        for (MsgField field : definition.fields()) {
+            p = writeDefault(field, m, p, field.array() == MsgField.Array.FIXED ? field.arrayLength() : -1);
+        }
+        return p;
+    }
+
+    /**
+     * Writes {@code count} default elements of {@code field} at {@code at} ({@code -1}: the field's default: one
+     * value, or an empty sequence) and returns the end.
+     */
+    public static long writeDefault(MsgField field, MemorySegment m, long at, int count) {
+        long p = at;
+        if (count < 0) {
+            if (field.array() == MsgField.Array.SEQUENCE) {
+                p = Cdr.align(p, 4);
+                zeroPadding(m, at, p);
+                if (m != null) {
+                    m.set(Cdr.INT, p, 0);
+                }
+                return p + 4;
+            }
+            count = 1;
+        }
+        if (count == 0) {
+            return p;
+        }
+        if (field.message() != null) {
+            for (int i = 0; i < count; i++) {
+                p = writeDefault(field.message(), m, p);
+            }
+            return p;
+        }
+        Primitive primitive = field.primitive();
+        if (primitive.fixedSize()) {
+            long start = Cdr.align(p, primitive.size());
+            zeroPadding(m, p, start);
+            long end = start + (long) count * primitive.size();
+            if (m != null) {
+                m.asSlice(start, end - start).fill((byte) 0);
+                if (field.defaultValue() != null && field.array() == MsgField.Array.NONE) {
+                    putScalar(m, start, primitive, field.defaultValue());
+                }
+            }
+            return end;
+        }
+        byte[] text = field.array() == MsgField.Array.NONE && field.defaultValue() != null
+            ? unquote(field.defaultValue()).getBytes(StandardCharsets.UTF_8) : new byte[0];
+        for (int i = 0; i < count; i++) {
+            long start = Cdr.align(p, 4);
+            zeroPadding(m, p, start);
+            if (primitive == Primitive.WSTRING) {
+                if (m != null) {
+                    m.set(Cdr.INT, start, 0);
+                }
+                p = start + 4;
+                continue;
+            }
+            if (m != null) {
+                m.set(Cdr.INT, start, text.length + 1);
+                MemorySegment.copy(text, 0, m, ValueLayout.JAVA_BYTE, start + 4, text.length);
+                m.set(ValueLayout.JAVA_BYTE, start + 4 + text.length, (byte) 0);
+            }
+            p = start + 4 + text.length + 1;
+        }
+        return p;
+    }
+
+    private static void putScalar(MemorySegment m, long at, Primitive primitive, String text) {
+        String value = text.strip();
+        try {
+            switch (primitive) {
+                case BOOL -> m.set(ValueLayout.JAVA_BYTE, at,
+                    (byte) (value.equalsIgnoreCase("true") || value.equals("1") ? 1 : 0));
+                case BYTE, CHAR, INT8, UINT8 -> m.set(ValueLayout.JAVA_BYTE, at, (byte) Long.decode(value).longValue());
+                case INT16, UINT16 -> m.set(Cdr.SHORT, at, (short) Long.decode(value).longValue());
+                case INT32, UINT32 -> m.set(Cdr.INT, at, (int) Long.decode(value).longValue());
+                case INT64 -> m.set(Cdr.LONG, at, Long.decode(value));
+                case UINT64 -> m.set(Cdr.LONG, at, Long.parseUnsignedLong(value));
+                case FLOAT32 -> m.set(Cdr.FLOAT, at, Float.parseFloat(value));
+                case FLOAT64 -> m.set(Cdr.DOUBLE, at, Double.parseDouble(value));
+                default -> throw new IllegalArgumentException(primitive.name());
+            }
+        } catch (NumberFormatException e) {
+            throw new SchemaException("bad default value for " + primitive.msgName() + ": " + text);
+        }
+    }
+
+    private static String unquote(String text) {
+        String value = text.strip();
+        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
+            || value.startsWith("'") && value.endsWith("'"))) {
+            return value.substring(1, value.length() - 1);
+        }
+        return value;
+    }
+
+    private static void put(MemorySegment m, long at, byte value) {
+        if (m != null) {
+            m.set(ValueLayout.JAVA_BYTE, at, value);
+        }
+    }
+
+    private static void zeroPadding(MemorySegment m, long from, long to) {
+        if (m != null && to > from) {
+            m.asSlice(from, to - from).fill((byte) 0);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- relayout
+
+    /**
+     * Moves everything after {@code oldEnd} so that it follows {@code newEnd}, re-aligned, in the message of type
+     * {@code root} held by {@code m} (a whole message, from its encapsulation header). Call it before changing the
+     * field that ends at {@code oldEnd}: the message must still be valid.
+     *
+     * @return the new end of the message
+     * @throws IllegalStateException when the message would no longer fit in {@code m}
+     */
+    public long relayout(MsgDefinition root, MemorySegment m, long oldEnd, long newEnd) {
+        itemCount = 0;
+        long end = collect(root, m, Cdr.body(m, root.name()), oldEnd);
+        long cursor = newEnd;
+        for (int i = 0; i < itemCount; i++) {
+            long start = Cdr.align(cursor, (int) items[3 * i + 2]);
+            cursor = start + items[3 * i + 1];
+            items[3 * i + 2] = start;
+        }
+        if (cursor > m.byteSize()) {
+            throw new IllegalStateException("message of type " + root.name() + " would need " + cursor
+                + " bytes, its loan has " + m.byteSize() + ": loan a larger shape");
+        }
+        if (newEnd > oldEnd) {
+            for (int i = itemCount - 1; i >= 0; i--) {
+                move(m, i);
+            }
+        } else {
+            for (int i = 0; i < itemCount; i++) {
+                move(m, i);
+            }
+        }
+        long previous = newEnd;
+        for (int i = 0; i < itemCount; i++) {
+            zeroPadding(m, previous, items[3 * i + 2]);
+            previous = items[3 * i + 2] + items[3 * i + 1];
+        }
+        if (end > cursor && end <= m.byteSize()) {
+            zeroPadding(m, cursor, end);
+        }
+        return cursor;
+    }
+
+    private void move(MemorySegment m, int i) {
+        long from = items[3 * i];
+        long length = items[3 * i + 1];
+        long to = items[3 * i + 2];
+        if (from != to && length > 0) {
+            MemorySegment.copy(m, from, m, to, length);
+        }
+    }
+
+    private long collect(MsgDefinition definition, MemorySegment m, long at, long from) {
+        if (definition.fields().isEmpty()) {
+            add(at, 1, 1, from);
+            return at + 1;
+        }
+        long p = at;
+        for (MsgField field : definition.fields()) {
+            p = collect(definition, field, m, p, from);
+        }
+        return p;
+    }
+
+    private long collect(MsgDefinition owner, MsgField field, MemorySegment m, long at, long from) {
+        if (at < from) {
+            long end = fieldEnd(owner, field, m, at);
+            if (end <= from) {
+                return end; // wholly before the change: nothing to move
+            }
+        }
+        int count = 1;
+        long p = at;
+        if (field.array() == MsgField.Array.FIXED) {
+            count = field.arrayLength();
+        } else if (field.array() == MsgField.Array.SEQUENCE) {
+            p = Cdr.align(p, 4);
+            count = Cdr.count(m, p, minSize(field), owner.name(), field.name());
+            add(p, 4, 4, from);
+            p += 4;
+            if (count == 0) {
+                return p;
+            }
+        }
+        if (field.message() != null) {
+            for (int i = 0; i < count; i++) {
+                p = collect(field.message(), m, p, from);
+            }
+            return p;
+        }
+        Primitive primitive = field.primitive();
+        if (primitive.fixedSize()) {
+            long start = Cdr.align(p, primitive.size());
+            long length = (long) count * primitive.size();
+            Cdr.check(m, start, length, owner.name(), field.name());
+            add(start, length, primitive.size(), from);
+            return start + length;
+        }
+        for (int i = 0; i < count; i++) {
+            long start = Cdr.align(p, 4);
+            long end = primitive == Primitive.WSTRING
+                ? Cdr.align(start + 4, 2) + 2L * Cdr.count(m, start, 2, owner.name(), field.name())
+                : Cdr.stringEnd(m, start, owner.name(), field.name());
+            add(start, end - start, 4, from);
+            p = end;
+        }
+        return p;
+    }
+
+    private void add(long offset, long length, int alignment, long from) {
+        if (offset < from) {
+            return;
+        }
+        if (3 * itemCount + 3 > items.length) {
+            items = Arrays.copyOf(items, items.length * 2);
+        }
+        items[3 * itemCount] = offset;
+        items[3 * itemCount + 1] = length;
+        items[3 * itemCount + 2] = alignment;
+        itemCount++;
+    }
+}

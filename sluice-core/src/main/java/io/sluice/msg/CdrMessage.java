@@ -1,0 +1,170 @@
+package io.sluice.msg;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Base of every message flyweight: a view of one CDR message (or a message nested in one) in a
+ * {@link MemorySegment}, read and written in place.
+ *
+ * <p>A flyweight holds no copy of any field: each accessor finds its field by walking the strings and sequences in
+ * front of it (a few length reads, never the bulk data), checks it against the segment and reads or writes it. So
+ * reading a field of a 44 MB image costs what it costs on a 1 KB one. Nested messages and elements of arrays are
+ * views too, kept by their parent and re-pointed at each call: a nested view is valid until the next call of the same
+ * accessor on the same parent. A flyweight is used by one thread at a time.
+ *
+ * <p>Writing a string or resizing a sequence to another length moves the bytes after it (see {@link CdrLayout});
+ * writing fields in the order of the definition moves nothing but defaults. The message must fit in its segment.
+ */
+public abstract class CdrMessage {
+    /** The whole message, from its encapsulation header. */
+    protected MemorySegment segment;
+    /** Where this message starts in {@link #segment}. */
+    protected long base;
+    private CdrMessage root;
+    private CdrLayout layout;
+    private MemorySegment sliceCache;
+    private long sliceOffset = -1;
+
+    /** A root flyweight over a whole message. */
+    protected CdrMessage(MemorySegment segment) {
+        this.segment = segment;
+        this.base = Cdr.ORIGIN;
+        this.root = this;
+    }
+
+    /** A nested flyweight, pointed at its place by its parent. */
+    protected CdrMessage() {
+        this.base = -1;
+    }
+
+    /** The type's definition. */
+    public abstract MsgDefinition cdrDefinition();
+
+    /** Where this message ends in {@link #cdrSegment()}, after checking every length in it. */
+    public long cdrEnd() {
+        return CdrLayout.end(cdrDefinition(), segment, cdrStart());
+    }
+
+    /** The whole message this view is part of, encapsulation header included. */
+    public MemorySegment cdrSegment() {
+        return segment;
+    }
+
+    /** Where this message starts in {@link #cdrSegment()}. */
+    public long cdrOffset() {
+        return base;
+    }
+
+    /** Where the fields start, after checking the encapsulation header when this is a whole message. */
+    protected final long cdrStart() {
+        if (root == this) {
+            return Cdr.body(segment, cdrDefinition().name());
+        }
+        if (base < 0) {
+            throw new IllegalStateException(cdrDefinition().name() + ": nested view used before its parent placed it");
+        }
+        return base;
+    }
+
+    /** Points the nested view {@code view} at {@code at} in this message and returns it. */
+    protected final <M extends CdrMessage> M cdrPlace(M view, long at) {
+        CdrMessage message = view;
+        message.segment = segment;
+        message.base = at;
+        message.root = root;
+        return view;
+    }
+
+    /** A view of {@code length} bytes at {@code at}, cached while offset and length stay the same. */
+    protected final MemorySegment cdrSlice(long at, long length) {
+        MemorySegment cached = sliceCache;
+        if (cached == null || sliceOffset != at || cached.byteSize() != length || !sameBase(cached)) {
+            cached = segment.asSlice(at, length);
+            sliceCache = cached;
+            sliceOffset = at;
+        }
+        return cached;
+    }
+
+    private boolean sameBase(MemorySegment cached) {
+        return cached.address() == segment.address() + sliceOffset;
+    }
+
+    /**
+     * Makes room for a field that ends at {@code oldEnd} and will end at {@code newEnd}: moves the rest of the
+     * message (see {@link CdrLayout#relayout}).
+     */
+    protected final void cdrResize(long oldEnd, long newEnd) {
+        if (oldEnd == newEnd) {
+            return;
+        }
+        CdrMessage top = root;
+        if (top.layout == null) {
+            top.layout = new CdrLayout();
+        }
+        top.layout.relayout(top.cdrDefinition(), segment, oldEnd, newEnd);
+    }
+
+    /** Writes a string at {@code at} (aligned), moving the rest of the message when its length changes. */
+    protected final void cdrPutString(long at, String value, String field) {
+        long oldEnd = Cdr.stringEnd(segment, at, cdrDefinition().name(), field);
+        int bytes = Cdr.utf8Length(value);
+        long newEnd = at + 4 + bytes + 1;
+        cdrResize(oldEnd, newEnd);
+        segment.set(Cdr.INT, at, bytes + 1);
+        Cdr.putUtf8(segment, at + 4, value);
+        segment.set(ValueLayout.JAVA_BYTE, at + 4 + bytes, (byte) 0);
+    }
+
+    /**
+     * Sets the count of the sequence of {@code field} whose count word is at {@code at} (aligned) to {@code count}:
+     * removes elements from its end or appends default ones.
+     */
+    protected final void cdrResizeSequence(long at, int count, String field) {
+        MsgField descriptor = cdrDefinition().field(field);
+        if (count < 0 || descriptor.arrayLength() > 0 && count > descriptor.arrayLength()) {
+            throw new IllegalArgumentException(cdrDefinition().name() + "." + field + ": count out of range [0, "
+                + (descriptor.arrayLength() > 0 ? descriptor.arrayLength() : Integer.MAX_VALUE) + "]: count=" + count);
+        }
+        int old = Cdr.count(segment, at, CdrLayout.minSize(descriptor), cdrDefinition().name(), field);
+        if (old == count) {
+            return;
+        }
+        long oldEnd = CdrLayout.fieldEnd(cdrDefinition(), descriptor, segment, at);
+        long kept = at + 4;
+        if (descriptor.isPrimitive() && descriptor.primitive().fixedSize()) {
+            int size = descriptor.primitive().size();
+            long elements = Cdr.align(at + 4, size);
+            long newEnd = count == 0 ? at + 4 : elements + (long) count * size;
+            cdrResize(oldEnd, newEnd);
+            if (count > old) {
+                long from = old == 0 ? at + 4 : elements + (long) old * size;
+                segment.asSlice(from, newEnd - from).fill((byte) 0);
+            }
+            segment.set(Cdr.INT, at, count);
+            return;
+        }
+        int keep = Math.min(old, count);
+        for (int i = 0; i < keep; i++) {
+            kept = descriptor.message() != null ? CdrLayout.end(descriptor.message(), segment, kept)
+                : Cdr.stringEnd(segment, Cdr.align(kept, 4), cdrDefinition().name(), field);
+        }
+        long newEnd = count > old ? CdrLayout.writeDefault(descriptor, null, kept, count - old) : kept;
+        cdrResize(oldEnd, newEnd);
+        if (count > old) {
+            CdrLayout.writeDefault(descriptor, segment, kept, count - old);
+        }
+        segment.set(Cdr.INT, at, count);
+    }
+
+    /** The message as a tree of named fields, bulk arrays shortened: for logs and debugging. */
+    @Override
+    public String toString() {
+        try {
+            return CdrReader.describe(cdrDefinition(), segment, cdrStart());
+        } catch (RuntimeException e) {
+            return cdrDefinition().name() + " (unreadable: " + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.sluice.msg;
+
+import io.sluice.MessageShape;
+import io.sluice.MessageType;
+
+import java.lang.foreign.MemorySegment;
+import java.util.function.Function;
+
+/**
+ * A ROS 2 message type carried as CDR: its name ({@code sensor_msgs/msg/Image}), its schema text in the
+ * {@code ros2msg} format (the {@code .msg} text and those of its dependencies), a hash of both, and the flyweight that
+ * views a message. Generated message classes hold one as {@code TYPE}; {@link #dynamic} makes one from a name and
+ * schema text alone, for tools that decode any topic.
+ *
+ * @param <T> the flyweight
+ */
+public final class CdrType<T> implements MessageType<T> {
+    private final MsgSchema schema;
+    private final String text;
+    private final String hash;
+    private final Function<MemorySegment, T> factory;
+    private final long defaultSize;
+    private final byte[] defaults;
+
+    private CdrType(MsgSchema schema, String text, Function<MemorySegment, T> factory) {
+        this.schema = schema;
+        this.text = text;
+        this.hash = MessageType.defaultHash(schema.root().name(), text);
+        this.factory = factory;
+        this.defaultSize = CdrLayout.defaultEnd(schema.root(), Cdr.ORIGIN);
+        MemorySegment template = MemorySegment.ofArray(new byte[(int) defaultSize]);
+        Cdr.writeHeader(template);
+        CdrLayout.writeDefault(schema.root(), template, Cdr.ORIGIN);
+        this.defaults = template.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+    }
+
+    /** The type of a generated flyweight: {@code name}, schema {@code text} ({@code ros2msg}), {@code factory}. */
+    public static <T extends CdrMessage> CdrType<T> of(String name, String text, Function<MemorySegment, T> factory) {
+        return new CdrType<>(MsgSchema.parse(name, text), text, factory);
+    }
+
+    /**
+     * A type known only by name and schema text, as a topic carries them: its messages are viewed as their bytes
+     * ({@link MemorySegment}), to be read with {@link CdrReader}.
+     *
+     * @throws SchemaException when the text does not parse
+     */
+    public static CdrType<MemorySegment> dynamic(String name, String text) {
+        return new CdrType<>(MsgSchema.parse(name, text), text, segment -> segment);
+    }
+
+    @Override
+    public String name() {
+        return schema.root().name();
+    }
+
+    @Override
+    public String schema() {
+        return text;
+    }
+
+    @Override
+    public String hash() {
+        return hash;
+    }
+
+    @Override
+    public T wrap(MemorySegment message) {
+        return factory.apply(message);
+    }
+
+    /** The CDR length of the message at the start of {@code message}: what a publisher sends of a larger loan. */
+    @Override
+    public long encodedSize(MemorySegment message) {
+        return CdrLayout.end(schema.root(), message, Cdr.body(message, name()));
+    }
+
+    /** The parsed schema. */
+    public MsgSchema msgSchema() {
+        return schema;
+    }
+
+    /** Bytes of the default message: empty strings and sequences, zeros, schema defaults. */
+    public long defaultSize() {
+        return defaultSize;
+    }
+
+    /** Writes the default message at the start of {@code message} and returns its length. */
+    public long writeDefault(MemorySegment message) {
+        if (message.byteSize() < defaults.length) {
+            throw new IllegalArgumentException(name() + ": default message needs " + defaults.length
+                + " bytes: size=" + message.byteSize());
+        }
+        MemorySegment.copy(defaults, 0, message, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, defaults.length);
+        return defaults.length;
+    }
+
+    /**
+     * A shape that loans {@code capacity} bytes holding the default message: set its fields in place, strings and
+     * sequences of any length up to the capacity; the publisher sends only the bytes the message takes.
+     *
+     * @throws IllegalArgumentException when {@code capacity} is below {@link #defaultSize()}
+     */
+    public MessageShape<T> withCapacity(long capacity) {
+        if (capacity < defaultSize) {
+            throw new IllegalArgumentException(name() + ": capacity below the default message size: capacity="
+                + capacity + ", defaultSize=" + defaultSize);
+        }
+        return new MessageShape<>() {
+            @Override
+            public long byteSize() {
+                return capacity;
+            }
+
+            @Override
+            public void initialize(MemorySegment message) {
+                writeDefault(message);
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return name() + " (" + hash + ")";
+    }
+}
