@@ -6,4 +6,10 @@
  */
 module io.sluice {
     exports io.sluice;
+    exports io.sluice.msg;
+    exports io.sluice.msg.builtin_interfaces;
+    exports io.sluice.msg.geometry_msgs;
+    exports io.sluice.msg.sensor_msgs;
+    exports io.sluice.msg.std_msgs;
+    exports io.sluice.msg.tf2_msgs;
 }

@@ -1,0 +1,177 @@
+package io.sluice;
+
+import io.sluice.msg.CdrReader;
+import io.sluice.msg.CdrTree;
+import io.sluice.msg.MalformedMessageException;
+import io.sluice.msg.sensor_msgs.CompressedImage;
+import io.sluice.msg.sensor_msgs.Image;
+import io.sluice.msg.sensor_msgs.PointCloud2;
+import io.sluice.msg.sensor_msgs.PointField;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The shapes and views of the sensor messages: sized loans, bulk data in place, point views. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class SensorMessagesTest {
+    private final TestRoot root = new TestRoot();
+    private final Arena arena = Arena.ofConfined();
+
+    @AfterEach
+    void release() {
+        arena.close();
+        root.close();
+    }
+
+    private MemorySegment initialized(MessageShape<?> shape) {
+        MemorySegment segment = arena.allocate(shape.byteSize());
+        segment.fill((byte) 0x5a); // a reused slot holds anything
+        shape.initialize(segment);
+        return segment;
+    }
+
+    @Test
+    void shouldLayOutAnImageFromItsShape() {
+        Image.Shape shape = Image.sized(640, 480, "rgb8").frameId("zed_left");
+        MemorySegment segment = initialized(shape);
+        Image image = new Image(segment);
+        assertEquals(640, image.width());
+        assertEquals(480, image.height());
+        assertEquals("rgb8", image.encoding());
+        assertEquals(640 * 3, image.step());
+        assertEquals("zed_left", image.header().frameId());
+        assertEquals(640 * 480 * 3, image.data().byteSize());
+        assertEquals(shape.byteSize() - 256, Image.TYPE.encodedSize(segment), "the room is not sent");
+
+        CdrTree tree = CdrReader.read(Image.TYPE.msgSchema(), segment.asSlice(0, Image.TYPE.encodedSize(segment)));
+        assertEquals(640L, tree.get("width"));
+        assertEquals("rgb8", tree.get("encoding"));
+        assertEquals("zed_left", tree.get("header.frame_id"));
+        assertEquals(640L * 480 * 3, ((CdrTree.Bulk) tree.get("data")).length());
+    }
+
+    @Test
+    void shouldKeepThePixelsWhenTheFrameIdChangesAfterLoaning() {
+        MemorySegment segment = initialized(Image.sized(4, 2, "mono8"));
+        Image image = new Image(segment);
+        for (int i = 0; i < 8; i++) {
+            image.data(i, (byte) (i + 1));
+        }
+        image.header().frameId("a_much_longer_frame_id").stamp().sec(9);
+        assertEquals("a_much_longer_frame_id", image.header().frameId());
+        assertEquals("mono8", image.encoding());
+        assertEquals(4, image.width());
+        for (int i = 0; i < 8; i++) {
+            assertEquals(i + 1, image.data(i));
+        }
+        image.header().frameId("");
+        assertEquals(8, image.data().byteSize());
+        assertEquals(8, image.data(7));
+    }
+
+    @Test
+    void shouldKnowThePixelSizeOfRos2Encodings() {
+        assertEquals(3, Image.bytesPerPixel("bgr8"));
+        assertEquals(2, Image.bytesPerPixel("mono16"));
+        assertEquals(4, Image.bytesPerPixel("32FC1"));
+        assertEquals(12, Image.bytesPerPixel("32FC3"));
+        assertEquals(1, Image.bytesPerPixel("bayer_rggb8"));
+        assertThrows(IllegalArgumentException.class, () -> Image.sized(2, 2, "jpeg"));
+    }
+
+    @Test
+    void shouldReadAndWritePointsThroughTheView() {
+        PointCloud2.Shape shape = PointCloud2.sized(100, 3, PointCloud2.XYZRGB).frameId("lidar").dense(true);
+        MemorySegment segment = initialized(shape);
+        PointCloud2 cloud = new PointCloud2(segment);
+        assertEquals(16, cloud.pointStep());
+        assertEquals(1600, cloud.rowStep());
+        assertEquals(4, cloud.fieldsCount());
+        assertEquals("rgb", cloud.fields(3).name());
+        assertEquals(12, cloud.fields(3).offset());
+        assertEquals(PointField.FLOAT32, cloud.fields(3).datatype());
+        assertEquals(true, cloud.isDense());
+        PointCloud2.Points points = cloud.xyzrgb();
+        assertEquals(300, points.size());
+        for (int i = 0; i < 300; i++) {
+            points.set(i, i, -i, i * 0.5f).rgb(i, 0x00ff8000 + i);
+        }
+        PointCloud2.Points read = new PointCloud2(segment).xyz();
+        assertEquals(299f, read.x(299));
+        assertEquals(-17f, read.y(17));
+        assertEquals(2.5f, read.z(5));
+        assertEquals(0x00ff8000 + 42, cloud.xyzrgb().rgb(42));
+        assertThrows(IndexOutOfBoundsException.class, () -> read.x(300));
+        assertEquals(true, cloud.isDense(), "is_dense after the data is where the shape put it");
+    }
+
+    @Test
+    void shouldRefuseAPointViewOfACloudWithoutXyz() {
+        MemorySegment segment = initialized(PointCloud2.sized(10, 1,
+            PointCloud2.field("intensity", PointField.FLOAT32), PointCloud2.field("ring", PointField.UINT16)));
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+            () -> new PointCloud2(segment).xyz());
+        assertEquals("fields", e.field());
+    }
+
+    @Test
+    void shouldRefuseAPointViewWhenTheDataIsShorterThanThePoints() {
+        MemorySegment segment = initialized(PointCloud2.sized(10, 10, PointCloud2.XYZ));
+        new PointCloud2(segment).width(11);
+        assertThrows(MalformedMessageException.class, () -> new PointCloud2(segment).xyz());
+    }
+
+    @Test
+    void shouldSendOnlyWhatTheEncoderWroteOfACompressedImage() {
+        try (Sluice sluice = Sluice.open("camera", root.options())) {
+            Subscriber<CompressedImage> subscriber = sluice.subscriber("/jpeg", CompressedImage.TYPE, Qos.queue(2));
+            Publisher<CompressedImage> publisher = sluice.publisher("/jpeg", CompressedImage.TYPE);
+            try (Loan<CompressedImage> loan = publisher.loan(CompressedImage.sized("jpeg", 1 << 20).frameId("cam"))) {
+                CompressedImage image = loan.message();
+                image.data().asSlice(0, 3).copyFrom(MemorySegment.ofArray(new byte[] {(byte) 0xff, (byte) 0xd8, 1}));
+                image.dataCount(3);
+                loan.publish();
+            }
+            try (Sample<CompressedImage> sample = subscriber.take(Duration.ofSeconds(5))) {
+                assertNotNull(sample);
+                assertEquals("jpeg", sample.message().format());
+                assertEquals("cam", sample.message().header().frameId());
+                assertEquals(3, sample.message().data().byteSize());
+                assertEquals((byte) 0xd8, sample.message().data().get(ValueLayout.JAVA_BYTE, 1));
+                assertEquals(4 + 8 + 8 + 4 + 5 + 3 + 4 + 3, sample.segment().byteSize());
+            }
+        }
+    }
+
+    @Test
+    void shouldCarryAPointCloudBetweenParticipantsInPlace() {
+        try (Sluice camera = Sluice.open("camera", root.options()); Sluice planner = Sluice.open("planner", root.options())) {
+            Subscriber<PointCloud2> subscriber = planner.subscriber("/points", PointCloud2.TYPE, Qos.latest());
+            Publisher<PointCloud2> publisher = camera.publisher("/points", PointCloud2.TYPE);
+            PointCloud2.Shape shape = PointCloud2.sized(320, 240, PointCloud2.XYZ).frameId("zed");
+            try (Loan<PointCloud2> loan = publisher.loan(shape)) {
+                PointCloud2.Points points = loan.message().xyz();
+                for (int i = 0; i < points.size(); i++) {
+                    points.set(i, i, 2 * i, 3 * i);
+                }
+                loan.publish();
+            }
+            try (Sample<PointCloud2> sample = subscriber.latest()) {
+                assertNotNull(sample);
+                PointCloud2.Points points = sample.message().xyz();
+                assertEquals(320 * 240, points.size());
+                assertEquals(76_799f * 3, points.z(76_799));
+            }
+        }
+    }
+}

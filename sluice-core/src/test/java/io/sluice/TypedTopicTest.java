@@ -1,0 +1,95 @@
+package io.sluice;
+
+import io.sluice.msg.CdrReader;
+import io.sluice.msg.CdrTree;
+import io.sluice.msg.CdrType;
+import io.sluice.msg.std_msgs.Header;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** CDR messages over the shared-memory transport: loans sized with room, topics decoded from their schema alone. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class TypedTopicTest {
+    private final TestRoot root = new TestRoot();
+
+    @AfterEach
+    void removeRoot() {
+        root.close();
+    }
+
+    @Test
+    void shouldSendOnlyTheBytesTheMessageTakesOfALargerLoan() {
+        try (Sluice sluice = Sluice.open("typed", root.options())) {
+            Subscriber<Header> subscriber = sluice.subscriber("/header", Header.TYPE, Qos.queue(4));
+            Publisher<Header> publisher = sluice.publisher("/header", Header.TYPE);
+            try (Loan<Header> loan = publisher.loan(Header.TYPE.withCapacity(1024))) {
+                loan.message().frameId("base_link").stamp().sec(42).nanosec(7);
+                loan.publish();
+            }
+            try (Sample<Header> sample = subscriber.take(Duration.ofSeconds(5))) {
+                assertNotNull(sample);
+                assertEquals(4 + 8 + 4 + "base_link".length() + 1, sample.segment().byteSize());
+                assertEquals("base_link", sample.message().frameId());
+                assertEquals(42, sample.message().stamp().sec());
+                assertEquals(7, sample.message().stamp().nanosec());
+            }
+        }
+    }
+
+    @Test
+    void shouldDecodeATopicFromTheSchemaItCarries() {
+        try (Sluice camera = Sluice.open("camera", root.options()); Sluice tool = Sluice.open("tool", root.options())) {
+            Publisher<Header> publisher = camera.publisher("/header", Header.TYPE);
+            TopicInfo info = tool.topicInfo("/header").orElseThrow();
+            assertEquals("std_msgs/msg/Header", info.typeName());
+            assertEquals(Header.TYPE.schema(), info.schema());
+            assertEquals(Header.TYPE.hash(), info.typeHash());
+
+            CdrType<MemorySegment> dynamic = CdrType.dynamic(info.typeName(), info.schema());
+            Subscriber<MemorySegment> subscriber = tool.subscriber("/header", dynamic, Qos.queue(4));
+            try (Loan<Header> loan = publisher.loan(Header.TYPE.withCapacity(256))) {
+                loan.message().frameId("map").stamp().sec(-3);
+                loan.publish();
+            }
+            try (Sample<MemorySegment> sample = subscriber.take(Duration.ofSeconds(5))) {
+                CdrTree tree = CdrReader.read(dynamic.msgSchema(), sample.message());
+                assertEquals("map", tree.get("frame_id"));
+                assertEquals(-3L, tree.get("stamp.sec"));
+            }
+        }
+    }
+
+    @Test
+    void shouldSayThereIsNoTopicWhenNobodyCreatedIt() {
+        try (Sluice sluice = Sluice.open("tool", root.options())) {
+            assertFalse(sluice.topicInfo("/nothing").isPresent());
+        }
+    }
+
+    @Test
+    void shouldKeepTheLoanWhenTheMessageIsNotValidCdr() {
+        try (Sluice sluice = Sluice.open("typed", root.options())) {
+            Publisher<Header> publisher = sluice.publisher("/header", Header.TYPE, PublisherOptions.defaults());
+            Loan<Header> loan = publisher.loan(64);
+            loan.segment().fill((byte) 0x7f); // not even an encapsulation header
+            assertThrows(RuntimeException.class, loan::publish);
+            loan.close(); // the slot goes back: the publisher can loan every slot again
+            for (int i = 0; i < 20; i++) {
+                try (Loan<Header> next = publisher.loan(Header.TYPE.withCapacity(64))) {
+                    next.publish();
+                }
+            }
+            assertEquals(20, publisher.publishedCount());
+        }
+    }
+}
