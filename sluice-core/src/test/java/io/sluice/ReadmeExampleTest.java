@@ -51,7 +51,7 @@ class ReadmeExampleTest {
                 assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the example finishes");
                 String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertEquals(0, process.exitValue(), output);
-                assertTrue(output.contains("hello #0"), output);
+                assertTrue(output.contains("2208x1242 rgb8 zed_left #0"), output);
             } finally {
                 process.destroyForcibly();
                 Path directory = Path.of("/dev/shm", "sluice-" + Files.getAttribute(Path.of("/proc/self"), "unix:uid")
