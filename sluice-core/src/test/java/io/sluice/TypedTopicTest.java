@@ -70,6 +70,21 @@ class TypedTopicTest {
     }
 
     @Test
+    void shouldTreatSchemasThatDifferOnlyInCommentsAsTheSameType() {
+        String commented = "# a stamp and a frame, described otherwise\nbuiltin_interfaces/Time stamp  # when\n\n"
+            + "string frame_id\n" + "=".repeat(80) + "\nMSG: builtin_interfaces/Time\nint32 sec\nuint32 nanosec\n";
+        CdrType<MemorySegment> other = CdrType.dynamic("std_msgs/msg/Header", commented);
+        assertEquals(Header.TYPE.hash(), other.hash());
+        try (Sluice sluice = Sluice.open("tool", root.options())) {
+            sluice.publisher("/header", Header.TYPE);
+            sluice.subscriber("/header", other, Qos.latest()); // compatible: no exception
+            CdrType<MemorySegment> changed = CdrType.dynamic("std_msgs/msg/Header",
+                commented.replace("string frame_id", "string<=8 frame_id"));
+            assertThrows(IncompatibleTypeException.class, () -> sluice.subscriber("/header", changed, Qos.latest()));
+        }
+    }
+
+    @Test
     void shouldSayThereIsNoTopicWhenNobodyCreatedIt() {
         try (Sluice sluice = Sluice.open("tool", root.options())) {
             assertFalse(sluice.topicInfo("/nothing").isPresent());

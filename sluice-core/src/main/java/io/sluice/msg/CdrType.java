@@ -8,7 +8,7 @@ import java.util.function.Function;
 
 /**
  * A ROS 2 message type carried as CDR: its name ({@code sensor_msgs/msg/Image}), its schema text in the
- * {@code ros2msg} format (the {@code .msg} text and those of its dependencies), a hash of both, and the flyweight that
+ * {@code ros2msg} format (the {@code .msg} text and those of its dependencies), a hash of its structure, and the flyweight that
  * views a message. Generated message classes hold one as {@code TYPE}; {@link #dynamic} makes one from a name and
  * schema text alone, for tools that decode any topic.
  *
@@ -25,13 +25,42 @@ public final class CdrType<T> implements MessageType<T> {
     private CdrType(MsgSchema schema, String text, Function<MemorySegment, T> factory) {
         this.schema = schema;
         this.text = text;
-        this.hash = MessageType.defaultHash(schema.root().name(), text);
+        this.hash = hash(schema);
         this.factory = factory;
         this.defaultSize = CdrLayout.defaultEnd(schema.root(), Cdr.ORIGIN);
         MemorySegment template = MemorySegment.ofArray(new byte[(int) defaultSize]);
         Cdr.writeHeader(template);
         CdrLayout.writeDefault(schema.root(), template, Cdr.ORIGIN);
         this.defaults = template.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+    }
+
+    /**
+     * The hash of what fixes the bytes of a message: the names, types, array lengths and string bounds of the fields
+     * of the type and of every type it uses, in order. Comments, blank lines, constants and defaults change nothing
+     * on the wire and are left out, so a topic created from a schema with other comments (a ROS 2 bag's, say) is
+     * compatible. {@code SHA256_} and the hex digest.
+     */
+    static String hash(MsgSchema schema) {
+        StringBuilder text = new StringBuilder();
+        appendStructure(schema.root(), text);
+        schema.dependencies().stream()
+            .sorted(java.util.Comparator.comparing(MsgDefinition::name))
+            .forEach(definition -> appendStructure(definition, text));
+        return MessageType.defaultHash(schema.root().name(), text.toString());
+    }
+
+    private static void appendStructure(MsgDefinition definition, StringBuilder text) {
+        text.append("MSG: ").append(definition.name()).append('\n');
+        for (MsgField field : definition.fields()) {
+            String element = field.message() != null ? field.message().name() : field.elementTypeName();
+            text.append(element);
+            switch (field.array()) {
+                case FIXED -> text.append('[').append(field.arrayLength()).append(']');
+                case SEQUENCE -> text.append(field.arrayLength() > 0 ? "[<=" + field.arrayLength() + "]" : "[]");
+                case NONE -> { }
+            }
+            text.append(' ').append(field.name()).append('\n');
+        }
     }
 
     /** The type of a generated flyweight: {@code name}, schema {@code text} ({@code ros2msg}), {@code factory}. */
