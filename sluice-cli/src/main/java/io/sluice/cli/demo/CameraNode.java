@@ -1,28 +1,37 @@
 package io.sluice.cli.demo;
 
 import io.sluice.Loan;
+import io.sluice.MessageShape;
 import io.sluice.Publisher;
 import io.sluice.PublisherOptions;
 import io.sluice.Sluice;
+import io.sluice.msg.CdrMessage;
+import io.sluice.msg.CdrType;
+import io.sluice.msg.sensor_msgs.CameraInfo;
+import io.sluice.msg.sensor_msgs.Image;
+import io.sluice.msg.sensor_msgs.PointCloud2;
 import org.HdrHistogram.Histogram;
 
-import java.lang.foreign.MemorySegment;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.ObjLongConsumer;
 
 /**
- * The synthetic 2K RGB-D camera: publishes a frame set (rgb, depth, points; 60 MB) at
- * {@link DemoTopic#FRAMES_PER_SECOND} on a fixed-rate schedule. Each frame is drawn straight into its loaned slot
- * in shared memory and published; nothing is copied afterwards. Frame numbers count frame sets, from 0.
+ * The synthetic 2K RGB-D camera: publishes a frame set ({@code /camera/rgb}, {@code /camera/depth},
+ * {@code /camera/points}, {@code /camera/camera_info}; 63 MB) at {@link FrameClock#FRAMES_PER_SECOND} on a
+ * fixed-rate schedule. Each message is loaned with a shape kept for the whole run, written in place in shared memory
+ * through its generated flyweight (stamp, pixels or points, calibration), and published; nothing is copied
+ * afterwards. Frame numbers count frame sets, from 0; every message of a set carries the set's capture time.
  */
 final class CameraNode implements DemoNode {
     /** Slots per topic: room for each subscriber to hold one frame while the camera writes the next ones. */
     static final int SLOTS = 6;
-    private static final long PERIOD_NANOS = 1_000_000_000L / DemoTopic.FRAMES_PER_SECOND;
+    private static final long PERIOD_NANOS = 1_000_000_000L / FrameClock.FRAMES_PER_SECOND;
 
     private final NodeThreads threads = new NodeThreads();
-    private final Map<DemoTopic, Publisher<MemorySegment>> publishers = new EnumMap<>(DemoTopic.class);
+    private final Map<DemoTopic, Channel<?>> channels = new EnumMap<>(DemoTopic.class);
+    private final Map<DemoTopic, Long> messageBytes = new EnumMap<>(DemoTopic.class);
     private final Histogram windowPublish = new Histogram(TopicStats.MAX_LATENCY_NANOS, 3);
     private final Histogram totalPublish = new Histogram(TopicStats.MAX_LATENCY_NANOS, 3);
     private long framesPublished;
@@ -35,44 +44,65 @@ final class CameraNode implements DemoNode {
 
     @Override
     public void start(Sluice sluice) {
-        for (DemoTopic topic : DemoTopic.values()) {
-            PublisherOptions options = PublisherOptions.defaults()
-                .withSlots(SLOTS)
-                .withInitialSize(topic.messageBytes());
-            publishers.put(topic, sluice.publisher(topic.topicName(), topic.type(), options));
-        }
+        FramePainter rgb = DemoTopic.RGB.painter();
+        FramePainter depth = DemoTopic.DEPTH.painter();
+        FramePainter points = DemoTopic.POINTS.painter();
+        channels.put(DemoTopic.RGB, channel(sluice, DemoTopic.RGB, Image.TYPE, rgb.imageShape(), rgb::paint));
+        channels.put(DemoTopic.DEPTH, channel(sluice, DemoTopic.DEPTH, Image.TYPE, depth.imageShape(), depth::paint));
+        channels.put(DemoTopic.POINTS, channel(sluice, DemoTopic.POINTS, PointCloud2.TYPE, points.cloudShape(),
+            points::paint));
+        channels.put(DemoTopic.CAMERA_INFO, channel(sluice, DemoTopic.CAMERA_INFO, CameraInfo.TYPE,
+            CameraModel.SHAPE, CameraModel::stamp));
         threads.start("camera", this::run);
     }
 
+    private static <T extends CdrMessage> Channel<T> channel(Sluice sluice, DemoTopic topic, CdrType<T> type,
+                                                             MessageShape<T> shape, ObjLongConsumer<T> writer) {
+        PublisherOptions options = PublisherOptions.defaults()
+            .withSlots(SLOTS)
+            .withInitialSize(shape.byteSize());
+        return new Channel<>(sluice.publisher(topic.topicName(), type, options), shape, writer);
+    }
+
     private void run() {
-        Map<DemoTopic, FramePainter> painters = new EnumMap<>(DemoTopic.class);
-        for (DemoTopic topic : DemoTopic.values()) {
-            painters.put(topic, topic.painter());
-        }
-        try {
-            Schedule schedule = new Schedule(PERIOD_NANOS);
-            long frameNumber = 0;
-            while (threads.running()) {
-                long begin = System.nanoTime();
-                long bytes = 0;
-                for (DemoTopic topic : DemoTopic.values()) {
-                    bytes += publish(publishers.get(topic), painters.get(topic), frameNumber);
+        Schedule schedule = new Schedule(PERIOD_NANOS);
+        long frameNumber = 0;
+        while (threads.running()) {
+            long begin = System.nanoTime();
+            long bytes = 0;
+            for (Map.Entry<DemoTopic, Channel<?>> channel : channels.entrySet()) {
+                long published = channel.getValue().publish(frameNumber);
+                if (frameNumber == 0) {
+                    recordMessageBytes(channel.getKey(), published);
                 }
-                recordFrameSet(begin, System.nanoTime(), bytes, schedule.missed());
-                frameNumber++;
-                Schedule.parkUntil(schedule.advance(), threads::running);
+                bytes += published;
             }
-        } finally {
-            painters.values().forEach(FramePainter::close);
+            recordFrameSet(begin, System.nanoTime(), bytes, schedule.missed());
+            frameNumber++;
+            Schedule.parkUntil(schedule.advance(), threads::running);
         }
     }
 
-    private static long publish(Publisher<MemorySegment> publisher, FramePainter painter, long frameNumber) {
-        try (Loan<MemorySegment> loan = publisher.loan(painter.messageBytes())) {
-            painter.paint(loan.segment(), frameNumber);
-            loan.publish();
+    /**
+     * One topic of the camera: loans a message of a fixed shape, has {@code writer} write frame {@code n} into it
+     * through its flyweight, and publishes it.
+     */
+    private record Channel<T extends CdrMessage>(Publisher<T> publisher, MessageShape<T> shape,
+                                                 ObjLongConsumer<T> writer) {
+        /** Publishes frame {@code frameNumber}; returns the bytes of the message. */
+        long publish(long frameNumber) {
+            try (Loan<T> loan = publisher.loan(shape)) {
+                T message = loan.message();
+                writer.accept(message, frameNumber);
+                long bytes = message.cdrEnd();
+                loan.publish();
+                return bytes;
+            }
         }
-        return painter.messageBytes();
+    }
+
+    private synchronized void recordMessageBytes(DemoTopic topic, long bytes) {
+        messageBytes.put(topic, bytes);
     }
 
     private synchronized void recordFrameSet(long beginNanos, long endNanos, long bytes, long missed) {
@@ -120,6 +150,14 @@ final class CameraNode implements DemoNode {
         figures.put("mb_per_s", TopicStats.round(bytesPerSecond / 1e6, 1));
         figures.put("frame_set_us", TopicStats.percentilesMicros(publishTime));
         figures.put("missed_ticks", missedTicks);
+        Map<String, Object> topics = new LinkedHashMap<>();
+        for (DemoTopic topic : DemoTopic.values()) {
+            Map<String, Object> description = new LinkedHashMap<>();
+            description.put("type", topic.typeName());
+            description.put("message_bytes", messageBytes.get(topic));
+            topics.put(topic.topicName(), description);
+        }
+        figures.put("topics", topics);
         return figures;
     }
 

@@ -5,7 +5,6 @@ import io.sluice.Sample;
 import io.sluice.Sluice;
 import io.sluice.Subscriber;
 
-import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,11 +19,12 @@ final class ControllerNode implements DemoNode {
 
     private final NodeThreads threads = new NodeThreads();
     private final Map<DemoTopic, SampleInspector> inspectors = new LinkedHashMap<>();
-    private final Map<DemoTopic, Subscriber<MemorySegment>> subscribers = new LinkedHashMap<>();
+    private final Map<DemoTopic, Subscriber<?>> subscribers = new LinkedHashMap<>();
 
     ControllerNode() {
         for (DemoTopic topic : DemoTopic.values()) {
-            inspectors.put(topic, new SampleInspector(topic, new TopicStats(topic.topicName()), false));
+            TopicStats stats = new TopicStats(topic.topicName(), topic.typeName());
+            inspectors.put(topic, new SampleInspector(topic, stats, false));
         }
     }
 
@@ -40,9 +40,9 @@ final class ControllerNode implements DemoNode {
         Schedule schedule = new Schedule(PERIOD_NANOS);
         while (threads.running()) {
             for (DemoTopic topic : DemoTopic.values()) {
-                Subscriber<MemorySegment> subscriber = subscribers.get(topic);
+                Subscriber<?> subscriber = subscribers.get(topic);
                 SampleInspector inspector = inspectors.get(topic);
-                try (Sample<MemorySegment> sample = subscriber.take()) {
+                try (Sample<?> sample = subscriber.take()) {
                     if (sample != null) {
                         inspector.inspect(sample, subscriber.lostCount());
                     }

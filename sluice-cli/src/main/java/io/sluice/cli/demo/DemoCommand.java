@@ -14,20 +14,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code sluice demo [--duration SECONDS] [--json]}: a synthetic 2K RGB-D camera and three subscribers, each a
- * process of its own, moving 60 MB frame sets at 15 fps through shared memory.
+ * process of its own, moving 63 MB sets of ROS 2 messages at 15 fps through shared memory.
  *
  * <ul>
- *   <li>camera: publishes {@code /camera/rgb} (8 MB), {@code /camera/depth} (11 MB) and {@code /camera/points}
- *       (44 MB), every frame checksummed;</li>
+ *   <li>camera: publishes {@code /camera/rgb} ({@code sensor_msgs/msg/Image}, 8 MB), {@code /camera/depth}
+ *       ({@code Image}, 11 MB), {@code /camera/points} ({@code sensor_msgs/msg/PointCloud2}, 44 MB) and
+ *       {@code /camera/camera_info} ({@code sensor_msgs/msg/CameraInfo}), every frame checksummed;</li>
  *   <li>controller: {@link io.sluice.Qos#latest() latest}, wakes at 10 Hz and takes the newest frames;</li>
  *   <li>recorder: {@link io.sluice.Qos#queue(int) queue(8)}, takes every frame in order and checks that every gap is
  *       counted lost;</li>
- *   <li>monitor: latest, blocks until frames come.</li>
+ *   <li>monitor: latest, blocks until frames come; knows the topics only by the schemas they carry and decodes a
+ *       sample of each a second from it.</li>
  * </ul>
- * Every subscriber verifies the checksum of every frame it takes while it holds it. The subscribers start first,
- * then the camera; at the end the camera stops first, the subscribers drain for half a second, then stop. The
- * parent prints a live table every second and a summary at the end (or, with {@code --json}, one JSON object), and
- * exits 0 when no frame was torn and no loss went uncounted, 1 otherwise.
+ * Every subscriber verifies every frame it takes while it holds it (see the package documentation). The subscribers
+ * start first, then the camera; at the end the camera stops first, the subscribers drain for half a second, then stop.
+ * The parent prints a live table every second and a summary at the end (or, with {@code --json}, one JSON object), and
+ * exits 0 when the run was clean ({@link DemoResult}: no frame torn, no loss uncounted...), 1 otherwise.
  *
  * <p>The demo runs in a domain of its own ({@link DemoDomain}) and removes its directory afterwards.
  */

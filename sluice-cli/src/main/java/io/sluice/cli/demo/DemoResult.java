@@ -9,10 +9,12 @@ import java.util.Map;
 
 /**
  * The outcome of a demo run, assembled from the processes' summaries: the figures for the summary table and the
- * {@code --json} object, and the verdict. The run is ok when every process ran to its summary without error and no
- * frame was torn, out of order, or lost without being counted. For the recorder, which takes every frame, the
- * frames it took plus those it counted lost must add up to what the camera published: a shortfall is an uncounted
- * loss at the end of the stream, an excess a loss counted that did not happen.
+ * {@code --json} object, and the verdict. The run is ok when every process ran to its summary without error, every
+ * subscriber received frames of every topic of the expected ROS 2 type, no frame was torn, out of order, or lost
+ * without being counted, and the monitor decoded samples of every topic from the schema it carries. For the
+ * recorder, which takes every frame, the frames it took plus those it counted lost must add up to what the camera
+ * published: a shortfall is an uncounted loss at the end of the stream, an excess a loss counted that did not
+ * happen.
  */
 final class DemoResult {
     private final Map<String, Object> json = new LinkedHashMap<>();
@@ -101,16 +103,38 @@ final class DemoResult {
             Map<String, Object> topicFigures = new LinkedHashMap<>(summary == null ? Map.of()
                 : ChildReport.object(summary.figures(), topic.topicName()));
             figures.put(topic.topicName(), topicFigures);
-            String where = role.label() + " " + topic.topicName();
-            if (summary != null && ChildReport.integer(topicFigures, "frames") == 0) {
-                problems.add(where + ": received no frames");
+            if (summary != null) {
+                checkTopic(role.label() + " " + topic.topicName(), topic, topicFigures);
             }
-            countProblem(where, topicFigures, "torn", "frames torn");
-            countProblem(where, topicFigures, "uncounted", "frames lost without being counted");
-            countProblem(where, topicFigures, "out_of_order", "frames out of order");
         }
         figures.put("cpu_percent", summary == null ? null : summary.cpuPercent());
         return figures;
+    }
+
+    /** The checks of one subscriber's figures on one topic. */
+    private void checkTopic(String where, DemoTopic topic, Map<String, Object> figures) {
+        if (ChildReport.integer(figures, "frames") == 0) {
+            problems.add(where + ": received no frames");
+        }
+        if (figures.get("type") instanceof String type && !type.equals(topic.typeName())) {
+            problems.add(where + ": the topic carries type=" + type + ", expected=" + topic.typeName());
+        }
+        long torn = ChildReport.integer(figures, "torn");
+        if (torn > 0) {
+            problems.add(where + ": " + torn + " frames torn (first: " + figures.get("first_torn") + ")");
+        }
+        countProblem(where, figures, "uncounted", "frames lost without being counted");
+        countProblem(where, figures, "out_of_order", "frames out of order");
+        if (figures.containsKey("decoded")) {
+            if (ChildReport.integer(figures, "decoded") == 0) {
+                problems.add(where + ": no sample decoded from the schema the topic carries");
+            }
+            long errors = ChildReport.integer(figures, "decode_errors");
+            if (errors > 0) {
+                problems.add(where + ": " + errors + " samples not decoded from the topic's schema (first: "
+                    + figures.get("first_decode_error") + ")");
+            }
+        }
     }
 
     private void countProblem(String where, Map<String, Object> figures, String name, String description) {

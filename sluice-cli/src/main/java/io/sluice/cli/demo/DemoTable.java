@@ -3,11 +3,12 @@ package io.sluice.cli.demo;
 import java.util.Map;
 
 /**
- * Renders the demo's figures as a plain-text table: one row for the camera, one per subscriber and topic. Reads
- * the structure of {@link DemoResult}'s JSON ({@code camera}, and {@code subscribers} by role, then by topic).
+ * Renders the demo's figures as a plain-text table: one row for the camera, one per subscriber and topic (the
+ * monitor's rows end with what it decoded from the topic's schema). Reads the structure of {@link DemoResult}'s JSON
+ * ({@code camera}, and {@code subscribers} by role, then by topic).
  */
 final class DemoTable {
-    private static final String ROW = "%-11s %-15s %7s %8s %8s %9s %9s %9s %6s %9s %5s %6s%n";
+    private static final String ROW = "%-11s %-20s %7s %8s %8s %9s %9s %9s %6s %9s %5s %6s  %s%n";
 
     private DemoTable() {
     }
@@ -20,7 +21,7 @@ final class DemoTable {
         StringBuilder table = new StringBuilder();
         table.append(title).append(System.lineSeparator());
         table.append(String.format(ROW, "process", "topic", "frames", "rate Hz", "MB/s", "p50 us", "p99 us",
-            "max us", "lost", "uncounted", "torn", "cpu %"));
+            "max us", "lost", "uncounted", "torn", "cpu %", "decoded"));
         table.append(cameraRow(camera));
         for (Map.Entry<String, Object> subscriber : subscribers.entrySet()) {
             Map<String, Object> figures = ChildReport.object(subscribers, subscriber.getKey());
@@ -40,12 +41,15 @@ final class DemoTable {
                     integer(topicFigures, "lost"),
                     integer(topicFigures, "uncounted"),
                     integer(topicFigures, "torn"),
-                    first ? decimal(figures, "cpu_percent", 1) : ""));
+                    first ? decimal(figures, "cpu_percent", 1) : "",
+                    topicFigures.get("decoded_as") instanceof String decoded ? decoded : ""));
                 first = false;
             }
         }
         table.append("camera latency columns: time to draw and publish one frame set; subscriber latency: "
-            + "publish to take; cpu % of one core").append(System.lineSeparator());
+            + "publish to take; cpu % of one core;").append(System.lineSeparator());
+        table.append("decoded: a sample a second, decoded by the monitor from the schema the topic carries")
+            .append(System.lineSeparator());
         return table.toString();
     }
 
@@ -59,7 +63,8 @@ final class DemoTable {
             decimal(frameSet, "p99", 0),
             decimal(frameSet, "max", 0),
             "", "", "",
-            decimal(camera, "cpu_percent", 1));
+            decimal(camera, "cpu_percent", 1),
+            "");
     }
 
     private static String integer(Map<String, Object> figures, String name) {

@@ -6,9 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The figures of one subscriber on one topic: frames, bytes, latency, losses and damage. Latency is recorded twice,
- * in a histogram reset at every report (the live table) and in one that covers the whole run (the summary).
- * Thread-safe: a reader thread records, the reporting thread reads.
+ * The figures of one subscriber on one topic: the type the topic carries, frames, bytes, latency, losses and damage
+ * (with the first problem found), and for a subscriber that decodes samples from the topic's schema, what it decoded.
+ * Latency is recorded twice, in a histogram reset at every report (the live table) and in one that covers the whole
+ * run (the summary). Thread-safe: a reader thread records, the reporting thread reads.
  */
 final class TopicStats {
     /** Latencies above this are recorded as this (an hour is not a latency, it is a hang). */
@@ -16,8 +17,10 @@ final class TopicStats {
     private static final int SIGNIFICANT_DIGITS = 3;
 
     private final String topic;
+    private final boolean decodes;
     private final Histogram windowLatency = new Histogram(MAX_LATENCY_NANOS, SIGNIFICANT_DIGITS);
     private final Histogram totalLatency = new Histogram(MAX_LATENCY_NANOS, SIGNIFICANT_DIGITS);
+    private String type;
     private long frames;
     private long bytes;
     private long windowFrames;
@@ -28,9 +31,29 @@ final class TopicStats {
     private long uncounted;
     private long torn;
     private long outOfOrder;
+    private String firstTorn;
+    private long decoded;
+    private String decodedAs;
+    private long decodeErrors;
+    private String firstDecodeError;
 
-    TopicStats(String topic) {
+    /** The figures of a subscriber of {@code topic} of type {@code type} (null until known). */
+    TopicStats(String topic, String type) {
+        this(topic, type, false);
+    }
+
+    private TopicStats(String topic, String type, boolean decodes) {
         this.topic = topic;
+        this.type = type;
+        this.decodes = decodes;
+    }
+
+    /**
+     * The figures of a subscriber that learns the type from the topic ({@link #recordType}) and decodes samples
+     * from its schema: they include {@code decoded}, {@code decoded_as} and {@code decode_errors}.
+     */
+    static TopicStats decoding(String topic) {
+        return new TopicStats(topic, null, true);
     }
 
     String topic() {
@@ -52,8 +75,31 @@ final class TopicStats {
         windowBytes += frameBytes;
     }
 
-    synchronized void recordTorn() {
+    /** A torn frame; {@code problem} says what was wrong (the first one is kept). */
+    synchronized void recordTorn(String problem) {
         torn++;
+        if (firstTorn == null) {
+            firstTorn = problem;
+        }
+    }
+
+    /** The type name the topic carries, as the subscriber learned it. */
+    synchronized void recordType(String typeName) {
+        this.type = typeName;
+    }
+
+    /** A sample decoded from the topic's schema, summarised as {@code summary}. */
+    synchronized void recordDecoded(String summary) {
+        decoded++;
+        decodedAs = summary;
+    }
+
+    /** A sample that could not be decoded from the topic's schema, or disagreed with its flyweight. */
+    synchronized void recordDecodeError(String problem) {
+        decodeErrors++;
+        if (firstDecodeError == null) {
+            firstDecodeError = problem;
+        }
     }
 
     synchronized void recordOutOfOrder() {
@@ -90,6 +136,7 @@ final class TopicStats {
 
     private Map<String, Object> figures(long frameCount, double rate, double bytesPerSecond, Histogram latency) {
         Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("type", type);
         figures.put("frames", frameCount);
         figures.put("rate_hz", round(rate, 2));
         figures.put("mb_per_s", round(bytesPerSecond / 1e6, 1));
@@ -98,6 +145,17 @@ final class TopicStats {
         figures.put("uncounted", uncounted);
         figures.put("torn", torn);
         figures.put("out_of_order", outOfOrder);
+        if (firstTorn != null) {
+            figures.put("first_torn", firstTorn);
+        }
+        if (decodes) {
+            figures.put("decoded", decoded);
+            figures.put("decoded_as", decodedAs);
+            figures.put("decode_errors", decodeErrors);
+            if (firstDecodeError != null) {
+                figures.put("first_decode_error", firstDecodeError);
+            }
+        }
         return figures;
     }
 

@@ -18,13 +18,19 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Runs {@code sluice demo --json} for real: four child JVMs moving 60 MB frame sets through /dev/shm. */
+/** Runs {@code sluice demo --json} for real: four child JVMs moving 63 MB sets of ROS 2 messages through /dev/shm. */
 class DemoEndToEndTest {
     private static final Path SHM = Path.of("/dev/shm");
+    /** Topic, ROS 2 type, and what the monitor decodes from the schema the topic carries. */
+    private static final Map<String, List<String>> TOPICS = Map.of(
+        "/camera/rgb", List.of("sensor_msgs/msg/Image", "rgb8 2208x1242"),
+        "/camera/depth", List.of("sensor_msgs/msg/Image", "32FC1 2208x1242"),
+        "/camera/points", List.of("sensor_msgs/msg/PointCloud2", "x,y,z,rgb 16B 2208x1242"),
+        "/camera/camera_info", List.of("sensor_msgs/msg/CameraInfo", "plumb_bob fx=1057.31"));
 
     @Test
     @Timeout(120)
-    void shouldMoveEveryTopicToEverySubscriberIntactAndCleanUp() throws IOException {
+    void shouldMoveEveryTopicToEverySubscriberIntactAsRos2MessagesAndCleanUp() throws IOException {
         ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
         ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
         int exitCode;
@@ -38,17 +44,40 @@ class DemoEndToEndTest {
         Map<String, Object> result = JsonReader.parseObject(output); // exactly one JSON object, nothing else
         assertEquals(Boolean.TRUE, result.get("ok"), diagnostics);
         assertEquals(0, exitCode, diagnostics);
-        assertTrue(ChildReport.integer(ChildReport.object(result, "camera"), "frames_published") > 0, diagnostics);
+        Map<String, Object> camera = ChildReport.object(result, "camera");
+        long published = ChildReport.integer(camera, "frames_published");
+        assertTrue(published > 0, diagnostics);
+        Map<String, Object> cameraTopics = ChildReport.object(camera, "topics");
+        assertEquals(TOPICS.keySet(), cameraTopics.keySet(), diagnostics);
+        TOPICS.forEach((topic, expected) -> {
+            Map<String, Object> description = ChildReport.object(cameraTopics, topic);
+            assertEquals(expected.get(0), description.get("type"), topic);
+            assertTrue(ChildReport.integer(description, "message_bytes") > 0, topic);
+        });
+        assertTrue(ChildReport.integer(ChildReport.object(cameraTopics, "/camera/points"), "message_bytes")
+            > 43_877_376L, diagnostics);
+
         Map<String, Object> subscribers = ChildReport.object(result, "subscribers");
         for (String role : List.of("controller", "recorder", "monitor")) {
             Map<String, Object> subscriber = ChildReport.object(subscribers, role);
-            for (DemoTopic topic : DemoTopic.values()) {
-                Map<String, Object> figures = ChildReport.object(subscriber, topic.topicName());
-                String where = role + " " + topic.topicName() + "\n" + diagnostics;
+            TOPICS.forEach((topic, expected) -> {
+                Map<String, Object> figures = ChildReport.object(subscriber, topic);
+                String where = role + " " + topic + "\n" + diagnostics;
+                assertEquals(expected.get(0), figures.get("type"), where);
                 assertTrue(ChildReport.integer(figures, "frames") > 0, where);
                 assertEquals(0, ChildReport.integer(figures, "torn"), where);
                 assertEquals(0, ChildReport.integer(figures, "uncounted"), where);
-            }
+                assertEquals(0, ChildReport.integer(figures, "out_of_order"), where);
+                if (role.equals("recorder")) { // every frame verified, or counted lost
+                    assertEquals(published, ChildReport.integer(figures, "frames")
+                        + ChildReport.integer(figures, "lost"), where);
+                }
+                if (role.equals("monitor")) { // decoded from the type and schema the topic carries
+                    assertTrue(ChildReport.integer(figures, "decoded") > 0, where);
+                    assertEquals(0, ChildReport.integer(figures, "decode_errors"), where);
+                    assertEquals(expected.get(1), figures.get("decoded_as"), where);
+                }
+            });
             assertTrue(subscriber.get("cpu_percent") instanceof Number, diagnostics);
         }
 

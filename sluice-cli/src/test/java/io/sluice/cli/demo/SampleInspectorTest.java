@@ -1,66 +1,62 @@
 package io.sluice.cli.demo;
 
 import io.sluice.Sample;
+import io.sluice.msg.sensor_msgs.Image;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/**
- * The inspector sees full-size frames only (it checks the topic's size), so these tests paint full 2K depth frames:
- * 11 MB each, a few of them.
- */
+/** The inspector on small depth images (its verifier is told their size). */
 class SampleInspectorTest {
     private static final DemoTopic TOPIC = DemoTopic.DEPTH;
+    private static final int WIDTH = 64;
+    private static final int HEIGHT = 48;
 
-    private final Arena arena = Arena.ofConfined();
-    private final FramePainter painter = TOPIC.painter();
+    private final TestFrames frames = new TestFrames();
+    private final FramePainter painter = new FramePainter(TOPIC.pattern(), WIDTH, HEIGHT);
 
     @AfterEach
     void close() {
-        painter.close();
-        arena.close();
+        frames.close();
     }
 
-    private MemorySegment frame(long frameNumber) {
-        MemorySegment frame = arena.allocate(painter.messageBytes());
-        painter.paint(frame, frameNumber);
-        return frame;
+    private SampleInspector inspector(TopicStats stats, boolean inOrder) {
+        return new SampleInspector(TOPIC, stats, inOrder, new FrameVerifier(WIDTH, HEIGHT));
     }
 
     @Test
     void shouldCountTornFramesAndNotBlameTheGapOnTheRecorder() {
-        TopicStats stats = new TopicStats(TOPIC.topicName());
-        SampleInspector inspector = new SampleInspector(TOPIC, stats, true);
-        MemorySegment torn = frame(1);
-        torn.set(ValueLayout.JAVA_BYTE, torn.byteSize() - 7, (byte) 1);
+        TopicStats stats = new TopicStats(TOPIC.topicName(), TOPIC.typeName());
+        SampleInspector inspector = inspector(stats, true);
+        Image torn = frames.image(painter, 1);
+        torn.data().set(ValueLayout.JAVA_BYTE, 77, (byte) 1);
 
-        inspector.inspect(new FakeSample(frame(0)), 0);
-        inspector.inspect(new FakeSample(torn), 0);
-        inspector.inspect(new FakeSample(frame(2)), 0);
+        assertEquals(0, inspector.inspect(new TypedSample(frames.image(painter, 0)), 0));
+        assertEquals(FrameClock.NOT_A_FRAME, inspector.inspect(new TypedSample(torn), 0));
+        assertEquals(2, inspector.inspect(new TypedSample(frames.image(painter, 2)), 0));
 
         Map<String, Object> figures = stats.totalFigures();
         assertEquals(3L, figures.get("frames"));
         assertEquals(1L, figures.get("torn"));
         assertEquals(0L, figures.get("uncounted"));
+        assertTrue(String.valueOf(figures.get("first_torn")).startsWith("checksum="), figures.toString());
+        assertEquals("sensor_msgs/msg/Image", figures.get("type"));
     }
 
     @Test
     void shouldCountAGapTheSubscriberDidNotCountAsUncounted() {
-        TopicStats stats = new TopicStats(TOPIC.topicName());
-        SampleInspector inspector = new SampleInspector(TOPIC, stats, true);
-        MemorySegment frame = frame(0);
+        TopicStats stats = new TopicStats(TOPIC.topicName(), TOPIC.typeName());
+        SampleInspector inspector = inspector(stats, true);
 
-        inspector.inspect(new FakeSample(frame), 0);
-        painter.paint(frame, 3);
-        inspector.inspect(new FakeSample(frame), 1); // two skipped, one counted
-        painter.paint(frame, 5);
-        inspector.inspect(new FakeSample(frame), 2); // one skipped, one counted
+        inspector.inspect(new TypedSample(frames.image(painter, 0)), 0);
+        inspector.inspect(new TypedSample(frames.image(painter, 3)), 1); // two skipped, one counted
+        inspector.inspect(new TypedSample(frames.image(painter, 5)), 2); // one skipped, one counted
 
         Map<String, Object> figures = stats.totalFigures();
         assertEquals(2L, figures.get("lost"));
@@ -70,31 +66,71 @@ class SampleInspectorTest {
 
     @Test
     void shouldFlagALatestSubscriberSeeingAnOlderFrame() {
-        TopicStats stats = new TopicStats(TOPIC.topicName());
-        SampleInspector inspector = new SampleInspector(TOPIC, stats, false);
-        MemorySegment frame = frame(4);
+        TopicStats stats = new TopicStats(TOPIC.topicName(), TOPIC.typeName());
+        SampleInspector inspector = inspector(stats, false);
 
-        inspector.inspect(new FakeSample(frame), 0);
-        painter.paint(frame, 9); // skipping is by design for latest
-        inspector.inspect(new FakeSample(frame), 0);
-        painter.paint(frame, 9); // the same frame twice is not
-        inspector.inspect(new FakeSample(frame), 0);
+        inspector.inspect(new TypedSample(frames.image(painter, 4)), 0);
+        inspector.inspect(new TypedSample(frames.image(painter, 9)), 0); // skipping is by design for latest
+        inspector.inspect(new TypedSample(frames.image(painter, 9)), 0); // the same frame twice is not
 
         Map<String, Object> figures = stats.totalFigures();
         assertEquals(1L, figures.get("out_of_order"));
         assertEquals(0L, figures.get("uncounted"));
     }
 
-    /** A sample over memory of the test's own, published "now". */
-    private record FakeSample(MemorySegment segment) implements Sample<MemorySegment> {
+    @Test
+    void shouldReadTheBytesOfASchemaOnlySubscriberThroughTheTopicsFlyweight() {
+        TopicStats stats = TopicStats.decoding(TOPIC.topicName());
+        SampleInspector inspector = inspector(stats, false);
+        MemorySegment bytes = frames.image(painter, 6).cdrSegment();
+
+        assertEquals(6, inspector.inspect(new BytesSample(bytes), 0));
+        bytes.set(ValueLayout.JAVA_BYTE, bytes.byteSize() - 1, (byte) 0x33);
+        assertEquals(FrameClock.NOT_A_FRAME, inspector.inspect(new BytesSample(bytes), 0));
+
+        Map<String, Object> figures = stats.totalFigures();
+        assertEquals(2L, figures.get("frames"));
+        assertEquals(1L, figures.get("torn"));
+        assertEquals(0L, figures.get("decoded"));
+    }
+
+    /** A sample of a typed subscriber over memory of the test's own, published "now". */
+    private record TypedSample(Image message) implements Sample<Image> {
         @Override
-        public MemorySegment message() {
-            return segment;
+        public MemorySegment segment() {
+            return message.cdrSegment();
         }
 
         @Override
         public long sequence() {
-            return FrameLayout.frameNumber(segment);
+            return 0;
+        }
+
+        @Override
+        public long publishNanos() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public int publisherIndex() {
+            return 0;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** A sample of a subscriber whose type is known by its schema only: the message is the bytes. */
+    private record BytesSample(MemorySegment message) implements Sample<MemorySegment> {
+        @Override
+        public MemorySegment segment() {
+            return message;
+        }
+
+        @Override
+        public long sequence() {
+            return 0;
         }
 
         @Override
