@@ -80,6 +80,19 @@ class SensorMessagesTest {
     }
 
     @Test
+    void shouldSplitAStampInNanosecondsIntoSecondsAndNanoseconds() {
+        MemorySegment segment = initialized(Image.sized(1, 1, "mono8"));
+        Image image = new Image(segment);
+        image.header().stamp().nanos(-1_700_000_000L);
+        assertEquals(-2, image.header().stamp().sec());
+        assertEquals(300_000_000, image.header().stamp().nanosec());
+        assertEquals(-1_700_000_000L, image.header().stamp().nanos());
+        long now = 1_763_700_000_123_456_789L;
+        assertEquals(now, image.header().stamp().nanos(now).nanos());
+        assertThrows(IllegalArgumentException.class, () -> image.header().stamp().nanos(Long.MAX_VALUE));
+    }
+
+    @Test
     void shouldKnowThePixelSizeOfRos2Encodings() {
         assertEquals(3, Image.bytesPerPixel("bgr8"));
         assertEquals(2, Image.bytesPerPixel("mono16"));

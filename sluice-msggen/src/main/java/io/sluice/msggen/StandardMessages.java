@@ -51,6 +51,8 @@ final class StandardMessages {
 
     /** Standard types whose classes extend a hand-written class of sluice-core instead of CdrMessage. */
     static final Map<String, String> SUPERCLASSES = Map.of(
+        "builtin_interfaces/msg/Time", "io.sluice.msg.builtin_interfaces.TimeSupport",
+        "builtin_interfaces/msg/Duration", "io.sluice.msg.builtin_interfaces.DurationSupport",
         "sensor_msgs/msg/Image", "io.sluice.msg.sensor_msgs.ImageSupport",
         "sensor_msgs/msg/PointCloud2", "io.sluice.msg.sensor_msgs.PointCloud2Support",
         "sensor_msgs/msg/CompressedImage", "io.sluice.msg.sensor_msgs.CompressedImageSupport");

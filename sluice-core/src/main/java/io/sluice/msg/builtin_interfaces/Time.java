@@ -2,7 +2,6 @@
 package io.sluice.msg.builtin_interfaces;
 
 import io.sluice.msg.Cdr;
-import io.sluice.msg.CdrMessage;
 import io.sluice.msg.CdrType;
 import io.sluice.msg.MsgDefinition;
 
@@ -17,7 +16,7 @@ import java.lang.foreign.MemorySegment;
  * uint32 nanosec
  * </pre>
  */
-public final class Time extends CdrMessage {
+public final class Time extends TimeSupport {
     /** The ROS 2 type name. */
     public static final String NAME = "builtin_interfaces/msg/Time";
     /** The type: name, schema text, hash and flyweight, for publishers and subscribers. */

@@ -1,0 +1,54 @@
+package io.sluice.msg.builtin_interfaces;
+
+import io.sluice.msg.CdrMessage;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * What {@link Duration} adds to its generated accessors: the value as a count of nanoseconds. A {@code Duration} is a span of time: seconds and nanoseconds,
+ * {@code nanosec} in {@code [0, 1e9)}, so {@code -1.7 s} is {@code sec = -2, nanosec = 300000000}.
+ *
+ * {@snippet :
+ * image.header().stamp().nanos(clock.nanos());
+ * long age = now - sample.message().header().stamp().nanos();
+ * }
+ */
+public abstract class DurationSupport extends CdrMessage {
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    protected DurationSupport(MemorySegment segment) {
+        super(segment);
+    }
+
+    protected DurationSupport() {
+    }
+
+    // generated accessors this class reads and writes through
+    public abstract int sec();
+
+    public abstract Duration sec(int value);
+
+    public abstract int nanosec();
+
+    public abstract Duration nanosec(int value);
+
+    /** The value in nanoseconds: {@code sec × 1e9 + nanosec}. */
+    public long nanos() {
+        return sec() * NANOS_PER_SECOND + Integer.toUnsignedLong(nanosec());
+    }
+
+    /**
+     * Sets the value from nanoseconds, splitting them into whole seconds (rounded down) and {@code nanosec} in
+     * {@code [0, 1e9)}.
+     *
+     * @throws IllegalArgumentException when the seconds do not fit the {@code int32 sec} field (beyond year 2038)
+     */
+    public Duration nanos(long nanos) {
+        long seconds = Math.floorDiv(nanos, NANOS_PER_SECOND);
+        if (seconds != (int) seconds) {
+            throw new IllegalArgumentException("seconds out of int32 range: nanos=" + nanos);
+        }
+        sec((int) seconds);
+        return nanosec((int) Math.floorMod(nanos, NANOS_PER_SECOND));
+    }
+}
