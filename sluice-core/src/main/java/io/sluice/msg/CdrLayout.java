@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Walks a message by its definition: where it ends (checked against the segment), its default bytes, and moving
@@ -117,9 +118,9 @@ public final class CdrLayout {
     }
 
     /**
-     * Writes the default message of type {@code definition} at {@code at} (zeros, empty strings and sequences,
-     * fixed arrays of defaults, and the defaults the schema gives for scalar fields) and returns its end. With a
-     * {@code null} segment it only computes the end.
+     * Writes the default message of type {@code definition} at {@code at} (the defaults the schema gives, else
+     * zeros, empty strings and sequences, fixed arrays of defaults) and returns its end. With a {@code null} segment
+     * it only computes the end.
      */
     public static long writeDefault(MsgDefinition definition, MemorySegment m, long at) {
         if (definition.fields().isEmpty()) {
@@ -128,27 +129,32 @@ public final class CdrLayout {
         }
         long p = at;
         for (MsgField field : definition.fields()) {
-            p = writeDefault(field, m, p, field.array() == MsgField.Array.FIXED ? field.arrayLength() : -1);
+            p = writeDefault(field, m, p, -1);
         }
         return p;
     }
 
     /**
-     * Writes {@code count} default elements of {@code field} at {@code at} ({@code -1}: the field's default: one
-     * value, or an empty sequence) and returns the end.
+     * Writes {@code count} plain elements of {@code field} at {@code at} (zeros, empty strings, default messages),
+     * or with {@code count = -1} the field's default as the schema gives it (a value, a fixed array, a sequence with
+     * its count), and returns the end.
      */
     public static long writeDefault(MsgField field, MemorySegment m, long at, int count) {
         long p = at;
+        List<Object> values = null;
         if (count < 0) {
+            values = defaults(field);
             if (field.array() == MsgField.Array.SEQUENCE) {
+                count = values == null ? 0 : values.size();
                 p = Cdr.align(p, 4);
                 zeroPadding(m, at, p);
                 if (m != null) {
-                    m.set(Cdr.INT, p, 0);
+                    m.set(Cdr.INT, p, count);
                 }
-                return p + 4;
+                p += 4;
+            } else {
+                count = field.array() == MsgField.Array.FIXED ? field.arrayLength() : 1;
             }
-            count = 1;
         }
         if (count == 0) {
             return p;
@@ -161,29 +167,22 @@ public final class CdrLayout {
         }
         Primitive primitive = field.primitive();
         if (primitive.fixedSize()) {
-            long start = Cdr.align(p, primitive.size());
+            int size = primitive.size();
+            long start = Cdr.align(p, size);
             zeroPadding(m, p, start);
-            long end = start + (long) count * primitive.size();
+            long end = start + (long) count * size;
             if (m != null) {
                 m.asSlice(start, end - start).fill((byte) 0);
-                if (field.defaultValue() != null && field.array() == MsgField.Array.NONE) {
-                    putScalar(m, start, primitive, field.defaultValue());
+                for (int i = 0; values != null && i < count; i++) {
+                    putScalar(m, start + (long) i * size, primitive, values.get(i));
                 }
             }
             return end;
         }
-        byte[] text = field.array() == MsgField.Array.NONE && field.defaultValue() != null
-            ? unquote(field.defaultValue()).getBytes(StandardCharsets.UTF_8) : new byte[0];
         for (int i = 0; i < count; i++) {
+            byte[] text = values == null ? new byte[0] : ((String) values.get(i)).getBytes(StandardCharsets.UTF_8);
             long start = Cdr.align(p, 4);
             zeroPadding(m, p, start);
-            if (primitive == Primitive.WSTRING) {
-                if (m != null) {
-                    m.set(Cdr.INT, start, 0);
-                }
-                p = start + 4;
-                continue;
-            }
             if (m != null) {
                 m.set(Cdr.INT, start, text.length + 1);
                 MemorySegment.copy(text, 0, m, ValueLayout.JAVA_BYTE, start + 4, text.length);
@@ -194,33 +193,31 @@ public final class CdrLayout {
         return p;
     }
 
-    private static void putScalar(MemorySegment m, long at, Primitive primitive, String text) {
-        String value = text.strip();
+    /** The values the schema gives {@code field} by default, one per element, or {@code null}. */
+    private static List<Object> defaults(MsgField field) {
+        if (field.defaultValue() == null || field.message() != null) {
+            return null;
+        }
         try {
-            switch (primitive) {
-                case BOOL -> m.set(ValueLayout.JAVA_BYTE, at,
-                    (byte) (value.equalsIgnoreCase("true") || value.equals("1") ? 1 : 0));
-                case BYTE, CHAR, INT8, UINT8 -> m.set(ValueLayout.JAVA_BYTE, at, (byte) Long.decode(value).longValue());
-                case INT16, UINT16 -> m.set(Cdr.SHORT, at, (short) Long.decode(value).longValue());
-                case INT32, UINT32 -> m.set(Cdr.INT, at, (int) Long.decode(value).longValue());
-                case INT64 -> m.set(Cdr.LONG, at, Long.decode(value));
-                case UINT64 -> m.set(Cdr.LONG, at, Long.parseUnsignedLong(value));
-                case FLOAT32 -> m.set(Cdr.FLOAT, at, Float.parseFloat(value));
-                case FLOAT64 -> m.set(Cdr.DOUBLE, at, Double.parseDouble(value));
-                default -> throw new IllegalArgumentException(primitive.name());
-            }
-        } catch (NumberFormatException e) {
-            throw new SchemaException("bad default value for " + primitive.msgName() + ": " + text);
+            return field.array() == MsgField.Array.NONE
+                ? List.of(MsgLiteral.scalar(field.primitive(), field.stringBound(), field.defaultValue()))
+                : MsgLiteral.array(field.primitive(), field.stringBound(), field.defaultValue());
+        } catch (IllegalArgumentException e) {
+            throw new SchemaException("bad default value of " + field.name() + ": " + e.getMessage());
         }
     }
 
-    private static String unquote(String text) {
-        String value = text.strip();
-        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
-            || value.startsWith("'") && value.endsWith("'"))) {
-            return value.substring(1, value.length() - 1);
+    private static void putScalar(MemorySegment m, long at, Primitive primitive, Object value) {
+        switch (primitive) {
+            case BOOL -> m.set(ValueLayout.JAVA_BYTE, at, (byte) ((Boolean) value ? 1 : 0));
+            case BYTE, CHAR, INT8, UINT8 -> m.set(ValueLayout.JAVA_BYTE, at, (byte) (long) (Long) value);
+            case INT16, UINT16 -> m.set(Cdr.SHORT, at, (short) (long) (Long) value);
+            case INT32, UINT32 -> m.set(Cdr.INT, at, (int) (long) (Long) value);
+            case INT64, UINT64 -> m.set(Cdr.LONG, at, (Long) value);
+            case FLOAT32 -> m.set(Cdr.FLOAT, at, (float) (double) (Double) value);
+            case FLOAT64 -> m.set(Cdr.DOUBLE, at, (Double) value);
+            default -> throw new IllegalArgumentException(primitive.name());
         }
-        return value;
     }
 
     private static void put(MemorySegment m, long at, byte value) {

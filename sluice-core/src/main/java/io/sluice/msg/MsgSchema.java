@@ -315,14 +315,14 @@ public record MsgSchema(MsgDefinition root, List<MsgDefinition> dependencies) {
             } else if (field.primitive().fixedSize()) {
                 element = field.primitive().size();
             } else {
-                String text = field.array() == MsgField.Array.NONE && field.defaultValue() != null
-                    ? unquote(field.defaultValue()) : "";
-                element = 3 + 4 + text.getBytes(StandardCharsets.UTF_8).length + 1;
+                element = 3 + 4 + 1 + (field.defaultValue() == null ? 0
+                    : field.defaultValue().getBytes(StandardCharsets.UTF_8).length); // every value of it, at most
             }
             return switch (field.array()) {
                 case NONE -> 7 + element;
                 case FIXED -> 7 + field.arrayLength() * element;
-                case SEQUENCE -> 7 + 4;
+                case SEQUENCE -> 7 + 4 + (field.defaultValue() == null ? 0
+                    : field.defaultValue().length() * element); // at most one value a character
             };
         }
 
@@ -363,8 +363,8 @@ public record MsgSchema(MsgDefinition root, List<MsgDefinition> dependencies) {
                     + " middlewares): " + name);
             }
             if (primitive != null) {
-                if (defaultValue != null && array == MsgField.Array.NONE) {
-                    checkDefault(where, primitive, stringBound, defaultValue);
+                if (defaultValue != null) {
+                    checkDefault(where, primitive, stringBound, array, arrayLength, defaultValue);
                 }
                 return new MsgField(name, primitive, null, stringBound, array, arrayLength, defaultValue);
             }
@@ -391,57 +391,37 @@ public record MsgSchema(MsgDefinition root, List<MsgDefinition> dependencies) {
                 throw new SchemaException(where + ": a constant must have a primitive type: " + quote(type));
             }
             String text = primitive.fixedSize() ? stripComment(value).strip() : unquote(value);
+            try {
+                MsgLiteral.scalar(primitive, 0, text);
+            } catch (IllegalArgumentException e) {
+                throw new SchemaException(where + ": bad value of constant " + name + ": " + e.getMessage());
+            }
             return new MsgConstant(name, primitive, text);
         }
 
         /**
-         * Checks a scalar default as {@link CdrLayout#writeDefault} will write it: a number of the field's type and in
-         * its range, {@code true}/{@code false}/{@code 1}/{@code 0}, or a string within its bound.
+         * Checks a default as {@link CdrLayout#writeDefault} will write it (see {@link MsgLiteral}): a value of the
+         * field's type and range, and for arrays as many values as a fixed array has, at most a bounded sequence's
+         * bound.
          */
-        private static void checkDefault(String where, Primitive primitive, int stringBound, String text) {
-            String value = text.strip();
-            String problem = null;
+        private static void checkDefault(String where, Primitive primitive, int stringBound, MsgField.Array array,
+                                         int arrayLength, String text) {
             try {
-                problem = switch (primitive) {
-                    case BOOL -> value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")
-                        || value.equals("1") || value.equals("0") ? null : "not a bool";
-                    case BYTE, CHAR, UINT8 -> range(Long.decode(value), 0, 0xff);
-                    case INT8 -> range(Long.decode(value), Byte.MIN_VALUE, Byte.MAX_VALUE);
-                    case INT16 -> range(Long.decode(value), Short.MIN_VALUE, Short.MAX_VALUE);
-                    case UINT16 -> range(Long.decode(value), 0, 0xffff);
-                    case INT32 -> range(Long.decode(value), Integer.MIN_VALUE, Integer.MAX_VALUE);
-                    case UINT32 -> range(Long.decode(value), 0, 0xffff_ffffL);
-                    case INT64 -> {
-                        Long.decode(value); // throws when malformed
-                        yield null;
-                    }
-                    case UINT64 -> {
-                        Long.parseUnsignedLong(value); // throws when malformed
-                        yield null;
-                    }
-                    case FLOAT32 -> {
-                        Float.parseFloat(value); // throws when malformed
-                        yield null;
-                    }
-                    case FLOAT64 -> {
-                        Double.parseDouble(value); // throws when malformed
-                        yield null;
-                    }
-                    case STRING, WSTRING -> stringBound > 0
-                        && unquote(value).getBytes(StandardCharsets.UTF_8).length > stringBound
-                        ? "longer than its bound " + stringBound : null;
-                };
-            } catch (NumberFormatException e) {
-                problem = "not a number";
-            }
-            if (problem != null) {
+                if (array == MsgField.Array.NONE) {
+                    MsgLiteral.scalar(primitive, stringBound, text);
+                    return;
+                }
+                int count = MsgLiteral.array(primitive, stringBound, text).size();
+                if (array == MsgField.Array.FIXED && count != arrayLength) {
+                    throw new IllegalArgumentException(count + " values for an array of " + arrayLength);
+                }
+                if (array == MsgField.Array.SEQUENCE && arrayLength > 0 && count > arrayLength) {
+                    throw new IllegalArgumentException(count + " values above the bound " + arrayLength);
+                }
+            } catch (IllegalArgumentException e) {
                 throw new SchemaException(where + ": bad default value for " + primitive.msgName() + ": "
-                    + quote(value) + " (" + problem + ")");
+                    + quote(text.strip()) + " (" + e.getMessage() + ")");
             }
-        }
-
-        private static String range(long value, long min, long max) {
-            return value < min || value > max ? "out of range [" + min + ", " + max + "]" : null;
         }
 
         private static String unquote(String value) {

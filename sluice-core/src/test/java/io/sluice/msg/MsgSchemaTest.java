@@ -313,12 +313,33 @@ class MsgSchemaTest {
         assertSchemaError("int8 x 300\n", ROOT + ": line 1: bad default value for int8: \"300\" (out of range");
         assertSchemaError("uint8 x -1\n", ROOT + ": line 1: bad default value for uint8");
         assertSchemaError("uint32 x 4294967296\n", ROOT + ": line 1: bad default value for uint32");
-        assertSchemaError("int32 x abc\n", ROOT + ": line 1: bad default value for int32: \"abc\" (not a number)");
+        assertSchemaError("int32 x abc\n", ROOT + ": line 1: bad default value for int32: \"abc\" (not a decimal");
         assertSchemaError("float64 x fast\n", ROOT + ": line 1: bad default value for float64");
-        assertSchemaError("bool x maybe\n", ROOT + ": line 1: bad default value for bool: \"maybe\" (not a bool)");
+        assertSchemaError("bool x maybe\n", ROOT + ": line 1: bad default value for bool: \"maybe\" (not a bool");
         assertSchemaError("string<=2 s \"abc\"\n", ROOT + ": line 1: bad default value for string");
-        assertEquals("0x7f", parse("int8 x 0x7f\nuint64 y 18446744073709551615\n").root().field("x")
-            .defaultValue());
+        assertSchemaError("int8 x 0x7f\n", ROOT + ": line 1: bad default value for int8"); // ROS reads decimal
+        assertSchemaError("float32 x 1e40\n", ROOT + ": line 1: bad default value for float32");
+        assertSchemaError("int32[3] a [1, 2]\n", ROOT + ": line 1: bad default value for int32: \"[1, 2]\" (2 values");
+        assertSchemaError("int32[<=1] a [1, 2]\n", ROOT + ": line 1: bad default value for int32");
+        assertSchemaError("int32 X=abc\n", ROOT + ": line 1: bad value of constant X");
+        assertEquals("+127", parse("int8 x +127\nuint64 y 18446744073709551615\nfloat32 n nan\nfloat64 i -inf\n")
+            .root().field("x").defaultValue());
+    }
+
+    @Test
+    void shouldWriteTheArrayDefaultsTheSchemaGives() {
+        MsgSchema schema = parse("int32[3] a [1, -2, 3]\nstring[] s [\"x,y\", 'z']\nfloat64[<=4] f [0.5, inf]\n"
+            + "bool b true\nstring t \"hi # not a comment\"\n");
+        java.lang.foreign.MemorySegment message = java.lang.foreign.MemorySegment.ofArray(
+            new byte[(int) CdrLayout.defaultEnd(schema.root(), Cdr.ORIGIN)]);
+        Cdr.writeHeader(message);
+        CdrLayout.writeDefault(schema.root(), message, Cdr.ORIGIN);
+        CdrTree tree = CdrReader.read(schema, message, Integer.MAX_VALUE);
+        assertEquals(java.util.List.of(1L, -2L, 3L), tree.get("a"));
+        assertEquals(java.util.List.of("x,y", "z"), tree.get("s"));
+        assertEquals(java.util.List.of(0.5, Double.POSITIVE_INFINITY), tree.get("f"));
+        assertEquals(true, tree.get("b"));
+        assertEquals("hi # not a comment", tree.get("t"));
     }
 
     @Test

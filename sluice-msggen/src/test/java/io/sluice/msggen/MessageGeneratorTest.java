@@ -134,14 +134,16 @@ class MessageGeneratorTest {
 
     @Test
     void shouldFailWhenAConstantOrDefaultDoesNotFitItsType() throws IOException {
-        Path values = msg("acme_msgs/msg/Values", "uint8 BIG = 300\nint8 lower_case = 1\nfloat32 f 1e40\n");
+        Path big = msg("acme_msgs/msg/Big", "uint8 BIG = 300\n");
+        Path lower = msg("acme_msgs/msg/Lower", "int8 lower_case = 1\n");
+        Path huge = msg("acme_msgs/msg/Huge", "int32 ok 1\nfloat32 f 1e40\n");
         Path word = msg("acme_msgs/msg/Word", "int32 ok 1\nint32 x abc\n");
         List<String> problems = problems();
         assertEquals(4, problems.size(), () -> "problems: " + problems);
         String all = String.join("\n", problems);
-        assertContains(all, values + ":1: constant BIG: 300 out of range for uint8 [0, 255]",
-            values + ":2: constant name lower_case is not UPPER_SNAKE_CASE",
-            values + ":3: default of f: 1e40 out of range for float32", word + ":2: ", "abc");
+        assertContains(all, big + ":1: bad value of constant BIG: out of range [0, 255]: 300",
+            lower + ":1: constant name lower_case is not UPPER_SNAKE_CASE",
+            huge + ":2: bad default value for float32: \"1e40\"", word + ":2: ", "abc");
     }
 
     @Test
