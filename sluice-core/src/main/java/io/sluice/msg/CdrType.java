@@ -20,7 +20,7 @@ public final class CdrType<T> implements MessageType<T> {
     private final String hash;
     private final Function<MemorySegment, T> factory;
     private final long defaultSize;
-    private final byte[] defaults;
+    private volatile byte[] defaults;
 
     private CdrType(MsgSchema schema, String text, Function<MemorySegment, T> factory) {
         this.schema = schema;
@@ -28,10 +28,19 @@ public final class CdrType<T> implements MessageType<T> {
         this.hash = hash(schema);
         this.factory = factory;
         this.defaultSize = CdrLayout.defaultEnd(schema.root(), Cdr.ORIGIN);
-        MemorySegment template = MemorySegment.ofArray(new byte[(int) defaultSize]);
-        Cdr.writeHeader(template);
-        CdrLayout.writeDefault(schema.root(), template, Cdr.ORIGIN);
-        this.defaults = template.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+    }
+
+    /** The default message's bytes, made on first use: tools that only read never need them. */
+    private byte[] defaults() {
+        byte[] bytes = defaults;
+        if (bytes == null) {
+            bytes = new byte[(int) defaultSize];
+            MemorySegment template = MemorySegment.ofArray(bytes);
+            Cdr.writeHeader(template);
+            CdrLayout.writeDefault(schema.root(), template, Cdr.ORIGIN);
+            defaults = bytes; // racing threads make equal arrays: either is right
+        }
+        return bytes;
     }
 
     /**
@@ -116,12 +125,13 @@ public final class CdrType<T> implements MessageType<T> {
 
     /** Writes the default message at the start of {@code message} and returns its length. */
     public long writeDefault(MemorySegment message) {
-        if (message.byteSize() < defaults.length) {
-            throw new IllegalArgumentException(name() + ": default message needs " + defaults.length
+        byte[] bytes = defaults();
+        if (message.byteSize() < bytes.length) {
+            throw new IllegalArgumentException(name() + ": default message needs " + bytes.length
                 + " bytes: size=" + message.byteSize());
         }
-        MemorySegment.copy(defaults, 0, message, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, defaults.length);
-        return defaults.length;
+        MemorySegment.copy(bytes, 0, message, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+        return bytes.length;
     }
 
     /**
