@@ -128,6 +128,42 @@ public final class CdrOracle implements AutoCloseable {
         drain.start();
     }
 
+    /**
+     * One oracle shared by the tests of a class: started by the first test that asks (from a {@code @BeforeEach},
+     * so that a missing node shows up as skipped tests with the reason, not as a class that ran no tests), and its
+     * start failure, a skip or an error, repeated to every later test.
+     */
+    static final class Shared {
+        private CdrOracle oracle;
+        private Throwable failure;
+
+        synchronized CdrOracle get() {
+            if (oracle == null && failure == null) {
+                try {
+                    oracle = start();
+                } catch (RuntimeException | Error e) {
+                    failure = e;
+                }
+            }
+            switch (failure) {
+                case null -> {
+                    return oracle;
+                }
+                case RuntimeException e -> throw e;
+                case Error e -> throw e;
+                default -> throw new AssertionError(failure);
+            }
+        }
+
+        synchronized void close() {
+            if (oracle != null) {
+                oracle.close();
+                oracle = null;
+            }
+            failure = null;
+        }
+    }
+
     /** Installs (if needed) and starts the oracle; see the class comment. */
     public static CdrOracle start() {
         return start(CALL_TIMEOUT);

@@ -66,41 +66,19 @@ class CdrOracleTest {
         builtin_interfaces/Duration[] empty_durations
         """;
 
+    private static final CdrOracle.Shared SHARED = new CdrOracle.Shared();
     private static CdrOracle oracle;
-    /** Why the shared oracle did not start (a skip without node, or a failure), repeated for every test. */
-    private static Throwable startFailure;
 
-    /**
-     * Starts the shared oracle on first use; here rather than in a {@code @BeforeAll} so that a missing node shows
-     * up as skipped tests with the reason, not as a class that ran no tests.
-     */
     @BeforeEach
     @Timeout(value = 6, unit = TimeUnit.MINUTES) // may run npm ci (itself limited to 5 minutes)
     void startOracle() {
-        synchronized (CdrOracleTest.class) {
-            if (oracle == null && startFailure == null) {
-                try {
-                    oracle = CdrOracle.start();
-                } catch (RuntimeException | Error e) {
-                    startFailure = e;
-                }
-            }
-            switch (startFailure) {
-                case null -> { }
-                case RuntimeException e -> throw e;
-                case Error e -> throw e;
-                default -> throw new AssertionError(startFailure);
-            }
-        }
+        oracle = SHARED.get();
     }
 
     @AfterAll
     static void stopOracle() {
-        if (oracle != null) {
-            oracle.close();
-            oracle = null;
-        }
-        startFailure = null;
+        SHARED.close();
+        oracle = null;
     }
 
     @Test

@@ -93,36 +93,19 @@ class StandardTypesInteropTest {
     /** What a loan holds before {@link MessageShape#initialize}: not zeros, so that unwritten padding shows. */
     static final byte GARBAGE = (byte) 0xA5;
 
+    private static final CdrOracle.Shared SHARED = new CdrOracle.Shared();
     private static CdrOracle oracle;
-    private static Throwable startFailure;
 
     @BeforeEach
     @Timeout(value = 6, unit = TimeUnit.MINUTES) // may run npm ci (itself limited to 5 minutes)
     void startOracle() {
-        synchronized (StandardTypesInteropTest.class) {
-            if (oracle == null && startFailure == null) {
-                try {
-                    oracle = CdrOracle.start();
-                } catch (RuntimeException | Error e) {
-                    startFailure = e;
-                }
-            }
-            switch (startFailure) {
-                case null -> { }
-                case RuntimeException e -> throw e;
-                case Error e -> throw e;
-                default -> throw new AssertionError(startFailure);
-            }
-        }
+        oracle = SHARED.get();
     }
 
     @AfterAll
     static void stopOracle() {
-        if (oracle != null) {
-            oracle.close();
-            oracle = null;
-        }
-        startFailure = null;
+        SHARED.close();
+        oracle = null;
     }
 
     // ------------------------------------------------------------------------------------------------------ tests
