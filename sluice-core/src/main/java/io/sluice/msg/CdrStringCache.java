@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
  * pair, never a mix; either is correct because the bytes are compared before the string is used.
  */
 public final class CdrStringCache {
-    private Entry last = new Entry(new byte[0], "");
+    private static final Entry EMPTY = new Entry(new byte[0], "");
+
+    private Entry last = EMPTY;
 
     /** Reads the string whose length prefix is at {@code at} (aligned), checking it as {@link Cdr#stringEnd} does. */
     public String read(MemorySegment message, long at, String type, String field) {

@@ -105,6 +105,15 @@ public final class Native {
         return LINKER.downcallHandle(symbol, descriptor, options);
     }
 
+    /** Opens {@code path} read-only without following a link; -1 when it cannot be opened (gone, or unreadable). */
+    public static int openReadOnlyOrNone(Path path) {
+        try {
+            return open(path, O_RDONLY | O_NOFOLLOW, 0);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** Opens {@code path}; {@code mode} applies when the file is created. Returns the file descriptor. */
     public static int open(Path path, int flags, int mode) throws IOException {
         try (Arena arena = Arena.ofConfined()) {

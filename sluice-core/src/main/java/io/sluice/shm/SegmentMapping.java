@@ -144,10 +144,8 @@ final class SegmentMapping<T> {
      * I/O error says nothing about whose it is, so callers leave such a file alone).
      */
     static Header readHeader(Path path) {
-        int fd;
-        try {
-            fd = Native.open(path, Native.O_RDONLY | Native.O_NOFOLLOW, 0);
-        } catch (IOException e) {
+        int fd = Native.openReadOnlyOrNone(path);
+        if (fd < 0) {
             return null;
         }
         try (Arena arena = Arena.ofConfined()) {

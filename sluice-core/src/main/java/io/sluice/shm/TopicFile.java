@@ -163,10 +163,8 @@ final class TopicFile implements AutoCloseable {
      */
     static TopicInfo describe(Domain domain, String topic) {
         Path path = domain.topicPath(topic);
-        int fd;
-        try {
-            fd = Native.open(path, Native.O_RDONLY | Native.O_NOFOLLOW, 0);
-        } catch (IOException e) {
+        int fd = Native.openReadOnlyOrNone(path);
+        if (fd < 0) {
             return null;
         }
         try (Arena arena = Arena.ofConfined()) {
