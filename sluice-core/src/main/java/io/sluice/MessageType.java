@@ -31,10 +31,19 @@ public interface MessageType<T> {
     String hash();
 
     /**
-     * Views the bytes of one message. Called once per slot and message length and cached, so a view must not
-     * keep per-read state.
+     * Views the bytes of one message. Called once per slot and cached (see {@link #rewrap}), so a view must not keep
+     * per-read state.
      */
     T wrap(MemorySegment message);
+
+    /**
+     * Points {@code view}, made by {@link #wrap} for a message of another length in the same slot, at
+     * {@code message}, and returns it (or a new view). Lets a flyweight and its caches live on when message lengths
+     * vary; the default wraps anew.
+     */
+    default T rewrap(T view, MemorySegment message) {
+        return wrap(message);
+    }
 
     /**
      * How many of the loaned bytes {@code message} holds a message in: a publisher sends only those. Types whose

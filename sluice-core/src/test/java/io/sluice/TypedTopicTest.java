@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** CDR messages over the shared-memory transport: loans sized with room, topics decoded from their schema alone. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -81,6 +82,30 @@ class TypedTopicTest {
             CdrType<MemorySegment> changed = CdrType.dynamic("std_msgs/msg/Header",
                 commented.replace("string frame_id", "string<=8 frame_id"));
             assertThrows(IncompatibleTypeException.class, () -> sluice.subscriber("/header", changed, Qos.latest()));
+        }
+    }
+
+    @Test
+    void shouldKeepOneFlyweightPerSlotWhenMessageLengthsVary() {
+        try (Sluice sluice = Sluice.open("typed", root.options())) {
+            Subscriber<Header> subscriber = sluice.subscriber("/header", Header.TYPE, Qos.queue(4));
+            Publisher<Header> publisher = sluice.publisher("/header", Header.TYPE,
+                PublisherOptions.defaults().withSlots(2));
+            java.util.Set<Header> views = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (int i = 0; i < 40; i++) {
+                String frame = "frame_" + "x".repeat(i % 7);
+                try (Loan<Header> loan = publisher.loan(Header.TYPE.withCapacity(128))) {
+                    loan.message().frameId(frame).stamp().sec(i);
+                    loan.publish();
+                }
+                try (Sample<Header> sample = subscriber.take(Duration.ofSeconds(5))) {
+                    assertEquals(frame, sample.message().frameId());
+                    assertEquals(i, sample.message().stamp().sec());
+                    assertEquals(Header.TYPE.encodedSize(sample.segment()), sample.segment().byteSize());
+                    views.add(sample.message());
+                }
+            }
+            assertTrue(views.size() <= 2, "one view per slot, re-pointed when the length changes: " + views.size());
         }
     }
 

@@ -56,6 +56,17 @@ public abstract class CdrMessage {
         return base;
     }
 
+    /** Points a whole-message view at another message; false for a nested view, which its parent places. */
+    final boolean cdrRebind(MemorySegment message) {
+        if (root != this) {
+            return false;
+        }
+        segment = message;
+        sliceCache = null;
+        sliceOffset = -1;
+        return true;
+    }
+
     /** Where the fields start, after checking the encapsulation header when this is a whole message. */
     protected final long cdrStart() {
         if (root == this) {

@@ -107,6 +107,15 @@ public final class CdrType<T> implements MessageType<T> {
         return factory.apply(message);
     }
 
+    /** Points a whole-message flyweight at {@code message}: it keeps its nested views and string caches. */
+    @Override
+    public T rewrap(T view, MemorySegment message) {
+        if (view instanceof CdrMessage flyweight && flyweight.cdrRebind(message)) {
+            return view;
+        }
+        return wrap(message);
+    }
+
     /** The CDR length of the message at the start of {@code message}: what a publisher sends of a larger loan. */
     @Override
     public long encodedSize(MemorySegment message) {

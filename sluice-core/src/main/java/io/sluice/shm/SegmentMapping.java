@@ -239,14 +239,22 @@ final class SegmentMapping<T> {
         return (long) TopicFile.LONG.getVolatile(memory, slotOffset(slot) + SLOT_SEQUENCE);
     }
 
-    /** The bytes of the message in {@code slot}, cached per slot while its length stays the same. */
+    /** The bytes of the message in {@code slot}, cached per slot while its length stays the same; its view follows. */
     MemorySegment slice(int slot, long length) {
         if (viewLengths[slot] != length) {
-            slices[slot] = memory.asSlice(slotOffset(slot) + SLOT_HEADER_LENGTH, length);
-            views[slot] = null;
+            MemorySegment slice = memory.asSlice(slotOffset(slot) + SLOT_HEADER_LENGTH, length);
+            slices[slot] = slice;
+            if (views[slot] != null) {
+                views[slot] = rewrap(views[slot], slice);
+            }
             viewLengths[slot] = length;
         }
         return slices[slot];
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object rewrap(Object view, MemorySegment slice) {
+        return type.rewrap((T) view, slice);
     }
 
     @SuppressWarnings("unchecked")
