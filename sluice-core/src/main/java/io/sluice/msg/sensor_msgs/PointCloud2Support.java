@@ -4,6 +4,7 @@ import io.sluice.MessageShape;
 import io.sluice.msg.Cdr;
 import io.sluice.msg.CdrMessage;
 import io.sluice.msg.MalformedMessageException;
+import io.sluice.msg.std_msgs.Header;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -97,21 +98,6 @@ public abstract class PointCloud2Support extends CdrMessage {
         return sized(width, height, List.of(fields));
     }
 
-    // generated accessors this class reads through
-    public abstract int height();
-
-    public abstract int width();
-
-    public abstract int fieldsCount();
-
-    public abstract PointField fields(int i);
-
-    public abstract boolean isBigendian();
-
-    public abstract int pointStep();
-
-    public abstract MemorySegment data();
-
     /**
      * A view of the points as x, y, z (float32 fields named {@code x}, {@code y}, {@code z}, any offsets). The
      * layout is checked here, once; the view is valid until the next call of {@code xyz()} or {@code xyzrgb()} on
@@ -129,60 +115,69 @@ public abstract class PointCloud2Support extends CdrMessage {
         return view(true);
     }
 
+    /**
+     * Finds the point layout in one pass over the message: header, height, width, the fields (matching names without
+     * making strings), is_bigendian, point_step, data. Every length and offset is checked.
+     */
     private Points view(boolean colour) {
         String type = cdrDefinition().name();
-        if (isBigendian()) {
-            throw new MalformedMessageException(type, "is_bigendian", cdrOffset(), "big-endian point data is not supported");
-        }
+        MemorySegment m = segment;
+        long heightAt = Cdr.align(Header.end$(m, cdrStart()), 4);
+        long height = Integer.toUnsignedLong(Cdr.getInt(m, heightAt, type, "height"));
+        long width = Integer.toUnsignedLong(Cdr.getInt(m, heightAt + 4, type, "width"));
+        long fieldsAt = heightAt + 8;
+        int count = Cdr.count(m, fieldsAt, 1, type, "fields");
         long x = -1;
         long y = -1;
         long z = -1;
         long rgb = -1;
-        int count = fieldsCount();
-        long step = Integer.toUnsignedLong(pointStep());
-        if (count > 0) {
-            long p = fields(0).cdrOffset();
-            for (int i = 0; i < count; i++) {
-                long name = Cdr.align(p, 4);
-                long end = Cdr.stringEnd(segment, name, PointField.NAME, "name");
-                int length = Cdr.stringBytes(segment, name);
-                long offsetAt = Cdr.align(end, 4);
-                long offset = Integer.toUnsignedLong(Cdr.getInt(segment, offsetAt, PointField.NAME, "offset"));
-                byte datatype = Cdr.getByte(segment, offsetAt + 4, PointField.NAME, "datatype");
-                long countAt = Cdr.align(offsetAt + 5, 4);
-                p = countAt + 4;
-                boolean float32 = datatype == PointField.FLOAT32;
-                if (float32 && is(name, length, X, 0)) {
-                    x = offset;
-                } else if (float32 && is(name, length, Y, 1)) {
-                    y = offset;
-                } else if (float32 && is(name, length, Z, 2)) {
-                    z = offset;
-                } else if ((float32 || datatype == PointField.UINT32)
-                    && (is(name, length, RGB, 3) || is(name, length, RGBA, 6))) {
-                    rgb = offset;
-                }
+        long p = fieldsAt + 4;
+        for (int i = 0; i < count; i++) {
+            long name = Cdr.align(p, 4);
+            long end = Cdr.stringEnd(m, name, PointField.NAME, "name");
+            int length = Cdr.stringBytes(m, name);
+            long offsetAt = Cdr.align(end, 4);
+            long offset = Integer.toUnsignedLong(Cdr.getInt(m, offsetAt, PointField.NAME, "offset"));
+            byte datatype = Cdr.getByte(m, offsetAt + 4, PointField.NAME, "datatype");
+            p = Cdr.align(offsetAt + 5, 4) + 4; // count
+            boolean float32 = datatype == PointField.FLOAT32;
+            if (float32 && is(name, length, X, 0)) {
+                x = offset;
+            } else if (float32 && is(name, length, Y, 1)) {
+                y = offset;
+            } else if (float32 && is(name, length, Z, 2)) {
+                z = offset;
+            } else if ((float32 || datatype == PointField.UINT32)
+                && (is(name, length, RGB, 3) || is(name, length, RGBA, 6))) {
+                rgb = offset;
             }
         }
+        if (Cdr.getBool(m, p, type, "is_bigendian")) {
+            throw new MalformedMessageException(type, "is_bigendian", p, "big-endian point data is not supported");
+        }
+        long stepAt = Cdr.align(p + 1, 4);
+        long step = Integer.toUnsignedLong(Cdr.getInt(m, stepAt, type, "point_step"));
+        long dataAt = Cdr.align(stepAt + 8, 4); // after row_step
+        int bytes = Cdr.count(m, dataAt, 1, type, "data");
+        long data = Cdr.elements(dataAt, bytes, 1);
+        Cdr.check(m, data, bytes, type, "data");
         if (x < 0 || y < 0 || z < 0 || colour && rgb < 0) {
-            throw new MalformedMessageException(type, "fields", cdrOffset(), "no float32 fields x, y, z"
+            throw new MalformedMessageException(type, "fields", fieldsAt, "no float32 fields x, y, z"
                 + (colour ? " and float32/uint32 rgb or rgba" : "") + " in the point layout");
         }
         long last = Math.max(Math.max(x, y), Math.max(z, colour ? rgb : 0)) + 4;
         if (last > step) {
-            throw new MalformedMessageException(type, "point_step", cdrOffset(), "fields run past point_step="
-                + step);
+            throw new MalformedMessageException(type, "point_step", stepAt, "fields run past point_step=" + step);
         }
-        long points = Integer.toUnsignedLong(width()) * Integer.toUnsignedLong(height());
-        MemorySegment data = data();
-        if (points * step > data.byteSize()) {
-            throw new MalformedMessageException(type, "data", data.address() - segment.address(), points + " points of "
-                + step + " bytes need " + points * step + " bytes, data has " + data.byteSize());
+        long points = width * height; // below 2^64 as unsigned; a negative product fails the first test
+        if (points < 0 || points > bytes || points * step > bytes) { // points <= 2^31: no overflow below
+            throw new MalformedMessageException(type, "data", dataAt, points + " points of " + step + " bytes need "
+                + points * step + " bytes, data has " + bytes);
         }
         if (this.points == null) {
             this.points = new Points();
         }
-        return this.points.place(data, points, step, x, y, z, colour ? rgb : -1);
+        return this.points.place(m, data, points, step, x, y, z, colour ? rgb : -1);
     }
 
     private boolean is(long at, int length, byte[] name, int namesOffset) {
@@ -195,7 +190,8 @@ public abstract class PointCloud2Support extends CdrMessage {
      * the next {@code xyz()}/{@code xyzrgb()} call on the message it came from.
      */
     public static final class Points {
-        private MemorySegment data;
+        private MemorySegment message;
+        private long data;
         private long size;
         private long step;
         private long x;
@@ -203,7 +199,8 @@ public abstract class PointCloud2Support extends CdrMessage {
         private long z;
         private long rgb;
 
-        Points place(MemorySegment data, long size, long step, long x, long y, long z, long rgb) {
+        Points place(MemorySegment message, long data, long size, long step, long x, long y, long z, long rgb) {
+            this.message = message;
             this.data = data;
             this.size = size;
             this.step = step;
@@ -225,15 +222,15 @@ public abstract class PointCloud2Support extends CdrMessage {
         }
 
         public float x(long i) {
-            return data.get(Cdr.FLOAT, at(i) + x);
+            return message.get(Cdr.FLOAT, at(i) + x);
         }
 
         public float y(long i) {
-            return data.get(Cdr.FLOAT, at(i) + y);
+            return message.get(Cdr.FLOAT, at(i) + y);
         }
 
         public float z(long i) {
-            return data.get(Cdr.FLOAT, at(i) + z);
+            return message.get(Cdr.FLOAT, at(i) + z);
         }
 
         /** The colour of point {@code i} as {@code 0xAARRGGBB} bits (alpha as stored, often 0). */
@@ -241,15 +238,15 @@ public abstract class PointCloud2Support extends CdrMessage {
             if (rgb < 0) {
                 throw new IllegalStateException("view without colour: use xyzrgb()");
             }
-            return data.get(Cdr.INT, at(i) + rgb);
+            return message.get(Cdr.INT, at(i) + rgb);
         }
 
         /** Sets x, y, z of point {@code i}. */
         public Points set(long i, float x, float y, float z) {
             long p = at(i);
-            data.set(Cdr.FLOAT, p + this.x, x);
-            data.set(Cdr.FLOAT, p + this.y, y);
-            data.set(Cdr.FLOAT, p + this.z, z);
+            message.set(Cdr.FLOAT, p + this.x, x);
+            message.set(Cdr.FLOAT, p + this.y, y);
+            message.set(Cdr.FLOAT, p + this.z, z);
             return this;
         }
 
@@ -258,7 +255,7 @@ public abstract class PointCloud2Support extends CdrMessage {
             if (this.rgb < 0) {
                 throw new IllegalStateException("view without colour: use xyzrgb()");
             }
-            data.set(Cdr.INT, at(i) + this.rgb, rgb);
+            message.set(Cdr.INT, at(i) + this.rgb, rgb);
             return this;
         }
 
@@ -266,7 +263,7 @@ public abstract class PointCloud2Support extends CdrMessage {
             if (i < 0 || i >= size) {
                 throw new IndexOutOfBoundsException("point index out of [0, " + size + "): i=" + i);
             }
-            return i * step;
+            return data + i * step;
         }
     }
 
