@@ -14,13 +14,17 @@ import java.util.List;
  * aligned to its size counted from the start of the body, so a shift by a length that is not a multiple of 8 changes
  * the padding in front of later fields. {@link #relayout} therefore lists the later <em>items</em> (a primitive, a
  * string, a count word, the block of a primitive array, the byte of an empty message) with their old offsets and
- * alignments, gives each a new offset as a writer would, and moves them: last first when the message grows (every
- * item moves right, so no item overwrites one not yet moved), first first when it shrinks. Padding is zeroed, so
- * the bytes equal those of a writer that wrote the message from scratch.
+ * alignments, gives each a new offset as a writer would, joins neighbours that move by the same distance into runs,
+ * and moves the runs: last first when the message grows (every item moves right, so no run overwrites one not yet
+ * moved), first first when it shrinks. New padding is zeroed, so the bytes equal those of a writer that wrote the
+ * message from scratch (padding inside a run moves along as it was).
  */
 public final class CdrLayout {
+    /** Runs to move: old offset, length, new offset; runs of items that move by the same distance. */
     private long[] items = new long[48];
     private int itemCount;
+    /** During {@link #relayout}: where the next item goes. */
+    private long cursor;
 
     /** A reusable walker: its item buffer grows once and is kept, so relayouts allocate nothing after warm-up. */
     public CdrLayout() {
@@ -244,13 +248,8 @@ public final class CdrLayout {
      */
     public long relayout(MsgDefinition root, MemorySegment m, long oldEnd, long newEnd) {
         itemCount = 0;
-        long end = collect(root, m, Cdr.body(m, root.name()), oldEnd);
-        long cursor = newEnd;
-        for (int i = 0; i < itemCount; i++) {
-            long start = Cdr.align(cursor, (int) items[3 * i + 2]);
-            cursor = start + items[3 * i + 1];
-            items[3 * i + 2] = start;
-        }
+        cursor = newEnd;
+        collect(root, m, Cdr.body(m, root.name()), oldEnd);
         if (cursor > m.byteSize()) {
             throw new IllegalStateException("message of type " + root.name() + " would need " + cursor
                 + " bytes, its loan has " + m.byteSize() + ": loan a larger shape");
@@ -269,10 +268,7 @@ public final class CdrLayout {
             zeroPadding(m, previous, items[3 * i + 2]);
             previous = items[3 * i + 2] + items[3 * i + 1];
         }
-        if (end > cursor && end <= m.byteSize()) {
-            zeroPadding(m, cursor, end);
-        }
-        return cursor;
+        return cursor; // the bytes after the new end are no longer part of the message: left as they are
     }
 
     private void move(MemorySegment m, int i) {
@@ -341,16 +337,31 @@ public final class CdrLayout {
         return p;
     }
 
+    /**
+     * Gives the item at {@code offset} its new place after the ones before it and records it; an item that moves by
+     * the same distance as the one before joins its run (the padding between them moves along, unchanged), so a
+     * change by a multiple of 8 bytes moves the whole rest of the message in one copy, and a long array of
+     * structures in a few.
+     */
     private void add(long offset, long length, int alignment, long from) {
         if (offset < from) {
             return;
+        }
+        long start = Cdr.align(cursor, alignment);
+        cursor = start + length;
+        if (itemCount > 0) {
+            int last = 3 * (itemCount - 1);
+            if (start - offset == items[last + 2] - items[last]) {
+                items[last + 1] = offset + length - items[last];
+                return;
+            }
         }
         if (3 * itemCount + 3 > items.length) {
             items = Arrays.copyOf(items, items.length * 2);
         }
         items[3 * itemCount] = offset;
         items[3 * itemCount + 1] = length;
-        items[3 * itemCount + 2] = alignment;
+        items[3 * itemCount + 2] = start;
         itemCount++;
     }
 }
