@@ -110,6 +110,32 @@ class TypedTopicTest {
     }
 
     @Test
+    void shouldSummariseLongArraysOfMessagesWithoutDecodingThemAll() {
+        CdrType<MemorySegment> type = CdrType.dynamic("test_msgs/msg/Flags",
+            "Flag[] flags\nstring[] names\nint32 after\n" + "=".repeat(80) + "\nMSG: test_msgs/Flag\nbool on\n");
+        int count = 1_000_000;
+        MemorySegment message = MemorySegment.ofArray(new byte[16 + count + 8 * count + 16]);
+        io.sluice.msg.Cdr.writeHeader(message);
+        long p = io.sluice.msg.Cdr.write32(message, io.sluice.msg.Cdr.ORIGIN, count);
+        for (int i = 0; i < count; i++) {
+            p = io.sluice.msg.Cdr.write8(message, p, i & 1);
+        }
+        p = io.sluice.msg.Cdr.write32(message, p, count);
+        for (int i = 0; i < count; i++) {
+            p = io.sluice.msg.Cdr.writeString(message, p, "");
+        }
+        io.sluice.msg.Cdr.write32(message, p, 42);
+
+        CdrTree tree = CdrReader.read(type.msgSchema(), message);
+        CdrTree.Bulk flags = (CdrTree.Bulk) tree.get("flags");
+        assertEquals(count, flags.length());
+        assertEquals(CdrReader.DEFAULT_BULK_LIMIT, flags.first().size());
+        assertEquals(true, ((CdrTree) flags.first().get(1)).get("on"));
+        assertEquals(count, ((CdrTree.Bulk) tree.get("names")).length());
+        assertEquals(42L, tree.get("after"), "the elements not shown are still walked and checked");
+    }
+
+    @Test
     void shouldSayThereIsNoTopicWhenNobodyCreatedIt() {
         try (Sluice sluice = Sluice.open("tool", root.options())) {
             assertFalse(sluice.topicInfo("/nothing").isPresent());

@@ -21,7 +21,7 @@ import java.util.List;
  * segment, and its work and memory are bounded by the message's size.
  */
 public final class CdrReader {
-    /** Elements of a primitive array shown by default before it is summarised as a {@link CdrTree.Bulk}. */
+    /** Elements of an array shown by default before it is summarised as a {@link CdrTree.Bulk}. */
     public static final int DEFAULT_BULK_LIMIT = 16;
 
     private final int bulkLimit;
@@ -35,14 +35,15 @@ public final class CdrReader {
         this.rootType = rootType;
     }
 
-    /** Decodes a whole message (encapsulation header first), primitive arrays longer than 16 summarised. */
+    /** Decodes a whole message (encapsulation header first), arrays longer than 16 summarised. */
     public static CdrTree read(MsgSchema schema, MemorySegment message) {
         return read(schema, message, DEFAULT_BULK_LIMIT);
     }
 
     /**
-     * Decodes a whole message; primitive arrays longer than {@code bulkLimit} become a {@link CdrTree.Bulk} with
-     * their first {@code bulkLimit} elements ({@link Integer#MAX_VALUE}: every array in full).
+     * Decodes a whole message; arrays longer than {@code bulkLimit} become a {@link CdrTree.Bulk} with their first
+     * {@code bulkLimit} elements, the rest checked but not decoded ({@link Integer#MAX_VALUE}: every array in full,
+     * which for arrays of small messages takes far more memory than the message).
      */
     public static CdrTree read(MsgSchema schema, MemorySegment message, int bulkLimit) {
         if (bulkLimit < 0) {
@@ -107,11 +108,31 @@ public final class CdrReader {
             return count > bulkLimit
                 ? new CdrTree.Bulk(field.primitive().msgName(), count, start, values) : List.copyOf(values);
         }
-        List<Object> values = new ArrayList<>(Math.min(count, 1024));
+        long start = cursor[0];
+        int shown = Math.min(count, bulkLimit);
+        List<Object> values = new ArrayList<>(Math.min(shown, 1024));
         for (int i = 0; i < count; i++) {
-            values.add(value(field, path + "[" + i + "]", cursor));
+            if (i < shown) {
+                values.add(value(field, path + "[" + i + "]", cursor));
+            } else {
+                cursor[0] = skip(field, path + "[" + i + "]", cursor[0]);
+            }
         }
-        return values;
+        return count > bulkLimit ? new CdrTree.Bulk(field.elementTypeName(), count, start, values) : values;
+    }
+
+    /** The end of one string or message of {@code field} at {@code at}: checked, not decoded. */
+    private long skip(MsgField field, String path, long at) {
+        if (field.message() != null) {
+            return CdrLayout.end(field.message(), message, at);
+        }
+        long start = Cdr.align(at, 4);
+        long end = Cdr.stringEnd(message, start, rootType, path);
+        if (field.stringBound() > 0 && Cdr.stringBytes(message, start) > field.stringBound()) {
+            throw new MalformedMessageException(rootType, path, start, "string of " + Cdr.stringBytes(message, start)
+                + " bytes above its bound " + field.stringBound());
+        }
+        return end;
     }
 
     private Object value(MsgField field, String path, long[] cursor) {

@@ -7,8 +7,8 @@ import java.util.List;
  *
  * <p>Field values are {@link Boolean}, {@link Long} (every integer type; {@code uint64} above {@link Long#MAX_VALUE}
  * as {@link java.math.BigInteger}), {@link Double} ({@code float32} widened exactly), {@link String}, a nested
- * {@link CdrTree}, a {@link List} of those for arrays, or a {@link Bulk} for a primitive array longer than the
- * reader's limit.
+ * {@link CdrTree}, a {@link List} of those for arrays, or a {@link Bulk} for an array longer than the reader's
+ * limit.
  *
  * @param type   the message type, {@code package/msg/Name}
  * @param fields the fields, in wire order
@@ -30,7 +30,7 @@ public record CdrTree(String type, List<Field> fields) {
     }
 
     /**
-     * A primitive array shown by its length and first elements.
+     * An array shown by its length and first elements.
      *
      * @param elementType the element type
      * @param length      how many elements the array has
@@ -96,6 +96,14 @@ public record CdrTree(String type, List<Field> fields) {
             case CdrTree tree -> {
                 text.append('\n');
                 tree.render(text, indent + "  ");
+            }
+            case Bulk bulk when !bulk.first.isEmpty() && bulk.first.getFirst() instanceof CdrTree -> {
+                text.append(' ').append(bulk.elementType).append('[').append(bulk.length).append("], the first ")
+                    .append(bulk.first.size()).append(":\n");
+                for (Object element : bulk.first) {
+                    text.append(indent).append("  -\n");
+                    ((CdrTree) element).render(text, indent + "    ");
+                }
             }
             case Bulk bulk -> text.append(' ').append(bulk.elementType).append('[').append(bulk.length)
                 .append("] ").append(bulk.first).append(bulk.length > bulk.first.size() ? " ...\n" : "\n");
