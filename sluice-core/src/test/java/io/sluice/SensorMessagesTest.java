@@ -129,6 +129,13 @@ class SensorMessagesTest {
     }
 
     @Test
+    void shouldRefuseAPointStepThatDoesNotFitTheMessage() {
+        assertThrows(IllegalArgumentException.class, () -> PointCloud2.sized(4, 1, PointCloud2.XYZ).pointStep(1L << 62));
+        assertThrows(IllegalArgumentException.class, () -> PointCloud2.sized(4, 1, PointCloud2.XYZ).pointStep(-1));
+        assertThrows(IllegalArgumentException.class, () -> PointCloud2.sized(1 << 20, 1 << 12, PointCloud2.XYZRGB));
+    }
+
+    @Test
     void shouldRefuseAPointViewOfACloudWithoutXyz() {
         MemorySegment segment = initialized(PointCloud2.sized(10, 1,
             PointCloud2.field("intensity", PointField.FLOAT32), PointCloud2.field("ring", PointField.UINT16)));

@@ -158,7 +158,7 @@ public final class Cdr {
     public static long stringEnd(MemorySegment m, long at, String type, String field) {
         check(m, at, 4, type, field);
         long length = Integer.toUnsignedLong(m.get(INT, at));
-        if (length > m.byteSize() - at - 4) {
+        if (length > m.byteSize() - at - 4 || length > Integer.MAX_VALUE) {
             throw new MalformedMessageException(type, field, at, "string length " + length
                 + " runs past the end of the message at " + m.byteSize());
         }
@@ -269,7 +269,7 @@ public final class Cdr {
 
     /** Bytes {@code value} takes in UTF-8, without allocating. */
     public static int utf8Length(CharSequence value) {
-        int length = 0;
+        long length = 0;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x80) {
@@ -286,7 +286,10 @@ public final class Cdr {
                 length += 3;
             }
         }
-        return length;
+        if (length > Integer.MAX_VALUE - 1) {
+            throw new IllegalArgumentException("string above 2 GiB of UTF-8: chars=" + value.length());
+        }
+        return (int) length;
     }
 
     /** Writes {@code value} as UTF-8 at {@code at} without allocating; lone surrogates become {@code ?}. */

@@ -362,16 +362,21 @@ public final class ShmPublisher<T> implements Publisher<T> {
         orderSize++;
     }
 
-    private void publish(LoanImpl loan) {
-        int slot = loan.slot;
-        long sequence = tail;
-        MemorySegment memory = segment.memory;
-        long slotOffset = segment.slotOffset(slot);
-        long length = type.encodedSize(segment.slice(slot, loan.size));
+    /** The bytes of the loan the message takes, as its type says; throws when the type rejects the message. */
+    private long encodedLength(LoanImpl loan) {
+        long length = type.encodedSize(segment.slice(loan.slot, loan.size));
         if (length < 0 || length > loan.size) {
             throw new IllegalStateException("message type " + type.name() + " says the message holds " + length
                 + " bytes of a loan of " + loan.size);
         }
+        return length;
+    }
+
+    private void publish(LoanImpl loan, long length) {
+        int slot = loan.slot;
+        long sequence = tail;
+        MemorySegment memory = segment.memory;
+        long slotOffset = segment.slotOffset(slot);
         LONG.set(memory, slotOffset + SLOT_LENGTH, length);
         LONG.set(memory, slotOffset + SLOT_TIMESTAMP, System.nanoTime());
         LONG.setRelease(memory, slotOffset + SLOT_SEQUENCE, sequence);
@@ -589,8 +594,9 @@ public final class ShmPublisher<T> implements Publisher<T> {
         @Override
         public void publish() {
             check();
-            ShmPublisher.this.publish(this); // throws before it commits when the type rejects the message
+            long length = encodedLength(this); // throws when the type rejects the message: the loan stays open
             open = false;
+            ShmPublisher.this.publish(this, length);
         }
 
         @Override

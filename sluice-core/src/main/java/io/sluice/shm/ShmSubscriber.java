@@ -132,6 +132,9 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
         } catch (RuntimeException e) {
             registrySeen = -1; // look again, and report it, at the first take
             attachRetryAt = 0;
+        } catch (Error e) {
+            close(); // a row nobody can close would hold back reliable publishers for the life of this process
+            throw e;
         }
     }
 

@@ -64,8 +64,8 @@ public abstract class PointCloud2Support extends CdrMessage {
         }
 
         /** Bytes of the field: count × size of its datatype. */
-        public int byteSize() {
-            return count * size(datatype);
+        public long byteSize() {
+            return (long) count * size(datatype);
         }
     }
 
@@ -303,8 +303,8 @@ public abstract class PointCloud2Support extends CdrMessage {
                 throw new IllegalArgumentException("pointStep below the packed fields: pointStep=" + pointStep
                     + ", packed=" + packed);
             }
-            long data = this.pointStep * width * height;
-            if (this.pointStep * width > 0xffff_ffffL || data > Integer.MAX_VALUE - (1 << 16)) {
+            long row = this.pointStep * width; // both below 2^32: no overflow
+            if (this.pointStep > 0xffff_ffffL || row > 0xffff_ffffL || row * height > Integer.MAX_VALUE - (1 << 16)) {
                 throw new IllegalArgumentException("point cloud data above 2 GiB: width=" + width + ", height="
                     + height + ", pointStep=" + this.pointStep);
             }
@@ -321,7 +321,7 @@ public abstract class PointCloud2Support extends CdrMessage {
             }
             p += 1;                                        // is_bigendian
             p = Cdr.align(p, 4) + 8;                       // point_step, row_step
-            p = Cdr.align(p, 4) + 4 + data;                // data
+            p = Cdr.align(p, 4) + 4 + row * height;        // data
             this.byteSize = p + 1 + room;                  // is_dense
         }
 
@@ -332,6 +332,9 @@ public abstract class PointCloud2Support extends CdrMessage {
 
         /** The same shape with points {@code pointStep} bytes apart (at least the packed fields). */
         public Shape pointStep(long pointStep) {
+            if (pointStep < 0) {
+                throw new IllegalArgumentException("pointStep < 0: pointStep=" + pointStep);
+            }
             return new Shape(width, height, fields, pointStep, frameId, dense, room);
         }
 
