@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The shapes and views of the sensor messages: sized loans, bulk data in place, point views. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -90,6 +91,36 @@ class SensorMessagesTest {
         long now = 1_763_700_000_123_456_789L;
         assertEquals(now, image.header().stamp().nanos(now).nanos());
         assertThrows(IllegalArgumentException.class, () -> image.header().stamp().nanos(Long.MAX_VALUE));
+    }
+
+    @Test
+    void shouldReadFieldsAndBulkDataWithoutAllocatingOnceWarm() {
+        MemorySegment imageBytes = initialized(Image.sized(64, 48, "rgb8").frameId("zed_left"));
+        MemorySegment cloudBytes = initialized(PointCloud2.sized(64, 48, PointCloud2.XYZRGB).frameId("zed_left"));
+        io.sluice.msg.sensor_msgs.CameraInfo info = new io.sluice.msg.sensor_msgs.CameraInfo(
+            initialized(io.sluice.msg.sensor_msgs.CameraInfo.TYPE.withCapacity(1024)));
+        info.distortionModel("plumb_bob").dCount(5).k(0, 1057.3);
+        Image image = new Image(imageBytes);
+        PointCloud2 cloud = new PointCloud2(cloudBytes);
+        com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long sink = 0;
+        for (int round = 0; round < 2; round++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 10_000; i++) {
+                sink += image.width() + image.height() + image.encoding().length() + image.header().frameId().length()
+                    + image.data().byteSize() + image.header().stamp().sec();
+                PointCloud2.Points points = cloud.xyzrgb();
+                sink += (long) points.x(i % points.size()) + points.rgb(i % points.size());
+                sink += info.d().byteSize() + info.k().byteSize() + info.r().byteSize() + info.p().byteSize()
+                    + (long) info.k(0) + info.distortionModel().length() + info.roi().width();
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            if (round == 1) { // the first round warms the caches up
+                assertTrue(allocated < 4096, "10,000 rounds of reads allocated " + allocated + " bytes");
+            }
+        }
+        assertTrue(sink != 0);
     }
 
     @Test

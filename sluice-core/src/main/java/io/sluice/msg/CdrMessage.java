@@ -23,8 +23,10 @@ public abstract class CdrMessage {
     protected long base;
     private CdrMessage root;
     private CdrLayout layout;
-    private MemorySegment sliceCache;
-    private long sliceOffset = -1;
+    private static final int SLICES = 4;
+    private MemorySegment[] slices;
+    private long[] sliceOffsets;
+    private int nextSlice;
 
     /** A root flyweight over a whole message. */
     protected CdrMessage(MemorySegment segment) {
@@ -62,8 +64,9 @@ public abstract class CdrMessage {
             return false;
         }
         segment = message;
-        sliceCache = null;
-        sliceOffset = -1;
+        if (slices != null) {
+            java.util.Arrays.fill(slices, null);
+        }
         return true;
     }
 
@@ -87,19 +90,30 @@ public abstract class CdrMessage {
         return view;
     }
 
-    /** A view of {@code length} bytes at {@code at}, cached while offset and length stay the same. */
+    /**
+     * A view of {@code length} bytes at {@code at}, cached while offset and length stay the same: the last
+     * {@value #SLICES} slices are kept, so reading the bulk fields of a message in turn ({@code CameraInfo}'s
+     * {@code d}, {@code k}, {@code r}, {@code p}) allocates nothing once they have been read.
+     */
     protected final MemorySegment cdrSlice(long at, long length) {
-        MemorySegment cached = sliceCache;
-        if (cached == null || sliceOffset != at || cached.byteSize() != length || !sameBase(cached)) {
-            cached = segment.asSlice(at, length);
-            sliceCache = cached;
-            sliceOffset = at;
+        MemorySegment[] cached = slices;
+        if (cached == null) {
+            cached = new MemorySegment[SLICES];
+            slices = cached;
+            sliceOffsets = new long[SLICES];
         }
-        return cached;
-    }
-
-    private boolean sameBase(MemorySegment cached) {
-        return cached.address() == segment.address() + sliceOffset;
+        long address = segment.address() + at;
+        for (int i = 0; i < SLICES; i++) {
+            MemorySegment slice = cached[i];
+            if (slice != null && sliceOffsets[i] == at && slice.byteSize() == length && slice.address() == address) {
+                return slice;
+            }
+        }
+        MemorySegment slice = segment.asSlice(at, length);
+        int victim = nextSlice++ & (SLICES - 1);
+        cached[victim] = slice;
+        sliceOffsets[victim] = at;
+        return slice;
     }
 
     /**
