@@ -124,6 +124,38 @@ class SensorMessagesTest {
     }
 
     @Test
+    void shouldPublishAndTakeImagesWithoutAllocatingOnceWarm() {
+        try (Sluice sluice = Sluice.open("camera", root.options())) {
+            Subscriber<Image> subscriber = sluice.subscriber("/rgb", Image.TYPE, Qos.queue(4));
+            Publisher<Image> publisher = sluice.publisher("/rgb", Image.TYPE);
+            Image.Shape shape = Image.sized(64, 48, "rgb8").frameId("zed_left");
+            com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long sink = 0;
+            for (int round = 0; round < 2; round++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 5_000; i++) {
+                    try (Loan<Image> loan = publisher.loan(shape)) {
+                        loan.message().header().stamp().nanos(i * 1_000_000L);
+                        loan.message().data().set(ValueLayout.JAVA_BYTE, 0, (byte) i);
+                        loan.publish();
+                    }
+                    try (Sample<Image> sample = subscriber.take()) {
+                        Image image = sample.message();
+                        sink += image.width() + image.encoding().length() + image.header().stamp().nanos()
+                            + image.data().get(ValueLayout.JAVA_BYTE, 0);
+                    }
+                }
+                long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                if (round == 1) {
+                    assertTrue(allocated < 4096, "5,000 publish/take rounds allocated " + allocated + " bytes");
+                }
+            }
+            assertTrue(sink != 0);
+        }
+    }
+
+    @Test
     void shouldKnowThePixelSizeOfRos2Encodings() {
         assertEquals(3, Image.bytesPerPixel("bgr8"));
         assertEquals(2, Image.bytesPerPixel("mono16"));

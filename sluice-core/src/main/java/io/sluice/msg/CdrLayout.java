@@ -37,7 +37,9 @@ public final class CdrLayout {
             return at + 1;
         }
         long p = at;
-        for (MsgField field : definition.fields()) {
+        List<MsgField> fields = definition.fields();
+        for (int i = 0; i < fields.size(); i++) { // indexed: no iterator on the publish path
+            MsgField field = fields.get(i);
             p = fieldEnd(definition, field, m, p);
         }
         return p;
@@ -132,7 +134,9 @@ public final class CdrLayout {
             return at + 1;
         }
         long p = at;
-        for (MsgField field : definition.fields()) {
+        List<MsgField> fields = definition.fields();
+        for (int i = 0; i < fields.size(); i++) { // indexed: no iterator on the publish path
+            MsgField field = fields.get(i);
             p = writeDefault(field, m, p, -1);
         }
         return p;
@@ -286,7 +290,9 @@ public final class CdrLayout {
             return at + 1;
         }
         long p = at;
-        for (MsgField field : definition.fields()) {
+        List<MsgField> fields = definition.fields();
+        for (int i = 0; i < fields.size(); i++) { // indexed: no iterator on the publish path
+            MsgField field = fields.get(i);
             p = collect(definition, field, m, p, from);
         }
         return p;

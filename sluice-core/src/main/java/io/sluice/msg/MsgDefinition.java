@@ -33,7 +33,8 @@ public record MsgDefinition(String name, List<MsgField> fields, List<MsgConstant
 
     /** The field called {@code fieldName}, or {@code null}. */
     public MsgField field(String fieldName) {
-        for (MsgField field : fields) {
+        for (int i = 0; i < fields.size(); i++) { // indexed: no iterator
+            MsgField field = fields.get(i);
             if (field.name().equals(fieldName)) {
                 return field;
             }
