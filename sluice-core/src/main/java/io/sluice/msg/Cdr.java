@@ -208,6 +208,16 @@ public final class Cdr {
         return end;
     }
 
+    /**
+     * Where element {@code index} of the primitive sequence whose count is at {@code at} (aligned) is: reads and
+     * checks the count, checks the index.
+     */
+    public static long element(MemorySegment m, long at, int elementSize, long index, String type, String field) {
+        int count = count(m, at, elementSize, type, field);
+        checkIndex(index, count, type, field);
+        return elements(at, count, elementSize) + index * elementSize;
+    }
+
     /** Checks that element {@code index} of {@code count} exists. */
     public static void checkIndex(long index, long count, String type, String field) {
         if (index < 0 || index >= count) {

@@ -90,6 +90,15 @@ public abstract class CdrMessage {
         return view;
     }
 
+    /** The elements of the primitive sequence whose count is at {@code at} (aligned), checked, in place. */
+    protected final MemorySegment cdrSequence(long at, int elementSize, String field) {
+        String type = cdrDefinition().name();
+        int count = Cdr.count(segment, at, elementSize, type, field);
+        long start = Cdr.elements(at, count, elementSize);
+        Cdr.check(segment, start, (long) elementSize * count, type, field);
+        return cdrSlice(start, (long) elementSize * count);
+    }
+
     /**
      * A view of {@code length} bytes at {@code at}, cached while offset and length stay the same: the last
      * {@value #SLICES} slices are kept, so reading the bulk fields of a message in turn ({@code CameraInfo}'s

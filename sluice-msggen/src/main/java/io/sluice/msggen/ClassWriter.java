@@ -718,15 +718,8 @@ final class ClassWriter {
             doc(out, "The elements of " + decl + (size == 1 ? "" : ", " + size + " bytes each, little endian")
                 + ", in place: a view, valid until the message is resized.");
             out.append("    public ").append(segmentType).append(' ').append(plan.method).append("() {\n");
-            out.append("        long at = at$").append(plan.method).append("();\n");
-            out.append("        int count = ").append(cdr()).append(".count(segment, at, ").append(size)
-                .append(", NAME, ").append(field).append(");\n");
-            out.append("        long start = ").append(cdr()).append(".elements(at, count, ").append(size)
-                .append(");\n");
-            String bytes = size == 1 ? "count" : size + "L * count";
-            out.append("        ").append(cdr()).append(".check(segment, start, ").append(bytes).append(", NAME, ")
+            out.append("        return cdrSequence(at$").append(plan.method).append("(), ").append(size).append(", ")
                 .append(field).append(");\n");
-            out.append("        return cdrSlice(start, ").append(bytes).append(");\n");
         } else {
             long bytes = (long) size * plan.field.arrayLength();
             doc(out, "The " + bytes + " bytes of " + decl + (size == 1 ? "" : ", little endian")
@@ -747,11 +740,7 @@ final class ClassWriter {
                 .append(field).append(");\n");
             return "at$" + plan.method + "() + " + sizeTimesI;
         }
-        out.append("        long at = at$").append(plan.method).append("();\n");
-        out.append("        int count = ").append(cdr()).append(".count(segment, at, ").append(plan.size())
-            .append(", NAME, ").append(field).append(");\n");
-        out.append("        ").append(cdr()).append(".checkIndex(i, count, NAME, ").append(field).append(");\n");
-        return cdr() + ".elements(at, count, " + plan.size() + ") + " + sizeTimesI;
+        return cdr() + ".element(segment, at$" + plan.method + "(), " + plan.size() + ", i, NAME, " + field + ")";
     }
 
     private void writeCount(StringBuilder out, Plan plan, String appended) {

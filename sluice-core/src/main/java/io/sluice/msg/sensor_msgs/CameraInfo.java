@@ -211,18 +211,12 @@ public final class CameraInfo extends CdrMessage {
 
     /** Element {@code i} of {@code float64[] d}. */
     public double d(int i) {
-        long at = at$d();
-        int count = Cdr.count(segment, at, 8, NAME, "d");
-        Cdr.checkIndex(i, count, NAME, "d");
-        return Cdr.getDouble(segment, Cdr.elements(at, count, 8) + 8L * i, NAME, "d");
+        return Cdr.getDouble(segment, Cdr.element(segment, at$d(), 8, i, NAME, "d"), NAME, "d");
     }
 
     /** Sets element {@code i} of {@code float64[] d}. */
     public CameraInfo d(int i, double value) {
-        long at = at$d();
-        int count = Cdr.count(segment, at, 8, NAME, "d");
-        Cdr.checkIndex(i, count, NAME, "d");
-        Cdr.putDouble(segment, Cdr.elements(at, count, 8) + 8L * i, value, NAME, "d");
+        Cdr.putDouble(segment, Cdr.element(segment, at$d(), 8, i, NAME, "d"), value, NAME, "d");
         return this;
     }
 
@@ -231,11 +225,7 @@ public final class CameraInfo extends CdrMessage {
      * resized.
      */
     public MemorySegment d() {
-        long at = at$d();
-        int count = Cdr.count(segment, at, 8, NAME, "d");
-        long start = Cdr.elements(at, count, 8);
-        Cdr.check(segment, start, 8L * count, NAME, "d");
-        return cdrSlice(start, 8L * count);
+        return cdrSequence(at$d(), 8, "d");
     }
 
     /** Element {@code i} of {@code float64[9] k}. */

@@ -189,27 +189,17 @@ public final class Image extends ImageSupport {
 
     /** Element {@code i} of {@code uint8[] data} (unsigned: {@link Byte#toUnsignedInt}). */
     public byte data(int i) {
-        long at = at$data();
-        int count = Cdr.count(segment, at, 1, NAME, "data");
-        Cdr.checkIndex(i, count, NAME, "data");
-        return Cdr.getByte(segment, Cdr.elements(at, count, 1) + i, NAME, "data");
+        return Cdr.getByte(segment, Cdr.element(segment, at$data(), 1, i, NAME, "data"), NAME, "data");
     }
 
     /** Sets element {@code i} of {@code uint8[] data}. */
     public Image data(int i, byte value) {
-        long at = at$data();
-        int count = Cdr.count(segment, at, 1, NAME, "data");
-        Cdr.checkIndex(i, count, NAME, "data");
-        Cdr.putByte(segment, Cdr.elements(at, count, 1) + i, value, NAME, "data");
+        Cdr.putByte(segment, Cdr.element(segment, at$data(), 1, i, NAME, "data"), value, NAME, "data");
         return this;
     }
 
     /** The elements of {@code uint8[] data}, in place: a view, valid until the message is resized. */
     public MemorySegment data() {
-        long at = at$data();
-        int count = Cdr.count(segment, at, 1, NAME, "data");
-        long start = Cdr.elements(at, count, 1);
-        Cdr.check(segment, start, count, NAME, "data");
-        return cdrSlice(start, count);
+        return cdrSequence(at$data(), 1, "data");
     }
 }

@@ -165,18 +165,12 @@ public final class JointState extends CdrMessage {
 
     /** Element {@code i} of {@code float64[] position}. */
     public double position(int i) {
-        long at = at$position();
-        int count = Cdr.count(segment, at, 8, NAME, "position");
-        Cdr.checkIndex(i, count, NAME, "position");
-        return Cdr.getDouble(segment, Cdr.elements(at, count, 8) + 8L * i, NAME, "position");
+        return Cdr.getDouble(segment, Cdr.element(segment, at$position(), 8, i, NAME, "position"), NAME, "position");
     }
 
     /** Sets element {@code i} of {@code float64[] position}. */
     public JointState position(int i, double value) {
-        long at = at$position();
-        int count = Cdr.count(segment, at, 8, NAME, "position");
-        Cdr.checkIndex(i, count, NAME, "position");
-        Cdr.putDouble(segment, Cdr.elements(at, count, 8) + 8L * i, value, NAME, "position");
+        Cdr.putDouble(segment, Cdr.element(segment, at$position(), 8, i, NAME, "position"), value, NAME, "position");
         return this;
     }
 
@@ -185,11 +179,7 @@ public final class JointState extends CdrMessage {
      * message is resized.
      */
     public MemorySegment position() {
-        long at = at$position();
-        int count = Cdr.count(segment, at, 8, NAME, "position");
-        long start = Cdr.elements(at, count, 8);
-        Cdr.check(segment, start, 8L * count, NAME, "position");
-        return cdrSlice(start, 8L * count);
+        return cdrSequence(at$position(), 8, "position");
     }
 
     /** Elements in {@code float64[] velocity}. */
@@ -208,18 +198,12 @@ public final class JointState extends CdrMessage {
 
     /** Element {@code i} of {@code float64[] velocity}. */
     public double velocity(int i) {
-        long at = at$velocity();
-        int count = Cdr.count(segment, at, 8, NAME, "velocity");
-        Cdr.checkIndex(i, count, NAME, "velocity");
-        return Cdr.getDouble(segment, Cdr.elements(at, count, 8) + 8L * i, NAME, "velocity");
+        return Cdr.getDouble(segment, Cdr.element(segment, at$velocity(), 8, i, NAME, "velocity"), NAME, "velocity");
     }
 
     /** Sets element {@code i} of {@code float64[] velocity}. */
     public JointState velocity(int i, double value) {
-        long at = at$velocity();
-        int count = Cdr.count(segment, at, 8, NAME, "velocity");
-        Cdr.checkIndex(i, count, NAME, "velocity");
-        Cdr.putDouble(segment, Cdr.elements(at, count, 8) + 8L * i, value, NAME, "velocity");
+        Cdr.putDouble(segment, Cdr.element(segment, at$velocity(), 8, i, NAME, "velocity"), value, NAME, "velocity");
         return this;
     }
 
@@ -228,11 +212,7 @@ public final class JointState extends CdrMessage {
      * message is resized.
      */
     public MemorySegment velocity() {
-        long at = at$velocity();
-        int count = Cdr.count(segment, at, 8, NAME, "velocity");
-        long start = Cdr.elements(at, count, 8);
-        Cdr.check(segment, start, 8L * count, NAME, "velocity");
-        return cdrSlice(start, 8L * count);
+        return cdrSequence(at$velocity(), 8, "velocity");
     }
 
     /** Elements in {@code float64[] effort}. */
@@ -251,18 +231,12 @@ public final class JointState extends CdrMessage {
 
     /** Element {@code i} of {@code float64[] effort}. */
     public double effort(int i) {
-        long at = at$effort();
-        int count = Cdr.count(segment, at, 8, NAME, "effort");
-        Cdr.checkIndex(i, count, NAME, "effort");
-        return Cdr.getDouble(segment, Cdr.elements(at, count, 8) + 8L * i, NAME, "effort");
+        return Cdr.getDouble(segment, Cdr.element(segment, at$effort(), 8, i, NAME, "effort"), NAME, "effort");
     }
 
     /** Sets element {@code i} of {@code float64[] effort}. */
     public JointState effort(int i, double value) {
-        long at = at$effort();
-        int count = Cdr.count(segment, at, 8, NAME, "effort");
-        Cdr.checkIndex(i, count, NAME, "effort");
-        Cdr.putDouble(segment, Cdr.elements(at, count, 8) + 8L * i, value, NAME, "effort");
+        Cdr.putDouble(segment, Cdr.element(segment, at$effort(), 8, i, NAME, "effort"), value, NAME, "effort");
         return this;
     }
 
@@ -271,10 +245,6 @@ public final class JointState extends CdrMessage {
      * is resized.
      */
     public MemorySegment effort() {
-        long at = at$effort();
-        int count = Cdr.count(segment, at, 8, NAME, "effort");
-        long start = Cdr.elements(at, count, 8);
-        Cdr.check(segment, start, 8L * count, NAME, "effort");
-        return cdrSlice(start, 8L * count);
+        return cdrSequence(at$effort(), 8, "effort");
     }
 }

@@ -231,18 +231,12 @@ public final class LaserScan extends CdrMessage {
 
     /** Element {@code i} of {@code float32[] ranges}. */
     public float ranges(int i) {
-        long at = at$ranges();
-        int count = Cdr.count(segment, at, 4, NAME, "ranges");
-        Cdr.checkIndex(i, count, NAME, "ranges");
-        return Cdr.getFloat(segment, Cdr.elements(at, count, 4) + 4L * i, NAME, "ranges");
+        return Cdr.getFloat(segment, Cdr.element(segment, at$ranges(), 4, i, NAME, "ranges"), NAME, "ranges");
     }
 
     /** Sets element {@code i} of {@code float32[] ranges}. */
     public LaserScan ranges(int i, float value) {
-        long at = at$ranges();
-        int count = Cdr.count(segment, at, 4, NAME, "ranges");
-        Cdr.checkIndex(i, count, NAME, "ranges");
-        Cdr.putFloat(segment, Cdr.elements(at, count, 4) + 4L * i, value, NAME, "ranges");
+        Cdr.putFloat(segment, Cdr.element(segment, at$ranges(), 4, i, NAME, "ranges"), value, NAME, "ranges");
         return this;
     }
 
@@ -251,11 +245,7 @@ public final class LaserScan extends CdrMessage {
      * is resized.
      */
     public MemorySegment ranges() {
-        long at = at$ranges();
-        int count = Cdr.count(segment, at, 4, NAME, "ranges");
-        long start = Cdr.elements(at, count, 4);
-        Cdr.check(segment, start, 4L * count, NAME, "ranges");
-        return cdrSlice(start, 4L * count);
+        return cdrSequence(at$ranges(), 4, "ranges");
     }
 
     /** Elements in {@code float32[] intensities}. */
@@ -274,18 +264,14 @@ public final class LaserScan extends CdrMessage {
 
     /** Element {@code i} of {@code float32[] intensities}. */
     public float intensities(int i) {
-        long at = at$intensities();
-        int count = Cdr.count(segment, at, 4, NAME, "intensities");
-        Cdr.checkIndex(i, count, NAME, "intensities");
-        return Cdr.getFloat(segment, Cdr.elements(at, count, 4) + 4L * i, NAME, "intensities");
+        return Cdr.getFloat(segment, Cdr.element(segment, at$intensities(), 4, i, NAME, "intensities"), NAME,
+            "intensities");
     }
 
     /** Sets element {@code i} of {@code float32[] intensities}. */
     public LaserScan intensities(int i, float value) {
-        long at = at$intensities();
-        int count = Cdr.count(segment, at, 4, NAME, "intensities");
-        Cdr.checkIndex(i, count, NAME, "intensities");
-        Cdr.putFloat(segment, Cdr.elements(at, count, 4) + 4L * i, value, NAME, "intensities");
+        Cdr.putFloat(segment, Cdr.element(segment, at$intensities(), 4, i, NAME, "intensities"), value, NAME,
+            "intensities");
         return this;
     }
 
@@ -294,10 +280,6 @@ public final class LaserScan extends CdrMessage {
      * message is resized.
      */
     public MemorySegment intensities() {
-        long at = at$intensities();
-        int count = Cdr.count(segment, at, 4, NAME, "intensities");
-        long start = Cdr.elements(at, count, 4);
-        Cdr.check(segment, start, 4L * count, NAME, "intensities");
-        return cdrSlice(start, 4L * count);
+        return cdrSequence(at$intensities(), 4, "intensities");
     }
 }
