@@ -46,6 +46,21 @@ public final class Wakeup {
     private final MemorySegment word = words.asSlice(SEQUENCE, 4);
     private final MemorySegment timespec = Arena.ofAuto().allocate(16, 8);
 
+    /** The futex word itself, for a thread that waits on it together with other words. */
+    MemorySegment word() {
+        return word;
+    }
+
+    /** Counts a waiter that sleeps on {@link #word()} with other words; a full fence, as in {@link #await}. */
+    void enterWait() {
+        INT.getAndAdd(words, WAITERS, 1);
+    }
+
+    /** Ends {@link #enterWait()}. */
+    void exitWait() {
+        INT.getAndAdd(words, WAITERS, -1);
+    }
+
     /** The current key: read it before looking for work, and wait with it when there was none. */
     public int key() {
         return (int) INT.getAcquire(words, SEQUENCE);

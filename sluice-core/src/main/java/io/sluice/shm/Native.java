@@ -58,6 +58,17 @@ public final class Native {
         default -> -1;
     };
 
+    /** {@code futex_waitv} (Linux 5.16): the same number on x86_64 and aarch64. */
+    private static final long SYS_FUTEX_WAITV = 449;
+    /** {@code FUTEX2_SIZE_U32}: each waiter is a 32-bit word; shared (no {@code FUTEX2_PRIVATE}). */
+    private static final int FUTEX2_SIZE_U32 = 0x02;
+    private static final int CLOCK_MONOTONIC = 1;
+    private static final int ENOSYS = 38;
+    /** Bytes of one {@code struct futex_waitv}: u64 val, u64 uaddr, u32 flags, u32 reserved. */
+    public static final int FUTEX_WAITV_SIZE = 24;
+    /** The kernel's limit on the words of one {@code futex_waitv}. */
+    public static final int FUTEX_WAITV_MAX = 128;
+
     /** {@code struct flock}: identical on x86_64 and aarch64. */
     private static final StructLayout FLOCK = MemoryLayout.structLayout(
         ValueLayout.JAVA_SHORT.withName("l_type"),
@@ -92,6 +103,9 @@ public final class Native {
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle FCHMOD = bind("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO_OPTION);
     private static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle SYSCALL_FUTEX_WAITV = bind("syscall",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
+        Linker.Option.firstVariadicArg(1), ERRNO_OPTION);
     private static final MethodHandle SYSCALL_FUTEX = bind("syscall",
         FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT),
         Linker.Option.firstVariadicArg(1));
@@ -339,6 +353,50 @@ public final class Native {
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
+    }
+
+    /**
+     * Fills entry {@code index} of a {@code struct futex_waitv} array: sleep while the 32-bit word at
+     * {@code address} equals {@code expected}.
+     */
+    public static void futexWaitvEntry(MemorySegment waiters, int index, MemorySegment address, int expected) {
+        long base = (long) index * FUTEX_WAITV_SIZE;
+        waiters.set(JAVA_LONG, base, expected & 0xffff_ffffL);
+        waiters.set(JAVA_LONG, base + 8, address.address());
+        waiters.set(JAVA_INT, base + 16, FUTEX2_SIZE_U32);
+        waiters.set(JAVA_INT, base + 20, 0);
+    }
+
+    /**
+     * Sleeps on {@code count} words at once ({@code futex_waitv}, Linux 5.16): until one of them is woken, one of
+     * them differs from its expected value already, or the {@code System.nanoTime()} deadline passes (that clock is
+     * CLOCK_MONOTONIC on Linux). {@code timespec} (16 bytes) and {@code state} ({@link #captureStateSize()} bytes)
+     * are scratch memory owned by the caller's thread. Callers re-check their conditions whatever this returns.
+     *
+     * @return the index of the word that woke us, or -1 (a word differed, timeout, signal)
+     * @throws UnsupportedOperationException when the kernel has no {@code futex_waitv}
+     */
+    public static int futexWaitv(MemorySegment waiters, int count, long deadlineNanos, MemorySegment timespec,
+                                 MemorySegment state) {
+        timespec.set(JAVA_LONG, 0, Math.floorDiv(deadlineNanos, 1_000_000_000L));
+        timespec.set(JAVA_LONG, 8, Math.floorMod(deadlineNanos, 1_000_000_000L));
+        try {
+            long result = (long) SYSCALL_FUTEX_WAITV.invokeExact(state, SYS_FUTEX_WAITV, waiters, count, 0,
+                timespec, CLOCK_MONOTONIC);
+            if (result < 0 && errno(state) == ENOSYS) {
+                throw new UnsupportedOperationException("futex_waitv is not supported by this kernel");
+            }
+            return (int) result;
+        } catch (UnsupportedOperationException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Bytes of the errno capture state {@link #futexWaitv} needs. */
+    public static long captureStateSize() {
+        return CAPTURE.byteSize();
     }
 
     private static int errno(MemorySegment state) {

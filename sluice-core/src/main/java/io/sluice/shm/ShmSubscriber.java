@@ -41,7 +41,7 @@ import static io.sluice.shm.TopicLayout.*;
  *
  * <p><b>Mappings</b> of generations the subscriber has moved past are unmapped when the last sample on them closes.
  */
-public final class ShmSubscriber<T> implements Subscriber<T> {
+public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     static final long PROBE_INTERVAL_NANOS = 50_000_000L;
     /** Longest futex sleep: an idle subscriber wakes this often to probe its publishers' liveness. */
     private static final long MAX_SLEEP_NANOS = 200_000_000L;
@@ -276,6 +276,36 @@ public final class ShmSubscriber<T> implements Subscriber<T> {
             if (now - deadline >= 0) {
                 return take();
             }
+        }
+    }
+
+    // ------------------------------------------------------------------------------- executors' wait (FutexWaitable)
+
+    @Override
+    public MemorySegment waitWord() {
+        return notifyWord;
+    }
+
+    /** As {@link #blockUntil}: read the word, then set the SLEEPING bit (atomic: a full fence before the look). */
+    @Override
+    public int armWait() {
+        checkOpen();
+        int seen = (int) INT.getVolatile(file.memory, (long) NOTIFY_OFFSET);
+        file.setSubscriberBit(SLEEPING_SUBSCRIBERS_OFFSET, row, true);
+        return seen;
+    }
+
+    @Override
+    public void disarmWait() {
+        if (!closed) {
+            file.setSubscriberBit(SLEEPING_SUBSCRIBERS_OFFSET, row, false);
+        }
+    }
+
+    @Override
+    public void maintain(long nowNanos) {
+        if (!closed) {
+            probeIfDue(nowNanos);
         }
     }
 

@@ -1,0 +1,308 @@
+package io.sluice.exec;
+
+import io.sluice.Subscriber;
+import io.sluice.shm.FutexWaitable;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * What the three executors share: registration (copy-on-write, so the dispatch path reads a volatile array and
+ * takes no lock), the error policy, the lifecycle (own threads or the caller's, drain or discard at close).
+ * Subclasses provide one duty cycle, {@link #cycle(long)}.
+ */
+abstract class AbstractExecutor implements Executor {
+    private static final int NEW = 0;
+    private static final int RUNNING = 1;
+    private static final int CLOSING = 2;
+    private static final int CLOSED = 3;
+
+    final ExecutorOptions options;
+    final NanoClock clock;
+    final Wakeup wakeup = new Wakeup();
+    private final Object registrationLock = new Object();
+    private final AtomicLong errors = new AtomicLong();
+    private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
+    private volatile Entity[] entities = new Entity[0];
+    /** Bumped on every registration change, so that dispatch threads rebuild their views only then. */
+    private volatile int version;
+    private int nextOrder;
+    private volatile int state = NEW;
+    private volatile boolean accepting = true;
+    private volatile Shutdown shutdown;
+    private volatile long drainDeadline;
+    private volatile CountDownLatch finished;
+
+    AbstractExecutor(ExecutorOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.clock = options.clock();
+    }
+
+    // --------------------------------------------------------------------------------------------- registration
+
+    @Override
+    public String name() {
+        return options.name();
+    }
+
+    @Override
+    public <T> Registration subscription(Subscriber<T> subscriber, SampleHandler<T> handler) {
+        return add(new SubscriptionEntity<>(this, Entity.Kind.SUBSCRIPTION, subscriber, handler));
+    }
+
+    /** A subscription in another group of the polling point: the request side of a service, the response side of a client. */
+    <T> Registration subscription(Entity.Kind kind, Subscriber<T> subscriber, SampleHandler<T> handler) {
+        return add(new SubscriptionEntity<>(this, kind, subscriber, handler));
+    }
+
+    @Override
+    public Registration timer(Duration firstDelay, Duration period, TimerHandler handler) {
+        long delay = firstDelay.toNanos();
+        long periodNanos = period.toNanos();
+        if (delay < 0 || periodNanos < 0) {
+            throw new IllegalArgumentException("firstDelay < 0 || period < 0: firstDelay=" + firstDelay
+                + ", period=" + period);
+        }
+        return add(new TimerEntity(this, clock.nanoTime() + delay, periodNanos, handler));
+    }
+
+    @Override
+    public GuardCondition guardCondition(String name, Runnable handler) {
+        return add(new GuardEntity(this, name, handler));
+    }
+
+    @Override
+    public <E> Inbox<E> inbox(String name, int capacity, Consumer<? super E> handler) {
+        return add(new InboxEntity<>(this, name, capacity, handler));
+    }
+
+    private <R extends Entity> R add(R entity) {
+        synchronized (registrationLock) {
+            if (state >= CLOSING) {
+                throw new IllegalStateException("executor is closed: name=" + name());
+            }
+            if (entities.length >= MAX_REGISTRATIONS) {
+                throw new IllegalStateException("too many registrations: name=" + name() + ", max="
+                    + MAX_REGISTRATIONS);
+            }
+            entity.order = nextOrder++;
+            Entity[] grown = Arrays.copyOf(entities, entities.length + 1);
+            grown[grown.length - 1] = entity;
+            entities = grown;
+            version++;
+        }
+        wakeup.signal(); // a sleeping executor looks at the new registration (a timer's deadline, a topic)
+        return entity;
+    }
+
+    final void remove(Entity entity) {
+        synchronized (registrationLock) {
+            int index = Arrays.asList(entities).indexOf(entity);
+            if (index < 0) {
+                return;
+            }
+            Entity[] shrunk = new Entity[entities.length - 1];
+            System.arraycopy(entities, 0, shrunk, 0, index);
+            System.arraycopy(entities, index + 1, shrunk, index, shrunk.length - index);
+            entity.deactivate();
+            entities = shrunk;
+            version++;
+        }
+        wakeup.signal();
+    }
+
+    /** The registrations in registration order; the array is never modified. */
+    final Entity[] entities() {
+        return entities;
+    }
+
+    final int version() {
+        return version;
+    }
+
+    // ------------------------------------------------------------------------------------------------ callbacks
+
+    /** A guard condition was raised or an inbox received its first event since it was last emptied. */
+    abstract void schedule(Entity entity);
+
+    final void report(String role, Throwable error) {
+        errors.incrementAndGet();
+        try {
+            options.errorHandler().onError(name() + "/" + role, error);
+        } catch (Throwable ignored) {
+            // an error handler must not throw; if it does, the executor still goes on
+        }
+    }
+
+    @Override
+    public final long errorCount() {
+        return errors.get();
+    }
+
+    /** Whether inboxes and guard conditions take new events (false from close on). */
+    final boolean accepting() {
+        return accepting;
+    }
+
+    /** Whether a discarding shutdown is under way: dispatch loops stop after the current callback. */
+    final boolean discarding() {
+        return state >= CLOSING && shutdown == Shutdown.DISCARD;
+    }
+
+    final boolean closing() {
+        return state >= CLOSING;
+    }
+
+    // ---------------------------------------------------------------------------------------------- duty cycles
+
+    /**
+     * One duty cycle on the calling thread: handles what is ready; when nothing was and {@code waitNanos > 0},
+     * waits at most that long for something (with the blocking idle, in the kernel on every source at once).
+     *
+     * @return callbacks run
+     */
+    abstract int cycle(long waitNanos);
+
+    /** Threads {@link #start()} runs. */
+    int threadCount() {
+        return 1;
+    }
+
+    /** How long an idle wait may last before the executor looks again (timers excepted). */
+    static final long MAX_WAIT_NANOS = FutexWaitable.MAINTENANCE_INTERVAL_NANOS;
+
+    /**
+     * The deadline of a wait of at most {@code waitNanos} that must end at {@code timerDeadline} of the executor's
+     * clock, in {@link System#nanoTime()} terms (a fake clock drives timers, the kernel's clock the sleep).
+     */
+    final long waitDeadline(long waitNanos, long timerDeadline) {
+        long now = System.nanoTime();
+        long wait = Math.min(waitNanos, MAX_WAIT_NANOS);
+        if (timerDeadline != Long.MAX_VALUE) {
+            wait = Math.min(wait, Math.max(0, timerDeadline - clock.nanoTime()));
+        }
+        return now + wait;
+    }
+
+    private void claim(int workerCount) {
+        synchronized (registrationLock) {
+            if (state != NEW) {
+                throw new IllegalStateException("executor already runs or is closed: name=" + name());
+            }
+            finished = new CountDownLatch(workerCount);
+            state = RUNNING;
+        }
+    }
+
+    @Override
+    public Executor start() {
+        int threads = threadCount();
+        claim(threads);
+        for (int i = 0; i < threads; i++) {
+            String threadName = "sluice-" + name() + (threads > 1 ? "-" + i : "");
+            Thread.ofPlatform().name(threadName).start(this::work);
+        }
+        return this;
+    }
+
+    @Override
+    public void run() {
+        int threads = threadCount();
+        claim(threads);
+        for (int i = 1; i < threads; i++) {
+            Thread.ofPlatform().name("sluice-" + name() + "-" + i).start(this::work);
+        }
+        work();
+    }
+
+    @Override
+    public int runOnce(Duration timeout) {
+        if (state != NEW) {
+            throw new IllegalStateException("runOnce while the executor runs or after close: name=" + name());
+        }
+        return cycle(Math.max(0, timeout.toNanos()));
+    }
+
+    private void work() {
+        workers.add(Thread.currentThread());
+        IdleStrategy idle = options.idleStrategy();
+        try {
+            while (state == RUNNING) {
+                if (idle == null) {
+                    cycle(MAX_WAIT_NANOS);
+                } else {
+                    idle.idle(cycle(0));
+                }
+            }
+            if (shutdown == Shutdown.DRAIN) {
+                while (System.nanoTime() - drainDeadline < 0 && cycle(0) > 0) {
+                    // handle what was pending at close, until a cycle finds nothing
+                }
+            }
+        } catch (Throwable error) {
+            report("executor", error); // a defect of the executor itself: reported, the thread ends
+        } finally {
+            workers.remove(Thread.currentThread());
+            finished.countDown();
+        }
+    }
+
+    @Override
+    public void close(Shutdown mode, Duration timeout) {
+        Objects.requireNonNull(mode, "mode");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean ran;
+        synchronized (registrationLock) {
+            if (state >= CLOSING) {
+                return;
+            }
+            ran = state == RUNNING;
+            accepting = false;
+            shutdown = mode;
+            drainDeadline = deadline;
+            state = CLOSING;
+        }
+        wakeup.signal();
+        try {
+            if (ran && !workers.contains(Thread.currentThread())) {
+                awaitWorkers(deadline, timeout);
+            } else if (!ran && mode == Shutdown.DRAIN) {
+                while (System.nanoTime() - deadline < 0 && cycle(0) > 0) {
+                    // never started: drain on the caller's thread
+                }
+            }
+        } finally {
+            Entity[] last;
+            synchronized (registrationLock) {
+                last = entities;
+                entities = new Entity[0];
+                version++;
+                state = CLOSED;
+            }
+            for (Entity entity : last) {
+                entity.deactivate();
+                if (workers.isEmpty()) {
+                    entity.discard(); // no thread touches them any more
+                }
+            }
+        }
+    }
+
+    private void awaitWorkers(long deadline, Duration timeout) {
+        try {
+            if (!finished.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new IllegalStateException("executor did not stop within " + timeout + ": name=" + name()
+                    + " (a callback that does not return?)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

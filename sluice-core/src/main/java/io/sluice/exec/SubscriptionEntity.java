@@ -1,0 +1,91 @@
+package io.sluice.exec;
+
+import io.sluice.Sample;
+import io.sluice.Subscriber;
+import io.sluice.shm.FutexWaitable;
+
+import java.util.Objects;
+
+/** A subscriber and its handler; also the request side of services and the response side of clients. */
+final class SubscriptionEntity<T> extends Entity {
+    private final Subscriber<T> subscriber;
+    private final SampleHandler<T> handler;
+    private final FutexWaitable waitable;
+    /** The sample a polling point took, run by {@link #executeSnapshot}. */
+    private Sample<T> held;
+
+    SubscriptionEntity(AbstractExecutor owner, Kind kind, Subscriber<T> subscriber, SampleHandler<T> handler) {
+        super(owner, kind, Objects.requireNonNull(subscriber, "subscriber").topic());
+        this.subscriber = subscriber;
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.waitable = subscriber instanceof FutexWaitable futex ? futex : null;
+    }
+
+    @Override
+    FutexWaitable waitable() {
+        return waitable;
+    }
+
+    @Override
+    int dispatch(int limit) {
+        int done = 0;
+        while (done < limit && isActive() && !owner.discarding()) {
+            Sample<T> sample = take();
+            if (sample == null) {
+                break;
+            }
+            done++;
+            handle(sample);
+        }
+        return done;
+    }
+
+    @Override
+    boolean snapshot(long nowNanos) {
+        if (held == null && isActive()) {
+            held = take();
+        }
+        return held != null;
+    }
+
+    @Override
+    int executeSnapshot() {
+        Sample<T> sample = held;
+        if (sample == null) {
+            return 0;
+        }
+        held = null;
+        handle(sample);
+        return 1;
+    }
+
+    @Override
+    void discard() {
+        Sample<T> sample = held;
+        held = null;
+        if (sample != null) {
+            sample.close();
+        }
+    }
+
+    private Sample<T> take() {
+        try {
+            return subscriber.take();
+        } catch (Throwable error) {
+            // a damaged topic, a closed subscriber: reported, and the executor goes on with the others
+            owner.report(role, error);
+            return null;
+        }
+    }
+
+    private void handle(Sample<T> sample) {
+        try {
+            handler.onSample(sample);
+        } catch (Throwable error) {
+            owner.report(role, error);
+        } finally {
+            sample.close();
+            countHandled();
+        }
+    }
+}

@@ -1,0 +1,346 @@
+package io.sluice.exec;
+
+import io.sluice.Loan;
+import io.sluice.MessageType;
+import io.sluice.Publisher;
+import io.sluice.Qos;
+import io.sluice.Sluice;
+import io.sluice.Subscriber;
+import io.sluice.TestRoot;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What every executor does alike: the shared registration API, the error policy, the lifecycle. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ExecutorTest {
+    private static final MessageType<MemorySegment> COUNTER = MessageType.raw("test/msg/Counter");
+
+    enum Kind {
+        EVENT_LOOP, POLLING_POINT, MULTI_THREADED;
+
+        Executor create(ExecutorOptions options) {
+            return switch (this) {
+                case EVENT_LOOP -> Executor.eventLoop(options);
+                case POLLING_POINT -> Executor.pollingPoint(options);
+                case MULTI_THREADED -> Executor.multiThreaded(options, 3);
+            };
+        }
+    }
+
+    private final TestRoot root = new TestRoot();
+    private final List<Throwable> reported = Collections.synchronizedList(new ArrayList<>());
+    private final ExecutorOptions options = ExecutorOptions.defaults().withName("test")
+        .withErrorHandler((role, error) -> reported.add(error));
+
+    @AfterEach
+    void cleanUp() {
+        root.close();
+    }
+
+    private static void publish(Publisher<MemorySegment> publisher, long value) {
+        try (Loan<MemorySegment> loan = publisher.loan(8)) {
+            loan.segment().set(ValueLayout.JAVA_LONG, 0, value);
+            loan.publish();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldRunEverySampleOfAReliableSubscriptionInOrder(Kind kind) throws Exception {
+        int count = 5_000;
+        try (Sluice sluice = Sluice.open("test", root.options());
+             Publisher<MemorySegment> publisher = sluice.publisher("/counter", COUNTER);
+             Subscriber<MemorySegment> subscriber = sluice.subscriber("/counter", COUNTER, Qos.reliable(32));
+             Executor executor = kind.create(options)) {
+            List<Long> seen = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch done = new CountDownLatch(count);
+            executor.subscription(subscriber, sample -> {
+                seen.add(sample.segment().get(ValueLayout.JAVA_LONG, 0));
+                done.countDown();
+            });
+            executor.start();
+            for (long i = 0; i < count; i++) {
+                publish(publisher, i);
+            }
+            assertTrue(done.await(60, TimeUnit.SECONDS), "received " + seen.size() + " of " + count);
+            for (int i = 0; i < count; i++) {
+                assertEquals(i, seen.get(i));
+            }
+            assertEquals(0, subscriber.lostCount());
+        }
+        assertTrue(reported.isEmpty(), reported.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldHandleEveryInboxEventOnceInEachProducersOrder(Kind kind) throws Exception {
+        int producers = 4;
+        int perProducer = 20_000;
+        long[] next = new long[producers];
+        AtomicInteger outOfOrder = new AtomicInteger();
+        AtomicLong handled = new AtomicLong();
+        try (Executor executor = kind.create(options)) {
+            Inbox<long[]> inbox = executor.inbox("events", 1024, event -> {
+                int producer = (int) event[0];
+                synchronized (next) {
+                    if (event[1] != next[producer]) {
+                        outOfOrder.incrementAndGet();
+                    }
+                    next[producer] = event[1] + 1;
+                }
+                handled.incrementAndGet();
+            });
+            executor.start();
+            List<Thread> threads = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                int producer = p;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (long i = 0; i < perProducer; i++) {
+                        long[] event = {producer, i};
+                        while (!inbox.offer(event)) {
+                            Thread.onSpinWait(); // full: the executor catches up
+                        }
+                    }
+                }));
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (handled.get() < (long) producers * perProducer && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals((long) producers * perProducer, handled.get());
+            assertEquals(0, outOfOrder.get());
+            assertEquals((long) producers * perProducer, inbox.handledCount());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldGoOnAfterACallbackThrows(Kind kind) throws Exception {
+        try (Executor executor = kind.create(options)) {
+            CountDownLatch after = new CountDownLatch(1);
+            AtomicInteger calls = new AtomicInteger();
+            Inbox<String> inbox = executor.inbox("events", 16, event -> {
+                calls.incrementAndGet();
+                if (event.equals("boom")) {
+                    throw new IllegalStateException("boom");
+                }
+                after.countDown();
+            });
+            executor.start();
+            assertTrue(inbox.offer("boom"));
+            assertTrue(inbox.offer("fine"));
+            assertTrue(after.await(30, TimeUnit.SECONDS));
+            assertEquals(2, calls.get());
+            assertEquals(1, executor.errorCount());
+            assertEquals(1, reported.size());
+            assertEquals("boom", reported.get(0).getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldRunAGuardConditionOnceForTriggersThatMerge(Kind kind) throws Exception {
+        try (Executor executor = kind.create(options)) {
+            AtomicInteger runs = new AtomicInteger();
+            GuardCondition guard = executor.guardCondition("wake", runs::incrementAndGet);
+            guard.trigger();
+            guard.trigger(); // merges with the first: nothing ran yet
+            assertEquals(1, executor.runOnce(Duration.ofSeconds(10)));
+            assertEquals(0, executor.runOnce(Duration.ZERO));
+            assertEquals(1, runs.get());
+            guard.trigger();
+            assertEquals(1, executor.runOnce(Duration.ofSeconds(10)));
+            assertEquals(2, guard.handledCount());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldWakeFromAnotherThreadsTriggerWhileBlocked(Kind kind) throws Exception {
+        try (Executor executor = kind.create(options)) {
+            CountDownLatch ran = new CountDownLatch(200);
+            GuardCondition guard = executor.guardCondition("wake", ran::countDown);
+            executor.start();
+            for (int i = 0; i < 200; i++) {
+                long before = ran.getCount();
+                guard.trigger();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (ran.getCount() == before && System.nanoTime() < deadline) {
+                    Thread.sleep(0, 100_000);
+                }
+                assertEquals(before - 1, ran.getCount(), "trigger " + i + " lost while the executor slept");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldFireTimersWithoutDriftAndCountMissedPeriods(Kind kind) {
+        FakeClock clock = new FakeClock(1_000_000_000L);
+        try (Executor executor = kind.create(options.withClock(clock))) {
+            List<long[]> fired = new ArrayList<>();
+            executor.timer(Duration.ofMillis(10), (deadline, missed) -> fired.add(new long[] {deadline, missed}));
+            long first = 1_000_000_000L + 10_000_000L;
+            for (int k = 0; k < 1_000; k++) {
+                clock.set(first + k * 10_000_000L + (k % 7) * 1_000_000L); // up to 6 ms late, never a period
+                assertEquals(1, executor.runOnce(Duration.ZERO), "period " + k);
+            }
+            clock.set(first + 1_000 * 10_000_000L + 35_000_000L); // 3 periods skipped
+            assertEquals(1, executor.runOnce(Duration.ZERO));
+            assertEquals(1_001, fired.size());
+            for (int k = 0; k < 1_000; k++) {
+                assertEquals(first + k * 10_000_000L, fired.get(k)[0], "deadline " + k);
+                assertEquals(0, fired.get(k)[1]);
+            }
+            assertEquals(first + 1_003 * 10_000_000L, fired.get(1_000)[0], "the latest deadline that passed");
+            assertEquals(3, fired.get(1_000)[1], "the three before it skipped");
+            clock.set(first + 1_004 * 10_000_000L);
+            assertEquals(1, executor.runOnce(Duration.ZERO));
+            assertEquals(first + 1_004 * 10_000_000L, fired.get(1_001)[0], "the period after a skip is on the grid");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldFireAOneShotTimerOnce(Kind kind) {
+        FakeClock clock = new FakeClock(0);
+        try (Executor executor = kind.create(options.withClock(clock))) {
+            AtomicInteger fired = new AtomicInteger();
+            Registration once = executor.timer(Duration.ofMillis(5), Duration.ZERO, (d, m) -> fired.incrementAndGet());
+            clock.set(4_000_000);
+            assertEquals(0, executor.runOnce(Duration.ZERO));
+            clock.set(50_000_000);
+            assertEquals(1, executor.runOnce(Duration.ZERO));
+            clock.set(500_000_000);
+            assertEquals(0, executor.runOnce(Duration.ZERO));
+            assertEquals(1, fired.get());
+            assertFalse(once.isActive());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldDrainPendingEventsAtClose(Kind kind) {
+        Executor executor = kind.create(options);
+        AtomicInteger handled = new AtomicInteger();
+        Inbox<Integer> inbox = executor.inbox("events", 256, event -> handled.incrementAndGet());
+        for (int i = 0; i < 100; i++) {
+            assertTrue(inbox.offer(i));
+        }
+        executor.close(Shutdown.DRAIN, Duration.ofSeconds(30));
+        assertEquals(100, handled.get());
+        assertFalse(inbox.offer(1), "a closed executor takes no events");
+        assertEquals(1, inbox.rejectedCount());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldDiscardAndCountPendingEventsAtClose(Kind kind) throws Exception {
+        Executor executor = kind.create(options);
+        CountDownLatch inCallback = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger handled = new AtomicInteger();
+        Inbox<Integer> inbox = executor.inbox("events", 256, event -> {
+            handled.incrementAndGet();
+            inCallback.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        executor.start();
+        for (int i = 0; i < 100; i++) {
+            assertTrue(inbox.offer(i));
+        }
+        assertTrue(inCallback.await(30, TimeUnit.SECONDS));
+        Thread closer = Thread.ofPlatform().start(() -> executor.close(Shutdown.DISCARD, Duration.ofSeconds(30)));
+        Thread.sleep(50);
+        release.countDown();
+        closer.join();
+        assertEquals(1, handled.get(), "only the callback running at close");
+        assertEquals(99, inbox.rejectedCount(), "the rest discarded and counted");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldStopRunningOnTheCallersThreadWhenClosed(Kind kind) throws Exception {
+        Executor executor = kind.create(options);
+        CountDownLatch running = new CountDownLatch(1);
+        executor.guardCondition("started", running::countDown).trigger();
+        Thread caller = Thread.ofPlatform().start(executor::run);
+        assertTrue(running.await(30, TimeUnit.SECONDS));
+        executor.close(Shutdown.DRAIN, Duration.ofSeconds(30));
+        caller.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(caller.isAlive());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldUseNoCpuWhileIdle(Kind kind) throws Exception {
+        try (Sluice sluice = Sluice.open("test", root.options());
+             Subscriber<MemorySegment> subscriber = sluice.subscriber("/idle", COUNTER, Qos.queue(4));
+             Executor executor = kind.create(options.withName("idle"))) {
+            executor.subscription(subscriber, sample -> { });
+            executor.inbox("events", 16, event -> { });
+            executor.timer(Duration.ofSeconds(60), (d, m) -> { });
+            executor.start();
+            Thread.sleep(200);
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long before = executorCpu(threads);
+            Thread.sleep(1_000);
+            long used = executorCpu(threads) - before;
+            // a spinning or polling executor would use the whole second; blocking uses a few wakes for upkeep
+            assertTrue(used < 200_000_000L, "executor threads used " + used / 1_000_000 + " ms of CPU in 1 s idle");
+        }
+    }
+
+    private static long executorCpu(ThreadMXBean threads) {
+        long total = 0;
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith("sluice-idle")) {
+                total += threads.getThreadCpuTime(thread.threadId());
+            }
+        }
+        return total;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldStopHandlingARegistrationOnceClosed(Kind kind) {
+        try (Executor executor = kind.create(options)) {
+            ConcurrentLinkedQueue<Integer> seen = new ConcurrentLinkedQueue<>();
+            Inbox<Integer> inbox = executor.inbox("events", 16, seen::add);
+            assertTrue(inbox.offer(1));
+            assertEquals(1, executor.runOnce(Duration.ofSeconds(10)));
+            inbox.close();
+            assertFalse(inbox.isActive());
+            assertFalse(inbox.offer(2));
+            assertEquals(0, executor.runOnce(Duration.ZERO));
+            assertEquals(List.of(1), List.copyOf(seen));
+        }
+    }
+}
