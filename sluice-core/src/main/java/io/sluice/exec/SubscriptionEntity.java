@@ -71,8 +71,13 @@ final class SubscriptionEntity<T> extends Entity {
     private Sample<T> take() {
         try {
             return subscriber.take();
+        } catch (IllegalStateException closed) {
+            // the subscriber was closed under its registration: say so once and end the registration
+            owner.report(role, closed);
+            close();
+            return null;
         } catch (Throwable error) {
-            // a damaged topic, a closed subscriber: reported, and the executor goes on with the others
+            // a damaged topic: reported, and the executor goes on with the others
             owner.report(role, error);
             return null;
         }
