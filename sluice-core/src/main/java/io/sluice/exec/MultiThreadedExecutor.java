@@ -61,17 +61,17 @@ final class MultiThreadedExecutor extends AbstractExecutor {
                 if (seenVersion != version()) {
                     sync();
                 }
-                int count = snapshot();
-                if (count == 0 && waitNanos > 0 && !closing()) {
-                    waitSet.arm(key, ordered);
-                    try {
-                        count = snapshot();
-                        if (count == 0 && !closing()) {
-                            waitSet.await(waitDeadline(waitNanos, nextTimerDeadline()));
-                        }
-                    } finally {
-                        waitSet.disarm();
+                int count;
+                waitSet.arm(key, ordered); // a polling point goes through the wait set, as in PollingPointExecutor
+                try {
+                    count = snapshot();
+                    if (count == 0 && waitNanos > 0 && !closing()) {
+                        waitSet.await(waitDeadline(waitNanos, nextTimerDeadline()));
                     }
+                } finally {
+                    waitSet.disarm();
+                }
+                if (count == 0) {
                     long now = System.nanoTime();
                     if (now - lastMaintenance >= MAX_WAIT_NANOS) {
                         lastMaintenance = now;

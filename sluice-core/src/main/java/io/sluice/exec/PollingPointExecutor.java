@@ -11,8 +11,10 @@ import java.util.Comparator;
  * conditions and one event of each inbox with events. Then it runs them: timers first, then subscriptions, then
  * services, then clients, then guard conditions and inboxes, each group in registration order. Only what the
  * snapshot captured runs; a sample that arrives meanwhile, or the second sample of a subscription, waits for the
- * next polling point. When a polling point finds nothing it sleeps on every source at once, as the event loop
- * does (ROS 2 sleeps in {@code rcl_wait} too), so the two differ in what they do per event, not in how they wait.
+ * next polling point. Every polling point goes through the wait set, as rclcpp's {@code wait_for_work} goes through
+ * {@code rcl_wait}: the wait set is attached to every source (a sleeper announced on each topic), the sources are
+ * looked at, the executor sleeps on all of them at once when none is ready, and the wait set is detached. The
+ * event loop attaches it only when a duty cycle found nothing.
  *
  * <p>One difference from rclcpp, which takes a sample when the callback is about to run: the snapshot takes it
  * at the polling point, so for a subscriber that keeps only the newest sample ({@code Qos.latest()}) a sample
@@ -43,17 +45,19 @@ final class PollingPointExecutor extends AbstractExecutor {
         if (seenVersion != version()) {
             sync();
         }
-        int count = snapshot();
-        if (count == 0 && waitNanos > 0 && !closing()) {
-            waitSet.arm(key, ordered);
-            try {
-                count = snapshot(); // what came before the arm has no wake coming
-                if (count == 0 && !closing()) {
-                    waitSet.await(waitDeadline(waitNanos, nextTimerDeadline()));
-                }
-            } finally {
-                waitSet.disarm();
+        // like rcl_wait at every polling point: attach the wait set to every source, look, sleep only when
+        // nothing is ready, detach
+        int count;
+        waitSet.arm(key, ordered);
+        try {
+            count = snapshot();
+            if (count == 0 && waitNanos > 0 && !closing()) {
+                waitSet.await(waitDeadline(waitNanos, nextTimerDeadline()));
             }
+        } finally {
+            waitSet.disarm();
+        }
+        if (count == 0) {
             long now = System.nanoTime();
             if (now - lastMaintenance >= MAX_WAIT_NANOS) {
                 lastMaintenance = now;
