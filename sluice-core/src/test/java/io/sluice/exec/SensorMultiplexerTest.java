@@ -1,0 +1,423 @@
+package io.sluice.exec;
+
+import io.sluice.Loan;
+import io.sluice.MessageShape;
+import io.sluice.MessageType;
+import io.sluice.Publisher;
+import io.sluice.Qos;
+import io.sluice.Sample;
+import io.sluice.SluiceException;
+import io.sluice.Subscriber;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The in-process sensor multiplexer: the API it shares with shared-memory topics, consistency under concurrent
+ * producer and consumers, a stuck consumer that cannot slow the producer, and no allocation once warm.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SensorMultiplexerTest {
+    private static final MessageType<MemorySegment> FRAME = MessageType.raw("test/msg/Frame");
+    private static final long FRAME_BYTES = 4096;
+
+    /** Fills every 8-byte word of the message with {@code sequence}. */
+    static void fill(MemorySegment message, long sequence) {
+        for (long offset = 0; offset + 8 <= message.byteSize(); offset += 8) {
+            message.set(ValueLayout.JAVA_LONG, offset, sequence);
+        }
+    }
+
+    /** Checks that every word of the sample holds its sequence; returns a description of the first that does not. */
+    static String tornWord(Sample<MemorySegment> sample) {
+        MemorySegment message = sample.segment();
+        long sequence = sample.sequence();
+        for (long offset = 0; offset + 8 <= message.byteSize(); offset += 8) {
+            long word = message.get(ValueLayout.JAVA_LONG, offset);
+            if (word != sequence) {
+                return "torn sample: sequence=" + sequence + ", offset=" + offset + ", word=" + word;
+            }
+        }
+        return null;
+    }
+
+    static void publish(Publisher<MemorySegment> publisher, long size, long sequence) {
+        try (Loan<MemorySegment> loan = publisher.loan(size)) {
+            fill(loan.segment(), sequence);
+            loan.publish();
+        }
+    }
+
+    @Test
+    void shouldHandTheNewestUnseenSampleAndSkipOlderOnes() {
+        try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create(FRAME, FRAME_BYTES, 2)) {
+            Publisher<MemorySegment> publisher = mux.publisher();
+            Subscriber<MemorySegment> subscriber = mux.subscriber();
+            assertNull(subscriber.take());
+            assertNull(subscriber.latest());
+            publish(publisher, 64, 0);
+            publish(publisher, 64, 1);
+            publish(publisher, 128, 2);
+            try (Sample<MemorySegment> sample = subscriber.take()) {
+                assertEquals(2, sample.sequence());
+                assertEquals(128, sample.segment().byteSize());
+                assertNull(tornWord(sample));
+                assertTrue(sample.segment().isReadOnly());
+            }
+            assertNull(subscriber.take(), "seen already");
+            try (Sample<MemorySegment> newest = subscriber.latest()) {
+                assertEquals(2, newest.sequence(), "latest returns the newest even when seen");
+            }
+            publish(publisher, 64, 3);
+            try (Sample<MemorySegment> sample = subscriber.take()) {
+                assertEquals(3, sample.sequence());
+            }
+            assertEquals(0, subscriber.lostCount());
+            assertEquals(Qos.latest(), subscriber.qos());
+            assertEquals(1, subscriber.publisherCount());
+            assertEquals(1, publisher.subscriberCount());
+            assertEquals(4, publisher.publishedCount());
+            publisher.close();
+            assertEquals(0, subscriber.publisherCount());
+            try (Sample<MemorySegment> newest = subscriber.latest()) {
+                assertEquals(3, newest.sequence(), "published samples outlive the publisher");
+            }
+        }
+    }
+
+    @Test
+    void shouldGiveTheFirstTakeOfANewConsumerTheNewestSample() {
+        try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create(FRAME, FRAME_BYTES, 2)) {
+            publish(mux.publisher(), 64, 0);
+            publish(mux.publisher(), 64, 1);
+            try (Subscriber<MemorySegment> late = mux.subscriber(); Sample<MemorySegment> sample = late.take()) {
+                assertEquals(1, sample.sequence());
+            }
+        }
+    }
+
+    @Test
+    void shouldLimitConsumersAndHeldSamples() {
+        try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create("/depth", FRAME, FRAME_BYTES, 2, 2)) {
+            assertEquals(6, mux.bufferCount());
+            Subscriber<MemorySegment> first = mux.subscriber();
+            Subscriber<MemorySegment> second = mux.subscriber();
+            SluiceException full = assertThrows(SluiceException.class, mux::subscriber);
+            assertTrue(full.getMessage().contains("maxConsumers=2"), full.getMessage());
+            second.close();
+            mux.subscriber().close(); // a closed consumer makes room
+
+            publish(mux.publisher(), 64, 0);
+            Sample<MemorySegment> one = first.latest();
+            Sample<MemorySegment> two = first.latest();
+            assertNotSame(one, two);
+            SluiceException held = assertThrows(SluiceException.class, first::latest);
+            assertTrue(held.getMessage().contains("held=2"), held.getMessage());
+            one.close();
+            one.close(); // idempotent
+            first.latest().close();
+            first.close();
+            two.close(); // after the subscriber released it: harmless
+        }
+    }
+
+    @Test
+    void shouldRejectBadArgumentsNamingTheCondition() {
+        IllegalArgumentException consumers = assertThrows(IllegalArgumentException.class,
+            () -> SensorMultiplexer.create(FRAME, 64, 0));
+        assertEquals("maxConsumers < 1: maxConsumers=0", consumers.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SensorMultiplexer.create(FRAME, -1, 1));
+        assertThrows(IllegalArgumentException.class, () -> SensorMultiplexer.create("x", FRAME, 64, 1, 0));
+        assertThrows(IllegalArgumentException.class,
+            () -> SensorMultiplexer.create("x", FRAME, 64, 20_000, 2));
+        try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create(FRAME, 64, 1)) {
+            IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+                () -> mux.publisher().loan(65));
+            assertEquals("size out of range [0, 64]: size=65", size.getMessage());
+        }
+    }
+
+    @Test
+    void shouldGiveAnUnpublishedLoanBackUnseen() {
+        try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create(FRAME, FRAME_BYTES, 1)) {
+            Subscriber<MemorySegment> subscriber = mux.subscriber();
+            publish(mux.publisher(), 64, 0);
+            for (int i = 0; i < 10; i++) { // every buffer gets written and abandoned
+                try (Loan<MemorySegment> loan = mux.publisher().loan(64)) {
+                    fill(loan.segment(), -1);
+                }
+            }
+            try (Sample<MemorySegment> sample = subscriber.take()) {
+                assertEquals(0, sample.sequence());
+                assertNull(tornWord(sample));
+            }
+            assertEquals(1, mux.publisher().publishedCount());
+            Loan<MemorySegment> loan = mux.publisher().loan(8);
+            assertThrows(IllegalStateException.class, () -> mux.publisher().loan(8), "one loan at a time");
+            loan.publish();
+            assertThrows(IllegalStateException.class, loan::publish, "a loan is spent after publish");
+        }
+    }
+
+    @Test
+    void shouldInitializeALoanFromItsShape() {
+        MessageShape<MemorySegment> shape = new MessageShape<>() {
+            @Override
+            public long byteSize() {
+                return 24;
+            }
+
+            @Override
+            public void initialize(MemorySegment message) {
+                fill(message, 7);
+            }
+        };
+        try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create(FRAME, FRAME_BYTES, 1)) {
+            Subscriber<MemorySegment> subscriber = mux.subscriber();
+            try (Loan<MemorySegment> loan = mux.publisher().loan(shape)) {
+                assertEquals(24, loan.message().byteSize());
+                loan.publish();
+            }
+            try (Sample<MemorySegment> sample = subscriber.take()) {
+                assertEquals(24, sample.message().byteSize());
+                assertEquals(7, sample.message().get(ValueLayout.JAVA_LONG, 16));
+            }
+        }
+    }
+
+    @Test
+    void shouldWakeAConsumerBlockedInTakeAndTimeOutWithoutOne() throws Exception {
+        try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create(FRAME, FRAME_BYTES, 1)) {
+            Subscriber<MemorySegment> subscriber = mux.subscriber();
+            assertNull(subscriber.take(Duration.ofMillis(20)), "nothing published");
+            CountDownLatch waiting = new CountDownLatch(1);
+            AtomicLong received = new AtomicLong(-1);
+            Thread consumer = Thread.ofPlatform().start(() -> {
+                waiting.countDown();
+                try (Sample<MemorySegment> sample = subscriber.take(Duration.ofSeconds(60))) {
+                    received.set(sample == null ? -2 : sample.sequence());
+                }
+            });
+            waiting.await();
+            Thread.sleep(50); // most likely asleep in the kernel by now; either way the sample must arrive
+            publish(mux.publisher(), 64, 0);
+            consumer.join();
+            assertEquals(0, received.get());
+        }
+    }
+
+    /**
+     * Four consumers at different rates against a producer publishing as fast as it can: every sample is whole,
+     * each consumer's sequences strictly increase, and each ends with the final sample.
+     */
+    @Test
+    void shouldNeverHandOutATornSampleAndEndWithTheNewest() throws Exception {
+        runConsumersAtDifferentRates(FRAME_BYTES, 100_000, new long[] {0, 1, 10, 0});
+    }
+
+    /**
+     * The same with small messages and two consumers that never pause, so that the producer reuses each buffer
+     * within a few hundred nanoseconds: a consumer that pinned without checking the buffer's tag, or a producer
+     * that claimed a pinned buffer, would be caught here.
+     */
+    @Test
+    void shouldNeverHandOutATornSmallSampleUnderContention() throws Exception {
+        runConsumersAtDifferentRates(64, 1_000_000, new long[] {0, 0, 1, 0});
+    }
+
+    private static void runConsumersAtDifferentRates(long frameBytes, long count, long[] pauses) throws Exception {
+        long last = count - 1;
+        try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create(FRAME, frameBytes, 4)) {
+            List<String> failures = Collections.synchronizedList(new ArrayList<>());
+            AtomicBoolean producing = new AtomicBoolean(true);
+            boolean[] holds = {false, false, false, true};
+            List<Thread> consumers = new ArrayList<>();
+            long[] taken = new long[4];
+            CountDownLatch ready = new CountDownLatch(4);
+            for (int c = 0; c < 4; c++) {
+                int id = c;
+                Subscriber<MemorySegment> subscriber = mux.subscriber();
+                consumers.add(Thread.ofPlatform().name("consumer-" + c).start(() -> {
+                    ready.countDown();
+                    long previous = -1;
+                    try {
+                        while (previous != last) {
+                            try (Sample<MemorySegment> sample = subscriber.take(Duration.ofMillis(10))) {
+                                if (sample == null) {
+                                    if (!producing.get() && subscriber.take() == null) {
+                                        // nothing new after the producer stopped: we must have the final one
+                                        failures.add("consumer " + id + " ended at " + previous + ", not " + last);
+                                        return;
+                                    }
+                                    continue;
+                                }
+                                taken[id]++;
+                                long sequence = sample.sequence();
+                                if (sequence <= previous) {
+                                    failures.add("consumer " + id + " got " + sequence + " after " + previous);
+                                }
+                                previous = sequence;
+                                String torn = tornWord(sample);
+                                if (torn == null && holds[id]) {
+                                    Thread.sleep(2); // hold it while the producer goes on around it
+                                    torn = tornWord(sample);
+                                }
+                                if (torn != null) {
+                                    failures.add("consumer " + id + ": " + torn);
+                                    return;
+                                }
+                            }
+                            if (pauses[id] > 0) {
+                                Thread.sleep(pauses[id]);
+                            }
+                        }
+                        try (Sample<MemorySegment> newest = subscriber.latest()) {
+                            if (newest.sequence() != last) {
+                                failures.add("consumer " + id + " latest " + newest.sequence());
+                            }
+                        }
+                    } catch (Throwable error) {
+                        failures.add("consumer " + id + " threw " + error);
+                    }
+                }));
+            }
+            ready.await();
+            Publisher<MemorySegment> publisher = mux.publisher();
+            for (long sequence = 0; sequence < count; sequence++) {
+                // sizes vary a little, so that views are re-sliced now and then
+                publish(publisher, frameBytes - 8 * (sequence % 3), sequence);
+            }
+            producing.set(false);
+            for (Thread consumer : consumers) {
+                consumer.join();
+            }
+            assertEquals(List.of(), failures);
+            for (long n : taken) {
+                assertTrue(n > 0, "every consumer got samples");
+            }
+        }
+    }
+
+    /** A consumer that holds samples forever cannot stall the producer or the other consumers. */
+    @Test
+    void shouldNotSlowTheProducerWhenAConsumerHoldsSamplesForever() {
+        int maxHeld = 4;
+        try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create("/cloud", FRAME, FRAME_BYTES, 2,
+                maxHeld)) {
+            Publisher<MemorySegment> publisher = mux.publisher();
+            Subscriber<MemorySegment> stuck = mux.subscriber();
+            Subscriber<MemorySegment> live = mux.subscriber();
+            List<Sample<MemorySegment>> hoard = new ArrayList<>();
+            for (int i = 0; i < maxHeld; i++) {
+                publish(publisher, FRAME_BYTES, i);
+                hoard.add(stuck.take());
+            }
+            for (long sequence = maxHeld; sequence < 50_000; sequence++) {
+                publish(publisher, FRAME_BYTES, sequence);
+                if (sequence % 7 == 0) {
+                    try (Sample<MemorySegment> sample = live.take()) {
+                        assertEquals(sequence, sample.sequence());
+                        assertNull(tornWord(sample));
+                    }
+                }
+            }
+            assertEquals(50_000, publisher.publishedCount());
+            for (int i = 0; i < maxHeld; i++) {
+                assertEquals(i, hoard.get(i).sequence());
+                assertNull(tornWord(hoard.get(i)), "a held sample is never overwritten");
+            }
+            try (Sample<MemorySegment> newest = stuck.latest()) {
+                fail("a consumer at its limit takes no more, got " + newest);
+            } catch (SluiceException expected) {
+                // held=4
+            }
+        }
+    }
+
+    /** Invariant 6: after warm-up, loan/publish and take/close allocate nothing. */
+    @Test
+    void shouldPublishAndTakeWithoutAllocatingOnceWarm() {
+        try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create(FRAME, FRAME_BYTES, 2)) {
+            Publisher<MemorySegment> publisher = mux.publisher();
+            Subscriber<MemorySegment> first = mux.subscriber();
+            Subscriber<MemorySegment> second = mux.subscriber();
+            com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long sink = 0;
+            for (int round = 0; round < 3; round++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 10_000; i++) {
+                    try (Loan<MemorySegment> loan = publisher.loan(256)) {
+                        loan.segment().set(ValueLayout.JAVA_LONG, 0, i);
+                        loan.publish();
+                    }
+                    try (Sample<MemorySegment> sample = first.take()) {
+                        sink += sample.segment().get(ValueLayout.JAVA_LONG, 0) + sample.sequence();
+                    }
+                    if ((i & 1) == 0) {
+                        try (Sample<MemorySegment> sample = second.latest()) {
+                            sink += sample.message().byteSize();
+                        }
+                    }
+                }
+                long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                if (round == 2) { // the first rounds warm up
+                    assertEquals(0, allocated, "10,000 loan/publish and take/close rounds allocated bytes");
+                }
+            }
+            assertTrue(sink != 0);
+        }
+    }
+
+    /** The multiplexer's subscribers sleep like shared-memory ones, so an executor blocked in the kernel wakes. */
+    @Test
+    void shouldWakeAnExecutorSubscriptionOnPublish() throws Exception {
+        try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create(FRAME, FRAME_BYTES, 1);
+             Executor executor = Executor.eventLoop(ExecutorOptions.defaults().withName("mux-test"))) {
+            List<Long> seen = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch got = new CountDownLatch(1);
+            executor.subscription(mux.subscriber(), sample -> {
+                seen.add(sample.sequence());
+                got.countDown();
+            });
+            executor.start();
+            Thread.sleep(50); // most likely asleep by now; the sample must arrive either way
+            publish(mux.publisher(), 64, 0);
+            assertTrue(got.await(60, TimeUnit.SECONDS), "the executor ran the subscription");
+            assertEquals(List.of(0L), seen);
+        }
+    }
+
+    @Test
+    void shouldRefuseUseAfterClose() {
+        SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create(FRAME, FRAME_BYTES, 1);
+        Subscriber<MemorySegment> subscriber = mux.subscriber();
+        publish(mux.publisher(), 64, 0);
+        mux.close();
+        mux.close();
+        assertThrows(IllegalStateException.class, subscriber::take);
+        assertThrows(IllegalStateException.class, mux::subscriber);
+        subscriber.close();
+        assertFalse(subscriber.publisherCount() > 0);
+        assertNotNull(subscriber.qos());
+    }
+}
