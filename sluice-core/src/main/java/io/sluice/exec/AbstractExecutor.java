@@ -39,6 +39,11 @@ abstract class AbstractExecutor implements Executor {
     private volatile Shutdown shutdown;
     private volatile long drainDeadline;
     private volatile CountDownLatch finished;
+    /** Worker threads not yet finished; guarded by registrationLock. */
+    private int liveWorkers;
+    private volatile long closeNanos;
+    /** runOnce/doWork is running on the caller's thread (to refuse a call from inside a callback). */
+    private boolean inCycle;
 
     AbstractExecutor(ExecutorOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -70,7 +75,9 @@ abstract class AbstractExecutor implements Executor {
             throw new IllegalArgumentException("firstDelay < 0 || period < 0: firstDelay=" + firstDelay
                 + ", period=" + period);
         }
-        return add(new TimerEntity(this, clock.nanoTime() + delay, periodNanos, handler));
+        long now = clock.nanoTime();
+        long first = delay > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + delay; // "never", not the past
+        return add(new TimerEntity(this, first, periodNanos, handler));
     }
 
     @Override
@@ -197,6 +204,7 @@ abstract class AbstractExecutor implements Executor {
                 throw new IllegalStateException("executor already runs or is closed: name=" + name());
             }
             finished = new CountDownLatch(workerCount);
+            liveWorkers = workerCount;
             state = RUNNING;
         }
     }
@@ -224,10 +232,27 @@ abstract class AbstractExecutor implements Executor {
 
     @Override
     public int runOnce(Duration timeout) {
+        return cycleOnCallersThread(Math.max(0, timeout.toNanos()), "runOnce");
+    }
+
+    @Override
+    public int doWork() {
+        return cycleOnCallersThread(0, "doWork");
+    }
+
+    private int cycleOnCallersThread(long waitNanos, String call) {
         if (state != NEW) {
-            throw new IllegalStateException("runOnce while the executor runs or after close: name=" + name());
+            throw new IllegalStateException(call + " while the executor runs or after close: name=" + name());
         }
-        return cycle(Math.max(0, timeout.toNanos()));
+        if (inCycle) {
+            throw new IllegalStateException(call + " from one of this executor's callbacks: name=" + name());
+        }
+        inCycle = true;
+        try {
+            return cycle(waitNanos);
+        } finally {
+            inCycle = false;
+        }
     }
 
     private void work() {
@@ -242,16 +267,37 @@ abstract class AbstractExecutor implements Executor {
                 }
             }
             if (shutdown == Shutdown.DRAIN) {
-                while (System.nanoTime() - drainDeadline < 0 && cycle(0) > 0) {
-                    // handle what was pending at close, until a cycle finds nothing
-                }
+                drain();
             }
         } catch (Throwable error) {
             report("executor", error); // a defect of the executor itself: reported, the thread ends
         } finally {
             workers.remove(Thread.currentThread());
+            boolean last;
+            synchronized (registrationLock) {
+                last = --liveWorkers == 0;
+            }
+            if (last) {
+                finish(); // the last thread out removes the registrations; no thread dispatches any more
+            }
             finished.countDown();
         }
+    }
+
+    /**
+     * Handles what was pending at close: inbox events and guard triggers (none are accepted after close), samples
+     * published before close (see {@link #publishedBeforeClose}); timers no longer fire. Ends when a cycle finds
+     * nothing or at the drain deadline.
+     */
+    private void drain() {
+        while (System.nanoTime() - drainDeadline < 0 && cycle(0) > 0) {
+            // once more
+        }
+    }
+
+    /** During a draining close: whether a sample published at {@code publishNanos} was there before the close. */
+    final boolean publishedBeforeClose(long publishNanos) {
+        return state < CLOSING || publishNanos - closeNanos <= 0;
     }
 
     @Override
@@ -260,46 +306,60 @@ abstract class AbstractExecutor implements Executor {
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean ran;
         synchronized (registrationLock) {
-            if (state >= CLOSING) {
-                return;
+            ran = finished != null;
+            if (state < CLOSING) {
+                accepting = false;
+                shutdown = mode;
+                closeNanos = System.nanoTime();
+                drainDeadline = deadline;
+                state = CLOSING;
+            } else if (!ran) {
+                return; // closed before it ever ran: the first close did everything on its caller's thread
             }
-            ran = state == RUNNING;
-            accepting = false;
-            shutdown = mode;
-            drainDeadline = deadline;
-            state = CLOSING;
+            // a second close of a running executor waits for its threads like the first, and does nothing else
         }
         wakeup.signal();
-        try {
-            if (ran && !workers.contains(Thread.currentThread())) {
-                awaitWorkers(deadline, timeout);
-            } else if (!ran && mode == Shutdown.DRAIN) {
-                while (System.nanoTime() - deadline < 0 && cycle(0) > 0) {
-                    // never started: drain on the caller's thread
-                }
+        if (workers.contains(Thread.currentThread())) {
+            return; // from a callback: the executor's threads finish, drain or discard, and remove everything
+        }
+        if (ran) {
+            awaitWorkers(deadline + CLOSE_GRACE_NANOS, timeout);
+        } else {
+            if (mode == Shutdown.DRAIN && state == CLOSING && !inCycle) {
+                drain(); // never started: drain on the caller's thread
             }
-        } finally {
-            Entity[] last;
-            synchronized (registrationLock) {
-                last = entities;
-                entities = new Entity[0];
-                version++;
-                state = CLOSED;
-            }
-            for (Entity entity : last) {
-                entity.deactivate();
-                if (workers.isEmpty()) {
-                    entity.discard(); // no thread touches them any more
-                }
-            }
+            finish();
         }
     }
 
+    /**
+     * Removes every registration and drops what they still hold (samples a polling point captured, queued inbox
+     * events, which are counted as rejected). Called when no thread dispatches any more.
+     */
+    private void finish() {
+        Entity[] last;
+        synchronized (registrationLock) {
+            if (state == CLOSED) {
+                return;
+            }
+            last = entities;
+            entities = new Entity[0];
+            version++;
+            state = CLOSED;
+        }
+        for (Entity entity : last) {
+            entity.deactivate();
+            entity.discard();
+        }
+    }
+
+    /** How long close waits beyond its timeout for a callback that was running at the drain deadline. */
+    private static final long CLOSE_GRACE_NANOS = 1_000_000_000L;
     private void awaitWorkers(long deadline, Duration timeout) {
         try {
             if (!finished.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw new IllegalStateException("executor did not stop within " + timeout + ": name=" + name()
-                    + " (a callback that does not return?)");
+                    + " (a callback that does not return?); its registrations are removed when it does");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -19,13 +19,14 @@ final class EventLoop extends AbstractExecutor {
     /*
      * Implementation note. Producers (inbox offers, guard triggers, on any thread) reach the loop through the
      * ready ring, an MpscRing of entities: a source enters it on its 0 -> 1 transition of "scheduled" (see
-     * InboxEntity, GuardEntity), so each source is in the ring at most once and a ring of MAX_REGISTRATIONS
-     * never fills. The producer then signals the Wakeup, which costs a system call only while the loop sleeps.
+     * InboxEntity, GuardEntity), so each source is in the ring at most once and a ring of twice
+     * MAX_REGISTRATIONS never fills (removed sources still in it included). The producer then signals the Wakeup, which costs a system call only while the loop sleeps.
      * Everything else (the timer wheel, the views of the registrations, the wait set) belongs to the loop's thread.
      * Registrations change through AbstractExecutor's copy-on-write array; the loop rebuilds its views when the
      * version moves, so the hot path reads one volatile int per cycle for them.
      */
-    private final MpscRing<Entity> ready = new MpscRing<>(Integer.highestOneBit(MAX_REGISTRATIONS - 1) << 1);
+    // each registered source at most once, plus removed ones that have not left the ring yet
+    private final MpscRing<Entity> ready = new MpscRing<>(2 * MAX_REGISTRATIONS);
     private final TimerWheel wheel;
     private final WaitSet waitSet = new WaitSet(wakeup);
     private final Consumer<Entity> runReady = this::runReady;
@@ -56,7 +57,7 @@ final class EventLoop extends AbstractExecutor {
     @Override
     int cycle(long waitNanos) {
         int key = wakeup.key();
-        int work = doWork();
+        int work = dutyCycle();
         if (work > 0 || waitNanos <= 0 || closing()) {
             return work;
         }
@@ -77,15 +78,18 @@ final class EventLoop extends AbstractExecutor {
         return work;
     }
 
-    private int doWork() {
+    private int dutyCycle() {
         if (seenVersion != version()) {
             syncRegistrations();
         }
         int work = 0;
         readyWork = 0;
-        ready.drain(runReady, ready.capacity());
+        int signalled = ready.size(); // those there now: a source that re-schedules itself runs next cycle
+        if (signalled > 0) {
+            ready.drain(runReady, signalled);
+        }
         work += readyWork;
-        if (!discarding()) {
+        if (!closing()) { // timers stop at close, so that a draining close ends
             work += wheel.poll(clock.nanoTime(), fireTimer, Math.max(options.burst(), 64));
         }
         work += dispatchSubscriptions();
@@ -113,7 +117,7 @@ final class EventLoop extends AbstractExecutor {
     private void fireTimer(long timerId, long deadline, long missed) {
         int entry = (int) timerId;
         TimerEntity timer = entry < timersByEntry.length ? timersByEntry[entry] : null;
-        if (timer != null && timer.wheelId == timerId && timer.isActive()) {
+        if (timer != null && timer.wheelId == timerId && timer.isActive() && !closing()) {
             if (timer.period == 0) {
                 timersByEntry[entry] = null;
                 timer.wheelId = -1;

@@ -30,11 +30,14 @@ import java.util.function.Consumer;
  *     awaitShutdown();
  * }                                     // closes: drains what is pending, at most 10 s
  * }
- * An idle executor blocks in the kernel and uses no CPU. Callbacks that throw are reported to the
+ * An idle executor blocks in the kernel and uses no CPU (with {@code futex_waitv}, Linux 5.16 and later, for up to
+ * 127 topics; otherwise it looks at its subscriptions every millisecond). Callbacks that throw are reported to the
  * {@link ErrorHandler}, counted in {@link #errorCount()}, and the executor goes on. Registration is thread-safe
- * and may happen while the executor runs; the executor does not close the subscribers given to it.
+ * and may happen while the executor runs. The executor does not close the subscribers given to it; close a
+ * subscriber after the executor has stopped, or after closing its registration from one of the executor's
+ * callbacks (a registration closed from another thread may still be in use for the event being handled).
  */
-public interface Executor extends AutoCloseable {
+public interface Executor extends Agent, AutoCloseable {
     /** The most registrations one executor holds. */
     int MAX_REGISTRATIONS = 4096;
 
@@ -112,6 +115,20 @@ public interface Executor extends AutoCloseable {
      * @return the number of callbacks run
      */
     int runOnce(Duration timeout);
+
+    /**
+     * One duty cycle without waiting: what {@link #runOnce(Duration) runOnce(Duration.ZERO)} does. An executor is an
+     * {@link Agent}, so an application may run it with an {@link AgentRunner} and an idle strategy of its own
+     * (then not {@link #start()} or {@link #run()} as well; close the runner before the executor).
+     */
+    @Override
+    int doWork();
+
+    /** The executor's {@link #name()}. */
+    @Override
+    default String roleName() {
+        return name();
+    }
 
     /** Callbacks that threw so far. */
     long errorCount();

@@ -19,6 +19,12 @@ final class InboxEntity<E> extends Entity implements Inbox<E> {
      * told, and producers pay an atomic instruction on SCHEDULED only when the executor is not already told;
      * under load, offers cost the ring's CAS and a fence. SCHEDULED may be 1 with the ring empty (a producer told
      * the executor about an event already taken): one wasted look.
+     *
+     * Removal and close. An offer checks "active and accepting" before it enqueues, but a close may come between
+     * the check and the enqueue. discard() (called when no executor thread takes from the ring any more) sets
+     * DISCARDED, fences, and empties the ring; an offer, after its enqueue and fence, reads DISCARDED and, if set,
+     * empties the ring itself and reports a refusal. Another Dekker pair: the late event is counted as rejected by
+     * one of the two. The two drains take turns under the inbox's monitor, so the ring keeps a single consumer.
      */
     private static final VarHandle SCHEDULED;
 
@@ -36,6 +42,8 @@ final class InboxEntity<E> extends Entity implements Inbox<E> {
     @SuppressWarnings("unused") // through SCHEDULED
     private volatile int scheduled;
     private E captured;
+    /** Set once no executor takes from the ring any more (removal, close): late offers clean up after themselves. */
+    private volatile boolean discarded;
 
     InboxEntity(AbstractExecutor owner, String name, int capacity, Consumer<? super E> handler) {
         super(owner, Kind.WAITABLE, "inbox " + Objects.requireNonNull(name, "name"));
@@ -53,7 +61,11 @@ final class InboxEntity<E> extends Entity implements Inbox<E> {
             rejected.incrementAndGet();
             return false;
         }
-        VarHandle.fullFence(); // the event's publication before the read of SCHEDULED: see the note
+        VarHandle.fullFence(); // the event's publication before the reads of DISCARDED and SCHEDULED: see the note
+        if (discarded) {
+            discardQueued(); // removed or closed meanwhile: nobody else takes from the ring now
+            return false;
+        }
         if ((int) SCHEDULED.getVolatile(this) == 0 && SCHEDULED.compareAndSet(this, 0, 1)) {
             owner.schedule(this);
         }
@@ -81,7 +93,7 @@ final class InboxEntity<E> extends Entity implements Inbox<E> {
             return 0;
         }
         int done = 0;
-        while (done < limit && !owner.discarding()) {
+        while (done < limit && isActive() && !owner.discarding()) {
             E event = ring.poll();
             if (event == null) {
                 break;
@@ -115,14 +127,26 @@ final class InboxEntity<E> extends Entity implements Inbox<E> {
         return 1;
     }
 
+    /**
+     * Called once no executor thread takes from this inbox any more. From then on an offer that slipped past the
+     * checks finds DISCARDED set (or this drain finds its event): either way it is counted, never left behind.
+     */
     @Override
     void discard() {
-        int dropped = captured != null ? 1 : 0;
-        captured = null;
-        while (ring.poll() != null) {
-            dropped++;
+        if (captured != null) {
+            captured = null;
+            rejected.incrementAndGet();
         }
-        rejected.addAndGet(dropped);
+        discarded = true;
+        VarHandle.fullFence(); // DISCARDED before the look at the ring: the other half of offer's pair
+        discardQueued();
+    }
+
+    /** Counts and drops what is queued; the lock makes late offerers and the executor take turns as consumer. */
+    private synchronized void discardQueued() {
+        while (ring.poll() != null) {
+            rejected.incrementAndGet();
+        }
     }
 
     private void handle(E event) {

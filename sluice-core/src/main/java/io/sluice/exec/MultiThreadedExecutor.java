@@ -89,6 +89,9 @@ final class MultiThreadedExecutor extends AbstractExecutor {
         try {
             return entity.executeSnapshot();
         } finally {
+            if (!entity.isActive()) {
+                entity.discard(); // removed while it ran: sync() left it to us
+            }
             // not under the lock: a thread may hold it asleep at the polling point, and this wakes it
             entity.running = false;
             wakeup.signal(); // a thread asleep at the polling point left this source out: let it look again

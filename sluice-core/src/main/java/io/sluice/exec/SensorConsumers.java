@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * }                                            // wakes and stops every consumer thread, at most 10 s
  * }
  * A handler that throws is reported to the {@link ErrorHandler} under the consumer's name, counted, and the loop
- * goes on with the next sample; so is a failing take (after a pause of {@value #ERROR_PAUSE_MILLIS} ms, so that a
- * broken subscriber does not spin). Waiting uses no CPU: a consumer thread sleeps in the kernel on the
+ * goes on with the next sample. A take that fails is reported and retried after a pause of
+ * {@value #ERROR_PAUSE_MILLIS} ms (so that a broken subscriber does not spin), except for a subscriber closed
+ * under its consumer: that is reported once and ends the consumer. Waiting uses no CPU: a consumer thread sleeps in the kernel on the
  * subscriber's futex word and on a stop word of its own at once, so {@link Registration#close()} wakes a thread
  * blocked waiting for a sample at once. (Subscribers of other kinds, or kernels without {@code futex_waitv}, wait
  * in {@code take(Duration)} slices of {@value #FALLBACK_SLICE_MILLIS} ms, which bounds how long a close waits.)
@@ -158,6 +159,10 @@ public final class SensorConsumers implements AutoCloseable {
                 Sample<T> sample;
                 try {
                     sample = next();
+                } catch (IllegalStateException closed) {
+                    report(name, closed); // the subscriber was closed under its consumer: say so once, end it
+                    active = false;
+                    return;
                 } catch (Throwable error) {
                     report(name, error);
                     pause();

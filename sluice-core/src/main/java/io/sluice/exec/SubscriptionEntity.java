@@ -34,6 +34,10 @@ final class SubscriptionEntity<T> extends Entity {
             if (sample == null) {
                 break;
             }
+            if (!owner.publishedBeforeClose(sample.publishNanos())) {
+                sample.close(); // a draining close handles what was there at close, not what keeps coming
+                break;
+            }
             done++;
             handle(sample);
         }
@@ -44,6 +48,10 @@ final class SubscriptionEntity<T> extends Entity {
     boolean snapshot(long nowNanos) {
         if (held == null && isActive()) {
             held = take();
+            if (held != null && !owner.publishedBeforeClose(held.publishNanos())) {
+                held.close(); // a draining close handles what was there at close, not what keeps coming
+                held = null;
+            }
         }
         return held != null;
     }

@@ -5,7 +5,9 @@ import java.util.Objects;
 /**
  * A timer. The event loop files it in its {@link TimerWheel}; the baselines keep its next deadline here and check
  * it at each polling point, as ROS 2's {@code rcl_timer} does. Either way the k-th deadline is
- * {@code first + k × period}, and a late expiry fires once with the count of deadlines it skipped.
+ * {@code first + k × period}, and a late expiry fires once with the count of deadlines it skipped; unlike
+ * {@code rcl_timer}, which reports the earliest overdue deadline, the handler gets the latest one that passed, as
+ * the wheel does, so that all executors agree.
  */
 final class TimerEntity extends Entity {
     final long firstDeadline;
@@ -42,8 +44,8 @@ final class TimerEntity extends Entity {
         if (captured) {
             return true;
         }
-        if (!isActive() || nowNanos < next) {
-            return false;
+        if (!isActive() || owner.closing() || nowNanos < next) {
+            return false; // timers stop at close, so that a draining close ends
         }
         if (period == 0) {
             capturedDeadline = next;
@@ -54,7 +56,7 @@ final class TimerEntity extends Entity {
             long missed = (nowNanos - next) / period;
             capturedDeadline = next + missed * period;
             capturedMissed = missed;
-            next = capturedDeadline + period;
+            next = capturedDeadline > Long.MAX_VALUE - period ? Long.MAX_VALUE : capturedDeadline + period;
         }
         captured = true;
         return true;

@@ -24,9 +24,9 @@ import java.lang.foreign.MemorySegment;
  *     }
  * }
  * }
- * Without {@code futex_waitv} (Linux before 5.16), or beyond its 128 words, it sleeps on the wakeup alone for at
- * most {@value #FALLBACK_POLL_NANOS} ns at a time, so subscriptions are polled at that interval: slower to react,
- * never stuck.
+ * Without {@code futex_waitv} (Linux before 5.16, or a seccomp filter that refuses it), or beyond its 128 words, it
+ * sleeps on the wakeup alone for at most {@value #FALLBACK_POLL_NANOS} ns at a time, so subscriptions are polled at
+ * that interval: slower to react and no longer free of CPU while idle, never stuck.
  */
 final class WaitSet {
     static final long FALLBACK_POLL_NANOS = 1_000_000L;
@@ -115,7 +115,11 @@ final class WaitSet {
     /** Withdraws every announcement of {@link #arm}. */
     void disarm() {
         for (int i = 0; i < armedCount; i++) {
-            armed[i].disarmWait();
+            try {
+                armed[i].disarmWait();
+            } catch (RuntimeException closed) {
+                // closed under us: closing withdrew the announcement with the subscriber's row
+            }
             armed[i] = null;
         }
         armedCount = 0;
@@ -126,7 +130,12 @@ final class WaitSet {
         for (Entity entity : entities) {
             FutexWaitable waitable = entity.waitable();
             if (waitable != null && entity.isActive()) {
-                waitable.maintain(nowNanos);
+                try {
+                    waitable.maintain(nowNanos);
+                } catch (RuntimeException error) {
+                    // a failed liveness probe or attach belongs to that subscription, not to the executor
+                    entity.owner.report(entity.role, error);
+                }
             }
         }
     }

@@ -63,7 +63,9 @@ public final class Native {
     /** {@code FUTEX2_SIZE_U32}: each waiter is a 32-bit word; shared (no {@code FUTEX2_PRIVATE}). */
     private static final int FUTEX2_SIZE_U32 = 0x02;
     private static final int CLOCK_MONOTONIC = 1;
-    private static final int ENOSYS = 38;
+    private static final int EINTR = 4;
+    private static final int EAGAIN = 11;
+    private static final int ETIMEDOUT = 110;
     /** Bytes of one {@code struct futex_waitv}: u64 val, u64 uaddr, u32 flags, u32 reserved. */
     public static final int FUTEX_WAITV_SIZE = 24;
     /** The kernel's limit on the words of one {@code futex_waitv}. */
@@ -374,7 +376,8 @@ public final class Native {
      * are scratch memory owned by the caller's thread. Callers re-check their conditions whatever this returns.
      *
      * @return the index of the word that woke us, or -1 (a word differed, timeout, signal)
-     * @throws UnsupportedOperationException when the kernel has no {@code futex_waitv}
+     * @throws UnsupportedOperationException when the call fails other than by a wake, a timeout, a signal or a word
+     *         that differs: the kernel has no {@code futex_waitv} (ENOSYS), a seccomp filter refuses it (EPERM)
      */
     public static int futexWaitv(MemorySegment waiters, int count, long deadlineNanos, MemorySegment timespec,
                                  MemorySegment state) {
@@ -383,8 +386,14 @@ public final class Native {
         try {
             long result = (long) SYSCALL_FUTEX_WAITV.invokeExact(state, SYS_FUTEX_WAITV, waiters, count, 0,
                 timespec, CLOCK_MONOTONIC);
-            if (result < 0 && errno(state) == ENOSYS) {
-                throw new UnsupportedOperationException("futex_waitv is not supported by this kernel");
+            if (result < 0) {
+                int errno = errno(state);
+                if (errno != EAGAIN && errno != ETIMEDOUT && errno != EINTR) {
+                    // ENOSYS: an older kernel; EPERM: a seccomp filter that does not know the call; anything else
+                    // would return at once forever: callers fall back rather than spin
+                    throw new UnsupportedOperationException("futex_waitv failed: errno=" + errno + " ("
+                        + strerror(errno) + ")");
+                }
             }
             return (int) result;
         } catch (UnsupportedOperationException e) {

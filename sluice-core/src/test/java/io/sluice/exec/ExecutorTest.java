@@ -300,6 +300,23 @@ class ExecutorTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void shouldRunAsAnAgentUnderTheApplicationsOwnRunner(Kind kind) throws Exception {
+        try (Executor executor = kind.create(options)) {
+            CountDownLatch handled = new CountDownLatch(100);
+            Inbox<Integer> inbox = executor.inbox("events", 128, event -> handled.countDown());
+            try (AgentRunner runner = AgentRunner.start(new AgentRunner(executor,
+                IdleStrategy.backoff(100, 10, 1_000_000), options.errorHandler()))) {
+                for (int i = 0; i < 100; i++) {
+                    assertTrue(inbox.offer(i));
+                }
+                assertTrue(handled.await(30, TimeUnit.SECONDS));
+                assertTrue(runner.isRunning());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void shouldUseNoCpuWhileIdle(Kind kind) throws Exception {
         try (Sluice sluice = Sluice.open("test", root.options());
              Subscriber<MemorySegment> subscriber = sluice.subscriber("/idle", COUNTER, Qos.queue(4));
