@@ -68,6 +68,16 @@ abstract class AbstractExecutor implements Executor {
     }
 
     @Override
+    public Registration service(Service<?, ?> service) {
+        return Objects.requireNonNull(service, "service").attach(this); // subscription(Entity.Kind.SERVICE, ...)
+    }
+
+    @Override
+    public Registration client(Client<?, ?> client) {
+        return Objects.requireNonNull(client, "client").attach(this); // subscription(Entity.Kind.CLIENT, ...) + a timer
+    }
+
+    @Override
     public Registration timer(Duration firstDelay, Duration period, TimerHandler handler) {
         long delay = firstDelay.toNanos();
         long periodNanos = period.toNanos();

@@ -98,6 +98,20 @@ public interface Executor extends Agent, AutoCloseable {
      */
     <E> Inbox<E> inbox(String name, int capacity, Consumer<? super E> handler);
 
+    /**
+     * Serves {@code service}'s requests on this executor: its handler runs once per request, in the group of
+     * services (after timers and subscriptions at a polling point). A service is registered with one executor at a
+     * time.
+     */
+    Registration service(Service<?, ?> service);
+
+    /**
+     * Runs the handlers of {@code client}'s {@link Client#callAsync asynchronous calls} on this executor: once per
+     * response, in the group of clients, and on failure (a deadline passed, the server left), checked by a timer
+     * every 10 ms. A client is registered with one executor at a time.
+     */
+    Registration client(Client<?, ?> client);
+
     /** Starts the executor's own thread(s) and returns at once. */
     Executor start();
 
