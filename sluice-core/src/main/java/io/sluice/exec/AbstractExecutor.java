@@ -361,6 +361,11 @@ abstract class AbstractExecutor implements Executor {
             entity.deactivate();
             entity.discard();
         }
+        onFinish();
+    }
+
+    /** After the registrations are removed, on the thread that removed them: release what the executor holds. */
+    void onFinish() {
     }
 
     /** How long close waits beyond its timeout for a callback that was running at the drain deadline. */

@@ -33,6 +33,11 @@ abstract class Entity implements Registration {
         return null;
     }
 
+    /** Whether its publishers ring the executor's doorbell, so that a wait need not announce itself on its word. */
+    boolean belled() {
+        return false;
+    }
+
     /** Handles up to {@code limit} events available now; never throws (callback errors go to the owner). */
     abstract int dispatch(int limit);
 

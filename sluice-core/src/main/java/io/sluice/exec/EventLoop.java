@@ -1,6 +1,12 @@
 package io.sluice.exec;
 
+import io.sluice.shm.Doorbell;
+import io.sluice.shm.ShmSubscriber;
+
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -10,8 +16,11 @@ import java.util.function.Consumer;
  * <p>A duty cycle (1) takes the sources that signalled from the ready ring (guard conditions raised, inboxes that
  * received events) and runs each, up to a burst; (2) fires the due timers from the {@link TimerWheel};
  * (3) drains each subscription, up to a burst, in registration order. When a cycle found nothing it sleeps in one
- * {@code futex_waitv} on its {@link Wakeup} and every subscription's topic word, until the next timer deadline
- * ({@link WaitSet}). Unlike the polling-point baseline, a source with more events runs them all (up to the burst)
+ * {@code futex_waitv} until the next timer deadline ({@link WaitSet}) on two kinds of words: its {@link Wakeup}
+ * (in-process sources) and one {@link Doorbell} per domain, which the publishers of every shared-memory topic it
+ * subscribes ring after each publish. So a loop with 64 topics sleeps on two words, not 65: the kernel's cost of a
+ * wait grows with the words (about 0.4 µs per shared word per wait, measured), and the loop need not announce
+ * itself on every topic before each sleep. Subscriptions of other kinds are waited on through their own words. Unlike the polling-point baseline, a source with more events runs them all (up to the burst)
  * when it runs, and there is no snapshot: what arrives while a callback runs is handled in the same cycle if its
  * source comes later, or in the next one.
  */
@@ -24,6 +33,12 @@ final class EventLoop extends AbstractExecutor {
      * Everything else (the timer wheel, the views of the registrations, the wait set) belongs to the loop's thread.
      * Registrations change through AbstractExecutor's copy-on-write array; the loop rebuilds its views when the
      * version moves, so the hot path reads one volatile int per cycle for them.
+     *
+     * Doorbells. When the loop first sees a shared-memory subscription it has the subscriber name the loop's bell
+     * for that domain in its registry row (ShmSubscriber.ringOn); from then on every publish on the topic rings the
+     * bell (see Doorbell for the protocol). The loop reads each bell's key at the start of a cycle, before it looks
+     * at the subscriptions, and sleeps with those keys: a publish after the look moves the bell and ends the sleep.
+     * A bell created during a cycle had no key read before the look, so that cycle does not sleep.
      */
     // each registered source at most once, plus removed ones that have not left the ring yet
     private final MpscRing<Entity> ready = new MpscRing<>(2 * MAX_REGISTRATIONS);
@@ -37,6 +52,11 @@ final class EventLoop extends AbstractExecutor {
     private Entity[] all = new Entity[0];
     private int seenVersion = -1;
     private int readyWork;
+    /** One doorbell per domain its shared-memory subscriptions live in (loop thread only). */
+    private final Map<Path, Doorbell> bellsByDomain = new HashMap<>();
+    private Doorbell[] bells = new Doorbell[0];
+    private int[] bellKeys = new int[0];
+    private boolean bellsChanged;
     private long lastMaintenance;
 
     EventLoop(ExecutorOptions options) {
@@ -57,11 +77,18 @@ final class EventLoop extends AbstractExecutor {
     @Override
     int cycle(long waitNanos) {
         int key = wakeup.key();
+        for (int i = 0; i < bells.length; i++) {
+            bellKeys[i] = bells[i].key(); // before the look: a publish after it moves the bell
+        }
         int work = dutyCycle();
         if (work > 0 || waitNanos <= 0 || closing()) {
             return work;
         }
-        waitSet.arm(key, subscriptions);
+        if (bellsChanged) {
+            bellsChanged = false;
+            return 0; // a new doorbell's key was not read before the look: look again first
+        }
+        waitSet.arm(key, subscriptions, bells, bellKeys, bells.length);
         try {
             work = dispatchSubscriptions(); // a sample published before the arm has no wake coming: look again
             if (work == 0 && !closing()) {
@@ -126,6 +153,54 @@ final class EventLoop extends AbstractExecutor {
         }
     }
 
+    /**
+     * Has every shared-memory subscription ring the loop's doorbell for its domain, so that the loop sleeps on one
+     * word per domain instead of one per topic; a subscription whose doorbell cannot be set up keeps its own word.
+     */
+    private void ringOn(Entity entity) {
+        if (!(entity instanceof SubscriptionEntity<?> subscription) || subscription.belled
+            || !(subscription.subscriber() instanceof ShmSubscriber<?> shm)) {
+            return;
+        }
+        try {
+            Doorbell bell = bellsByDomain.get(shm.domain().directory());
+            if (bell == null) {
+                bell = Doorbell.acquire(shm.domain());
+                bellsByDomain.put(shm.domain().directory(), bell);
+                bells = bellsByDomain.values().toArray(new Doorbell[0]);
+                bellKeys = new int[bells.length];
+                bellsChanged = true;
+            }
+            shm.ringOn(bell);
+            subscription.belled = true;
+        } catch (RuntimeException error) {
+            report(entity.role, error); // it still wakes the loop through its topic's word
+        }
+    }
+
+    private static void ringOff(Entity entity) {
+        if (entity instanceof SubscriptionEntity<?> subscription && subscription.belled) {
+            subscription.belled = false;
+            try {
+                ((ShmSubscriber<?>) subscription.subscriber()).ringOff();
+            } catch (RuntimeException closed) {
+                // closed under us: its row, and the bell it named, went with it
+            }
+        }
+    }
+
+    @Override
+    void onFinish() {
+        for (Entity entity : all) {
+            ringOff(entity);
+        }
+        for (Doorbell bell : bells) {
+            bell.close();
+        }
+        bellsByDomain.clear();
+        bells = new Doorbell[0];
+    }
+
     /** Rebuilds the loop's views after registrations changed: files new timers in the wheel, cancels removed ones. */
     private void syncRegistrations() {
         int version = version();
@@ -134,7 +209,10 @@ final class EventLoop extends AbstractExecutor {
         List<TimerEntity> live = new ArrayList<>();
         for (Entity entity : current) {
             switch (entity.kind) {
-                case SUBSCRIPTION, SERVICE, CLIENT -> subs.add(entity);
+                case SUBSCRIPTION, SERVICE, CLIENT -> {
+                    subs.add(entity);
+                    ringOn(entity);
+                }
                 case TIMER -> live.add((TimerEntity) entity);
                 case WAITABLE -> { } // they come through the ready ring
             }
@@ -160,6 +238,7 @@ final class EventLoop extends AbstractExecutor {
         }
         for (Entity entity : all) {
             if (!entity.isActive()) {
+                ringOff(entity);
                 entity.discard();
             }
         }

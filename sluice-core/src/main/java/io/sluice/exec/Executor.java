@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>{@link #eventLoop} (the default): one thread; sources that signal (inboxes, guard conditions) come through
  *       a lock-free multi-producer single-consumer ring, subscriptions are drained in bursts, timers come from a
- *       timer wheel; no lock on the dispatch path, and callbacks on one thread need no locks.</li>
+ *       timer wheel; no lock on the dispatch path, and callbacks on one thread need no locks. It sleeps on one
+ *       doorbell per domain that the publishers of all its topics ring.</li>
  *   <li>{@link #pollingPoint}: the semantics of ROS 2's single-threaded executor, as a faithful baseline. At each
  *       polling point it snapshots what is ready, then runs the ready timers, then one sample of each ready
  *       subscription, then services, then clients, then guard conditions and inboxes, each group in registration

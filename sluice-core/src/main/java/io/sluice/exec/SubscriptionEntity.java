@@ -13,6 +13,8 @@ final class SubscriptionEntity<T> extends Entity {
     private final FutexWaitable waitable;
     /** The sample a polling point took, run by {@link #executeSnapshot}. */
     private Sample<T> held;
+    /** The event loop had the subscriber name its doorbell (loop thread only). */
+    boolean belled;
 
     SubscriptionEntity(AbstractExecutor owner, Kind kind, Subscriber<T> subscriber, SampleHandler<T> handler) {
         super(owner, kind, Objects.requireNonNull(subscriber, "subscriber").topic());
@@ -24,6 +26,15 @@ final class SubscriptionEntity<T> extends Entity {
     @Override
     FutexWaitable waitable() {
         return waitable;
+    }
+
+    @Override
+    boolean belled() {
+        return belled;
+    }
+
+    Subscriber<T> subscriber() {
+        return subscriber;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.sluice.exec;
 
+import io.sluice.shm.Doorbell;
 import io.sluice.shm.FutexWaitable;
 import io.sluice.shm.Native;
 
@@ -42,6 +43,8 @@ final class WaitSet {
     private int wordCount;
     private boolean overflow;
     private int key;
+    private Doorbell[] bells = NO_BELLS;
+    private int bellCount;
 
     WaitSet(Wakeup wakeup) {
         this.wakeup = wakeup;
@@ -53,15 +56,30 @@ final class WaitSet {
 
     /** Announces the sleeper on every active entity's word; {@code key} is the wakeup key read before the look. */
     void arm(int key, Entity[] entities) {
+        arm(key, entities, NO_BELLS, null, 0);
+    }
+
+    private static final Doorbell[] NO_BELLS = new Doorbell[0];
+
+    /**
+     * As {@link #arm(int, Entity[])}, and also sleeps on {@code bellCount} doorbells with the keys read before the
+     * look; entities whose publishers ring a doorbell ({@link Entity#belled()}) are not announced on their words.
+     */
+    void arm(int key, Entity[] entities, Doorbell[] bells, int[] bellKeys, int bellCount) {
         this.key = key;
         armedCount = 0;
         overflow = false;
+        this.bells = bells;
+        this.bellCount = bellCount;
         Native.futexWaitvEntry(waiters, 0, wakeup.word(), key);
         addresses[0] = wakeup.word().address();
         wordCount = 1;
+        for (int i = 0; i < bellCount; i++) {
+            add(bells[i].word(), bellKeys[i]);
+        }
         for (Entity entity : entities) {
             FutexWaitable waitable = entity.waitable();
-            if (waitable == null || !entity.isActive()) {
+            if (waitable == null || !entity.isActive() || entity.belled()) {
                 continue;
             }
             int seen;
@@ -97,6 +115,9 @@ final class WaitSet {
     void await(long deadlineNanos) {
         if (waitvSupported && !overflow) {
             wakeup.enterWait(); // so that signal() issues the FUTEX_WAKE (see Wakeup)
+            for (int i = 0; i < bellCount; i++) {
+                bells[i].enterWait(); // likewise for the publishers that ring a doorbell
+            }
             try {
                 Native.futexWaitv(waiters, wordCount, deadlineNanos, timespec, state);
                 return;
@@ -104,6 +125,9 @@ final class WaitSet {
                 waitvSupported = false;
             } finally {
                 wakeup.exitWait();
+                for (int i = 0; i < bellCount; i++) {
+                    bells[i].exitWait();
+                }
             }
         }
         long remaining = Math.min(deadlineNanos - System.nanoTime(), FALLBACK_POLL_NANOS);

@@ -16,7 +16,8 @@ import java.util.Set;
  * The directory of one user's domain, {@code <root>/sluice-<uid>-<domain>}: created 0700 and checked to belong to
  * the user; topic files {@code <base>.topic} and segment files {@code <base>.<generation>.seg} live in it, where
  * {@code base} is the topic name without its leading slash and with {@code /} turned into {@code .}
- * ({@code /camera/rgb} is {@code camera.rgb}). Files of any other name are foreign and left alone.
+ * ({@code /camera/rgb} is {@code camera.rgb}); each process with executors keeps its doorbells in
+ * {@code bells-<pid>.bell} ({@link Doorbell}). Files of any other name are foreign and left alone.
  */
 public final class Domain {
     static final String TOPIC_SUFFIX = ".topic";
@@ -165,6 +166,14 @@ public final class Domain {
         } catch (IOException ignored) {
             // the directory went away
         }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory,
+                Doorbell.PREFIX + "*" + Doorbell.SUFFIX)) {
+            for (Path file : files) {
+                removeIfUnlocked(file); // a dead process's doorbells: its lock on byte 0 went with it
+            }
+        } catch (IOException ignored) {
+            // the directory went away
+        }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SEGMENT_SUFFIX)) {
             for (Path file : files) {
                 String base = segmentBase(file.getFileName().toString());
@@ -174,6 +183,27 @@ public final class Domain {
             }
         } catch (IOException ignored) {
             // the directory went away
+        }
+    }
+
+    /** Removes the bell file of process {@code pid} if that process is dead (its lock on the file is free). */
+    void removeDeadBells(int pid) {
+        removeIfUnlocked(Doorbell.path(directory, pid));
+    }
+
+    private void removeIfUnlocked(Path file) {
+        int fd = Native.openReadWriteOrNone(file);
+        if (fd < 0) {
+            return;
+        }
+        try {
+            if (Native.tryLock(fd, 0)) {
+                unlinkQuietly(file);
+            }
+        } catch (IOException ignored) {
+            // not ours to judge
+        } finally {
+            Native.close(fd);
         }
     }
 

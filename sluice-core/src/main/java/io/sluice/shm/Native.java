@@ -130,6 +130,15 @@ public final class Native {
         }
     }
 
+    /** Opens an existing file read-write without following links; -1 when it cannot be opened. */
+    public static int openReadWriteOrNone(Path path) {
+        try {
+            return open(path, O_RDWR | O_NOFOLLOW, 0);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** Opens {@code path}; {@code mode} applies when the file is created. Returns the file descriptor. */
     public static int open(Path path, int flags, int mode) throws IOException {
         try (Arena arena = Arena.ofConfined()) {

@@ -74,6 +74,8 @@ public final class ShmPublisher<T> implements Publisher<T> {
     private final int slotCount;
     private final int history;
     private final MemorySegment notifyWord;
+    /** Rings the doorbells of subscribers whose executors sleep on one word for many topics. */
+    private final BellRinger bells;
 
     private SegmentMapping<T> segment;
     private long tail;
@@ -146,6 +148,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
         opened.unlockAdmin();
         this.file = opened;
         this.notifyWord = opened.notifyWord();
+        this.bells = new BellRinger(owner.domain().directory());
         this.tail = FIRST_SEQUENCE;
         resetSlots();
         this.lastMaintenance = System.nanoTime();
@@ -392,6 +395,25 @@ public final class ShmPublisher<T> implements Publisher<T> {
             INT.getAndAdd(file.memory, (long) NOTIFY_OFFSET, 1);
             Native.futexWakeAll(notifyWord);
         }
+        if (file.anyBelled()) {
+            ringBells();
+        }
+    }
+
+    /** Rings the doorbell of every subscriber whose BELL bit is set (see {@link Doorbell} for the protocol). */
+    private void ringBells() {
+        MemorySegment registry = file.memory;
+        for (int word = 0; word < MAX_SUBSCRIBERS / 64; word++) {
+            long bits = file.belledWord(word);
+            while (bits != 0) {
+                int subscriber = word * 64 + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+                long base = subscriberRow(subscriber);
+                bells.ring((int) INT.getAcquire(registry, base + S_BELL_PID),
+                    (int) INT.getAcquire(registry, base + S_BELL_SLOT),
+                    (int) INT.getAcquire(registry, base + S_BELL_FILE_ID));
+            }
+        }
     }
 
     private void giveBack(LoanImpl loan) {
@@ -560,6 +582,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
         } finally {
             file.unlockAdmin();
             segment.release();
+            bells.close();
             file.close();
             owner.forget(this);
         }

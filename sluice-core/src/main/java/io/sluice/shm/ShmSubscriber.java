@@ -302,6 +302,33 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         }
     }
 
+    /**
+     * Has publishers ring {@code bell} after each publish from now on, in place of the topic's own word: an executor
+     * that drives many subscribers sleeps on its one bell. The row names the bell before its BELL bit is set (an
+     * atomic, a full fence), so a publisher that sees the bit reads the bell. Replaces a previous bell.
+     */
+    public void ringOn(Doorbell bell) {
+        checkOpen();
+        long base = subscriberRow(row);
+        file.setSubscriberBit(BELL_SUBSCRIBERS_OFFSET, row, false);
+        INT.setRelease(file.memory, base + S_BELL_PID, bell.pid());
+        INT.setRelease(file.memory, base + S_BELL_SLOT, bell.slot());
+        INT.setRelease(file.memory, base + S_BELL_FILE_ID, bell.fileId());
+        file.setSubscriberBit(BELL_SUBSCRIBERS_OFFSET, row, true);
+    }
+
+    /** Stops the ringing of {@link #ringOn}; harmless when closed or never rung. */
+    public void ringOff() {
+        if (!closed) {
+            file.setSubscriberBit(BELL_SUBSCRIBERS_OFFSET, row, false);
+        }
+    }
+
+    /** The domain the subscriber's topic lives in. */
+    public Domain domain() {
+        return owner.domain();
+    }
+
     @Override
     public void maintain(long nowNanos) {
         if (!closed) {

@@ -334,6 +334,17 @@ final class TopicFile implements AutoCloseable {
             || (long) LONG.getVolatile(memory, (long) SLEEPING_SUBSCRIBERS_OFFSET + 8L) != 0;
     }
 
+    /** Whether any subscriber wants its doorbell rung (a volatile read of the BELL bitmap). */
+    boolean anyBelled() {
+        return (long) LONG.getVolatile(memory, (long) BELL_SUBSCRIBERS_OFFSET) != 0
+            || (long) LONG.getVolatile(memory, (long) BELL_SUBSCRIBERS_OFFSET + 8L) != 0;
+    }
+
+    /** One word of the BELL bitmap (rows 64 × word … 64 × word + 63), read volatile. */
+    long belledWord(int word) {
+        return (long) LONG.getVolatile(memory, (long) BELL_SUBSCRIBERS_OFFSET + 8L * word);
+    }
+
     /** Takes a row's lock: succeeds only when its owner is dead or the row is free. */
     boolean tryLockRow(long lockByte) {
         try {
@@ -404,6 +415,10 @@ final class TopicFile implements AutoCloseable {
         return -1;
     }
 
+    boolean isSubscriberBitSet(int offset, int row) {
+        return ((long) LONG.getVolatile(memory, (long) offset + (row >>> 6) * 8L) & (1L << row)) != 0;
+    }
+
     void setSubscriberBit(int offset, int row, boolean value) {
         long address = (long) offset + (row >>> 6) * 8L;
         if (value) {
@@ -441,7 +456,12 @@ final class TopicFile implements AutoCloseable {
             }
             long lock = SUBSCRIBER_LOCK_BASE + row;
             if (tryLockRow(lock)) {
+                int bellPid = isSubscriberBitSet(BELL_SUBSCRIBERS_OFFSET, row)
+                    ? (int) INT.getVolatile(memory, base + S_BELL_PID) : 0;
                 clearSubscriberRow(row);
+                if (bellPid > 0) {
+                    domain.removeDeadBells(bellPid); // its executor's doorbells died with it
+                }
                 unlockRow(lock);
                 reclaimed++;
             }
@@ -459,6 +479,7 @@ final class TopicFile implements AutoCloseable {
     void clearSubscriberRow(int row) {
         long base = subscriberRow(row);
         setSubscriberBit(SLEEPING_SUBSCRIBERS_OFFSET, row, false); // it may have died asleep: stop waking it
+        setSubscriberBit(BELL_SUBSCRIBERS_OFFSET, row, false);
         setSubscriberBit(ACTIVE_SUBSCRIBERS_OFFSET, row, false);
         setSubscriberBit(RELIABLE_SUBSCRIBERS_OFFSET, row, false);
         memory.asSlice(base, SUBSCRIBER_ROW_LENGTH).fill((byte) 0);

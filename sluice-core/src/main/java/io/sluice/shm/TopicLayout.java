@@ -15,6 +15,7 @@ package io.sluice.shm;
  *  192: REGISTRY_VERSION (int)                                           own cache line
  *  256: ACTIVE_SUBSCRIBERS (2 x long bitmap) | RELIABLE_SUBSCRIBERS (2 x long bitmap)
  *       | SLEEPING_SUBSCRIBERS (2 x long bitmap: bit set while that subscriber may sleep on NOTIFY)
+ *       | BELL_SUBSCRIBERS (2 x long bitmap: bit set while that subscriber's executor wants its doorbell rung)
  *  320: TYPE_HASH (96 bytes)
  *  512: TYPE_NAME (256 bytes)
  *  768: SCHEMA (SCHEMA_CAPACITY bytes of UTF-8)
@@ -26,9 +27,11 @@ package io.sluice.shm;
  * which the row was claimed: unique per publisher life), PID, HISTORY, FIRST_GENERATION (its segment at claim;
  * subscribers that were there first start from it), then the participant's NAME (40 bytes).
  *
- * <p>Subscriber row: STATE, INCARNATION (the REGISTRY_VERSION at which it joined), QOS, DEPTH, PID, NAME, HELD_MASK on its own line (bit j set while PINS[j] may be in use), LOST_ELSEWHERE
- * (8 bytes: samples of publishers that left before this subscriber ever attached to them, added atomically under
- * the admin lock by whoever removed their files); then per
+ * <p>Subscriber row: STATE, INCARNATION (the REGISTRY_VERSION at which it joined), QOS, DEPTH, PID, NAME, HELD_MASK
+ * on its own line (bit j set while PINS[j] may be in use), LOST_ELSEWHERE (8 bytes: samples of publishers that left
+ * before this subscriber ever attached to them, added atomically under the admin lock by whoever removed their
+ * files), BELL_PID, BELL_SLOT, BELL_FILE_ID (the {@link Doorbell} to ring, valid while the row's BELL bit is set);
+ * then per
  * publisher index a CURSOR (next sequence it will take,
  * 8 bytes) and CURSOR_INCARNATION (the publisher incarnation that cursor refers to, 4 bytes, 4 pad); then
  * MAX_HELD PINS of 8 bytes: {@code generation << 32 | (slot + 1)}, 0 when empty.
@@ -41,11 +44,11 @@ package io.sluice.shm;
  * <p>Writers: the header is written once by the creator under the admin lock. Every row is written only by its
  * owner, except that a participant holding the admin lock and the dead owner's row lock clears it. The bitmaps and
  * REGISTRY_VERSION change only under the admin lock. NOTIFY is updated atomically by anyone; a subscriber sets and
- * clears its own SLEEPING bit atomically, and a reclaimer clears a dead one's with its row.
+ * clears its own SLEEPING and BELL bits atomically, and a reclaimer clears a dead one's with its row.
  */
 public final class TopicLayout {
     public static final long MAGIC = 0x542d45434955_4c53L; // "SLUICE-T" little endian
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     public static final int MAX_PUBLISHERS = 16;
     public static final int MAX_SUBSCRIBERS = 128;
@@ -69,6 +72,7 @@ public final class TopicLayout {
     public static final int ACTIVE_SUBSCRIBERS_OFFSET = 256;
     public static final int RELIABLE_SUBSCRIBERS_OFFSET = 272;
     public static final int SLEEPING_SUBSCRIBERS_OFFSET = 288;
+    public static final int BELL_SUBSCRIBERS_OFFSET = 304;
     public static final int TYPE_HASH_OFFSET = 320;
     public static final int TYPE_NAME_OFFSET = 512;
     public static final int SCHEMA_OFFSET = 768;
@@ -99,6 +103,9 @@ public final class TopicLayout {
     public static final int S_NAME = 24;
     public static final int S_HELD_MASK = 64;
     public static final int S_LOST_ELSEWHERE = 72;
+    public static final int S_BELL_PID = 80;
+    public static final int S_BELL_SLOT = 84;
+    public static final int S_BELL_FILE_ID = 88;
     public static final int S_CURSORS = 128;
     public static final int CURSOR_LENGTH = 16;
     public static final int CURSOR_INCARNATION = 8;

@@ -58,8 +58,9 @@ class BadInputTopicFileTest extends OpenSluiceTest {
     @Timeout(30)
     void shouldRejectTopicFileWithUnsupportedVersion() throws Exception {
         ByteBuffer file = BadInputFiles.validTopicFile(TYPE);
-        file.putInt(TopicLayout.VERSION_OFFSET, 2);
-        assertRejected(file, "unsupported version", "version=2", "supported=1");
+        file.putInt(TopicLayout.VERSION_OFFSET, TopicLayout.VERSION + 1);
+        assertRejected(file, "unsupported version", "version=" + (TopicLayout.VERSION + 1),
+            "supported=" + TopicLayout.VERSION);
     }
 
     @ParameterizedTest(name = "{0}={2}")

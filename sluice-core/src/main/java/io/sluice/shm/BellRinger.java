@@ -1,0 +1,137 @@
+package io.sluice.shm;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A publisher's side of {@link Doorbell}s: rings the bell a subscriber row names, mapping the bell files of other
+ * processes on first use and keeping them mapped. Nothing read from a row or a bell file is trusted: a slot out of
+ * range, a missing file, a file of the wrong size, magic, version or id is not rung (the subscriber then wakes at
+ * its executor's periodic upkeep, never later than 200 ms). Used by the publisher's thread only; allocates only
+ * when it maps a file.
+ */
+final class BellRinger implements AutoCloseable {
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final int MAX_FILES = 64;
+
+    private final Path directory;
+    private final int[] pids = new int[MAX_FILES];
+    private final int[] ids = new int[MAX_FILES];
+    private final MemorySegment[] memories = new MemorySegment[MAX_FILES];
+    private final Arena[] arenas = new Arena[MAX_FILES];
+    private final MemorySegment[][] words = new MemorySegment[MAX_FILES][];
+    private int count;
+    private int nextEvicted;
+
+    BellRinger(Path directory) {
+        this.directory = directory;
+    }
+
+    /** Rings bell {@code slot} of process {@code pid}'s file with id {@code fileId}, if it can be found. */
+    void ring(int pid, int slot, int fileId) {
+        if (pid <= 0 || slot < 0 || slot >= Doorbell.SLOTS || fileId == 0) {
+            return;
+        }
+        int index = find(pid, fileId);
+        if (index < 0) {
+            index = map(pid, fileId);
+        }
+        MemorySegment memory = memories[index];
+        if (memory == null) {
+            return; // known to be gone or not a bell file
+        }
+        long offset = Doorbell.offset(slot);
+        INT.getAndAdd(memory, offset, 1);
+        if ((int) INT.getVolatile(memory, offset + 4) > 0) {
+            MemorySegment word = words[index][slot];
+            if (word == null) {
+                word = memory.asSlice(offset, 4);
+                words[index][slot] = word;
+            }
+            Native.futexWakeAll(word);
+        }
+    }
+
+    private int find(int pid, int fileId) {
+        for (int i = 0; i < count; i++) {
+            if (pids[i] == pid && ids[i] == fileId) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Maps (or remembers as absent) the file of {@code pid} with id {@code fileId}; returns its index. */
+    private int map(int pid, int fileId) {
+        int index = -1;
+        for (int i = 0; i < count; i++) {
+            if (pids[i] == pid) {
+                index = i; // an older file of a reused pid: replace it
+                release(i);
+                break;
+            }
+        }
+        if (index < 0) {
+            if (count < MAX_FILES) {
+                index = count++;
+            } else {
+                index = nextEvicted;
+                nextEvicted = (nextEvicted + 1) % MAX_FILES;
+                release(index);
+            }
+        }
+        pids[index] = pid;
+        ids[index] = fileId;
+        words[index] = new MemorySegment[Doorbell.SLOTS];
+        Path path = Doorbell.path(directory, pid);
+        int fd = Native.openReadWriteOrNone(path);
+        if (fd < 0) {
+            return index;
+        }
+        Arena arena = Arena.ofShared();
+        try {
+            if (TopicFile.size(fd) < Doorbell.FILE_LENGTH) {
+                arena.close();
+                return index;
+            }
+            MemorySegment memory = Native.map(fd, Doorbell.FILE_LENGTH, true, arena);
+            if (memory.get(JAVA_LONG, Doorbell.MAGIC_OFFSET) != Doorbell.MAGIC
+                || memory.get(JAVA_INT, Doorbell.VERSION_OFFSET) != Doorbell.VERSION
+                || memory.get(JAVA_INT, Doorbell.FILE_ID_OFFSET) != fileId) {
+                arena.close();
+                return index;
+            }
+            memories[index] = memory;
+            arenas[index] = arena;
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+        } finally {
+            Native.close(fd); // the mapping stays valid without the descriptor
+        }
+        return index;
+    }
+
+    private void release(int index) {
+        if (arenas[index] != null) {
+            arenas[index].close();
+        }
+        arenas[index] = null;
+        memories[index] = null;
+        words[index] = null;
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < count; i++) {
+            release(i);
+        }
+        count = 0;
+    }
+}

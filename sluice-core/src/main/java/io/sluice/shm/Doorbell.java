@@ -1,0 +1,212 @@
+package io.sluice.shm;
+
+import io.sluice.SluiceException;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A futex word in shared memory that the publishers of any number of topics ring to wake one executor thread, so
+ * that an executor with many subscriptions sleeps on one word instead of one per topic. A subscriber that an
+ * executor drives names the executor's doorbell in its registry row ({@link ShmSubscriber#ringOn}); a publisher
+ * that publishes rings the doorbell of every such subscriber: an atomic increment, and a {@code FUTEX_WAKE} only
+ * while the executor sleeps.
+ *
+ * <p>Each process keeps its doorbells of a domain in one file of the domain directory,
+ * {@code bells-<pid>.bell}:
+ * <pre>
+ *   0                   8          12         16         20
+ *   +-------------------+----------+----------+----------+--------------------------+
+ *   | MAGIC "SLUICE-B"  | VERSION  | FILE_ID  | SLOTS    | (pad to 64)              |   header line
+ *   +-------------------+----------+----------+----------+--------------------------+
+ *   64 + 64 i:  SEQUENCE (int, the futex word) | WAITERS (int)                        bell i, own cache line
+ * </pre>
+ * FILE_ID is random and non-zero; a subscriber row names a bell by (pid, slot, FILE_ID), so that a publisher never
+ * rings a file of a dead process whose pid a new process reuses. The owning process holds an open-file-description
+ * lock on byte 0 for the life of the file and removes the file when it releases its last bell; a sweep that gets
+ * the lock (the owner died) removes it.
+ *
+ * <p>The wake-up protocol is {@link io.sluice.exec}'s {@code Wakeup} across processes. The executor reads
+ * SEQUENCE (acquire) before it looks at its subscriptions, then, finding nothing, increments WAITERS (a full
+ * fence) and sleeps while SEQUENCE still has the value it read. A publisher stores its tail (release), fences,
+ * reads the subscriber's bell bit, increments SEQUENCE (a full fence) and reads WAITERS: either the executor's look
+ * sees the sample, or SEQUENCE moved before the sleep (which then returns at once), and the publisher issues the
+ * system call only when it sees the sleeper.
+ */
+public final class Doorbell implements AutoCloseable {
+    static final long MAGIC = 0x422d45434955_4c53L; // "SLUICE-B" little endian
+    static final int VERSION = 1;
+    static final int SLOTS = 1024;
+    static final int LINE = 64;
+    static final long MAGIC_OFFSET = 0;
+    static final long VERSION_OFFSET = 8;
+    static final long FILE_ID_OFFSET = 12;
+    static final long SLOTS_OFFSET = 16;
+    static final long FILE_LENGTH = LINE + (long) SLOTS * LINE;
+    static final String PREFIX = "bells-";
+    static final String SUFFIX = ".bell";
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** This process's bell files, by domain directory; guarded by itself. */
+    private static final Map<Path, BellFile> FILES = new HashMap<>();
+
+    private final BellFile file;
+    private final int slot;
+    private final MemorySegment word;
+    private boolean closed;
+
+    private Doorbell(BellFile file, int slot) {
+        this.file = file;
+        this.slot = slot;
+        this.word = file.memory.asSlice(offset(slot), 4);
+    }
+
+    static long offset(int slot) {
+        return LINE + (long) slot * LINE;
+    }
+
+    static Path path(Path directory, long pid) {
+        return directory.resolve(PREFIX + pid + SUFFIX);
+    }
+
+    /** A doorbell of this process in {@code domain}, creating the process's bell file when needed. */
+    public static Doorbell acquire(Domain domain) {
+        synchronized (FILES) {
+            BellFile file = FILES.get(domain.directory());
+            if (file == null) {
+                file = BellFile.create(domain.directory());
+                FILES.put(domain.directory(), file);
+            }
+            int slot = file.used.nextClearBit(0);
+            if (slot >= SLOTS) {
+                throw new SluiceException("too many doorbells in this process: max=" + SLOTS);
+            }
+            file.used.set(slot);
+            return new Doorbell(file, slot);
+        }
+    }
+
+    public int pid() {
+        return (int) ProcessHandle.current().pid();
+    }
+
+    public int slot() {
+        return slot;
+    }
+
+    public int fileId() {
+        return file.id;
+    }
+
+    /** The futex word, for a thread that sleeps on it (possibly with other words). */
+    public MemorySegment word() {
+        return word;
+    }
+
+    /** The current value: read it before looking for work, sleep with it when there was none. */
+    public int key() {
+        return (int) INT.getAcquire(word, 0L);
+    }
+
+    /** Announces a sleeper (a full fence); publishers then issue the wake. */
+    public void enterWait() {
+        INT.getAndAdd(file.memory, offset(slot) + 4, 1);
+    }
+
+    public void exitWait() {
+        INT.getAndAdd(file.memory, offset(slot) + 4, -1);
+    }
+
+    /** Releases the bell; the last bell of the file removes the file. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (FILES) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            file.used.clear(slot);
+            if (file.used.isEmpty()) {
+                FILES.remove(file.directory);
+                file.close();
+            }
+        }
+    }
+
+    /** One process's bell file in one domain directory. */
+    private static final class BellFile {
+        final Path directory;
+        final Path path;
+        final int fd;
+        final Arena arena;
+        final MemorySegment memory;
+        final int id;
+        final BitSet used = new BitSet(SLOTS);
+
+        private BellFile(Path directory, Path path, int fd, Arena arena, MemorySegment memory, int id) {
+            this.directory = directory;
+            this.path = path;
+            this.fd = fd;
+            this.arena = arena;
+            this.memory = memory;
+            this.id = id;
+        }
+
+        static BellFile create(Path directory) {
+            Path path = path(directory, ProcessHandle.current().pid());
+            int fd;
+            try {
+                fd = Native.open(path, Native.O_RDWR | Native.O_CREAT | Native.O_NOFOLLOW, 0600);
+            } catch (IOException e) {
+                throw new SluiceException("cannot create doorbell file " + path + ": " + e.getMessage(), e);
+            }
+            Arena arena = Arena.ofShared();
+            try {
+                // a file of this pid can only be left by a dead process that had the pid before us
+                if (!Native.tryLock(fd, 0)) {
+                    throw new SluiceException("doorbell file is locked by another process: file=" + path);
+                }
+                Native.allocate(fd, FILE_LENGTH);
+                MemorySegment memory = Native.map(fd, FILE_LENGTH, true, arena);
+                memory.fill((byte) 0);
+                int id;
+                do {
+                    id = RANDOM.nextInt();
+                } while (id == 0);
+                memory.set(JAVA_INT, SLOTS_OFFSET, SLOTS);
+                memory.set(JAVA_INT, FILE_ID_OFFSET, id);
+                memory.set(JAVA_INT, VERSION_OFFSET, VERSION);
+                VarHandle.releaseFence();
+                memory.set(JAVA_LONG, MAGIC_OFFSET, MAGIC);
+                return new BellFile(directory, path, fd, arena, memory, id);
+            } catch (IOException | RuntimeException e) {
+                arena.close();
+                Native.close(fd);
+                throw e instanceof SluiceException sluice ? sluice
+                    : new SluiceException("cannot create doorbell file " + path + ": " + e.getMessage(), e);
+            }
+        }
+
+        void close() {
+            try {
+                Native.unlink(path);
+            } catch (IOException ignored) {
+                // already swept
+            }
+            arena.close();
+            Native.close(fd); // drops the lock
+        }
+    }
+}
