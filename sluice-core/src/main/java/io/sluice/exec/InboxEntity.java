@@ -3,7 +3,7 @@ package io.sluice.exec;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -38,7 +38,8 @@ final class InboxEntity<E> extends Entity implements Inbox<E> {
 
     private final MpscRing<E> ring;
     private final Consumer<? super E> handler;
-    private final AtomicLong rejected = new AtomicLong();
+    /** Striped: producers that spin on a full inbox all count their refusals without fighting over one word. */
+    private final LongAdder rejected = new LongAdder();
     @SuppressWarnings("unused") // through SCHEDULED
     private volatile int scheduled;
     private E captured;
@@ -58,7 +59,7 @@ final class InboxEntity<E> extends Entity implements Inbox<E> {
     public boolean offer(E event) {
         Objects.requireNonNull(event, "event");
         if (!isActive() || !owner.accepting() || !ring.offer(event)) {
-            rejected.incrementAndGet();
+            rejected.increment();
             return false;
         }
         VarHandle.fullFence(); // the event's publication before the reads of DISCARDED and SCHEDULED: see the note
@@ -74,7 +75,7 @@ final class InboxEntity<E> extends Entity implements Inbox<E> {
 
     @Override
     public long rejectedCount() {
-        return rejected.get();
+        return rejected.sum();
     }
 
     @Override
@@ -135,7 +136,7 @@ final class InboxEntity<E> extends Entity implements Inbox<E> {
     void discard() {
         if (captured != null) {
             captured = null;
-            rejected.incrementAndGet();
+            rejected.increment();
         }
         discarded = true;
         VarHandle.fullFence(); // DISCARDED before the look at the ring: the other half of offer's pair
@@ -145,7 +146,7 @@ final class InboxEntity<E> extends Entity implements Inbox<E> {
     /** Counts and drops what is queued; the lock makes late offerers and the executor take turns as consumer. */
     private synchronized void discardQueued() {
         while (ring.poll() != null) {
-            rejected.incrementAndGet();
+            rejected.increment();
         }
     }
 
