@@ -12,6 +12,7 @@ import java.util.Locale;
  * ./sluice bench latency --size 1KB --wait spin
  * ./sluice bench throughput --size 64B --subscribers 2 --json
  * ./sluice bench idle --duration 10s
+ * ./sluice bench executor --quick
  * }
  * Each run uses its own domain ({@code 50000 + pid % 10000} unless {@code --domain} says otherwise) and deletes its
  * domain directory afterwards. See {@link BenchOptions#usage()} for the options and {@link BenchReport} for what
@@ -68,6 +69,10 @@ public final class BenchCommand {
     private static final long CORE_TO_CORE_NANOS = 100_000_000L;
 
     private static int coordinate(BenchOptions options, PrintStream out) {
+        if (options.mode() == BenchOptions.Mode.EXECUTOR) {
+            ExecutorRun.coordinate(options, out); // a report of its own: several scenarios, peers side by side
+            return 0;
+        }
         Machine machine = Machine.describe();
         double coreToCoreBefore = CoreToCore.roundTripNanos(CORE_TO_CORE_NANOS);
         BenchReport report;
@@ -81,6 +86,7 @@ public final class BenchCommand {
                 case LATENCY -> LatencyRun.coordinate(run, report);
                 case THROUGHPUT -> ThroughputRun.coordinate(run, report);
                 case IDLE -> IdleRun.coordinate(run, report);
+                case EXECUTOR -> throw new AssertionError("handled above");
             }
         }
         report.coreToCore(coreToCoreBefore, CoreToCore.roundTripNanos(CORE_TO_CORE_NANOS));
@@ -111,6 +117,8 @@ public final class BenchCommand {
                 case LatencyRun.ROLE -> LatencyRun.subscriber(options);
                 case ThroughputRun.ROLE -> ThroughputRun.subscriber(options);
                 case IdleRun.ROLE -> IdleRun.subscriber(options);
+                case ExecutorRun.CPU_PUBLISHER_ROLE -> ExecutorRun.cpuPublisher(options);
+                case ExecutorRun.FANOUT_PUBLISHER_ROLE -> ExecutorRun.fanoutPublisher(options);
                 default -> throw new IllegalArgumentException("unknown role: role=" + options.role());
             }
             return 0;

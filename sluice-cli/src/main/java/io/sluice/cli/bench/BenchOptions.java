@@ -29,10 +29,13 @@ import java.util.Locale;
  * @param domain        the Sluice domain of the run, negative to derive one from the process id
  * @param role          empty for the coordinator; the hidden role of a child process otherwise
  * @param childIndex    which subscriber a child process is, 0 for the coordinator
+ * @param quick         executor mode: a short run over a subset of the grid (e.g. for a test)
+ * @param childSpec     what a child process of the executor mode publishes ({@code key=value,…}); empty otherwise
  */
 public record BenchOptions(Mode mode, long size, int subscribers, boolean touch, WaitStrategy waitStrategy,
                            Duration duration, long count, Duration warmup, long warmupCount, int slots,
-                           boolean json, int domain, String role, int childIndex) {
+                           boolean json, int domain, String role, int childIndex, boolean quick,
+                           String childSpec) {
 
     /** The largest message the benchmark sends: Sluice's default maximum message size. */
     public static final long MAX_SIZE = 1L << 30;
@@ -40,6 +43,8 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
     public static final int MAX_SUBSCRIBERS = 64;
     /** The hidden option that turns a process into a child of a run. */
     static final String ROLE_OPTION = "--role";
+    /** The hidden option that tells an executor-mode child what to publish. */
+    static final String CHILD_SPEC_OPTION = "--child-spec";
 
     /** What a run measures. */
     public enum Mode {
@@ -48,7 +53,12 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
         /** The publisher publishes as fast as reliable subscribers let it: messages and bytes per second. */
         THROUGHPUT,
         /** A subscriber waits with no traffic: its CPU use. */
-        IDLE;
+        IDLE,
+        /**
+         * The executors side by side with the LMAX Disruptor: CPU per load, large-message fan-out, three-to-one
+         * throughput (see {@link ExecutorRun}).
+         */
+        EXECUTOR;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -56,8 +66,10 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
     }
 
     public BenchOptions {
-        if (mode == null || waitStrategy == null || duration == null || warmup == null || role == null) {
-            throw new IllegalArgumentException("mode, waitStrategy, duration, warmup and role must not be null");
+        if (mode == null || waitStrategy == null || duration == null || warmup == null || role == null
+            || childSpec == null) {
+            throw new IllegalArgumentException("mode, waitStrategy, duration, warmup, role and childSpec must not be"
+                + " null");
         }
         if (size < BenchMessage.HEADER_LENGTH || size > MAX_SIZE) {
             throw new IllegalArgumentException("size out of range [" + BenchMessage.HEADER_LENGTH + "B, 1GB]: size="
@@ -85,10 +97,23 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
         }
     }
 
-    /** The defaults of {@code mode}: 64 B, one subscriber, untouched, spin (block for idle), 2 s warm-up. */
+    /** Executor mode: the measured time of each point, and its warm-up. */
+    static final Duration EXECUTOR_DURATION = Duration.ofSeconds(2);
+    static final Duration EXECUTOR_WARMUP = Duration.ofSeconds(1);
+    /** Executor mode with {@code --quick}: the same, shorter. */
+    static final Duration QUICK_DURATION = Duration.ofMillis(500);
+    static final Duration QUICK_WARMUP = Duration.ofMillis(300);
+
+    /**
+     * The defaults of {@code mode}: 64 B, one subscriber, untouched, spin (block for idle and executor), 2 s
+     * warm-up; executor: 2 s per point after 1 s of warm-up.
+     */
     public static BenchOptions defaults(Mode mode) {
-        return new BenchOptions(mode, 64, 1, false, mode == Mode.IDLE ? WaitStrategy.BLOCK : WaitStrategy.SPIN,
-            Duration.ofSeconds(mode == Mode.IDLE ? 10 : 5), 0, Duration.ofSeconds(2), -1, 0, false, -1, "", 0);
+        boolean executor = mode == Mode.EXECUTOR;
+        return new BenchOptions(mode, 64, 1, false,
+            mode == Mode.IDLE || executor ? WaitStrategy.BLOCK : WaitStrategy.SPIN,
+            executor ? EXECUTOR_DURATION : Duration.ofSeconds(mode == Mode.IDLE ? 10 : 5), 0,
+            executor ? EXECUTOR_WARMUP : Duration.ofSeconds(2), -1, 0, false, -1, "", 0, false, "");
     }
 
     /**
@@ -98,7 +123,7 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
      */
     public static BenchOptions parse(String[] args) {
         if (args.length == 0) {
-            throw new IllegalArgumentException("missing mode: expected one of latency, throughput, idle");
+            throw new IllegalArgumentException("missing mode: expected one of latency, throughput, idle, executor");
         }
         Mode mode = parseMode(args[0]);
         BenchOptions defaults = defaults(mode);
@@ -115,7 +140,10 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
         int domain = defaults.domain;
         String role = defaults.role;
         int childIndex = defaults.childIndex;
+        boolean quick = defaults.quick;
+        String childSpec = defaults.childSpec;
         boolean durationGiven = false;
+        boolean warmupGiven = false;
         for (int index = 1; index < args.length; index++) {
             String option = args[index];
             String inlineValue = null;
@@ -127,8 +155,9 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
             switch (option) {
                 case "--touch" -> touch = true;
                 case "--json" -> json = true;
+                case "--quick" -> quick = true;
                 case "--size", "--subscribers", "--wait", "--duration", "--count", "--warmup", "--warmup-count",
-                     "--slots", "--domain", ROLE_OPTION, "--child-index" -> {
+                     "--slots", "--domain", ROLE_OPTION, "--child-index", CHILD_SPEC_OPTION -> {
                     String value = inlineValue;
                     if (value == null) {
                         if (index + 1 >= args.length) {
@@ -145,12 +174,16 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
                             durationGiven = true;
                         }
                         case "--count" -> count = parseLong(option, value);
-                        case "--warmup" -> warmup = parseDuration(option, value);
+                        case "--warmup" -> {
+                            warmup = parseDuration(option, value);
+                            warmupGiven = true;
+                        }
                         case "--warmup-count" -> warmupCount = parseLong(option, value);
                         case "--slots" -> slots = parseInt(option, value);
                         case "--domain" -> domain = parseInt(option, value);
                         case ROLE_OPTION -> role = value;
                         case "--child-index" -> childIndex = parseInt(option, value);
+                        case CHILD_SPEC_OPTION -> childSpec = value;
                         default -> throw new AssertionError(option);
                     }
                 }
@@ -169,8 +202,22 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
             throw new IllegalArgumentException("idle warms up for a duration, not a count: warmupCount="
                 + warmupCount);
         }
+        if (mode == Mode.EXECUTOR) {
+            if (count > 0 || warmupCount >= 0) {
+                throw new IllegalArgumentException("executor runs each point for a duration, not a count: count="
+                    + count + ", warmupCount=" + warmupCount);
+            }
+            if (quick && !durationGiven) {
+                duration = QUICK_DURATION;
+            }
+            if (quick && !warmupGiven) {
+                warmup = QUICK_WARMUP;
+            }
+        } else if (quick) {
+            throw new IllegalArgumentException("--quick applies to the executor mode only: mode=" + mode.label());
+        }
         return new BenchOptions(mode, size, subscribers, touch, waitStrategy, duration, count, warmup, warmupCount,
-            slots, json, domain, role, childIndex);
+            slots, json, domain, role, childIndex, quick, childSpec);
     }
 
     static Mode parseMode(String text) {
@@ -178,8 +225,9 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
             case "latency" -> Mode.LATENCY;
             case "throughput" -> Mode.THROUGHPUT;
             case "idle" -> Mode.IDLE;
+            case "executor" -> Mode.EXECUTOR;
             default -> throw new IllegalArgumentException("unknown mode: mode=" + text
-                + " (expected latency, throughput or idle)");
+                + " (expected latency, throughput, idle or executor)");
         };
     }
 
@@ -354,11 +402,16 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
     /** The usage text of {@code sluice bench}. */
     public static String usage() {
         return """
-            usage: sluice bench <latency|throughput|idle> [options]
+            usage: sluice bench <latency|throughput|idle|executor> [options]
               latency     ping-pong between a publisher and subscriber processes: one-way latency
                           percentiles (publish to receive) and the round-trip rate
               throughput  one publisher publishes as fast as reliable subscribers take: msgs/s and GB/s
               idle        one subscriber waits with no traffic: its CPU use (goal: < 1% of a core)
+              executor    the event loop, the polling-point and multi-threaded baselines and the LMAX
+                          Disruptor side by side: CPU for 1-64 publishers at 10 Hz-10 kHz, an 8 MB
+                          point cloud at 30 Hz to 1-32 subscribers, three-to-one throughput
+                          (options: --duration and --warmup per point, default 2s and 1s; --quick;
+                          --json; --domain)
             options:
               --size <n>[B|KB|MB|GB]  message size, KB = 1024 B (default 64B; at least 16B)
               --subscribers <n>       subscriber processes (default 1)
@@ -373,6 +426,7 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
               --slots <n>             publisher slots (default: 4 for latency; by size for throughput)
               --domain <n>            Sluice domain (default 50000 + pid % 10000; cleaned afterwards)
               --json                  print exactly one JSON object
+              --quick                 executor: a subset of the grid, 500ms per point after 300ms
             """;
     }
 }

@@ -156,7 +156,7 @@ final class BenchReport {
                 }
                 yield total;
             }
-            case IDLE -> Double.NaN;
+            case IDLE, EXECUTOR -> Double.NaN; // the executor mode reports through ExecutorReport
         };
     }
 
@@ -190,6 +190,7 @@ final class BenchReport {
                 + BenchMessage.ACK_LENGTH + " B";
             case THROUGHPUT -> ", qos=reliable(" + options.effectiveSlots() + ")";
             case IDLE -> ", qos=queue(4)";
+            case EXECUTOR -> "";
         };
     }
 

@@ -134,6 +134,60 @@ class BenchOptionsTest {
     }
 
     @Test
+    void shouldParseTheExecutorModeWithItsDefaults() {
+        BenchOptions executor = BenchOptions.parse(new String[] {"executor"});
+        assertEquals(BenchOptions.Mode.EXECUTOR, executor.mode());
+        assertFalse(executor.quick());
+        assertEquals(Duration.ofSeconds(2), executor.duration());
+        assertEquals(Duration.ofSeconds(1), executor.warmup());
+        assertEquals(WaitStrategy.BLOCK, executor.waitStrategy());
+        assertEquals("", executor.childSpec());
+    }
+
+    @Test
+    void shouldShortenTheExecutorRunWithQuickUnlessTimesAreGiven() {
+        BenchOptions quick = BenchOptions.parse(new String[] {"executor", "--quick", "--json"});
+        assertTrue(quick.quick());
+        assertTrue(quick.json());
+        assertEquals(Duration.ofMillis(500), quick.duration());
+        assertEquals(Duration.ofMillis(300), quick.warmup());
+        BenchOptions given = BenchOptions.parse(new String[] {"executor", "--quick", "--duration", "200ms",
+            "--warmup=100ms"});
+        assertEquals(Duration.ofMillis(200), given.duration());
+        assertEquals(Duration.ofMillis(100), given.warmup());
+    }
+
+    @Test
+    void shouldRejectCountsInTheExecutorModeAndQuickElsewhere() {
+        Map<String[], String> cases = Map.of(
+            new String[] {"executor", "--count", "100"}, "count=100",
+            new String[] {"executor", "--warmup-count", "10"}, "warmupCount=10",
+            new String[] {"latency", "--quick"}, "mode=latency");
+        cases.forEach((args, expected) -> {
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> BenchOptions.parse(args));
+            assertTrue(error.getMessage().contains(expected), error.getMessage());
+        });
+    }
+
+    @Test
+    void shouldCarryTheChildSpecOfAnExecutorChild() {
+        BenchOptions child = BenchOptions.parse(new String[] {"executor", "--domain", "51000", "--role",
+            ExecutorRun.CPU_PUBLISHER_ROLE, "--child-spec", "prefix=/bench/exec/cpu_0,publishers=4,rate=100"});
+        assertTrue(child.isChild());
+        Map<String, String> spec = ExecutorRun.spec(child.childSpec());
+        assertEquals("/bench/exec/cpu_0", spec.get("prefix"));
+        assertEquals("4", spec.get("publishers"));
+        assertEquals("100", spec.get("rate"));
+        assertThrows(IllegalArgumentException.class, () -> ExecutorRun.spec("nonsense"));
+    }
+
+    @Test
+    void shouldListTheExecutorModeInTheUsage() {
+        assertTrue(BenchOptions.usage().contains("executor"));
+    }
+
+    @Test
     void shouldFormatSizesAsTheUserWritesThem() {
         assertEquals("64B", BenchOptions.formatSize(64));
         assertEquals("1KB", BenchOptions.formatSize(1024));
