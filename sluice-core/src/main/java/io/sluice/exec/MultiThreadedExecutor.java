@@ -1,7 +1,5 @@
 package io.sluice.exec;
 
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -17,20 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * mutually exclusive callback group); different registrations' callbacks run in parallel.
  */
 final class MultiThreadedExecutor extends AbstractExecutor {
-    private static final Comparator<Entity> ROS_ORDER =
-        Comparator.<Entity>comparingInt(e -> e.kind.ordinal()).thenComparingInt(e -> e.order);
-
     private final int threads;
     /* Entity.running: set under the lock when a thread claims the entity, cleared without it after the run. */
-    private final ReentrantLock pollingPoint = new ReentrantLock();
-    private final WaitSet waitSet = new WaitSet(wakeup);
-    // all below: guarded by pollingPoint
-    private Entity[] ordered = new Entity[0];
-    private Entity[] captured = new Entity[0];
-    private int capturedCount;
-    private int nextCaptured;
-    private int seenVersion = -1;
-    private long lastMaintenance = System.nanoTime();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final PollingPoint pollingPoint = new PollingPoint(this); // guarded by lock
 
     MultiThreadedExecutor(ExecutorOptions options, int threads) {
         super(options);
@@ -53,35 +41,15 @@ final class MultiThreadedExecutor extends AbstractExecutor {
     @Override
     int cycle(long waitNanos) {
         Entity entity;
-        pollingPoint.lock();
+        lock.lock();
         try {
             entity = claimNext();
             if (entity == null) {
-                int key = wakeup.key();
-                if (seenVersion != version()) {
-                    sync();
-                }
-                int count;
-                waitSet.arm(key, ordered); // a polling point goes through the wait set, as in PollingPointExecutor
-                try {
-                    count = snapshot();
-                    if (count == 0 && waitNanos > 0 && !closing()) {
-                        waitSet.await(waitDeadline(waitNanos, nextTimerDeadline()));
-                    }
-                } finally {
-                    waitSet.disarm();
-                }
-                if (count == 0) {
-                    long now = System.nanoTime();
-                    if (now - lastMaintenance >= MAX_WAIT_NANOS) {
-                        lastMaintenance = now;
-                        WaitSet.maintain(ordered, now);
-                    }
-                }
+                pollingPoint.poll(waitNanos); // the others wait for the lock meanwhile, as in rclcpp
                 entity = claimNext();
             }
         } finally {
-            pollingPoint.unlock();
+            lock.unlock();
         }
         if (entity == null) {
             return 0;
@@ -90,7 +58,7 @@ final class MultiThreadedExecutor extends AbstractExecutor {
             return entity.executeSnapshot();
         } finally {
             if (!entity.isActive()) {
-                entity.discard(); // removed while it ran: sync() left it to us
+                entity.discard(); // removed while it ran: the polling point left it to us
             }
             // not under the lock: a thread may hold it asleep at the polling point, and this wakes it
             entity.running = false;
@@ -100,9 +68,7 @@ final class MultiThreadedExecutor extends AbstractExecutor {
 
     /** The next captured event nobody runs; marks its source running. Under the lock. */
     private Entity claimNext() {
-        while (nextCaptured < capturedCount) {
-            Entity entity = captured[nextCaptured];
-            captured[nextCaptured++] = null;
+        for (Entity entity = pollingPoint.next(); entity != null; entity = pollingPoint.next()) {
             if (discarding() || !entity.isActive()) {
                 entity.discard();
                 continue;
@@ -111,45 +77,5 @@ final class MultiThreadedExecutor extends AbstractExecutor {
             return entity;
         }
         return null;
-    }
-
-    /** A polling point over the sources no thread runs now. Under the lock. */
-    private int snapshot() {
-        long now = clock.nanoTime();
-        int count = 0;
-        for (Entity entity : ordered) {
-            if (!entity.running && entity.snapshot(now)) {
-                captured[count++] = entity;
-            }
-        }
-        capturedCount = count;
-        nextCaptured = 0;
-        return count;
-    }
-
-    private long nextTimerDeadline() {
-        long next = Long.MAX_VALUE;
-        for (Entity entity : ordered) {
-            if (entity instanceof TimerEntity timer && timer.isActive() && !timer.running) {
-                next = Math.min(next, timer.nextDeadline());
-            }
-        }
-        return next;
-    }
-
-    private void sync() {
-        int version = version();
-        for (Entity entity : ordered) {
-            if (!entity.isActive() && !entity.running) {
-                entity.discard();
-            }
-        }
-        Entity[] current = entities().clone();
-        Arrays.sort(current, ROS_ORDER);
-        ordered = current;
-        captured = new Entity[current.length];
-        capturedCount = 0;
-        nextCaptured = 0;
-        seenVersion = version;
     }
 }

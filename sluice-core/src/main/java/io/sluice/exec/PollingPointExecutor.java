@@ -1,8 +1,5 @@
 package io.sluice.exec;
 
-import java.util.Arrays;
-import java.util.Comparator;
-
 /**
  * The baseline with the semantics of ROS 2's single-threaded executor (rclcpp {@code SingleThreadedExecutor}).
  *
@@ -21,14 +18,7 @@ import java.util.Comparator;
  * newer than the polling point waits for the next one.
  */
 final class PollingPointExecutor extends AbstractExecutor {
-    private static final Comparator<Entity> ROS_ORDER =
-        Comparator.<Entity>comparingInt(e -> e.kind.ordinal()).thenComparingInt(e -> e.order);
-
-    private final WaitSet waitSet = new WaitSet(wakeup);
-    private Entity[] ordered = new Entity[0];
-    private Entity[] captured = new Entity[0];
-    private int seenVersion = -1;
-    private long lastMaintenance = System.nanoTime();
+    private final PollingPoint pollingPoint = new PollingPoint(this);
 
     PollingPointExecutor(ExecutorOptions options) {
         super(options);
@@ -41,49 +31,9 @@ final class PollingPointExecutor extends AbstractExecutor {
 
     @Override
     int cycle(long waitNanos) {
-        int key = wakeup.key();
-        if (seenVersion != version()) {
-            sync();
-        }
-        // like rcl_wait at every polling point: attach the wait set to every source, look, sleep only when
-        // nothing is ready, detach
-        int count;
-        waitSet.arm(key, ordered);
-        try {
-            count = snapshot();
-            if (count == 0 && waitNanos > 0 && !closing()) {
-                waitSet.await(waitDeadline(waitNanos, nextTimerDeadline()));
-            }
-        } finally {
-            waitSet.disarm();
-        }
-        if (count == 0) {
-            long now = System.nanoTime();
-            if (now - lastMaintenance >= MAX_WAIT_NANOS) {
-                lastMaintenance = now;
-                WaitSet.maintain(ordered, now);
-            }
-        }
-        return execute(count);
-    }
-
-    /** The polling point: captures what is ready now, in ROS order, into {@code captured}. */
-    private int snapshot() {
-        long now = clock.nanoTime();
-        int count = 0;
-        for (Entity entity : ordered) {
-            if (entity.snapshot(now)) {
-                captured[count++] = entity;
-            }
-        }
-        return count;
-    }
-
-    private int execute(int count) {
+        pollingPoint.poll(waitNanos);
         int work = 0;
-        for (int i = 0; i < count; i++) {
-            Entity entity = captured[i];
-            captured[i] = null;
+        for (Entity entity = pollingPoint.next(); entity != null; entity = pollingPoint.next()) {
             if (discarding() || !entity.isActive()) {
                 entity.discard();
             } else {
@@ -91,29 +41,5 @@ final class PollingPointExecutor extends AbstractExecutor {
             }
         }
         return work;
-    }
-
-    private long nextTimerDeadline() {
-        long next = Long.MAX_VALUE;
-        for (Entity entity : ordered) {
-            if (entity instanceof TimerEntity timer && timer.isActive()) {
-                next = Math.min(next, timer.nextDeadline());
-            }
-        }
-        return next;
-    }
-
-    private void sync() {
-        int version = version();
-        for (Entity entity : ordered) {
-            if (!entity.isActive()) {
-                entity.discard();
-            }
-        }
-        Entity[] current = entities().clone();
-        Arrays.sort(current, ROS_ORDER);
-        ordered = current;
-        captured = new Entity[current.length];
-        seenVersion = version;
     }
 }

@@ -35,25 +35,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExecutorFaultTest {
     private static final MessageType<MemorySegment> RAW = MessageType.raw("test/msg/Raw");
 
-    enum Kind {
-        EVENT_LOOP, POLLING_POINT, MULTI_THREADED;
-
-        Executor create(ExecutorOptions options) {
-            return switch (this) {
-                case EVENT_LOOP -> Executor.eventLoop(options);
-                case POLLING_POINT -> Executor.pollingPoint(options);
-                case MULTI_THREADED -> Executor.multiThreaded(options, 1);
-            };
-        }
-    }
-
     private final ExecutorOptions options = ExecutorOptions.defaults().withName("review")
         .withErrorHandler((role, error) -> { });
 
     /** Registration javadoc: "an event of it that is being handled finishes, none starts afterwards". */
     @ParameterizedTest
-    @EnumSource(Kind.class)
-    void shouldStartNoEventOfARegistrationAfterItWasClosed(Kind kind) {
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldStartNoEventOfARegistrationAfterItWasClosed(ExecutorTest.Kind kind) {
         try (Executor executor = kind.create(options)) {
             AtomicInteger handled = new AtomicInteger();
             AtomicReference<Inbox<Integer>> self = new AtomicReference<>();
@@ -87,8 +75,8 @@ class ExecutorFaultTest {
 
     /** Executor.close javadoc / DRAIN: "handles ... what is pending"; called from a callback it discards instead. */
     @ParameterizedTest
-    @EnumSource(Kind.class)
-    void shouldDrainWhatIsPendingWhenClosedFromACallback(Kind kind) throws Exception {
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldDrainWhatIsPendingWhenClosedFromACallback(ExecutorTest.Kind kind) throws Exception {
         Executor executor = kind.create(options);
         AtomicInteger handled = new AtomicInteger();
         Inbox<Integer> inbox = executor.inbox("events", 64, event -> handled.incrementAndGet());
@@ -136,8 +124,8 @@ class ExecutorFaultTest {
 
     /** A callback of 2 ms on a 1 ms timer keeps the executor busy; a draining close still ends (timers stop). */
     @ParameterizedTest
-    @EnumSource(Kind.class)
-    void shouldEndADrainingCloseOfAnExecutorWhoseTimerStaysReady(Kind kind) throws Exception {
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldEndADrainingCloseOfAnExecutorWhoseTimerStaysReady(ExecutorTest.Kind kind) throws Exception {
         Executor executor = kind.create(options.withName("drain"));
         executor.timer(Duration.ofMillis(1), (deadline, missed) -> {
             long end = System.nanoTime() + 2_000_000;
@@ -177,8 +165,8 @@ class ExecutorFaultTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Kind.class)
-    void shouldGoOnWhenOneSubscriptionsUpkeepFails(Kind kind) throws Exception {
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldGoOnWhenOneSubscriptionsUpkeepFails(ExecutorTest.Kind kind) throws Exception {
         FailingUpkeep damaged = new FailingUpkeep();
         AtomicInteger reported = new AtomicInteger();
         try (Executor executor = kind.create(options.withName("upkeep")
@@ -204,9 +192,10 @@ class ExecutorFaultTest {
         }
     }
 
+    /** Waits until the thread {@code name}, or every thread {@code name-i} of a pool, has ended. */
     private static void awaitThreadGone(String name) throws InterruptedException {
         for (int i = 0; i < 3_000; i++) {
-            boolean alive = Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name));
+            boolean alive = Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) || t.getName().startsWith(name + "-"));
             if (!alive) {
                 return;
             }

@@ -1,0 +1,111 @@
+package io.sluice.exec;
+
+import java.util.Arrays;
+import java.util.Comparator;
+
+/**
+ * The polling point of the two ROS 2 baselines, as rclcpp's {@code wait_for_work} makes it with {@code rcl_wait}:
+ * attach the wait set to every source, capture at most one event of each source that is ready (in the order
+ * timers, subscriptions, services, clients, waitables, each in registration order), sleep on all sources at once
+ * when none is, detach. The captured events are then handed out one by one with {@link #next()}. Used by one
+ * thread at a time (the multi-threaded baseline holds its lock around it).
+ */
+final class PollingPoint {
+    private static final Comparator<Entity> ROS_ORDER =
+        Comparator.<Entity>comparingInt(e -> e.kind.ordinal()).thenComparingInt(e -> e.order);
+
+    private final AbstractExecutor owner;
+    private final WaitSet waitSet;
+    private Entity[] ordered = new Entity[0];
+    private Entity[] captured = new Entity[0];
+    private int capturedCount;
+    private int nextCaptured;
+    private int seenVersion = -1;
+    private long lastMaintenance = System.nanoTime();
+
+    PollingPoint(AbstractExecutor owner) {
+        this.owner = owner;
+        this.waitSet = new WaitSet(owner.wakeup);
+    }
+
+    /**
+     * Makes a polling point over the sources no thread runs now, waiting up to {@code waitNanos} when none is
+     * ready. Call only when every event of the previous one was handed out.
+     *
+     * @return the number of events captured
+     */
+    int poll(long waitNanos) {
+        int key = owner.wakeup.key();
+        if (seenVersion != owner.version()) {
+            sync();
+        }
+        int count;
+        waitSet.arm(key, ordered);
+        try {
+            count = snapshot();
+            if (count == 0 && waitNanos > 0 && !owner.closing()) {
+                waitSet.await(owner.waitDeadline(waitNanos, nextTimerDeadline()));
+            }
+        } finally {
+            waitSet.disarm();
+        }
+        if (count == 0) {
+            long now = System.nanoTime();
+            if (now - lastMaintenance >= AbstractExecutor.MAX_WAIT_NANOS) {
+                lastMaintenance = now;
+                WaitSet.maintain(ordered, now);
+            }
+        }
+        return count;
+    }
+
+    /** The next captured event's source, or null when all were handed out. */
+    Entity next() {
+        if (nextCaptured == capturedCount) {
+            return null;
+        }
+        Entity entity = captured[nextCaptured];
+        captured[nextCaptured++] = null;
+        return entity;
+    }
+
+    private int snapshot() {
+        long now = owner.clock.nanoTime();
+        int count = 0;
+        for (Entity entity : ordered) {
+            if (!entity.running && entity.snapshot(now)) {
+                captured[count++] = entity;
+            }
+        }
+        capturedCount = count;
+        nextCaptured = 0;
+        return count;
+    }
+
+    private long nextTimerDeadline() {
+        long next = Long.MAX_VALUE;
+        for (Entity entity : ordered) {
+            if (entity instanceof TimerEntity timer && timer.isActive() && !timer.running) {
+                next = Math.min(next, timer.nextDeadline());
+            }
+        }
+        return next;
+    }
+
+    /** Takes the registrations as they are now; drops what removed ones hold unless a thread runs them. */
+    private void sync() {
+        int version = owner.version();
+        for (Entity entity : ordered) {
+            if (!entity.isActive() && !entity.running) {
+                entity.discard();
+            }
+        }
+        Entity[] current = owner.entities().clone();
+        Arrays.sort(current, ROS_ORDER);
+        ordered = current;
+        captured = new Entity[current.length];
+        capturedCount = 0;
+        nextCaptured = 0;
+        seenVersion = version;
+    }
+}
