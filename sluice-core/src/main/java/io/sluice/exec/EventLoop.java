@@ -6,6 +6,7 @@ import io.sluice.shm.ShmSubscriber;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.function.Consumer;
@@ -57,6 +58,8 @@ final class EventLoop extends AbstractExecutor {
     private Doorbell[] bells = new Doorbell[0];
     private int[] bellKeys = new int[0];
     private boolean bellsChanged;
+    /** How many registrations of each subscriber have it ring a bell (loop thread only). */
+    private final Map<ShmSubscriber<?>, Integer> bellUsers = new IdentityHashMap<>();
     private long lastMaintenance;
 
     EventLoop(ExecutorOptions options) {
@@ -155,7 +158,9 @@ final class EventLoop extends AbstractExecutor {
 
     /**
      * Has every shared-memory subscription ring the loop's doorbell for its domain, so that the loop sleeps on one
-     * word per domain instead of one per topic; a subscription whose doorbell cannot be set up keeps its own word.
+     * word per domain instead of one per topic; a subscription whose doorbell cannot be set up (its subscriber
+     * rings another executor's bell, the bell file cannot be made) keeps its own word. Registrations of one
+     * subscriber share its ringing: it stops with the last of them.
      */
     private void ringOn(Entity entity) {
         if (!(entity instanceof SubscriptionEntity<?> subscription) || subscription.belled
@@ -163,28 +168,36 @@ final class EventLoop extends AbstractExecutor {
             return;
         }
         try {
-            Doorbell bell = bellsByDomain.get(shm.domain().directory());
+            Path directory = shm.domain().directory();
+            Doorbell bell = bellsByDomain.get(directory);
             if (bell == null) {
                 bell = Doorbell.acquire(shm.domain());
-                bellsByDomain.put(shm.domain().directory(), bell);
+                bellsByDomain.put(directory, bell);
                 bells = bellsByDomain.values().toArray(new Doorbell[0]);
                 bellKeys = new int[bells.length];
                 bellsChanged = true;
             }
             shm.ringOn(bell);
+            bellUsers.merge(shm, 1, Integer::sum);
             subscription.belled = true;
+        } catch (IllegalStateException shared) {
+            // the subscriber rings another executor's bell: this registration waits on the topic's word
         } catch (RuntimeException error) {
             report(entity.role, error); // it still wakes the loop through its topic's word
         }
     }
 
-    private static void ringOff(Entity entity) {
+    private void ringOff(Entity entity) {
         if (entity instanceof SubscriptionEntity<?> subscription && subscription.belled) {
             subscription.belled = false;
-            try {
-                ((ShmSubscriber<?>) subscription.subscriber()).ringOff();
-            } catch (RuntimeException closed) {
-                // closed under us: its row, and the bell it named, went with it
+            ShmSubscriber<?> shm = (ShmSubscriber<?>) subscription.subscriber();
+            if (bellUsers.merge(shm, -1, Integer::sum) <= 0) {
+                bellUsers.remove(shm);
+                try {
+                    shm.ringOff(bellsByDomain.get(shm.domain().directory()));
+                } catch (RuntimeException closed) {
+                    // closed under us: its row, and the bell it named, went with it
+                }
             }
         }
     }
@@ -194,6 +207,7 @@ final class EventLoop extends AbstractExecutor {
         for (Entity entity : all) {
             ringOff(entity);
         }
+        bellUsers.clear();
         for (Doorbell bell : bells) {
             bell.close();
         }
@@ -209,10 +223,7 @@ final class EventLoop extends AbstractExecutor {
         List<TimerEntity> live = new ArrayList<>();
         for (Entity entity : current) {
             switch (entity.kind) {
-                case SUBSCRIPTION, SERVICE, CLIENT -> {
-                    subs.add(entity);
-                    ringOn(entity);
-                }
+                case SUBSCRIPTION, SERVICE, CLIENT -> subs.add(entity);
                 case TIMER -> live.add((TimerEntity) entity);
                 case WAITABLE -> { } // they come through the ready ring
             }
@@ -241,6 +252,9 @@ final class EventLoop extends AbstractExecutor {
                 ringOff(entity);
                 entity.discard();
             }
+        }
+        for (Entity subscription : subs) {
+            ringOn(subscription); // after the removed ones stopped theirs: a re-registered subscriber keeps ringing
         }
         timers = live;
         subscriptions = subs.toArray(new Entity[0]);

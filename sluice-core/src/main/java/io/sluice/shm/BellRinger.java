@@ -14,12 +14,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * A publisher's side of {@link Doorbell}s: rings the bell a subscriber row names, mapping the bell files of other
  * processes on first use and keeping them mapped. Nothing read from a row or a bell file is trusted: a slot out of
  * range, a missing file, a file of the wrong size, magic, version or id is not rung (the subscriber then wakes at
- * its executor's periodic upkeep, never later than 200 ms). Used by the publisher's thread only; allocates only
- * when it maps a file.
+ * its executor's periodic upkeep, never later than 200 ms), and the file is looked for again a second later. Used
+ * by the publisher's thread only; allocates only when it maps a file.
  */
 final class BellRinger implements AutoCloseable {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final int MAX_FILES = 64;
+    /** How long an entry that could not be mapped waits before the next attempt. */
+    static final long RETRY_NANOS = 1_000_000_000L;
 
     private final Path directory;
     private final int[] pids = new int[MAX_FILES];
@@ -27,6 +29,7 @@ final class BellRinger implements AutoCloseable {
     private final MemorySegment[] memories = new MemorySegment[MAX_FILES];
     private final Arena[] arenas = new Arena[MAX_FILES];
     private final MemorySegment[][] words = new MemorySegment[MAX_FILES][];
+    private final long[] retryAt = new long[MAX_FILES];
     private int count;
     private int nextEvicted;
 
@@ -41,11 +44,16 @@ final class BellRinger implements AutoCloseable {
         }
         int index = find(pid, fileId);
         if (index < 0) {
-            index = map(pid, fileId);
+            index = map(-1, pid, fileId);
+        } else if (memories[index] == null) {
+            if (System.nanoTime() - retryAt[index] < 0) {
+                return; // could not be mapped a moment ago: look again later, not at every publish
+            }
+            index = map(index, pid, fileId);
         }
         MemorySegment memory = memories[index];
         if (memory == null) {
-            return; // known to be gone or not a bell file
+            return;
         }
         long offset = Doorbell.offset(slot);
         INT.getAndAdd(memory, offset, 1);
@@ -68,28 +76,25 @@ final class BellRinger implements AutoCloseable {
         return -1;
     }
 
-    /** Maps (or remembers as absent) the file of {@code pid} with id {@code fileId}; returns its index. */
-    private int map(int pid, int fileId) {
-        int index = -1;
-        for (int i = 0; i < count; i++) {
-            if (pids[i] == pid) {
-                index = i; // an older file of a reused pid: replace it
-                release(i);
-                break;
-            }
-        }
+    /**
+     * Maps the file of {@code pid} if its id is {@code fileId}, into entry {@code index} (or a new or evicted one
+     * when -1); an entry that cannot be mapped (no such file, a file of a reused pid, not a bell file) is kept
+     * empty and tried again after {@link #RETRY_NANOS}. Entries are per (pid, file id), so a dead row and a live
+     * one that name the same reused pid do not evict each other.
+     */
+    private int map(int index, int pid, int fileId) {
         if (index < 0) {
             if (count < MAX_FILES) {
                 index = count++;
             } else {
                 index = nextEvicted;
                 nextEvicted = (nextEvicted + 1) % MAX_FILES;
-                release(index);
             }
         }
+        release(index);
         pids[index] = pid;
         ids[index] = fileId;
-        words[index] = new MemorySegment[Doorbell.SLOTS];
+        retryAt[index] = System.nanoTime() + RETRY_NANOS;
         Path path = Doorbell.path(directory, pid);
         int fd = Native.openReadWriteOrNone(path);
         if (fd < 0) {
@@ -110,6 +115,7 @@ final class BellRinger implements AutoCloseable {
             }
             memories[index] = memory;
             arenas[index] = arena;
+            words[index] = new MemorySegment[Doorbell.SLOTS];
         } catch (IOException | RuntimeException e) {
             arena.close();
         } finally {

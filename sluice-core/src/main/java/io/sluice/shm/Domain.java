@@ -186,6 +186,22 @@ public final class Domain {
         }
     }
 
+    /** Whether {@code path} still names the file open as {@code fd} (same device and inode). */
+    static boolean sameFile(int fd, Path path) throws IOException {
+        try {
+            Path open = Path.of("/proc/self/fd/" + fd);
+            for (String attribute : new String[] {"unix:ino", "unix:dev"}) {
+                if (!Files.getAttribute(open, attribute)
+                    .equals(Files.getAttribute(path, attribute, LinkOption.NOFOLLOW_LINKS))) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return false;
+        }
+    }
+
     /** Removes the bell file of process {@code pid} if that process is dead (its lock on the file is free). */
     void removeDeadBells(int pid) {
         removeIfUnlocked(Doorbell.path(directory, pid));
@@ -197,8 +213,8 @@ public final class Domain {
             return;
         }
         try {
-            if (Native.tryLock(fd, 0)) {
-                unlinkQuietly(file);
+            if (Native.tryLock(fd, 0) && sameFile(fd, file)) {
+                unlinkQuietly(file); // still the file we locked, not one a new owner made in its place
             }
         } catch (IOException ignored) {
             // not ours to judge

@@ -83,11 +83,12 @@ public final class Doorbell implements AutoCloseable {
 
     /** A doorbell of this process in {@code domain}, creating the process's bell file when needed. */
     public static Doorbell acquire(Domain domain) {
+        Path directory = domain.directory().toAbsolutePath().normalize();
         synchronized (FILES) {
-            BellFile file = FILES.get(domain.directory());
+            BellFile file = FILES.get(directory);
             if (file == null) {
-                file = BellFile.create(domain.directory());
-                FILES.put(domain.directory(), file);
+                file = BellFile.create(directory);
+                FILES.put(directory, file);
             }
             int slot = file.used.nextClearBit(0);
             if (slot >= SLOTS) {
@@ -166,18 +167,36 @@ public final class Doorbell implements AutoCloseable {
 
         static BellFile create(Path directory) {
             Path path = path(directory, ProcessHandle.current().pid());
-            int fd;
-            try {
-                fd = Native.open(path, Native.O_RDWR | Native.O_CREAT | Native.O_NOFOLLOW, 0600);
-            } catch (IOException e) {
-                throw new SluiceException("cannot create doorbell file " + path + ": " + e.getMessage(), e);
+            for (int attempt = 1; ; attempt++) {
+                int fd;
+                try {
+                    fd = Native.open(path, Native.O_RDWR | Native.O_CREAT | Native.O_NOFOLLOW, 0600);
+                } catch (IOException e) {
+                    throw new SluiceException("cannot create doorbell file " + path + ": " + e.getMessage(), e);
+                }
+                boolean ours;
+                try {
+                    // a file of this pid can only be left by a dead process that had the pid before us; a sweeper
+                    // may hold its lock for a moment, or have unlinked it between our open and our lock
+                    ours = Native.tryLock(fd, 0) && Domain.sameFile(fd, path);
+                } catch (IOException e) {
+                    ours = false;
+                }
+                if (ours) {
+                    return initialize(directory, path, fd);
+                }
+                Native.close(fd);
+                if (attempt == 100) {
+                    throw new SluiceException("doorbell file stays locked by another process: file=" + path);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
             }
+        }
+
+        private static BellFile initialize(Path directory, Path path, int fd) {
             Arena arena = Arena.ofShared();
             try {
-                // a file of this pid can only be left by a dead process that had the pid before us
-                if (!Native.tryLock(fd, 0)) {
-                    throw new SluiceException("doorbell file is locked by another process: file=" + path);
-                }
+                Native.fchmod(fd, 0600); // a reused file keeps its mode otherwise
                 Native.allocate(fd, FILE_LENGTH);
                 MemorySegment memory = Native.map(fd, FILE_LENGTH, true, arena);
                 memory.fill((byte) 0);

@@ -74,6 +74,8 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     private long lastProbe;
     private int takeCount;
     private volatile boolean closed;
+    /** The doorbell publishers ring for this subscriber, or null (see {@link #ringOn}). */
+    private Doorbell ringing;
 
     ShmSubscriber(Participant owner, String topic, MessageType<T> type, Qos qos) {
         this.owner = owner;
@@ -309,6 +311,14 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
      */
     public void ringOn(Doorbell bell) {
         checkOpen();
+        if (bell == ringing) {
+            return;
+        }
+        if (ringing != null) {
+            throw new IllegalStateException("subscriber already rings another doorbell: topic=" + topic
+                + "; an executor that shares it waits on the topic's word instead");
+        }
+        ringing = bell;
         long base = subscriberRow(row);
         file.setSubscriberBit(BELL_SUBSCRIBERS_OFFSET, row, false);
         INT.setRelease(file.memory, base + S_BELL_PID, bell.pid());
@@ -317,9 +327,10 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         file.setSubscriberBit(BELL_SUBSCRIBERS_OFFSET, row, true);
     }
 
-    /** Stops the ringing of {@link #ringOn}; harmless when closed or never rung. */
-    public void ringOff() {
-        if (!closed) {
+    /** Stops the ringing of {@code bell} started by {@link #ringOn}; harmless when closed or ringing another. */
+    public void ringOff(Doorbell bell) {
+        if (!closed && ringing == bell) {
+            ringing = null;
             file.setSubscriberBit(BELL_SUBSCRIBERS_OFFSET, row, false);
         }
     }

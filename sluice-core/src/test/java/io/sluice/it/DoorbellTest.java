@@ -58,7 +58,14 @@ class DoorbellTest {
         try (Stream<Path> dirs = Files.list(root.path())) {
             dir = dirs.findFirst().orElseThrow();
         }
-        byte[] file = Files.readAllBytes(dir.resolve("bells-" + ProcessHandle.current().pid() + ".bell"));
+        Path bells = dir.resolve("bells-" + ProcessHandle.current().pid() + ".bell");
+        if (!Files.exists(bells)) {
+            return 0; // the loop has not made its bell yet
+        }
+        byte[] file = Files.readAllBytes(bells);
+        if (file.length < 68) {
+            return 0; // being made
+        }
         return java.nio.ByteBuffer.wrap(file, 64, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
     }
 
@@ -122,6 +129,44 @@ class DoorbellTest {
                 assertEquals(before - 1, received.getCount(), "sample " + i + " did not wake the loop");
             }
             assertEquals(200, rings() - ringsBefore, "each publish rang the loop's bell once");
+        }
+    }
+
+    /** Publishes one sample and waits until the loop handled it; returns how often the bell rang meanwhile. */
+    private int ringsForOneSample(Publisher<MemorySegment> publisher, java.util.concurrent.atomic.AtomicLong received)
+        throws Exception {
+        long before = received.get();
+        int rings = rings();
+        try (Loan<MemorySegment> loan = publisher.loan(8)) {
+            loan.publish();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (received.get() == before && System.nanoTime() < deadline) {
+            Thread.sleep(0, 200_000);
+        }
+        assertTrue(received.get() > before, "the sample was handled");
+        return rings() - rings;
+    }
+
+    @Test
+    void shouldKeepRingingForARegistrationOfASubscriberWhenAnotherOfItIsClosedOrReplaced() throws Exception {
+        try (Sluice sluice = Sluice.open("bells", root.options());
+             Publisher<MemorySegment> publisher = sluice.publisher("/dup", ParticipantChild.TYPE);
+             Subscriber<MemorySegment> subscriber = sluice.subscriber("/dup", ParticipantChild.TYPE, Qos.queue(8));
+             Executor executor = Executor.eventLoop()) {
+            java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+            io.sluice.exec.Registration first = executor.subscription(subscriber, sample -> received.incrementAndGet());
+            io.sluice.exec.Registration second = executor.subscription(subscriber, sample -> { });
+            executor.start();
+            ringsForOneSample(publisher, received); // the loop has named its bell
+            second.close();
+            executor.guardCondition("sync", () -> { }).trigger(); // the loop takes the removal in
+            Thread.sleep(50);
+            assertEquals(1, ringsForOneSample(publisher, received), "still rung for the remaining registration");
+            first.close();
+            executor.subscription(subscriber, sample -> received.incrementAndGet()); // replaced, in one go
+            Thread.sleep(50);
+            assertEquals(1, ringsForOneSample(publisher, received), "still rung for the replacement");
         }
     }
 

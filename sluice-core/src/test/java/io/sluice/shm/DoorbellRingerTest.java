@@ -44,6 +44,25 @@ class DoorbellRingerTest {
     }
 
     @Test
+    void shouldLookAgainForABellFileItCouldNotMapAMomentAgo() throws Exception {
+        Domain domain = Domain.open(root.path(), 0);
+        try (Doorbell bell = Doorbell.acquire(domain);
+             BellRinger ringer = new BellRinger(domain.directory())) {
+            java.nio.file.Path file = Doorbell.path(domain.directory(), bell.pid());
+            java.nio.file.Path aside = file.resolveSibling("aside");
+            Files.move(file, aside); // as if it could not be opened just now
+            ringer.ring(bell.pid(), bell.slot(), bell.fileId());
+            Files.move(aside, file);
+            int key = bell.key();
+            ringer.ring(bell.pid(), bell.slot(), bell.fileId());
+            assertEquals(key, bell.key(), "not at every publish");
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(BellRinger.RETRY_NANOS) + 100);
+            ringer.ring(bell.pid(), bell.slot(), bell.fileId());
+            assertEquals(key + 1, bell.key(), "looked for again after a while, and rung");
+        }
+    }
+
+    @Test
     void shouldNotRingAFileThatIsNotABellFile() throws Exception {
         Domain domain = Domain.open(root.path(), 0);
         int pid = Integer.MAX_VALUE - 7; // no such process
