@@ -74,6 +74,11 @@ public final class Client<Req, Res> implements AutoCloseable {
     public static final int RESPONSE_DEPTH = 2 * MAX_PENDING;
 
     static final long PROBE_INTERVAL_NANOS = PROBE_INTERVAL_MILLIS * 1_000_000L;
+    /**
+     * The longest single wait of a send for room in the server's request queue; a send tries again until its
+     * call's deadline, so that a full queue costs a call its own timeout, not a fixed one.
+     */
+    private static final Duration SEND_SLICE = Duration.ofMillis(10);
     /** The longest single wait of a blocking call between liveness probes. */
     private static final Duration WAIT_SLICE = Duration.ofMillis(20);
     /** How often a registered client checks its pending calls' deadlines and its server's liveness. */
@@ -88,8 +93,9 @@ public final class Client<Req, Res> implements AutoCloseable {
      * its entry. A call enters the table before it publishes, so its response cannot overtake its entry; it is
      * removed under "lock" by whoever ends the call first (its response, its deadline, the server's death, a failed
      * send), and that one alone runs its handler, outside the locks: so each handler runs exactly once. The response
-     * handler takes only "lock", never "sendLock": a sender that waits for a full request queue never stops the
-     * executor from taking responses (which would let the server's response slots be reused under this client).
+     * handler takes only "lock", never "sendLock", and the executor's deadline tick only tries "sendLock" for its
+     * liveness probe: a sender that waits for a full request queue never stops the executor from taking responses
+     * (which would let the server's response slots be reused under this client).
      * The response subscriber is touched by one thread at a time: the blocking caller (callLock) or the executor's
      * subscription, never both (call() refuses while registered).
      */
@@ -98,7 +104,7 @@ public final class Client<Req, Res> implements AutoCloseable {
     private final Publisher<Req> requests;
     private final Subscriber<Res> responses;
     private final Object lock = new Object();
-    private final Object sendLock = new Object();
+    private final java.util.concurrent.locks.ReentrantLock sendLock = new java.util.concurrent.locks.ReentrantLock();
     private final Object callLock = new Object();
     private final long[] pendingSequence = new long[MAX_PENDING];
     private final long[] pendingDeadline = new long[MAX_PENDING];
@@ -111,6 +117,8 @@ public final class Client<Req, Res> implements AutoCloseable {
     private int pendingCount;
     private long lastProbeNanos;
     private boolean serverSeen;
+    /** The executor's last probe found the server gone (executor thread only, see tick). */
+    private boolean serverGoneSeen;
     private volatile long late;
     private volatile Registration registration;
     private volatile boolean closed;
@@ -131,7 +139,8 @@ public final class Client<Req, Res> implements AutoCloseable {
             ServiceEnvelope.response(responseType), Qos.queue(RESPONSE_DEPTH));
         try {
             this.requests = sluice.publisher(Service.requestTopic(name), ServiceEnvelope.request(requestType),
-                PublisherOptions.defaults().withSlots(16));
+                PublisherOptions.defaults().withSlots(Service.REQUEST_DEPTH + 4)
+                    .withReliableTimeout(SEND_SLICE));
         } catch (RuntimeException e) {
             responses.close();
             throw e;
@@ -250,9 +259,12 @@ public final class Client<Req, Res> implements AutoCloseable {
                 throw new ServiceUnavailableException("no server of " + name + " appeared within " + timeout);
             }
             long sequence;
-            synchronized (sendLock) {
+            sendLock.lock();
+            try {
                 sequence = nextSequence++;
-                send(sequence, shape, size, fill);
+                send(sequence, shape, size, fill, deadline);
+            } finally {
+                sendLock.unlock();
             }
             return awaitResponse(sequence, deadline, timeout);
         }
@@ -368,7 +380,8 @@ public final class Client<Req, Res> implements AutoCloseable {
             throw new IllegalStateException("client is not registered with an executor, use call or "
                 + "executor.client(client): service=" + name);
         }
-        synchronized (sendLock) {
+        sendLock.lock();
+        try {
             checkOpen();
             long now = System.nanoTime();
             boolean present;
@@ -391,19 +404,19 @@ public final class Client<Req, Res> implements AutoCloseable {
                 pendingCount++;
             }
             nextSequence++;
-            boolean sent = false;
             try {
-                send(sequence, shape, size, fill);
-                sent = true;
-            } finally {
-                if (!sent) {
-                    synchronized (lock) {
-                        if (pendingSequence[entry] == sequence) {
-                            removeLocked(entry); // the caller gets the exception instead of the handler
-                        }
+                send(sequence, shape, size, fill, deadline);
+            } catch (RuntimeException | Error failure) {
+                synchronized (lock) {
+                    if (pendingSequence[entry] != sequence) {
+                        return; // its deadline passed meanwhile: the handler has had its one outcome
                     }
+                    removeLocked(entry); // the caller gets the exception instead of the handler
                 }
+                throw failure;
             }
+        } finally {
+            sendLock.unlock();
         }
     }
 
@@ -471,11 +484,18 @@ public final class Client<Req, Res> implements AutoCloseable {
             if (pendingCount == 0) {
                 return;
             }
-            probeDue = now - lastProbeNanos >= PROBE_INTERVAL_NANOS && !closed;
+            probeDue = (now - lastProbeNanos >= PROBE_INTERVAL_NANOS || serverGoneSeen) && !closed;
         }
-        if (probeDue) {
-            synchronized (sendLock) {
-                serverLeft = !closed && !probeLocked(now);
+        // never wait for a sender here: it may wait for room in the request queue, and this thread takes responses
+        if (probeDue && sendLock.tryLock()) {
+            try {
+                boolean gone = !closed && !probeLocked(now);
+                // fail the calls at the tick after the one that saw the server gone, so that the responses it sent
+                // before it left, already queued, are handed over first
+                serverLeft = gone && serverGoneSeen;
+                serverGoneSeen = gone;
+            } finally {
+                sendLock.unlock();
             }
         }
         Exception first = null;
@@ -542,12 +562,26 @@ public final class Client<Req, Res> implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------- common
 
-    /** Publishes request {@code sequence}; under {@link #sendLock}. */
-    private void send(long sequence, MessageShape<Req> shape, long size, Consumer<? super Req> fill) {
+    /**
+     * Publishes request {@code sequence}; under {@link #sendLock}. A full request queue (the server fell a whole
+     * queue behind this client) is waited for in slices of {@link #SEND_SLICE}, up to the call's {@code deadline}.
+     */
+    private void send(long sequence, MessageShape<Req> shape, long size, Consumer<? super Req> fill, long deadline) {
         if (size < 0) {
             throw new IllegalArgumentException("size < 0: size=" + size);
         }
-        try (Loan<Req> loan = requests.loan(ServiceEnvelope.HEADER_LENGTH + size)) {
+        Loan<Req> claimed = null;
+        while (claimed == null) {
+            try {
+                claimed = requests.loan(ServiceEnvelope.HEADER_LENGTH + size);
+            } catch (PublishTimeoutException e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw new ServiceTimeoutException("server of " + name + " did not take request " + sequence
+                        + " before its deadline: its request queue stayed full", e);
+                }
+            }
+        }
+        try (Loan<Req> loan = claimed) {
             MemorySegment message = loan.segment();
             ServiceEnvelope.header(message, clientId, sequence);
             Req view = loan.message();
@@ -556,16 +590,16 @@ public final class Client<Req, Res> implements AutoCloseable {
             }
             fill.accept(view);
             loan.publish();
-        } catch (PublishTimeoutException e) {
-            throw new ServiceTimeoutException("server of " + name + " did not take request " + sequence
-                + ": its request queue stayed full", e);
         }
     }
 
     /** Probes the server's liveness through the kernel's locks. */
     private boolean probe() {
-        synchronized (sendLock) {
+        sendLock.lock();
+        try {
             return probeLocked(System.nanoTime());
+        } finally {
+            sendLock.unlock();
         }
     }
 
@@ -622,12 +656,15 @@ public final class Client<Req, Res> implements AutoCloseable {
         if (current != null) {
             current.close();
         }
-        synchronized (sendLock) {
+        sendLock.lock();
+        try {
             try {
                 requests.close();
             } finally {
                 responses.close();
             }
+        } finally {
+            sendLock.unlock();
         }
     }
 

@@ -41,15 +41,18 @@ final class ServiceEnvelope<T> implements MessageType<T> {
 
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-    private static final int CACHE_SIZE = 32;
+    /** Entries of the slice cache before it starts over: several publishers' slots, generations included. */
+    private static final int CACHE_LIMIT = 4096;
 
     private final MessageType<T> inner;
     private final String name;
     private final String hash;
-    /** Identity cache: outer slice -> inner slice, so that {@link #encodedSize} allocates nothing after warm-up. */
-    private final MemorySegment[] outers = new MemorySegment[CACHE_SIZE];
-    private final MemorySegment[] inners = new MemorySegment[CACHE_SIZE];
-    private int nextCacheEntry;
+    /**
+     * Identity cache, outer slice -> inner slice: a publisher hands {@link #encodedSize} the same segment for each of
+     * its slots, so after warm-up nothing is allocated. Used by the publishing thread(s) of the one service or
+     * client that owns this envelope, under the cache's own monitor (uncontended).
+     */
+    private final java.util.IdentityHashMap<MemorySegment, MemorySegment> bodies = new java.util.IdentityHashMap<>();
 
     private ServiceEnvelope(String kind, MessageType<T> inner) {
         this.inner = inner;
@@ -107,17 +110,17 @@ final class ServiceEnvelope<T> implements MessageType<T> {
     }
 
     private MemorySegment cachedBody(MemorySegment message) {
-        for (int i = 0; i < CACHE_SIZE; i++) {
-            if (outers[i] == message) {
-                return inners[i];
+        synchronized (bodies) {
+            MemorySegment body = bodies.get(message);
+            if (body == null) {
+                if (bodies.size() >= CACHE_LIMIT) {
+                    bodies.clear(); // slots of retired generations and closed publishers: start over
+                }
+                body = body(message);
+                bodies.put(message, body);
             }
+            return body;
         }
-        MemorySegment body = body(message);
-        int entry = nextCacheEntry;
-        nextCacheEntry = (entry + 1) % CACHE_SIZE;
-        outers[entry] = message;
-        inners[entry] = body;
-        return body;
     }
 
     /** The message after the header; an empty slice for a message too short to hold one (never thrown at wrap). */

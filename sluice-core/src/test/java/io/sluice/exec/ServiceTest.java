@@ -127,7 +127,6 @@ class ServiceTest {
 
     @Test
     void shouldAnswerVariableLengthCdrMessages() {
-        io.sluice.msg.std_msgs.String.TYPE.name(); // the generated type is used for both sides
         Sluice sluice = keep(Sluice.open("both", root.options()));
         Service<io.sluice.msg.std_msgs.String, io.sluice.msg.std_msgs.String> upper = sluice.service("/upper",
             io.sluice.msg.std_msgs.String.TYPE, io.sluice.msg.std_msgs.String.TYPE,
@@ -263,6 +262,116 @@ class ServiceTest {
         } finally {
             caller.shutdownNow();
         }
+    }
+
+    @Test
+    void shouldKeepEveryAllowedAsynchronousCallPendingWhileTheServerIsBusy() throws Exception {
+        Sluice sluice = keep(Sluice.open("both", root.options()));
+        Service<Int64, Int64> service = sluice.service("/busy", Int64.TYPE, Int64.TYPE, ServiceTest::twicePlusOne);
+        Executor server = keep(Executor.eventLoop(OPTIONS.withName("server")));
+        server.service(service); // not started yet: the server is there, but takes no request
+        Client<Int64, Int64> client = sluice.client("/busy", Int64.TYPE, Int64.TYPE);
+        Executor callbacks = keep(Executor.eventLoop(OPTIONS.withName("client")));
+        callbacks.client(client);
+        callbacks.start();
+        CountDownLatch answered = new CountDownLatch(Client.MAX_PENDING);
+        List<Long> wrong = Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < Client.MAX_PENDING; i++) {
+            long value = i;
+            client.callAsync(INT64, request -> request.data(value), LONG, new ResponseHandler<>() {
+                @Override
+                public void onResponse(Sample<Int64> response) {
+                    if (response.message().data() != 2 * value + 1) {
+                        wrong.add(value);
+                    }
+                    answered.countDown();
+                }
+
+                @Override
+                public void onFailure(ServiceException error) {
+                    wrong.add(value);
+                    answered.countDown();
+                }
+            });
+        }
+        assertEquals(Client.MAX_PENDING, client.pendingCount(), "every allowed call is pending, none refused");
+        server.start();
+        assertTrue(answered.await(LONG.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(List.of(), wrong);
+    }
+
+    @Test
+    void shouldDropAndCountMalformedRequestsAndGoOnServing() throws Exception {
+        Sluice sluice = keep(Sluice.open("both", root.options()));
+        Service<Int64, Int64> service = sluice.service("/robust", Int64.TYPE, Int64.TYPE,
+            ServiceTest::twicePlusOne);
+        io.sluice.Publisher<Int64> forger = keep(sluice.publisher(Service.requestTopic("/robust"),
+            ServiceEnvelope.request(Int64.TYPE)));
+        long[][] headers = {{0, 1}, {7, 0}, {7, Long.MIN_VALUE | 3}}; // no client id, no sequence, an error flag
+        for (long[] header : headers) {
+            try (io.sluice.Loan<Int64> loan = forger.loan(ServiceEnvelope.HEADER_LENGTH + Int64.TYPE.defaultSize())) {
+                loan.segment().set(ValueLayout.JAVA_LONG_UNALIGNED, 0, header[0]);
+                loan.segment().set(ValueLayout.JAVA_LONG_UNALIGNED, 8, header[1]);
+                if (header[1] >= 0) {
+                    loan.segment().set(ValueLayout.JAVA_BYTE, ServiceEnvelope.HEADER_LENGTH + 1, (byte) 1); // CDR_LE
+                } // else an error reply's layout: a length (0) of error text follows the header
+                loan.publish();
+            }
+        }
+        // (a message shorter than the header cannot be published through the envelope type at all)
+        service.serveAvailable();
+        assertEquals(3, service.malformedCount());
+        assertEquals(0, service.handledCount());
+        Executor executor = keep(Executor.eventLoop(OPTIONS.withName("server")));
+        executor.service(service);
+        executor.start();
+        Client<Int64, Int64> client = sluice.client("/robust", Int64.TYPE, Int64.TYPE);
+        assertEquals(7, call(client, 3, LONG), "a well-formed request is still answered");
+    }
+
+    @Test
+    void shouldAnswerWithoutAllocatingOnTheServersThreadOnceWarm() throws Exception {
+        Sluice sluice = keep(Sluice.open("both", root.options()));
+        Service<Int64, Int64> service = sluice.service("/lean", Int64.TYPE, Int64.TYPE, ServiceTest::twicePlusOne);
+        Client<Int64, Int64> client = sluice.client("/lean", Int64.TYPE, Int64.TYPE);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            while (!stop.get()) {
+                try {
+                    call(client, 1, LONG);
+                } catch (ServiceException | IllegalStateException e) {
+                    return; // closed at the end of the test
+                }
+            }
+        });
+        com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try {
+            long best = Long.MAX_VALUE;
+            for (int attempt = 0; attempt < 10 && best >= 5_000; attempt++) {
+                serve(service, 5_000); // warm-up: the JIT, the response publisher's slots and caches
+                long before = threads.getCurrentThreadAllocatedBytes();
+                serve(service, 5_000);
+                best = Math.min(best, threads.getCurrentThreadAllocatedBytes() - before);
+            }
+            // an object per response would be >= 16 bytes each
+            assertTrue(best < 5_000, "bytes the server's thread allocated for 5,000 responses: " + best);
+        } finally {
+            stop.set(true);
+            caller.join(LONG.toMillis());
+        }
+    }
+
+    /** Serves on this thread until {@code count} more requests were handled. */
+    private static void serve(Service<Int64, Int64> service, long count) {
+        long target = service.handledCount() + count;
+        long deadline = System.nanoTime() + LONG.toNanos();
+        while (service.handledCount() < target && System.nanoTime() - deadline < 0) {
+            if (service.serveAvailable() == 0) {
+                Thread.onSpinWait();
+            }
+        }
+        assertTrue(service.handledCount() >= target, "served " + service.handledCount() + " of " + target);
     }
 
     @Test

@@ -7,7 +7,6 @@ import io.sluice.exec.Client;
 import io.sluice.exec.Executor;
 import io.sluice.exec.ResponseHandler;
 import io.sluice.exec.ServiceException;
-import io.sluice.exec.ServiceTimeoutException;
 import io.sluice.exec.ServiceUnavailableException;
 import io.sluice.msg.std_msgs.Int64;
 import org.junit.jupiter.api.Test;
@@ -81,7 +80,6 @@ class ServiceCrashTest extends MultiProcessTest {
         Client<Int64, Int64> client = client();
         ServiceException error = assertThrows(ServiceException.class,
             () -> client.call(INT64, request -> request.data(7), CALL_TIMEOUT));
-        System.out.println("the call ended with: " + error);
         assertInstanceOf(ServiceUnavailableException.class, error);
         assertTrue(error.getMessage().contains("left while request 1 was pending"), error.getMessage());
         assertEquals(3, server.awaitExit(CHILD_TIMEOUT));
@@ -101,9 +99,8 @@ class ServiceCrashTest extends MultiProcessTest {
         server.expect("HANDLING 9", CHILD_TIMEOUT);
         server.kill();
         ExecutionException failed = assertThrows(ExecutionException.class, () -> call.get(25, TimeUnit.SECONDS));
-        System.out.println("the call ended with: " + failed.getCause());
-        assertTrue(failed.getCause() instanceof ServiceUnavailableException
-            || failed.getCause() instanceof ServiceTimeoutException, "unexpected: " + failed.getCause());
+        // the call's own timeout (CALL_TIMEOUT) is far beyond the wait above: only the server's death ends it
+        assertInstanceOf(ServiceUnavailableException.class, failed.getCause());
         expectNothingLeft();
     }
 
@@ -130,7 +127,6 @@ class ServiceCrashTest extends MultiProcessTest {
                 }
             });
             ServiceException error = failure.get(25, TimeUnit.SECONDS);
-            System.out.println("the asynchronous call ended with: " + error);
             assertInstanceOf(ServiceUnavailableException.class, error);
             assertTrue(thread.get().startsWith("sluice-"), "onFailure runs on the executor: " + thread.get());
             assertEquals(0, client.pendingCount());
