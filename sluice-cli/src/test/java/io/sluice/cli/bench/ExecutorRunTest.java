@@ -54,11 +54,17 @@ class ExecutorRunTest {
                     publishers + "x" + rate);
                 for (Map<String, Object> row : point) {
                     assertTrue(number(row, "cpu_percent") >= 0, row.toString());
-                    assertTrue(number(row, "delivered_msgs_per_s") > 0, row.toString());
-                    assertTrue(number(row, "published_msgs_per_s") > 0, row.toString());
+                    assertTrue(number(row, "delivered_msgs_per_s") >= 0, row.toString());
+                    assertTrue(number(row, "published_msgs_per_s") >= 0, row.toString());
                     assertEquals(0.0, number(row, "errors"), row.toString());
                 }
             }
+        }
+        // a window of 200 ms may see nothing on a stalled machine; over the whole grid every consumer delivers
+        for (String executor : Set.of("event-loop", "polling-point", "multi-threaded", "disruptor")) {
+            double delivered = cpu.stream().filter(row -> executor.equals(row.get("executor")))
+                .mapToDouble(row -> number(row, "delivered_msgs_per_s")).sum();
+            assertTrue(delivered > 0, executor + " delivered nothing at any point");
         }
         assertEquals(ExecutorRun.QUICK_PUBLISHERS.length * ExecutorRun.QUICK_RATES_HZ.length,
             list(report.get("cpu_ratios")).size());
@@ -101,18 +107,28 @@ class ExecutorRunTest {
         PublishSchedule schedule = new PublishSchedule(4, 200);
         long[] perPublisher = new long[4];
         long[] lastSequence = {-1, -1, -1, -1};
+        long[] lastIndex = {-1};
+        long[] lastDue = {Long.MIN_VALUE};
         long start = System.nanoTime();
         schedule.run((publisher, sequence, due) -> {
-            assertEquals(lastSequence[publisher] + 1, sequence);
+            // message j of the schedule goes to publisher j % 4 as its (j / 4)-th: the global order is kept, and
+            // a stall that makes the schedule skip deadlines skips whole messages, never reorders them
+            long index = sequence * 4 + publisher;
+            assertTrue(index > lastIndex[0], "message " + index + " after " + lastIndex[0]);
+            assertTrue(sequence > lastSequence[publisher], "publisher " + publisher + " went back");
+            assertTrue(due > lastDue[0], "deadlines increase");
+            lastIndex[0] = index;
             lastSequence[publisher] = sequence;
+            lastDue[0] = due;
             perPublisher[publisher]++;
         }, () -> System.nanoTime() - start > 300_000_000L);
-        long total = schedule.published() + schedule.skipped();
-        // 800 messages per second of the schedule, taking turns: no publisher more than one ahead of another
-        for (long count : perPublisher) {
-            assertTrue(Math.abs(count - perPublisher[0]) <= 1, java.util.Arrays.toString(perPublisher));
+        assertTrue(schedule.published() > 0, "something was published");
+        if (schedule.skipped() == 0) {
+            // taking turns: no publisher more than one ahead of another
+            for (long count : perPublisher) {
+                assertTrue(Math.abs(count - perPublisher[0]) <= 1, java.util.Arrays.toString(perPublisher));
+            }
         }
-        assertTrue(total > 0);
     }
 
     private static Set<String> executors(List<Map<String, Object>> rows, String transport) {
