@@ -221,7 +221,10 @@ public final class Service<Req, Res> implements AutoCloseable {
         if (failure instanceof Exception exception) {
             throw exception;
         }
-        throw (Error) failure;
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        throw new ServiceException("service handler threw: service=" + name, failure); // another Throwable
     }
 
     /** The publisher of {@code clientId}'s response topic, made at the client's first request. */

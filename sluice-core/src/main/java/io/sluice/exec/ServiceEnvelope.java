@@ -157,10 +157,20 @@ final class ServiceEnvelope<T> implements MessageType<T> {
         message.set(LONG, SEQUENCE_OFFSET, sequenceWord);
     }
 
-    /** The bytes an error response with {@code text} needs, {@code text} cut to {@link #MAX_ERROR_TEXT}. */
+    /**
+     * The bytes an error response with {@code text} needs, {@code text} cut to {@link #MAX_ERROR_TEXT} bytes at a
+     * character boundary (never inside a UTF-8 sequence).
+     */
     static byte[] errorText(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        return bytes.length <= MAX_ERROR_TEXT ? bytes : java.util.Arrays.copyOf(bytes, MAX_ERROR_TEXT);
+        if (bytes.length <= MAX_ERROR_TEXT) {
+            return bytes;
+        }
+        int end = MAX_ERROR_TEXT;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+            end--; // bytes[end] continues a character: cut before that character starts
+        }
+        return java.util.Arrays.copyOf(bytes, end);
     }
 
     static void writeError(MemorySegment message, long clientId, long sequence, byte[] text) {
