@@ -257,12 +257,9 @@ final class ExecutorRun {
             sleep(options.warmup());
             long handledBefore = handled(tallies);
             long gapsBefore = gaps(tallies);
-            ProcessCpuClock.Window cpu = new ProcessCpuClock.Window();
-            SystemCpu machineBefore = SystemCpu.now();
-            cpu.start();
-            sleep(options.duration());
-            cpu.stop();
-            double machineBusy = SystemCpu.now().busyPercentSince(machineBefore, cpu.wallNanos());
+            Measured measured = measure(options.duration());
+            ProcessCpuClock.Window cpu = measured.cpu();
+            double machineBusy = measured.machineBusy();
             long delivered = handled(tallies) - handledBefore;
             long lost = gaps(tallies) - gapsBefore;
             return new ExecutorReport.CpuRow(publishers, rateHz, "shm", kind.label, publishers * (double) rateHz,
@@ -340,12 +337,9 @@ final class ExecutorRun {
         sleep(options.warmup());
         long handledBefore = tally.handled();
         long consumerBefore = threadCpu(consumer);
-        ProcessCpuClock.Window cpu = new ProcessCpuClock.Window();
-        SystemCpu machineBefore = SystemCpu.now();
-        cpu.start();
-        sleep(options.duration());
-        cpu.stop();
-        double machineBusy = SystemCpu.now().busyPercentSince(machineBefore, cpu.wallNanos());
+        Measured measured = measure(options.duration());
+        ProcessCpuClock.Window cpu = measured.cpu();
+        double machineBusy = measured.machineBusy();
         long consumerCpu = threadCpu(consumer) - consumerBefore;
         long delivered = tally.handled() - handledBefore;
         stop.set(true);
@@ -474,18 +468,15 @@ final class ExecutorRun {
             }
             executor.start();
             sleep(options.warmup());
-            ProcessCpuClock.Window cpu = new ProcessCpuClock.Window();
-            SystemCpu machineBefore = SystemCpu.now();
-            cpu.start();
             long start = System.nanoTime();
             long window = options.duration().multipliedBy(FANOUT_DURATION_FACTOR).toNanos();
             handlers.forEach(handler -> {
                 handler.windowEnd = start + window;
                 handler.windowStart = start;
             });
-            sleep(Duration.ofNanos(window));
-            cpu.stop();
-            double machineBusy = SystemCpu.now().busyPercentSince(machineBefore, cpu.wallNanos());
+            Measured measured = measure(Duration.ofNanos(window)); // starts microseconds after the handlers' window
+            ProcessCpuClock.Window cpu = measured.cpu();
+            double machineBusy = measured.machineBusy();
             sleep(FANOUT_GRACE);
             closeExecutor(executor, kind.label + " fan-out " + count);
             // the executor's threads have ended: their writes to the handlers happen-before these reads
@@ -643,6 +634,20 @@ final class ExecutorRun {
             fullOut[0] = producers.stop();
             disruptor.halt();
         }
+    }
+
+    /** This process's CPU over a window, and the whole machine's busy CPU (% of one core) over the same window. */
+    private record Measured(ProcessCpuClock.Window cpu, double machineBusy) {
+    }
+
+    /** Sleeps for {@code duration} while measuring this process's CPU and the machine's. */
+    private static Measured measure(Duration duration) {
+        ProcessCpuClock.Window cpu = new ProcessCpuClock.Window();
+        SystemCpu machineBefore = SystemCpu.now();
+        cpu.start();
+        sleep(duration);
+        cpu.stop();
+        return new Measured(cpu, SystemCpu.now().busyPercentSince(machineBefore, cpu.wallNanos()));
     }
 
     /** Events handled per second over the window; {@code machineOut[0]}: the machine's busy CPU over it. */
