@@ -57,7 +57,8 @@ class ExecutorTest {
         root.close();
     }
 
-    private static void publish(Publisher<MemorySegment> publisher, long value) {
+    /** Publishes one 8-byte message holding {@code value}. */
+    static void publish(Publisher<MemorySegment> publisher, long value) {
         try (Loan<MemorySegment> loan = publisher.loan(8)) {
             loan.segment().set(ValueLayout.JAVA_LONG, 0, value);
             loan.publish();

@@ -1,6 +1,5 @@
 package io.sluice.exec;
 
-import io.sluice.Loan;
 import io.sluice.MessageType;
 import io.sluice.Publisher;
 import io.sluice.Qos;
@@ -39,10 +38,7 @@ class PollingPointOrderTest {
     }
 
     private static void publish(Publisher<MemorySegment> publisher, long value) {
-        try (Loan<MemorySegment> loan = publisher.loan(8)) {
-            loan.segment().set(ValueLayout.JAVA_LONG, 0, value);
-            loan.publish();
-        }
+        ExecutorTest.publish(publisher, value);
     }
 
     private static long value(io.sluice.Sample<MemorySegment> sample) {
