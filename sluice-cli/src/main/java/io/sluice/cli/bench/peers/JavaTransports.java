@@ -1,0 +1,14 @@
+package io.sluice.cli.bench.peers;
+
+/** The transports {@link PeerHarness} speaks, by the name the coordinator gives them. */
+final class JavaTransports {
+    private JavaTransports() {
+    }
+
+    static JavaTransport open(HarnessArgs args) {
+        return switch (args.transport()) {
+            case "sluice" -> new SluiceTransport(args);
+            default -> throw new IllegalArgumentException("unknown transport: " + args.transport());
+        };
+    }
+}

@@ -1,0 +1,14 @@
+package io.sluice.cli.bench.peers;
+
+/**
+ * A peer of the benchmark: one transport in one variant, as the tables name it.
+ *
+ * @param key      stable id used in JSON and file names, e.g. {@code sluice-block}
+ * @param label    the column title, e.g. {@code Sluice (futex)}
+ * @param family   the system it belongs to ({@code sluice}, {@code iceoryx}, {@code cyclonedds}, {@code zmq},
+ *                 {@code jeromq}, {@code python-shm}, {@code aeron}): ratios compare Sluice with each family
+ * @param spin     whether its receivers busy-poll (then Sluice's spinning variant is its counterpart)
+ * @param version  the version measured, as found on the machine
+ */
+public record Peer(String key, String label, String family, boolean spin, String version) {
+}

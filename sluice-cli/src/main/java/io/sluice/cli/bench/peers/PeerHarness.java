@@ -1,0 +1,404 @@
+package io.sluice.cli.bench.peers;
+
+import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
+import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The Java harness of {@code ./sluice bench peers}: one process of one measurement over a {@link JavaTransport}
+ * (Sluice, Aeron, JeroMQ), following {@code bench/peers/PROTOCOL.md} — the same workloads, header, touch rules and
+ * result lines as the C and Python harnesses.
+ *
+ * {@snippet lang = "shell" :
+ * java -cp ... io.sluice.cli.bench.peers.PeerHarness sluice pong workload=latency name=r1 size=1024 touch=0 \
+ *     warmup=1 duration=3 subs=1 index=0 wait=block domain=51234 dir=/tmp/r1
+ * }
+ * Exit status 0 after {@code RESULT {...}}, 3 after {@code ERROR unsupported: ...}, 1 after any other
+ * {@code ERROR ...}.
+ */
+public final class PeerHarness {
+    /** How long a receiver waits at a time before it checks that its coordinator still runs. */
+    static final long POLL_MILLIS = 100;
+    private static final long POLL_NANOS = POLL_MILLIS * 1_000_000;
+    /** How long a sender waits for its receivers to connect (a JVM or RouDi client may take seconds). */
+    private static final long CONNECT_NANOS = 60_000_000_000L;
+    /** How long one round trip may take once connected. */
+    private static final long ROUND_TRIP_NANOS = 30_000_000_000L;
+    private static final PrintStream OUT = System.out;
+
+    private final HarnessArgs args;
+    private final JavaTransport transport;
+    private final ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
+    private long checksum; // what touch reads; printed so the reads cannot be optimised away
+
+    private PeerHarness(HarnessArgs args, JavaTransport transport) {
+        this.args = args;
+        this.transport = transport;
+    }
+
+    public static void main(String[] argv) {
+        int status;
+        try {
+            HarnessArgs args = HarnessArgs.parse(argv);
+            try (JavaTransport transport = JavaTransports.open(args)) {
+                String result = new PeerHarness(args, transport).run();
+                OUT.println("RESULT " + result);
+            }
+            status = 0;
+        } catch (UnsupportedOperationException e) {
+            OUT.println("ERROR unsupported: " + oneLine(e.getMessage()));
+            status = 3;
+        } catch (RuntimeException | Error e) {
+            e.printStackTrace();
+            OUT.println("ERROR " + oneLine(e.getClass().getSimpleName() + ": " + e.getMessage()));
+            status = 1;
+        }
+        OUT.flush();
+        System.exit(status);
+    }
+
+    private static String oneLine(String text) {
+        return String.valueOf(text).replace('\n', ' ').replace('\r', ' ');
+    }
+
+    private String run() {
+        return switch (args.role()) {
+            case HarnessArgs.PING -> ping();
+            case HarnessArgs.PONG -> pong();
+            case HarnessArgs.SOURCE -> args.workload().equals(HarnessArgs.FANOUT) ? fanoutSource() : source();
+            case HarnessArgs.SINK -> sink();
+            default -> throw new IllegalArgumentException("unknown role: " + args.role());
+        };
+    }
+
+    private static void ready() {
+        OUT.println("READY");
+        OUT.flush();
+    }
+
+    private void checkParent() {
+        if (parent != null && !parent.isAlive()) {
+            throw new IllegalStateException("the coordinator exited: parentPid=" + parent.pid());
+        }
+    }
+
+    /** Writes message {@code seq}: every payload byte when touching, then the header. */
+    private void write(MemorySegment message, long size, long seq, long flags) {
+        if (args.touch()) {
+            PeerHeader.fill(message, size, seq);
+        }
+        PeerHeader.write(message, seq, flags);
+    }
+
+    /** Reads what the workload reads of a received message: every byte when touching, else the header. */
+    private void read(MemorySegment message) {
+        if (args.touch()) {
+            checksum += PeerHeader.sum(message, args.size());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- latency
+
+    private String ping() {
+        JavaTransport.Sender out = transport.sender(JavaTransport.Stream.PING, 0);
+        JavaTransport.Receiver in = transport.receiver(JavaTransport.Stream.PONG, 0);
+        long seq = 0;
+        // connect: the pong may not be listening yet; a ping without an answer is sent again
+        long connectDeadline = System.nanoTime() + CONNECT_NANOS;
+        while (!roundTrip(out, in, seq++, PeerHeader.WARMUP, 200_000_000L)) {
+            checkParent();
+            if (System.nanoTime() - connectDeadline > 0) {
+                throw new IllegalStateException("no answer from the pong within " + CONNECT_NANOS / 1_000_000_000L
+                    + " s");
+            }
+        }
+        long warmupEnd = System.nanoTime() + args.warmupNanos();
+        while (System.nanoTime() - warmupEnd < 0) {
+            expectRoundTrip(out, in, seq++, PeerHeader.WARMUP);
+        }
+        LatencyValues values = new LatencyValues((int) Math.min(50_000_000, args.durationNanos() / 1000));
+        long start = System.nanoTime();
+        long end = start + args.durationNanos();
+        long now = start;
+        while (now - end < 0) {
+            expectRoundTrip(out, in, seq++, 0);
+            long after = System.nanoTime();
+            values.add((after - now) / 2);
+            now = after;
+        }
+        double seconds = (now - start) / 1e9;
+        sendEnd(out, seq);
+        return String.format(Locale.ROOT, "{\"count\": %d, %s, \"roundtrips_per_s\": %.1f, \"checksum\": %d}",
+            values.count(), values.summaryJson(), values.count() / seconds, checksum);
+    }
+
+    private void expectRoundTrip(JavaTransport.Sender out, JavaTransport.Receiver in, long seq, long flags) {
+        if (!roundTrip(out, in, seq, flags, ROUND_TRIP_NANOS)) {
+            throw new IllegalStateException("no answer to ping " + seq + " within " + ROUND_TRIP_NANOS / 1_000_000_000L
+                + " s");
+        }
+    }
+
+    /** Sends ping {@code seq} and waits up to {@code timeoutNanos} for its answer; answers to older pings are skipped. */
+    private boolean roundTrip(JavaTransport.Sender out, JavaTransport.Receiver in, long seq, long flags,
+                              long timeoutNanos) {
+        write(out.claim(args.size()), args.size(), seq, flags);
+        out.send();
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            MemorySegment answer = in.receive(Math.min(POLL_NANOS, timeoutNanos));
+            if (answer != null) {
+                long answered = PeerHeader.seq(answer);
+                if (answered == seq) {
+                    read(answer);
+                }
+                in.release();
+                if (answered == seq) {
+                    return true;
+                }
+            } else {
+                checkParent();
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+        }
+    }
+
+    private String pong() {
+        JavaTransport.Receiver in = transport.receiver(JavaTransport.Stream.PING, 0);
+        JavaTransport.Sender out = transport.sender(JavaTransport.Stream.PONG, 0);
+        ready();
+        long answered = 0;
+        while (true) {
+            MemorySegment request = in.receive(POLL_NANOS);
+            if (request == null) {
+                checkParent();
+                continue;
+            }
+            long seq = PeerHeader.seq(request);
+            long flags = PeerHeader.flags(request);
+            if ((flags & PeerHeader.END) != 0) {
+                in.release();
+                break;
+            }
+            read(request);
+            in.release();
+            write(out.claim(args.size()), args.size(), seq, flags);
+            out.send();
+            answered += (flags & PeerHeader.WARMUP) == 0 ? 1 : 0;
+        }
+        return String.format(Locale.ROOT, "{\"count\": %d, \"checksum\": %d}", answered, checksum);
+    }
+
+    // ---------------------------------------------------------------------------------------- throughput
+
+    /** Until every sink has said hello, and the warm-up has run, the source sends warm-up messages. */
+    private final class Hellos {
+        private final JavaTransport.Receiver[] receivers = new JavaTransport.Receiver[args.subs()];
+        private final boolean[] heard = new boolean[args.subs()];
+        private int missing = args.subs();
+
+        Hellos() {
+            for (int i = 0; i < receivers.length; i++) {
+                receivers[i] = transport.receiver(JavaTransport.Stream.HELLO, i);
+            }
+        }
+
+        boolean all() {
+            for (int i = 0; i < receivers.length && missing > 0; i++) {
+                if (!heard[i]) {
+                    MemorySegment hello = receivers[i].receive(0);
+                    if (hello != null) {
+                        receivers[i].release();
+                        heard[i] = true;
+                        missing--;
+                    }
+                }
+            }
+            return missing == 0;
+        }
+    }
+
+    private String source() {
+        JavaTransport.Sender out = transport.sender(JavaTransport.Stream.DATA, 0);
+        Hellos hellos = new Hellos();
+        long size = args.size();
+        int clockEvery = size >= 4096 ? 1 : 64;
+        long seq = 0;
+        long warmupEnd = System.nanoTime() + args.warmupNanos();
+        long connectDeadline = System.nanoTime() + CONNECT_NANOS;
+        while (true) {
+            for (int i = 0; i < clockEvery; i++) {
+                send(out, seq++, PeerHeader.WARMUP);
+            }
+            long now = System.nanoTime();
+            if (now - warmupEnd >= 0 && hellos.all()) {
+                break;
+            }
+            if (now - connectDeadline > 0) {
+                throw new IllegalStateException("not every sink said hello within " + CONNECT_NANOS / 1_000_000_000L
+                    + " s");
+            }
+            checkParent();
+        }
+        long first = seq;
+        long start = System.nanoTime();
+        long end = start + args.durationNanos();
+        long now = start;
+        while (now - end < 0) {
+            for (int i = 0; i < clockEvery; i++) {
+                send(out, seq++, 0);
+            }
+            now = System.nanoTime();
+        }
+        sendEnd(out, seq);
+        return String.format(Locale.ROOT, "{\"sent\": %d, \"seconds\": %.6f}", seq - first, (now - start) / 1e9);
+    }
+
+    private void send(JavaTransport.Sender out, long seq, long flags) {
+        write(out.claim(args.size()), args.size(), seq, flags);
+        out.send();
+    }
+
+    /** END three times, 10 ms apart: one suffices on a reliable stream, a fan-out sink may have dropped one. */
+    private void sendEnd(JavaTransport.Sender out, long seq) {
+        for (int i = 0; i < 3; i++) {
+            MemorySegment message = out.claim(args.size());
+            PeerHeader.write(message, seq + i, PeerHeader.END);
+            out.send();
+            LockSupport.parkNanos(10_000_000L);
+        }
+    }
+
+    private String fanoutSource() {
+        if (!(args.rate() > 0)) {
+            throw new IllegalArgumentException("fanout needs rate > 0: rate=" + args.rate());
+        }
+        JavaTransport.Sender out = transport.sender(JavaTransport.Stream.DATA, 0);
+        Hellos hellos = new Hellos();
+        double period = 1e9 / args.rate();
+        long seq = 0;
+        long start = System.nanoTime();
+        long warmupEnd = start + args.warmupNanos();
+        long connectDeadline = start + CONNECT_NANOS;
+        long k = 0;
+        while (true) { // warm-up on the schedule
+            awaitDue(start + (long) (k++ * period));
+            send(out, seq++, PeerHeader.WARMUP);
+            long now = System.nanoTime();
+            if (now - warmupEnd >= 0 && hellos.all()) {
+                break;
+            }
+            if (now - connectDeadline > 0) {
+                throw new IllegalStateException("not every sink said hello within " + CONNECT_NANOS / 1_000_000_000L
+                    + " s");
+            }
+            checkParent();
+        }
+        long first = seq;
+        long measureStart = start + (long) (k * period);
+        long end = measureStart + args.durationNanos();
+        long late = 0;
+        while (true) {
+            long due = start + (long) (k++ * period);
+            if (due - end >= 0) {
+                break;
+            }
+            awaitDue(due);
+            if (System.nanoTime() - due > period) {
+                late++;
+            }
+            send(out, seq++, 0);
+        }
+        sendEnd(out, seq);
+        return String.format(Locale.ROOT, "{\"sent\": %d, \"late\": %d}", seq - first, late);
+    }
+
+    /** Waits until {@code due} (nanoTime terms): parks when blocking, spins with {@code wait=spin}. */
+    private void awaitDue(long due) {
+        while (true) {
+            long left = due - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            if (args.spin()) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(left);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- sink
+
+    private String sink() {
+        boolean fanout = args.workload().equals(HarnessArgs.FANOUT);
+        JavaTransport.Receiver in = transport.receiver(JavaTransport.Stream.DATA, args.index());
+        JavaTransport.Sender hello = transport.sender(JavaTransport.Stream.HELLO, args.index());
+        ready();
+        LatencyValues latencies = new LatencyValues(fanout ? (int) (args.rate() * args.durationNanos() / 1e9) + 64
+            : 16);
+        long warmups = 0;
+        long received = 0;
+        long lost = 0;
+        long lastSeq = -1;
+        long firstNanos = 0;
+        long lastNanos = 0;
+        long cpuStart = 0;
+        long cpuEnd = 0;
+        while (true) {
+            MemorySegment message = in.receive(POLL_NANOS);
+            if (message == null) {
+                checkParent();
+                continue;
+            }
+            long seq = PeerHeader.seq(message);
+            long flags = PeerHeader.flags(message);
+            long sent = PeerHeader.sendNanos(message);
+            if ((flags & PeerHeader.END) != 0) {
+                in.release();
+                if (received > 0 && seq > lastSeq + 1) {
+                    lost += seq - lastSeq - 1;
+                }
+                cpuEnd = ProcessCpu.nanos();
+                break;
+            }
+            if ((flags & PeerHeader.WARMUP) != 0) {
+                in.release();
+                lastSeq = seq;
+                warmups++;
+                if ((warmups & (warmups - 1)) == 0) { // 1st, 2nd, 4th, 8th ...: a hello that may be lost is repeated
+                    PeerHeader.write(hello.claim(JavaTransport.HELLO_SIZE), args.index(), 0);
+                    hello.send();
+                }
+                continue;
+            }
+            read(message);
+            long now = System.nanoTime();
+            in.release();
+            if (received == 0) {
+                firstNanos = now;
+                cpuStart = ProcessCpu.nanos();
+            }
+            if (lastSeq >= 0 && seq > lastSeq + 1) {
+                lost += seq - lastSeq - 1;
+            }
+            lastSeq = seq;
+            received++;
+            lastNanos = now;
+            if (fanout) {
+                latencies.add(now - sent);
+            }
+        }
+        double seconds = (lastNanos - firstNanos) / 1e9;
+        if (fanout) {
+            return String.format(Locale.ROOT, "{\"received\": %d, \"lost\": %d, %s, \"cpu_s\": %.6f,"
+                    + " \"seconds\": %.6f, \"checksum\": %d}", received, lost, latencies.summaryJson(),
+                (cpuEnd - cpuStart) / 1e9, seconds, checksum);
+        }
+        return String.format(Locale.ROOT, "{\"received\": %d, \"lost\": %d, \"bytes\": %d, \"seconds\": %.6f,"
+            + " \"checksum\": %d}", received, lost, received * args.size(), seconds, checksum);
+    }
+}

@@ -1,0 +1,58 @@
+package io.sluice.cli.bench.peers;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The 32-byte header every peer-benchmark message starts with ({@code bench/peers/PROTOCOL.md}), little endian:
+ * {@code seq} (u64), {@code send_ns} (u64, {@code CLOCK_MONOTONIC}, which {@link System#nanoTime()} reads on
+ * Linux), {@code flags} (u64: {@link #END}, {@link #WARMUP}) and a reserved u64. Also the two touch operations: fill
+ * the payload, read every byte.
+ */
+final class PeerHeader {
+    static final int LENGTH = 32;
+    static final long END = 1;
+    static final long WARMUP = 2;
+
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED; // little endian on x86-64 and aarch64
+
+    private PeerHeader() {
+    }
+
+    static void write(MemorySegment message, long seq, long flags) {
+        message.set(LONG, 0, seq);
+        message.set(LONG, 16, flags);
+        message.set(LONG, 24, 0L);
+        message.set(LONG, 8, System.nanoTime()); // last: as close to the hand-over as the header allows
+    }
+
+    static long seq(MemorySegment message) {
+        return message.get(LONG, 0);
+    }
+
+    static long sendNanos(MemorySegment message) {
+        return message.get(LONG, 8);
+    }
+
+    static long flags(MemorySegment message) {
+        return message.get(LONG, 16);
+    }
+
+    /** Writes every payload byte (after the header) with the low byte of {@code seq}. */
+    static void fill(MemorySegment message, long size, long seq) {
+        message.asSlice(LENGTH, size - LENGTH).fill((byte) seq);
+    }
+
+    /** Reads every byte of {@code message}'s first {@code size} bytes, eight at a time; returns their sum. */
+    static long sum(MemorySegment message, long size) {
+        long whole = size & ~7L;
+        long sum = 0;
+        for (long offset = 0; offset < whole; offset += Long.BYTES) {
+            sum += message.get(LONG, offset);
+        }
+        for (long offset = whole; offset < size; offset++) {
+            sum += message.get(ValueLayout.JAVA_BYTE, offset);
+        }
+        return sum;
+    }
+}
