@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.DoubleFunction;
 import java.util.function.Function;
@@ -389,7 +390,7 @@ public final class PeersReport {
         return rows.sluice(spin).map(Peer::label).orElse("Sluice " + PeerRows.waitWord(spin));
     }
 
-    private java.util.Optional<Measurement> latencyRow(Peer peer, long size, boolean touch) {
+    private Optional<Measurement> latencyRow(Peer peer, long size, boolean touch) {
         Predicate<Measurement> wanted = row -> row.ok() && row.workload().equals(Measurement.LATENCY)
             && row.peer().equals(peer.key()) && row.size() == size && row.touch() == touch;
         return rows.rows().stream().filter(wanted).findFirst();

@@ -1,5 +1,7 @@
 package io.sluice.cli.bench.peers;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +20,7 @@ public record RunInfo(String command, boolean quick, String date, String commit,
                       Map<String, String> settings, List<String> notes) {
     public RunInfo {
         machineLines = List.copyOf(machineLines);
-        settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings));
+        settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
         notes = List.copyOf(notes);
     }
 }

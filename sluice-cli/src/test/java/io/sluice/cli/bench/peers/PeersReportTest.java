@@ -11,6 +11,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -292,7 +293,7 @@ class PeersReportTest {
     }
 
     private static Map<String, PeersGoals.Goal> goalsByKey(PeersReport report) {
-        Map<String, PeersGoals.Goal> goals = new java.util.LinkedHashMap<>();
+        Map<String, PeersGoals.Goal> goals = new LinkedHashMap<>();
         report.goals().forEach(goal -> goals.put(goal.key(), goal));
         assertEquals(4, goals.size());
         return goals;
