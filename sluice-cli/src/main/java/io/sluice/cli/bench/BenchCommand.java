@@ -13,6 +13,7 @@ import java.util.Locale;
  * ./sluice bench throughput --size 64B --subscribers 2 --json
  * ./sluice bench idle --duration 10s
  * ./sluice bench executor --quick
+ * ./sluice bench peers --quick
  * }
  * Each run uses its own domain ({@code 50000 + pid % 10000} unless {@code --domain} says otherwise) and deletes its
  * domain directory afterwards. See {@link BenchOptions#usage()} for the options and {@link BenchReport} for what
@@ -36,6 +37,14 @@ public final class BenchCommand {
      * failed. Human output, or the JSON object with {@code --json}, goes to {@code out}; errors to {@code err}.
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("peers")) { // its own options: peers side by side (bench/peers/)
+            String[] rest = Arrays.copyOfRange(args, 1, args.length);
+            if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+                out.print(io.sluice.cli.bench.peers.PeersCommand.usage());
+                return 0;
+            }
+            return io.sluice.cli.bench.peers.PeersCommand.run(rest, out, err);
+        }
         if (args.length == 0 || Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")
             || args[0].equals("help")) {
             (args.length == 0 ? err : out).print(BenchOptions.usage());

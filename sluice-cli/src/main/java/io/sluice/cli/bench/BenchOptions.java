@@ -402,7 +402,7 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
     /** The usage text of {@code sluice bench}. */
     public static String usage() {
         return """
-            usage: sluice bench <latency|throughput|idle|executor> [options]
+            usage: sluice bench <latency|throughput|idle|executor|peers> [options]
               latency     ping-pong between a publisher and subscriber processes: one-way latency
                           percentiles (publish to receive) and the round-trip rate
               throughput  one publisher publishes as fast as reliable subscribers take: msgs/s and GB/s
@@ -412,6 +412,9 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
                           point cloud at 30 Hz to 1-32 subscribers, three-to-one throughput
                           (options: --duration and --warmup per point, default 2s and 1s; --quick;
                           --json; --domain)
+              peers       Sluice next to iceoryx, Cyclone DDS, pyzmq, JeroMQ, Python shared memory and
+                          Aeron IPC on the same workloads; writes the tables and plots
+                          (see 'sluice bench peers --help')
             options:
               --size <n>[B|KB|MB|GB]  message size, KB = 1024 B (default 64B; at least 16B)
               --subscribers <n>       subscriber processes (default 1)

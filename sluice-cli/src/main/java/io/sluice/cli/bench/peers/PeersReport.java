@@ -374,7 +374,11 @@ public final class PeersReport {
         return bytesPerSecond > 0 ? memcpy.size() / bytesPerSecond * 1e9 : Double.NaN;
     }
 
-    private static void image(StringBuilder text, String file, String alt) {
+    /** Embeds plot {@code file} when it was drawn (a plot without data is not). */
+    private void image(StringBuilder text, String file, String alt) {
+        if (!svgs.containsKey(file)) {
+            return;
+        }
         text.append("![").append(alt).append("](").append(IMAGE_DIRECTORY).append('/').append(file).append(")\n\n");
     }
 

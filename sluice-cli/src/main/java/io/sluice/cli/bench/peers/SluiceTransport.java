@@ -46,7 +46,7 @@ final class SluiceTransport implements JavaTransport {
     }
 
     private String topic(Stream stream, int index) {
-        String base = "/peers/" + args.name() + "/" + stream.name().toLowerCase(java.util.Locale.ROOT);
+        String base = "/peers/" + args.name().replace('-', '_') + "/" + stream.name().toLowerCase(java.util.Locale.ROOT);
         return stream == Stream.HELLO ? base + "_" + index : base;
     }
 

@@ -1,0 +1,38 @@
+package io.sluice.cli.bench.peers;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the coordinator starts the processes of one peer. Harness peers follow {@code bench/peers/PROTOCOL.md}: one
+ * command per process, {@code <program...> <transport> <role> key=value...}. The Cyclone DDS peer is driven by a
+ * wrapper around {@code ddsperf} that runs a whole measurement and prints the result line itself.
+ *
+ * @param peer      the peer this launches
+ * @param program   the program and its fixed arguments, before {@code <transport>}
+ * @param transport the transport argument
+ * @param whole     the program runs a whole measurement ({@code ddsperf-run.sh}) instead of one process of it
+ */
+record PeerLauncher(Peer peer, List<String> program, String transport, boolean whole) {
+
+    static PeerLauncher java(Peer peer, String transport, List<String> jvmOptions) {
+        List<String> program = new ArrayList<>();
+        program.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        program.add("--enable-native-access=ALL-UNNAMED");
+        program.addAll(jvmOptions);
+        program.add("-cp");
+        program.add(System.getProperty("java.class.path"));
+        program.add(PeerHarness.class.getName());
+        return new PeerLauncher(peer, List.copyOf(program), transport, false);
+    }
+
+    /** The command of one process: {@code role} with the measurement's {@code keys}. */
+    List<String> command(String role, List<String> keys) {
+        List<String> command = new ArrayList<>(program);
+        command.add(transport);
+        command.add(role);
+        command.addAll(keys);
+        return command;
+    }
+}

@@ -1,0 +1,441 @@
+package io.sluice.cli.bench.peers;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a peer run needs around the measurements: the peers installed (or a one-line reason why one is skipped),
+ * the C harnesses built, iceoryx's RouDi and Aeron's media driver started and stopped, versions found, and the
+ * shared-memory files of the run removed at the end.
+ *
+ * <p>Peers by key: {@code sluice-block}, {@code sluice-spin}, {@code iceoryx-block}, {@code iceoryx-spin},
+ * {@code dds-udp}, {@code dds-shm}, {@code zmq-py}, {@code jeromq}, {@code pyshm-block}, {@code pyshm-spin},
+ * {@code aeron-offer}, {@code aeron-claim}, {@code aeron-offer-block}; the physical-limit probes are {@code limits}.
+ */
+final class PeerSetup implements AutoCloseable {
+    static final String PYTHON = "/usr/bin/python3";
+    /** RouDi prints this line once clients may connect. */
+    static final String ROUDI_READY = "RouDi is ready for clients";
+    static final String AERON_DRIVER_CLASS = "io.sluice.cli.bench.peers.AeronDriver";
+    static final List<String> AERON_JVM_OPTIONS = List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED");
+
+    private final Path root;
+    private final Path work;
+    private final Path bin;
+    private final PrintStream progress;
+    private final int domain;
+    private final Path aeronDir;
+    private final Set<String> shmBefore;
+    private final Map<String, String> skipped = new LinkedHashMap<>();
+    private final Map<String, String> versions = new LinkedHashMap<>();
+    private final List<PeerLauncher> launchers = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private HarnessProcess roudi;
+    private HarnessProcess aeronDriver;
+
+    PeerSetup(Path root, PrintStream progress) {
+        this.root = root;
+        this.work = root.resolve("target").resolve("bench-peers");
+        this.bin = work.resolve("bin");
+        this.progress = progress;
+        this.domain = 40000 + (int) (ProcessHandle.current().pid() % 10000);
+        this.aeronDir = Path.of("/dev/shm", "sluice-peers-aeron-" + ProcessHandle.current().pid());
+        this.shmBefore = PeersRun.shmEntries();
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path work() {
+        return work;
+    }
+
+    int domain() {
+        return domain;
+    }
+
+    Path aeronDir() {
+        return aeronDir;
+    }
+
+    Map<String, String> environment() {
+        return Map.of("PYTHONDONTWRITEBYTECODE", "1");
+    }
+
+    /** Peer key -> why it did not run. */
+    Map<String, String> skipped() {
+        return skipped;
+    }
+
+    /** Family -> version string. */
+    Map<String, String> versions() {
+        return versions;
+    }
+
+    List<String> notes() {
+        return notes;
+    }
+
+    List<PeerLauncher> launchers() {
+        return launchers;
+    }
+
+    /** Whether {@code peer} runs on {@code point}: busy-polling peers stay out of fan-out (16 spinning sinks on a
+     * few cores measure the scheduler); Aeron's sleeping variant runs only there; Cyclone's shared-memory path only
+     * in latency and throughput. */
+    static boolean runs(Peer peer, Point point) {
+        boolean fanout = point.workload().equals(Measurement.FANOUT) || point.workload().equals(Measurement.CAMERA);
+        if (peer.key().equals("aeron-offer-block")) {
+            return fanout;
+        }
+        if (peer.key().startsWith("dds-")) {
+            return !fanout;
+        }
+        return !(fanout && peer.spin());
+    }
+
+    /**
+     * Installs what is missing (unless {@code install} is false), builds the C harnesses, finds versions, starts
+     * RouDi and the Aeron media driver, and fills {@link #launchers()} with the peers that can run ({@code only}:
+     * peer keys or families to keep, empty for all).
+     */
+    void prepare(boolean install, Set<String> only) {
+        try {
+            Files.createDirectories(bin);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + bin + ": " + e.getMessage(), e);
+        }
+        if (install) {
+            run("install", List.of("bash", root.resolve("bench/peers/install.sh").toString()), 900);
+        }
+        boolean native_ = run("build", List.of("bash", root.resolve("bench/peers/c/build.sh").toString(),
+            bin.toString()), 300) == 0;
+        findVersions();
+
+        String sluiceVersion = versions.get("sluice");
+        addJava(only, new Peer("sluice-block", "Sluice (futex wait)", "sluice", false, sluiceVersion), "sluice",
+            List.of(), true);
+        addJava(only, new Peer("sluice-spin", "Sluice (busy-poll)", "sluice", true, sluiceVersion), "sluice",
+            List.of(), true);
+
+        boolean iceoryx = Files.isExecutable(bin.resolve("iox-harness"));
+        String roudiProblem = iceoryx ? null : native_ ? "iox-harness missing" : "the C harness did not build (see "
+            + "target/bench-peers/logs/build.log)";
+        if (iceoryx && wanted(only, "iceoryx", "dds-shm")) {
+            roudiProblem = startRouDi();
+        }
+        String iox = versions.get("iceoryx");
+        addNative(only, new Peer("iceoryx-block", "iceoryx (waitset)", "iceoryx", false, iox),
+            List.of(bin.resolve("iox-harness").toString()), "iceoryx", roudiProblem);
+        addNative(only, new Peer("iceoryx-spin", "iceoryx (busy-poll)", "iceoryx", true, iox),
+            List.of(bin.resolve("iox-harness").toString()), "iceoryx", roudiProblem);
+
+        String dds = onPath("ddsperf") ? null : "ddsperf not found (Debian package cyclonedds-tools)";
+        String ddsVersion = versions.get("cyclonedds");
+        Path ddsRun = root.resolve("bench/peers/dds/ddsperf-run.sh");
+        addWhole(only, new Peer("dds-udp", "Cyclone DDS (UDP loopback)", "cyclonedds", false, ddsVersion), ddsRun,
+            "udp", dds);
+        addWhole(only, new Peer("dds-shm", "Cyclone DDS (iceoryx shared memory)", "cyclonedds", false, ddsVersion),
+            ddsRun, "shm", dds != null ? dds : roudiProblem);
+
+        Path python = root.resolve("bench/peers/python/harness.py");
+        String zmq = pythonProblem("import zmq, numpy", "python3-zmq and python3-numpy");
+        String numpy = pythonProblem("import numpy", "python3-numpy");
+        addNative(only, new Peer("zmq-py", "pyzmq (ipc://, numpy)", "zmq", false, versions.get("zmq")),
+            List.of(PYTHON, python.toString()), "zmq", zmq);
+        addNative(only, new Peer("pyshm-block", "Python shared_memory (poll, sleep)", "python-shm", false,
+            versions.get("python-shm")), List.of(PYTHON, python.toString()), "shm", numpy);
+        addNative(only, new Peer("pyshm-spin", "Python shared_memory (busy-poll)", "python-shm", true,
+            versions.get("python-shm")), List.of(PYTHON, python.toString()), "shm", numpy);
+
+        addJava(only, new Peer("jeromq", "JeroMQ (tcp loopback)", "jeromq", false, versions.get("jeromq")),
+            "jeromq", List.of(), present("org.zeromq.ZMQ"));
+        boolean aeron = present("io.aeron.Aeron") && present(AERON_DRIVER_CLASS);
+        String aeronProblem = aeron ? null : "Aeron is not on the class path";
+        if (aeron && wanted(only, "aeron")) {
+            aeronProblem = startAeronDriver();
+        }
+        String aeronVersion = versions.get("aeron");
+        for (Peer peer : List.of(new Peer("aeron-offer", "Aeron IPC (offer)", "aeron", true, aeronVersion),
+            new Peer("aeron-claim", "Aeron IPC (tryClaim)", "aeron", true, aeronVersion),
+            new Peer("aeron-offer-block", "Aeron IPC (offer, sleeping idle)", "aeron", false, aeronVersion))) {
+            String transport = peer.key().equals("aeron-claim") ? "aeron-claim" : "aeron-offer";
+            if (wanted(only, peer.key(), peer.family())) {
+                if (aeronProblem != null) {
+                    skip(peer, aeronProblem);
+                } else {
+                    launchers.add(PeerLauncher.java(peer, transport, AERON_JVM_OPTIONS));
+                }
+            }
+        }
+    }
+
+    /** Whether the physical-limit probe can run. */
+    boolean probes() {
+        return Files.isExecutable(bin.resolve("probe"));
+    }
+
+    Path probe() {
+        return bin.resolve("probe");
+    }
+
+    private static boolean wanted(Set<String> only, String... names) {
+        if (only.isEmpty()) {
+            return true;
+        }
+        for (String name : names) {
+            for (String wanted : only) {
+                if (name.equals(wanted) || name.startsWith(wanted + "-") || wanted.startsWith(name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void addJava(Set<String> only, Peer peer, String transport, List<String> jvm, boolean available) {
+        if (!wanted(only, peer.key(), peer.family())) {
+            return;
+        }
+        if (!available) {
+            skip(peer, "its library is not on the class path");
+            return;
+        }
+        launchers.add(PeerLauncher.java(peer, transport, jvm));
+    }
+
+    private void addNative(Set<String> only, Peer peer, List<String> program, String transport, String problem) {
+        if (!wanted(only, peer.key(), peer.family())) {
+            return;
+        }
+        if (problem != null) {
+            skip(peer, problem);
+            return;
+        }
+        launchers.add(new PeerLauncher(peer, program, transport, false));
+    }
+
+    private void addWhole(Set<String> only, Peer peer, Path script, String mode, String problem) {
+        if (!wanted(only, peer.key(), peer.family())) {
+            return;
+        }
+        if (problem != null) {
+            skip(peer, problem);
+            return;
+        }
+        launchers.add(new PeerLauncher(peer, List.of("bash", script.toString()), mode, true));
+    }
+
+    private void skip(Peer peer, String reason) {
+        skipped.put(peer.key(), reason);
+        progress.println("skipped " + peer.key() + ": " + reason);
+    }
+
+    private String startRouDi() {
+        if (!onPath("iox-roudi")) {
+            return "iox-roudi not found (Debian package iceoryx)";
+        }
+        if (ProcessHandle.allProcesses().anyMatch(p -> p.info().command().map(c -> c.endsWith("/iox-roudi"))
+            .orElse(false))) {
+            return "a RouDi of someone else runs on this machine; iceoryx allows one per machine and its mempools may"
+                + " not fit";
+        }
+        roudi = HarnessProcess.start("roudi", List.of("iox-roudi", "-c",
+                root.resolve("bench/peers/c/roudi.toml").toString()), logs().resolve("roudi.log"), Map.of(),
+            ROUDI_READY);
+        HarnessProcess.Outcome stopped = roudi.awaitReady(System.nanoTime() + 60_000_000_000L);
+        if (stopped != null) {
+            roudi.close();
+            roudi = null;
+            return "RouDi did not start: " + stopped.reason();
+        }
+        return null;
+    }
+
+    private String startAeronDriver() {
+        List<String> command = new ArrayList<>(PeerLauncher.java(null, "", AERON_JVM_OPTIONS).program());
+        command.set(command.size() - 1, AERON_DRIVER_CLASS);
+        command.add("dir=" + aeronDir);
+        aeronDriver = HarnessProcess.start("aeron-driver", command, logs().resolve("aeron-driver.log"), Map.of());
+        HarnessProcess.Outcome stopped = aeronDriver.awaitReady(System.nanoTime() + 60_000_000_000L);
+        if (stopped != null) {
+            aeronDriver.close();
+            aeronDriver = null;
+            return "the Aeron media driver did not start: " + stopped.reason();
+        }
+        return null;
+    }
+
+    private Path logs() {
+        Path logs = work.resolve("logs");
+        try {
+            Files.createDirectories(logs);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create " + logs + ": " + e.getMessage(), e);
+        }
+        return logs;
+    }
+
+    private String pythonProblem(String imports, String packages) {
+        if (!Files.isExecutable(Path.of(PYTHON))) {
+            return PYTHON + " not found";
+        }
+        return output(List.of(PYTHON, "-c", imports), 60) == null ? PYTHON + " cannot " + imports + " (Debian "
+            + "packages " + packages + ")" : null;
+    }
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, PeerSetup.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The commit the run measured, {@code (with uncommitted changes)} when the tree differs from it. */
+    String commit() {
+        String commit = output(List.of("git", "-C", root.toString(), "rev-parse", "--short", "HEAD"), 30);
+        if (commit == null) {
+            return "unknown (not a git checkout)";
+        }
+        String dirty = output(List.of("git", "-C", root.toString(), "status", "--porcelain", "--untracked-files=no"),
+            30);
+        return commit.strip() + (dirty != null && !dirty.isBlank() ? " (with uncommitted changes)" : "");
+    }
+
+    private void findVersions() {
+        versions.put("sluice", "0.1.0-SNAPSHOT, Java " + Runtime.version());
+        versions.put("iceoryx", dpkg("iceoryx"));
+        versions.put("cyclonedds", dpkg("cyclonedds-tools"));
+        String zmq = output(List.of(PYTHON, "-c", "import sys, zmq, numpy; print('pyzmq %s, libzmq %s, numpy %s, "
+            + "Python %s' % (zmq.__version__, zmq.zmq_version(), numpy.__version__, sys.version.split()[0]))"), 60);
+        versions.put("zmq", zmq == null ? "not installed" : zmq.strip());
+        String numpy = output(List.of(PYTHON, "-c", "import sys, numpy; print('multiprocessing.shared_memory, "
+            + "numpy %s, Python %s' % (numpy.__version__, sys.version.split()[0]))"), 60);
+        versions.put("python-shm", numpy == null ? "not installed" : numpy.strip());
+        versions.put("jeromq", jarVersion("jeromq"));
+        versions.put("aeron", jarVersion("aeron-all"));
+        versions.put("limits", "bench/peers/c/probe.c, gcc -O2");
+    }
+
+    private static String jarVersion(String artifact) {
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            String file = Path.of(entry).getFileName().toString();
+            if (file.startsWith(artifact + "-") && file.endsWith(".jar")) {
+                return file.substring(artifact.length() + 1, file.length() - 4);
+            }
+        }
+        return "not on the class path";
+    }
+
+    private static String dpkg(String pkg) {
+        String version = output(List.of("dpkg-query", "-W", "-f", "${Version}", pkg), 30);
+        return version == null || version.isBlank() ? "not installed" : version.strip() + " (Debian " + pkg + ")";
+    }
+
+    /** Runs {@code command}; its stdout when it exits 0 within {@code seconds}, else null. */
+    static String output(List<String> command, int seconds) {
+        try {
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            process.getOutputStream().close();
+            byte[] bytes = process.getInputStream().readAllBytes();
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return null;
+            }
+            return process.exitValue() == 0 ? new String(bytes, StandardCharsets.UTF_8) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Runs a preparation step with its output to the progress stream and a log; returns its exit code. */
+    private int run(String step, List<String> command, int seconds) {
+        Path log = logs().resolve(step + ".log");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                .start();
+            process.getOutputStream().close();
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                progress.println(step + ": did not finish within " + seconds + " s");
+                return -1;
+            }
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    progress.println(line);
+                }
+            }
+            return process.exitValue();
+        } catch (IOException e) {
+            progress.println(step + ": cannot run " + command.getFirst() + ": " + e.getMessage());
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Stops RouDi and the media driver, removes the run's Sluice domain and every /dev/shm entry it left. */
+    @Override
+    public void close() {
+        if (aeronDriver != null) {
+            aeronDriver.close();
+            aeronDriver = null;
+        }
+        if (roudi != null) {
+            roudi.close();
+            roudi = null;
+        }
+        PeersRun.deleteTree(aeronDir);
+        PeersRun.deleteTree(Path.of("/dev/shm", "sluice-" + uid() + "-" + domain));
+        for (String entry : PeersRun.newShmEntries(shmBefore)) {
+            if (ours(entry)) {
+                PeersRun.deleteTree(Path.of("/dev/shm", entry));
+            } else {
+                progress.println("note: /dev/shm/" + entry + " appeared during the run and is not the run's: left "
+                    + "alone");
+            }
+        }
+    }
+
+    /** The /dev/shm names the peers of a run create: Sluice's domain, Python's regions, iceoryx's segments. */
+    private boolean ours(String entry) {
+        return entry.startsWith("sluice-peers-") || entry.equals("sluice-" + uid() + "-" + domain)
+            || entry.startsWith("iceoryx_") || entry.equals("root") || entry.startsWith("iox_")
+            || entry.startsWith("sem.iox") || entry.startsWith("psm_");
+    }
+
+    static int uid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | UnsupportedOperationException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.sluice.cli.bench.peers;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code ./sluice bench peers [--quick] [--json] [--out DIR] [--only PEERS] [--no-install]}: Sluice and the
+ * transports users would pick instead, on the same workloads, in one run (see {@link Point#plan} and
+ * {@code bench/peers/PROTOCOL.md}).
+ *
+ * <p>The full run writes the generated section of {@code docs/PERFORMANCE.md}, the plots in {@code docs/img/} and
+ * the summary in {@code README.md}; {@code --quick} (a smoke test, under two minutes) and {@code --out DIR} write
+ * {@code peers.md}, {@code peers.json} and {@code img/} into a directory instead ({@code target/bench-peers/quick}
+ * by default for a quick run), so a smoke test never overwrites the published figures.
+ */
+public final class PeersCommand {
+    private PeersCommand() {
+    }
+
+    /** The options of a peers run. */
+    record Options(boolean quick, boolean json, Path out, Set<String> only, boolean install) {
+        static Options parse(String[] args) {
+            boolean quick = false;
+            boolean json = false;
+            boolean install = true;
+            Path out = null;
+            Set<String> only = new LinkedHashSet<>();
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--quick" -> quick = true;
+                    case "--json" -> json = true;
+                    case "--no-install" -> install = false;
+                    case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                    case "--only" -> {
+                        for (String peer : value(args, ++i, "--only").split(",")) {
+                            if (!peer.isBlank()) {
+                                only.add(peer.strip());
+                            }
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unknown option: " + args[i]);
+                }
+            }
+            return new Options(quick, json, out, Set.copyOf(only), install);
+        }
+
+        private static String value(String[] args, int index, String option) {
+            if (index >= args.length || args[index].startsWith("--")) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[index];
+        }
+    }
+
+    public static String usage() {
+        return """
+            usage: sluice bench peers [--quick] [--json] [--out DIR] [--only PEERS] [--no-install]
+
+            Runs Sluice and its peers (iceoryx, Cyclone DDS ddsperf, pyzmq, JeroMQ, Python shared memory,
+            Aeron IPC) on the same workloads, peer after peer, and writes the tables and plots.
+              --quick       one short point per workload (a smoke test, under 2 minutes)
+              --json        print every row as one JSON object instead of the progress lines
+              --out DIR     write peers.md, peers.json and img/ into DIR instead of docs/ and README.md
+                            (a quick run writes to target/bench-peers/quick unless --out says otherwise)
+              --only PEERS  comma-separated peer keys or families, e.g. sluice,iceoryx,aeron-offer
+              --no-install  do not apt-get install missing peers (they are skipped, with the reason)
+            """;
+    }
+
+    /** Runs the command; returns the exit status (0 ran, 1 failed, 2 bad options). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("sluice bench peers: " + e.getMessage());
+            err.print(usage());
+            return 2;
+        }
+        Path root = root();
+        if (!Files.isRegularFile(root.resolve("bench/peers/PROTOCOL.md"))) {
+            err.println("sluice bench peers: run it from the Sluice repository (bench/peers/ not found under " + root
+                + ")");
+            return 1;
+        }
+        PrintStream progress = options.json() ? err : out;
+        long started = System.nanoTime();
+        List<Point> points = Point.plan(options.quick());
+        List<Measurement> rows = new ArrayList<>();
+        PeerSetup setup = new PeerSetup(root, progress);
+        Thread hook = Thread.ofPlatform().unstarted(setup::close);
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            setup.prepare(options.install(), options.only());
+            progress.printf(Locale.ROOT, "sluice bench peers%s: %d points x %d peers; machine: %s%n",
+                options.quick() ? " --quick" : "", points.size(), setup.launchers().size(), MachineInfo.oneLine());
+            try (PeersRun run = new PeersRun(setup, progress)) {
+                rows.addAll(run.runAll(points, setup.launchers()));
+            }
+            if (setup.probes() && (options.only().isEmpty() || options.only().contains("limits"))) {
+                rows.addAll(Limits.measure(setup.probe(), options.quick(), progress));
+            }
+        } catch (RuntimeException e) {
+            err.println("sluice bench peers: run failed: " + e.getMessage());
+            e.printStackTrace(err);
+            return 1;
+        } finally {
+            setup.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook closes the setup
+            }
+        }
+        List<Peer> peers = new ArrayList<>();
+        setup.launchers().forEach(launcher -> peers.add(launcher.peer()));
+        for (Map.Entry<String, String> skipped : setup.skipped().entrySet()) {
+            rows.add(new Measurement("all", skipped.getKey(), 0, false, 0, 0, Measurement.SKIPPED,
+                skipped.getValue(), Map.of()));
+        }
+        RunInfo info = runInfo(options, setup, (System.nanoTime() - started) / 1e9);
+        PeersReport report = new PeersReport(info, peers, rows);
+        try {
+            write(options, root, report, progress);
+        } catch (IOException e) {
+            err.println("sluice bench peers: cannot write the report: " + e.getMessage());
+            return 1;
+        }
+        if (options.json()) {
+            out.println(report.json());
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The repository: {@code -Dsluice.root} (the {@code ./sluice} launcher sets it), else the working directory. */
+    static Path root() {
+        String root = System.getProperty("sluice.root");
+        return Path.of(root == null || root.isBlank() ? "." : root).toAbsolutePath().normalize();
+    }
+
+    private static RunInfo runInfo(Options options, PeerSetup setup, double seconds) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        List<Point> points = Point.plan(options.quick());
+        for (Point point : points) {
+            settings.putIfAbsent(point.workload(), String.format(Locale.ROOT, "warm-up %.1f s, measured %.1f s per"
+                + " peer and point", point.warmup(), point.duration()));
+        }
+        settings.put("order", "for each point, every peer in turn (one process per role, receivers started first)");
+        List<String> notes = new ArrayList<>(setup.notes());
+        return new RunInfo("./sluice bench peers" + (options.quick() ? " --quick" : ""), options.quick(),
+            LocalDate.now(ZoneOffset.UTC).toString(), setup.commit(),
+            MachineInfo.lines(), settings, notes);
+    }
+
+    private static void write(Options options, Path root, PeersReport report, PrintStream progress)
+        throws IOException {
+        Path out = options.out() != null ? options.out()
+            : options.quick() ? root.resolve("target/bench-peers/quick") : null;
+        if (out != null) {
+            Files.createDirectories(out.resolve("img"));
+            Files.writeString(out.resolve("peers.md"), report.markdown(), StandardCharsets.UTF_8);
+            Files.writeString(out.resolve("peers.json"), report.json(), StandardCharsets.UTF_8);
+            for (Map.Entry<String, String> svg : report.svgs().entrySet()) {
+                Files.writeString(out.resolve("img").resolve(svg.getKey()), svg.getValue(), StandardCharsets.UTF_8);
+            }
+            progress.println("wrote " + out.resolve("peers.md") + ", peers.json and " + report.svgs().size()
+                + " plots");
+            return;
+        }
+        Path docs = root.resolve("docs");
+        Files.createDirectories(docs.resolve("img"));
+        Path performance = docs.resolve("PERFORMANCE.md");
+        String text = Files.readString(performance, StandardCharsets.UTF_8);
+        Files.writeString(performance, report.updatePerformance(text), StandardCharsets.UTF_8);
+        for (Map.Entry<String, String> svg : report.svgs().entrySet()) {
+            Files.writeString(docs.resolve("img").resolve(svg.getKey()), svg.getValue(), StandardCharsets.UTF_8);
+        }
+        Path readme = root.resolve("README.md");
+        Files.writeString(readme, report.updateReadme(Files.readString(readme, StandardCharsets.UTF_8)),
+            StandardCharsets.UTF_8);
+        Files.writeString(root.resolve("target/bench-peers/peers.json"), report.json(), StandardCharsets.UTF_8);
+        progress.println("wrote docs/PERFORMANCE.md (section Peers), README.md (summary), " + report.svgs().size()
+            + " plots in docs/img/, target/bench-peers/peers.json");
+    }
+}

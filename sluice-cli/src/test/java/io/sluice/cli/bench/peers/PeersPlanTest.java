@@ -1,0 +1,164 @@
+package io.sluice.cli.bench.peers;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The parts of the peer benchmark that run no process: arguments, percentiles, the plan, the figures. */
+class PeersPlanTest {
+    private static final String[] GOOD = {"sluice", "sink", "workload=fanout", "name=m1-42", "size=1024", "touch=1",
+        "warmup=0.5", "duration=2", "rate=30", "subs=4", "index=3", "wait=spin", "domain=41000", "extra=ignored"};
+
+    @Test
+    void shouldParseEveryProtocolKey() {
+        HarnessArgs args = HarnessArgs.parse(GOOD);
+        assertEquals("sluice", args.transport());
+        assertEquals(HarnessArgs.SINK, args.role());
+        assertEquals(HarnessArgs.FANOUT, args.workload());
+        assertEquals(1024, args.size());
+        assertTrue(args.touch());
+        assertEquals(500_000_000L, args.warmupNanos());
+        assertEquals(2_000_000_000L, args.durationNanos());
+        assertEquals(30.0, args.rate());
+        assertEquals(4, args.subs());
+        assertEquals(3, args.index());
+        assertTrue(args.spin());
+        assertEquals(41000, args.domain());
+    }
+
+    @Test
+    void shouldRejectBadArgumentsNamingTheValue() {
+        Map<String, String> bad = Map.of(
+            "role=", "role must be ping, pong, source or sink: role=listen",
+            "name=", "name must match [a-z0-9-]+: name=Bad_Name",
+            "size=", "size must be at least 32: size=16",
+            "index=", "need 0 <= index < subs: subs=4, index=4",
+            "wait=", "wait must be block or spin: wait=poll",
+            "duration=", "duration out of range [0, 3600] s: duration=-1.0");
+        Map<String, String> values = Map.of("role=", "listen", "name=", "Bad_Name", "size=", "16", "index=", "4",
+            "wait=", "poll", "duration=", "-1");
+        for (Map.Entry<String, String> entry : bad.entrySet()) {
+            String[] args = GOOD.clone();
+            if (entry.getKey().equals("role=")) {
+                args[1] = values.get("role=");
+            } else {
+                for (int i = 2; i < args.length; i++) {
+                    if (args[i].startsWith(entry.getKey())) {
+                        args[i] = entry.getKey() + values.get(entry.getKey());
+                    }
+                }
+            }
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> HarnessArgs.parse(args), entry.getKey());
+            assertEquals(entry.getValue(), error.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> HarnessArgs.parse(new String[] {"sluice"}));
+        assertThrows(IllegalArgumentException.class,
+            () -> HarnessArgs.parse(new String[] {"sluice", "ping", "workload=latency", "size=64"}));
+    }
+
+    @Test
+    void shouldTakeNearestRankPercentiles() {
+        LatencyValues values = new LatencyValues(1);
+        for (int i = 100; i >= 1; i--) { // unsorted on purpose, and more than the initial capacity
+            values.add(i);
+        }
+        String summary = values.summaryJson();
+        assertTrue(summary.contains("\"p50_ns\": 50,"), summary);
+        assertTrue(summary.contains("\"p90_ns\": 90,"), summary);
+        assertTrue(summary.contains("\"p99_ns\": 99,"), summary);
+        assertTrue(summary.contains("\"p999_ns\": 100,"), summary);
+        assertTrue(summary.contains("\"max_ns\": 100,"), summary);
+        assertTrue(summary.contains("\"mean_ns\": 50.5"), summary);
+        assertTrue(new LatencyValues(4).summaryJson().contains("\"p99_ns\": 0,"));
+        assertEquals(7, LatencyValues.percentile(new long[] {7}, 1, 99.9));
+    }
+
+    @Test
+    void shouldPlanEveryWorkloadOfTheIssue() {
+        List<Point> full = Point.plan(false);
+        assertEquals(10, full.stream().filter(p -> p.workload().equals(Measurement.LATENCY)).count());
+        assertEquals(10, full.stream().filter(p -> p.workload().equals(Measurement.THROUGHPUT)).count());
+        assertEquals(List.of(1, 4, 16), full.stream().filter(p -> p.workload().equals(Measurement.FANOUT))
+            .map(Point::subs).toList());
+        Point camera = full.stream().filter(p -> p.workload().equals(Measurement.CAMERA)).findFirst().orElseThrow();
+        assertEquals(68_567_040L, camera.size());
+        assertEquals(15.0, camera.rate());
+        assertEquals(3, camera.subs());
+        assertEquals(Measurement.FANOUT, camera.harnessWorkload());
+        assertEquals(List.of(64L, 1024L, 1L << 20, 8L << 20, 44L << 20), full.stream()
+            .filter(p -> p.workload().equals(Measurement.LATENCY) && !p.touch()).map(Point::size).toList());
+        List<Point> quick = Point.plan(true);
+        assertEquals(List.of(Measurement.LATENCY, Measurement.THROUGHPUT, Measurement.FANOUT, Measurement.CAMERA),
+            quick.stream().map(Point::workload).toList());
+    }
+
+    @Test
+    void shouldKeepBusyPollingPeersOutOfFanout() {
+        Point fanout = new Point(Measurement.FANOUT, 8 << 20, false, 16, 30, 1, 1);
+        Point latency = new Point(Measurement.LATENCY, 64, false, 1, 0, 1, 1);
+        Peer spin = new Peer("sluice-spin", "", "sluice", true, "");
+        Peer block = new Peer("sluice-block", "", "sluice", false, "");
+        Peer aeronBlock = new Peer("aeron-offer-block", "", "aeron", false, "");
+        Peer dds = new Peer("dds-udp", "", "cyclonedds", false, "");
+        assertFalse(PeerSetup.runs(spin, fanout));
+        assertTrue(PeerSetup.runs(spin, latency));
+        assertTrue(PeerSetup.runs(block, fanout));
+        assertTrue(PeerSetup.runs(aeronBlock, fanout));
+        assertFalse(PeerSetup.runs(aeronBlock, latency));
+        assertTrue(PeerSetup.runs(dds, latency));
+    }
+
+    @Test
+    void shouldMergeFanoutSinksConservatively() {
+        Point point = new Point(Measurement.FANOUT, 8 << 20, false, 3, 30, 1, 2);
+        List<HarnessProcess.Outcome> sinks = List.of(
+            sink(60, 1_000_000, 3_000_000, 0.2, 2.0),
+            sink(57, 2_000_000, 9_000_000, 0.4, 2.0),
+            sink(60, 1_500_000, 4_000_000, 0.3, 2.0));
+        Map<String, Double> figures = PeersRun.figures(point, Map.of("sent", 60.0), sinks);
+        assertEquals(100.0 * 177 / 180, figures.get("delivered_pct"), 1e-9);
+        assertEquals(1_500_000, figures.get("p50_ns"));       // the median sink's p50
+        assertEquals(9_000_000, figures.get("p99_ns"));       // the worst sink's p99
+        assertEquals(15.0, figures.get("cpu_pct_per_sub"), 1e-9); // (10% + 20% + 15%) / 3
+        assertEquals(177.0 / 3 / 2, figures.get("fps"), 1e-9);
+    }
+
+    private static HarnessProcess.Outcome sink(double received, double p50, double p99, double cpu, double seconds) {
+        return new HarnessProcess.Outcome(Measurement.OK, "", Map.of("received", received, "p50_ns", p50, "p99_ns",
+            p99, "max_ns", p99, "cpu_s", cpu, "seconds", seconds));
+    }
+
+    @Test
+    void shouldComputeThroughputFromTheSink() {
+        Point point = new Point(Measurement.THROUGHPUT, 1024, false, 1, 0, 1, 2);
+        Map<String, Double> figures = PeersRun.figures(point, Map.of("sent", 2000.0), List.of(new HarnessProcess
+            .Outcome(Measurement.OK, "", Map.of("received", 2000.0, "bytes", 2_048_000.0, "seconds", 2.0, "lost",
+            0.0))));
+        assertEquals(1000.0, figures.get("msgs_per_s"));
+        assertEquals(0.001024, figures.get("gb_per_s"), 1e-12);
+        assertEquals(0.0, figures.get("lost"));
+    }
+
+    @Test
+    void shouldExitWith2OnABadOption() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = PeersCommand.run(new String[] {"--fast"}, new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, status);
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.startsWith("sluice bench peers: unknown option: --fast"), message);
+        assertTrue(message.contains("usage: sluice bench peers"), message);
+        assertEquals(2, PeersCommand.run(new String[] {"--only"}, new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(new ByteArrayOutputStream())));
+    }
+}
