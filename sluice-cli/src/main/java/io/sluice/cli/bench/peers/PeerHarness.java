@@ -262,11 +262,14 @@ public final class PeerHarness {
         out.send();
     }
 
-    /** END three times, 10 ms apart: one suffices on a reliable stream, a fan-out sink may have dropped one. */
+    /**
+     * END three times, 10 ms apart, all with the same {@code seq} (so a sink that misses one counts no loss for it):
+     * one suffices on a reliable stream, a fan-out sink may have dropped one.
+     */
     private void sendEnd(JavaTransport.Sender out, long seq) {
         for (int i = 0; i < 3; i++) {
             MemorySegment message = out.claim(args.size());
-            PeerHeader.write(message, seq + i, PeerHeader.END);
+            PeerHeader.write(message, seq, PeerHeader.END);
             out.send();
             LockSupport.parkNanos(10_000_000L);
         }
@@ -278,14 +281,13 @@ public final class PeerHarness {
         }
         JavaTransport.Sender out = transport.sender(JavaTransport.Stream.DATA, 0);
         Hellos hellos = new Hellos();
-        double period = 1e9 / args.rate();
+        long period = (long) (1e9 / args.rate());
         long seq = 0;
-        long start = System.nanoTime();
-        long warmupEnd = start + args.warmupNanos();
-        long connectDeadline = start + CONNECT_NANOS;
-        long k = 0;
+        long due = System.nanoTime();
+        long warmupEnd = due + args.warmupNanos();
+        long connectDeadline = due + CONNECT_NANOS;
         while (true) { // warm-up on the schedule
-            awaitDue(start + (long) (k++ * period));
+            due = nextDue(due, period);
             send(out, seq++, PeerHeader.WARMUP);
             long now = System.nanoTime();
             if (now - warmupEnd >= 0 && hellos.all()) {
@@ -298,22 +300,28 @@ public final class PeerHarness {
             checkParent();
         }
         long first = seq;
-        long measureStart = start + (long) (k * period);
-        long end = measureStart + args.durationNanos();
+        long end = due + period + args.durationNanos(); // the schedule runs on from the warm-up
         long late = 0;
-        while (true) {
-            long due = start + (long) (k++ * period);
-            if (due - end >= 0) {
-                break;
-            }
-            awaitDue(due);
-            if (System.nanoTime() - due > period) {
-                late++;
-            }
+        while (due + period - end < 0) {
+            long scheduled = due + period;
+            due = nextDue(due, period);
+            late += due - scheduled > period ? 1 : 0;
             send(out, seq++, 0);
         }
+        nextDue(due, period); // END in the next slot: the last measured message is not overwritten at once
         sendEnd(out, seq);
         return String.format(Locale.ROOT, "{\"sent\": %d, \"late\": %d}", seq - first, late);
+    }
+
+    /**
+     * Waits for the slot after {@code due} and returns the time it is sent at: {@code due + period}, or now when
+     * that has passed — a late message restarts the schedule instead of a burst that catches up.
+     */
+    private long nextDue(long due, long period) {
+        long next = due + period;
+        awaitDue(next);
+        long now = System.nanoTime();
+        return now - next > period ? now : next;
     }
 
     /** Waits until {@code due} (nanoTime terms): parks when blocking, spins with {@code wait=spin}. */
