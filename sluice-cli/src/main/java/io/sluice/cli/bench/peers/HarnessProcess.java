@@ -186,12 +186,17 @@ final class HarnessProcess implements AutoCloseable {
     /** Terminates the process and its descendants: SIGTERM, then SIGKILL after 2 s. */
     @Override
     public void close() {
+        close(2_000);
+    }
+
+    /** Terminates the process and its descendants: SIGTERM, then SIGKILL after {@code graceMillis}. */
+    void close(long graceMillis) {
         List<ProcessHandle> all = new java.util.ArrayList<>(process.descendants().toList());
         all.add(process.toHandle());
         for (ProcessHandle handle : all) {
             handle.destroy();
         }
-        long deadline = System.nanoTime() + 2_000_000_000L;
+        long deadline = System.nanoTime() + graceMillis * 1_000_000L;
         for (ProcessHandle handle : all) {
             try {
                 long left = Math.max(1, deadline - System.nanoTime());

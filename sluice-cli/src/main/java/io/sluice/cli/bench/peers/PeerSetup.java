@@ -245,8 +245,7 @@ final class PeerSetup implements AutoCloseable {
         if (!onPath("iox-roudi")) {
             return "iox-roudi not found (Debian package iceoryx)";
         }
-        if (ProcessHandle.allProcesses().anyMatch(p -> p.info().command().map(c -> c.endsWith("/iox-roudi"))
-            .orElse(false))) {
+        if (roudiRunning()) {
             return "a RouDi of someone else runs on this machine; iceoryx allows one per machine and its mempools may"
                 + " not fit";
         }
@@ -260,6 +259,18 @@ final class PeerSetup implements AutoCloseable {
             return "RouDi did not start: " + stopped.reason();
         }
         return null;
+    }
+
+    /**
+     * Whether a RouDi runs (in this mount namespace): it holds an flock on {@code /tmp/roudi.lock} for its life
+     * (the check iceoryx's documentation gives).
+     */
+    private static boolean roudiRunning() {
+        Path lock = Path.of("/tmp/roudi.lock");
+        if (!Files.exists(lock)) {
+            return false;
+        }
+        return output(List.of("flock", "-n", lock.toString(), "true"), 10) == null;
     }
 
     private String startAeronDriver() {
@@ -409,7 +420,7 @@ final class PeerSetup implements AutoCloseable {
             aeronDriver = null;
         }
         if (roudi != null) {
-            roudi.close();
+            roudi.close(15_000); // RouDi takes ~2 s to leave and removes its segments, socket and locks itself
             roudi = null;
         }
         PeersRun.deleteTree(aeronDir);
@@ -427,7 +438,7 @@ final class PeerSetup implements AutoCloseable {
     /** The /dev/shm names the peers of a run create: Sluice's domain, Python's regions, iceoryx's segments. */
     private boolean ours(String entry) {
         return entry.startsWith("sluice-peers-") || entry.equals("sluice-" + uid() + "-" + domain)
-            || entry.startsWith("iceoryx_") || entry.equals("root") || entry.startsWith("iox_")
+            || entry.startsWith("iceoryx_") || entry.equals(System.getProperty("user.name")) || entry.startsWith("iox_")
             || entry.startsWith("sem.iox") || entry.startsWith("psm_");
     }
 

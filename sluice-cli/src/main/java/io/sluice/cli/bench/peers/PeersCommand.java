@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code ./sluice bench peers [--quick] [--json] [--out DIR] [--only PEERS] [--no-install]}: Sluice and the
+ * {@code ./sluice bench peers [--quick] [--json] [--out DIR] [--only PEERS] [--no-install] [--strict]}: Sluice and the
  * transports users would pick instead, on the same workloads, in one run (see {@link Point#plan} and
  * {@code bench/peers/PROTOCOL.md}).
  *
@@ -30,11 +30,12 @@ public final class PeersCommand {
     }
 
     /** The options of a peers run. */
-    record Options(boolean quick, boolean json, Path out, Set<String> only, boolean install) {
+    record Options(boolean quick, boolean json, Path out, Set<String> only, boolean install, boolean strict) {
         static Options parse(String[] args) {
             boolean quick = false;
             boolean json = false;
             boolean install = true;
+            boolean strict = false;
             Path out = null;
             Set<String> only = new LinkedHashSet<>();
             for (int i = 0; i < args.length; i++) {
@@ -42,6 +43,7 @@ public final class PeersCommand {
                     case "--quick" -> quick = true;
                     case "--json" -> json = true;
                     case "--no-install" -> install = false;
+                    case "--strict" -> strict = true;
                     case "--out" -> out = Path.of(value(args, ++i, "--out"));
                     case "--only" -> {
                         for (String peer : value(args, ++i, "--only").split(",")) {
@@ -53,7 +55,7 @@ public final class PeersCommand {
                     default -> throw new IllegalArgumentException("unknown option: " + args[i]);
                 }
             }
-            return new Options(quick, json, out, Set.copyOf(only), install);
+            return new Options(quick, json, out, Set.copyOf(only), install, strict);
         }
 
         private static String value(String[] args, int index, String option) {
@@ -66,7 +68,7 @@ public final class PeersCommand {
 
     public static String usage() {
         return """
-            usage: sluice bench peers [--quick] [--json] [--out DIR] [--only PEERS] [--no-install]
+            usage: sluice bench peers [--quick] [--json] [--out DIR] [--only PEERS] [--no-install] [--strict]
 
             Runs Sluice and its peers (iceoryx, Cyclone DDS ddsperf, pyzmq, JeroMQ, Python shared memory,
             Aeron IPC) on the same workloads, peer after peer, and writes the tables and plots.
@@ -76,6 +78,7 @@ public final class PeersCommand {
                             (a quick run writes to target/bench-peers/quick unless --out says otherwise)
               --only PEERS  comma-separated peer keys or families, e.g. sluice,iceoryx,aeron-offer
               --no-install  do not apt-get install missing peers (they are skipped, with the reason)
+              --strict      exit 1 when a measurement failed (a skipped or unsupported one is fine): for CI
             """;
     }
 
@@ -142,6 +145,13 @@ public final class PeersCommand {
             out.println(report.json());
         }
         out.flush();
+        List<Measurement> failed = rows.stream().filter(row -> row.status().equals(Measurement.FAILED)).toList();
+        if (!failed.isEmpty()) {
+            err.println("sluice bench peers: " + failed.size() + " measurement(s) failed:");
+            failed.forEach(row -> err.println("  " + row.peer() + " " + row.workload() + " " + row.size() + " B: "
+                + row.reason()));
+            return options.strict() ? 1 : 0;
+        }
         return 0;
     }
 

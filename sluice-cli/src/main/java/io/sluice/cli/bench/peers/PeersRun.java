@@ -104,7 +104,7 @@ final class PeersRun implements AutoCloseable {
         List<HarnessProcess> processes = new ArrayList<>();
         try {
             Files.createDirectories(dir);
-            List<String> keys = keys(point, name, dir);
+            List<String> keys = keys(point, name, dir, launcher.peer().spin());
             if (launcher.whole()) {
                 return whole(launcher, point, name, keys, processes);
             }
@@ -182,8 +182,8 @@ final class PeersRun implements AutoCloseable {
             setup.environment());
     }
 
-    private List<String> keys(Point point, String name, Path dir) {
-        return List.of("workload=" + point.harnessWorkload(), "name=" + name, "dir=" + dir, "size=" + point.size(),
+    private List<String> keys(Point point, String name, Path dir, boolean spin) {
+        return List.of("wait=" + (spin ? "spin" : "block"), "workload=" + point.harnessWorkload(), "name=" + name, "dir=" + dir, "size=" + point.size(),
             "touch=" + (point.touch() ? 1 : 0), "warmup=" + point.warmup(), "duration=" + point.duration(),
             "rate=" + point.rate(), "subs=" + point.subs(), "domain=" + setup.domain(),
             "aeron_dir=" + setup.aeronDir());
@@ -257,7 +257,9 @@ final class PeersRun implements AutoCloseable {
         figures.put("p99_ns", worstP99);
         figures.put("max_ns", worstMax);
         figures.put("cpu_pct_per_sub", subs > 0 ? 100 * cpu / subs : 0);
-        figures.put("fps", subs > 0 ? received / subs / point.duration() : 0);
+        // per sink, over the measured window: the duration, or as long as the source took to send what it sent
+        double window = Math.max(point.duration(), point.rate() > 0 ? sent / point.rate() : 0);
+        figures.put("fps", subs > 0 && window > 0 ? received / subs / window : 0);
         figures.put("late", sender.getOrDefault("late", 0.0));
         if (torn > 0) {
             figures.put("torn", torn);

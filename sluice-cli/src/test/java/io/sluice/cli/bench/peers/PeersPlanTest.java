@@ -130,7 +130,7 @@ class PeersPlanTest {
         assertEquals(1_500_000, figures.get("p50_ns"));       // the median sink's p50
         assertEquals(9_000_000, figures.get("p99_ns"));       // the worst sink's p99
         assertEquals(15.0, figures.get("cpu_pct_per_sub"), 1e-9); // (10% + 20% + 15%) / 3
-        assertEquals(177.0 / 3 / 2, figures.get("fps"), 1e-9);
+        assertEquals(177.0 / 3 / 2, figures.get("fps"), 1e-9); // 60 sent at 30 Hz: the 2 s window
     }
 
     private static HarnessProcess.Outcome sink(double received, double p50, double p99, double cpu, double seconds) {
