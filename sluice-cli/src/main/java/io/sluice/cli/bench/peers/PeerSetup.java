@@ -69,7 +69,8 @@ final class PeerSetup implements AutoCloseable {
     }
 
     Map<String, String> environment() {
-        return Map.of("PYTHONDONTWRITEBYTECODE", "1");
+        // the ddsperf wrapper's DDS domain id: one of our own per run (0-232 are valid)
+        return Map.of("PYTHONDONTWRITEBYTECODE", "1", "DDSPERF_DOMAIN", Integer.toString(100 + domain % 100));
     }
 
     /** Peer key -> why it did not run. */

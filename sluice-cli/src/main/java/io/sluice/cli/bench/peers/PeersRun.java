@@ -106,7 +106,7 @@ final class PeersRun implements AutoCloseable {
             Files.createDirectories(dir);
             List<String> keys = keys(point, name, dir, launcher.peer().spin());
             if (launcher.whole()) {
-                return whole(launcher, point, name, keys, processes);
+                return whole(launcher, point, name, processes);
             }
             List<String> receiverRoles = new ArrayList<>();
             boolean latency = point.workload().equals(Measurement.LATENCY);
@@ -158,20 +158,26 @@ final class PeersRun implements AutoCloseable {
         }
     }
 
-    /** A peer whose program runs the whole measurement and prints one result line (the ddsperf wrapper). */
-    private Measurement whole(PeerLauncher launcher, Point point, String name, List<String> keys,
-                              List<HarnessProcess> processes) {
-        HarnessProcess process = start(launcher, name, point.harnessWorkload(), 0, keys);
+    /**
+     * A peer whose program runs the whole measurement and prints one result line: the ddsperf wrapper,
+     * {@code ddsperf-run.sh <workload> <mode> <size> <warmup> <duration>}.
+     */
+    private Measurement whole(PeerLauncher launcher, Point point, String name, List<HarnessProcess> processes) {
+        List<String> command = new ArrayList<>(launcher.program());
+        command.addAll(List.of(point.harnessWorkload(), launcher.transport(), Long.toString(point.size()),
+            Double.toString(point.warmup()), Double.toString(point.duration())));
+        String processName = name + "-" + launcher.peer().key();
+        HarnessProcess process = HarnessProcess.start(processName, command, logs.resolve(processName + ".log"),
+            setup.environment());
         processes.add(process);
         HarnessProcess.Outcome outcome = process.awaitResult(System.nanoTime()
             + (long) ((point.warmup() + point.duration()) * 1e9) + RESULT_SLACK_NANOS);
         if (!outcome.status().equals(Measurement.OK)) {
             return row(launcher, point, outcome.status(), outcome.reason(), Map.of());
         }
-        Map<String, Double> sent = point.workload().equals(Measurement.LATENCY) ? outcome.values() : Map.of();
-        List<HarnessProcess.Outcome> received = point.workload().equals(Measurement.LATENCY) ? List.of()
-            : List.of(outcome);
-        return row(launcher, point, Measurement.OK, "", figures(point, sent, received));
+        boolean latency = point.workload().equals(Measurement.LATENCY);
+        return row(launcher, point, Measurement.OK, "", figures(point, latency ? outcome.values() : Map.of(),
+            latency ? List.of() : List.of(outcome)));
     }
 
     private HarnessProcess start(PeerLauncher launcher, String name, String role, int index, List<String> keys) {
