@@ -8,6 +8,9 @@ final class JavaTransports {
     static JavaTransport open(HarnessArgs args) {
         return switch (args.transport()) {
             case "sluice" -> new SluiceTransport(args);
+            case "aeron-offer" -> new AeronTransport(args, AeronTransport.Mode.OFFER);
+            case "aeron-claim" -> new AeronTransport(args, AeronTransport.Mode.CLAIM);
+            case "jeromq" -> new JeroMqTransport(args);
             default -> throw new IllegalArgumentException("unknown transport: " + args.transport());
         };
     }
