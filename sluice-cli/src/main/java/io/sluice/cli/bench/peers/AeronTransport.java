@@ -97,8 +97,9 @@ final class AeronTransport implements JavaTransport {
     private Aeron aeron;
 
     AeronTransport(HarnessArgs args, Mode mode) {
-        if (args.dir().isEmpty()) {
-            throw new IllegalArgumentException("the aeron transports need dir=<measurement directory>");
+        if (args.aeronDir().isEmpty()) {
+            throw new IllegalArgumentException("the aeron transports need aeron_dir=<the media driver's directory> or"
+                + " dir=<measurement directory> (then <dir>/aeron)");
         }
         checkJvmOptions();
         this.args = args;
@@ -146,18 +147,24 @@ final class AeronTransport implements JavaTransport {
 
     private Aeron aeron() {
         if (aeron == null) {
-            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir(args.dir()).toString()));
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(args.aeronDir()));
         }
         return aeron;
     }
 
-    private static int streamId(Stream stream, int index) {
-        return switch (stream) {
+    /**
+     * The stream id of {@code stream} in this measurement: its own block of 1024 ids per measurement name. One media
+     * driver serves a whole run, and it keeps a killed process's subscription for its client timeout (10 s); an IPC
+     * publication on the same stream would wait for that dead subscriber, so no two measurements share an id.
+     */
+    private int streamId(Stream stream, int index) {
+        int offset = switch (stream) {
             case PING -> 1;
             case PONG -> 2;
             case DATA -> 3;
             case HELLO -> 100 + index;
         };
+        return (args.name().hashCode() & 0xFFFFF) * 1024 + offset;
     }
 
     private static String channel(int termLength) {

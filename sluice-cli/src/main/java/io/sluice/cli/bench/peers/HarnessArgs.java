@@ -22,10 +22,12 @@ import java.util.Map;
  * @param index     this sink's index
  * @param spin      busy-poll instead of sleeping until data arrives
  * @param domain    the Sluice domain of the measurement, or -1
+ * @param aeronDir  the Aeron directory of the run's media driver (key {@code aeron_dir}), {@code <dir>/aeron} when
+ *                  not given
  */
 public record HarnessArgs(String transport, String role, String workload, String name, String dir, long size,
                           boolean touch, long warmupNanos, long durationNanos, double rate, int subs, int index,
-                          boolean spin, int domain) {
+                          boolean spin, int domain, String aeronDir) {
 
     public static final String PING = "ping";
     public static final String PONG = "pong";
@@ -74,10 +76,12 @@ public record HarnessArgs(String transport, String role, String workload, String
         if (!wait.equals("block") && !wait.equals("spin")) {
             throw new IllegalArgumentException("wait must be block or spin: wait=" + wait);
         }
-        return new HarnessArgs(args[0], role, workload, name, keys.getOrDefault("dir", ""), size,
+        String dir = keys.getOrDefault("dir", "");
+        String aeronDir = keys.getOrDefault("aeron_dir", dir.isEmpty() ? "" : dir + "/aeron");
+        return new HarnessArgs(args[0], role, workload, name, dir, size,
             keys.getOrDefault("touch", "0").equals("1"), seconds(keys, "warmup"), seconds(keys, "duration"),
             Double.parseDouble(keys.getOrDefault("rate", "0")), subs, index, wait.equals("spin"),
-            Integer.parseInt(keys.getOrDefault("domain", "-1")));
+            Integer.parseInt(keys.getOrDefault("domain", "-1")), aeronDir);
     }
 
     private static String required(Map<String, String> keys, String key) {

@@ -68,6 +68,11 @@ final class PeerSetup implements AutoCloseable {
         return aeronDir;
     }
 
+    /** Where the measurements' directories go: in memory, removed when the run ends. */
+    Path runDirectory() {
+        return Path.of("/dev/shm", "sluice-peers-" + ProcessHandle.current().pid() + "-run");
+    }
+
     Map<String, String> environment() {
         // the ddsperf wrapper's DDS domain id: one of our own per run (0-232 are valid)
         return Map.of("PYTHONDONTWRITEBYTECODE", "1", "DDSPERF_DOMAIN", Integer.toString(100 + domain % 100));

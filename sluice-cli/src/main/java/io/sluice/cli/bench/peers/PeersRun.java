@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * peer within a point (so a slow minute of the machine falls on all of them), and turns the harnesses' result
  * lines into {@link Measurement}s.
  *
- * <p>Per measurement: a directory {@code <work>/run/<name>} for sockets and files, the receivers started first and
+ * <p>Per measurement: a directory {@code /dev/shm/sluice-peers-<pid>-run/<name>} for sockets and files (in
+ * memory, as a user would put them), the receivers started first and
  * awaited ({@code READY}), then the sender; results awaited with a deadline of warm-up + duration + 90 s; every
  * process killed afterwards whatever happened; the directory removed. What a process wrote on stderr stays in
  * {@code <work>/logs/<name>-<role>.log} until the next run.
@@ -38,7 +39,7 @@ final class PeersRun implements AutoCloseable {
     PeersRun(PeerSetup setup, PrintStream progress) {
         this.setup = setup;
         this.progress = progress;
-        this.runs = setup.work().resolve("run");
+        this.runs = setup.runDirectory();
         this.logs = setup.work().resolve("logs");
         try {
             deleteTree(logs);
@@ -102,11 +103,12 @@ final class PeersRun implements AutoCloseable {
         String name = "m" + (++counter) + "-" + ProcessHandle.current().pid();
         Path dir = runs.resolve(name);
         List<HarnessProcess> processes = new ArrayList<>();
+        Measurement result = null;
         try {
             Files.createDirectories(dir);
             List<String> keys = keys(point, name, dir, launcher.peer().spin());
             if (launcher.whole()) {
-                return whole(launcher, point, name, processes);
+                return result = whole(launcher, point, name, processes);
             }
             List<String> receiverRoles = new ArrayList<>();
             boolean latency = point.workload().equals(Measurement.LATENCY);
@@ -124,7 +126,7 @@ final class PeersRun implements AutoCloseable {
             for (HarnessProcess receiver : processes) {
                 HarnessProcess.Outcome stopped = receiver.awaitReady(readyDeadline);
                 if (stopped != null) {
-                    return row(launcher, point, stopped.status(), stopped.reason(), Map.of());
+                    return result = row(launcher, point, stopped.status(), stopped.reason(), Map.of());
                 }
             }
             HarnessProcess sender = start(launcher, name, latency ? HarnessArgs.PING : HarnessArgs.SOURCE, 0, keys);
@@ -133,24 +135,26 @@ final class PeersRun implements AutoCloseable {
                 + RESULT_SLACK_NANOS;
             HarnessProcess.Outcome sent = sender.awaitResult(resultDeadline);
             if (!sent.status().equals(Measurement.OK)) {
-                return row(launcher, point, sent.status(), sent.reason(), Map.of());
+                return result = row(launcher, point, sent.status(), sent.reason(), Map.of());
             }
             List<HarnessProcess.Outcome> received = new ArrayList<>();
             for (HarnessProcess receiver : processes.subList(0, receiverRoles.size())) {
                 HarnessProcess.Outcome outcome = receiver.awaitResult(resultDeadline);
                 if (!outcome.status().equals(Measurement.OK)) {
-                    return row(launcher, point, outcome.status(), outcome.reason(), Map.of());
+                    return result = row(launcher, point, outcome.status(), outcome.reason(), Map.of());
                 }
                 received.add(outcome);
             }
-            return row(launcher, point, Measurement.OK, "", figures(point, sent.values(), received));
+            return result = row(launcher, point, Measurement.OK, "", figures(point, sent.values(), received));
         } catch (IOException | RuntimeException e) {
             return row(launcher, point, Measurement.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage(),
                 Map.of());
         } finally {
+            // after a result every process is about to exit by itself; otherwise the ones left wait for nothing
+            boolean ok = result != null && result.ok();
             for (HarnessProcess process : processes.reversed()) {
-                if (!process.waitForExit(processes.size() > 2 ? 5_000 : 2_000)) {
-                    process.close();
+                if (ok) {
+                    process.waitForExit(5_000);
                 }
                 process.close();
             }
