@@ -97,15 +97,11 @@ final class PeerSetup implements AutoCloseable {
     }
 
     /** Whether {@code peer} runs on {@code point}: busy-polling peers stay out of fan-out (16 spinning sinks on a
-     * few cores measure the scheduler); Aeron's sleeping variant runs only there; Cyclone's shared-memory path only
-     * in latency and throughput. */
+     * few cores measure the scheduler); Aeron's sleeping variant runs only there. */
     static boolean runs(Peer peer, Point point) {
         boolean fanout = point.workload().equals(Measurement.FANOUT) || point.workload().equals(Measurement.CAMERA);
         if (peer.key().equals("aeron-offer-block")) {
             return fanout;
-        }
-        if (peer.key().startsWith("dds-")) {
-            return !fanout;
         }
         return !(fanout && peer.spin());
     }

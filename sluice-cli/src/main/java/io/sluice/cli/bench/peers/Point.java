@@ -53,12 +53,12 @@ record Point(String workload, long size, boolean touch, int subs, double rate, d
         }
         for (boolean touch : new boolean[] {false, true}) {
             for (long size : SIZES) {
-                points.add(new Point(Measurement.LATENCY, size, touch, 1, 0, 1, 2));
+                points.add(new Point(Measurement.LATENCY, size, touch, 1, 0, 1, 1.5));
             }
         }
         for (boolean touch : new boolean[] {false, true}) {
             for (long size : SIZES) {
-                points.add(new Point(Measurement.THROUGHPUT, size, touch, 1, 0, 1, 2));
+                points.add(new Point(Measurement.THROUGHPUT, size, touch, 1, 0, 1, 1.5));
             }
         }
         for (int subs : FANOUT_SUBS) {

@@ -19,14 +19,17 @@ final class SvgChart {
     private static final int TOP = 52;
     private static final int PLOT_HEIGHT = 300;
     private static final int PLOT_WIDTH = WIDTH - LEFT - RIGHT;
-    private static final int LEGEND_COLUMNS = 3;
+    private static final int LEGEND_COLUMNS = 2; // labels of up to ~45 characters fit side by side
     private static final int LEGEND_ROW = 20;
     private static final int LEGEND_MARGIN = 24;
     private static final double MARKER = 4.5;
 
-    /** Okabe–Ito's colour-blind safe palette, then darker extras; paired with {@link #MARKERS} shapes. */
+    /**
+     * Okabe–Ito's colour-blind safe palette, then darker extras, enough for every peer of a run to have its own;
+     * paired with {@link #MARKERS} shapes.
+     */
     private static final List<String> COLOURS = List.of("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
-        "#56B4E9", "#000000", "#9A8400", "#7F3C8D", "#8C564B");
+        "#56B4E9", "#000000", "#9A8400", "#7F3C8D", "#8C564B", "#E41A1C", "#7F7F7F", "#17BECF", "#BCBD22");
     private static final int MARKERS = 8;
 
     /** A labelled tick. */

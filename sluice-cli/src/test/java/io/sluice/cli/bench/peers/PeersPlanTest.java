@@ -116,6 +116,7 @@ class PeersPlanTest {
         assertTrue(PeerSetup.runs(aeronBlock, fanout));
         assertFalse(PeerSetup.runs(aeronBlock, latency));
         assertTrue(PeerSetup.runs(dds, latency));
+        assertTrue(PeerSetup.runs(dds, fanout));
     }
 
     @Test
