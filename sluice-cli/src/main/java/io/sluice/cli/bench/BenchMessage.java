@@ -15,7 +15,7 @@ import java.lang.foreign.ValueLayout;
  * </pre>
  * Written with plain stores: {@code Loan.publish()} orders them before the subscriber's reads.
  */
-final class BenchMessage {
+public final class BenchMessage {
     static final int ITERATION_OFFSET = 0;
     static final int PHASE_OFFSET = 8;
     static final int HEADER_LENGTH = 16;
@@ -65,7 +65,7 @@ final class BenchMessage {
     }
 
     /** Reads every byte of {@code message}, eight at a time, and returns their sum so nothing is optimised away. */
-    static long sumLongs(MemorySegment message) {
+    public static long sumLongs(MemorySegment message) {
         long length = message.byteSize();
         long whole = length & ~7L;
         long sum = 0;

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * ({@code /dev/shm/sluice-<uid>-<domain>}) is deleted when the run ends, normally or by Ctrl-C, if the run created
  * it; a directory that existed before is left to its other users.
  */
-final class BenchRun implements AutoCloseable {
+public final class BenchRun implements AutoCloseable {
     /** The message type of every benchmark topic. */
     static final MessageType<MemorySegment> TYPE = MessageType.raw("sluice_bench/msg/Payload");
     /** How long children get to start and create their endpoints. */
@@ -184,8 +184,8 @@ final class BenchRun implements AutoCloseable {
         }
     }
 
-    /** Deletes {@code root} and everything below it, as far as possible. */
-    static void deleteTree(Path root) {
+    /** Deletes {@code root} and everything below it, as far as possible (what is left is said on stderr). */
+    public static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }
@@ -193,8 +193,8 @@ final class BenchRun implements AutoCloseable {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
             }
-        } catch (IOException e) {
-            System.err.println("sluice bench: cannot delete the run's domain directory: directory=" + root + ": "
+        } catch (IOException | java.io.UncheckedIOException e) {
+            System.err.println("sluice bench: cannot delete a directory of the run: directory=" + root + ": "
                 + e.getMessage());
         }
     }

@@ -196,19 +196,41 @@ public final class PeerHarness {
 
     // ---------------------------------------------------------------------------------------- throughput
 
-    /** Until every sink has said hello, and the warm-up has run, the source sends warm-up messages. */
-    private final class Hellos {
+    /**
+     * The source's warm-up: it sends warm-up messages until the warm-up time has run and every sink has said hello
+     * (so no measured message is lost to a late join); it gives up after {@link #CONNECT_NANOS}.
+     */
+    private final class WarmUp {
         private final JavaTransport.Receiver[] receivers = new JavaTransport.Receiver[args.subs()];
         private final boolean[] heard = new boolean[args.subs()];
+        private final long warmupEnd;
+        private final long connectDeadline;
         private int missing = args.subs();
 
-        Hellos() {
+        WarmUp() {
             for (int i = 0; i < receivers.length; i++) {
                 receivers[i] = transport.receiver(JavaTransport.Stream.HELLO, i);
             }
+            long now = System.nanoTime();
+            warmupEnd = now + args.warmupNanos();
+            connectDeadline = now + CONNECT_NANOS;
         }
 
-        boolean all() {
+        /** Whether the warm-up is over; call after each warm-up message (or burst of them). */
+        boolean over() {
+            long now = System.nanoTime();
+            if (now - warmupEnd >= 0 && allHeard()) {
+                return true;
+            }
+            if (now - connectDeadline > 0) {
+                throw new IllegalStateException("not every sink said hello within " + CONNECT_NANOS / 1_000_000_000L
+                    + " s");
+            }
+            checkParent();
+            return false;
+        }
+
+        private boolean allHeard() {
             for (int i = 0; i < receivers.length && missing > 0; i++) {
                 if (!heard[i]) {
                     MemorySegment hello = receivers[i].receive(0);
@@ -225,26 +247,14 @@ public final class PeerHarness {
 
     private String source() {
         JavaTransport.Sender out = transport.sender(JavaTransport.Stream.DATA, 0);
-        Hellos hellos = new Hellos();
-        long size = args.size();
-        int clockEvery = size >= 4096 ? 1 : 64;
+        WarmUp warmUp = new WarmUp();
+        int clockEvery = args.size() >= 4096 ? 1 : 64;
         long seq = 0;
-        long warmupEnd = System.nanoTime() + args.warmupNanos();
-        long connectDeadline = System.nanoTime() + CONNECT_NANOS;
-        while (true) {
+        do {
             for (int i = 0; i < clockEvery; i++) {
                 send(out, seq++, PeerHeader.WARMUP);
             }
-            long now = System.nanoTime();
-            if (now - warmupEnd >= 0 && hellos.all()) {
-                break;
-            }
-            if (now - connectDeadline > 0) {
-                throw new IllegalStateException("not every sink said hello within " + CONNECT_NANOS / 1_000_000_000L
-                    + " s");
-            }
-            checkParent();
-        }
+        } while (!warmUp.over());
         long first = seq;
         long start = System.nanoTime();
         long end = start + args.durationNanos();
@@ -282,25 +292,14 @@ public final class PeerHarness {
             throw new IllegalArgumentException("fanout needs rate > 0: rate=" + args.rate());
         }
         JavaTransport.Sender out = transport.sender(JavaTransport.Stream.DATA, 0);
-        Hellos hellos = new Hellos();
+        WarmUp warmUp = new WarmUp();
         long period = (long) (1e9 / args.rate());
         long seq = 0;
         long due = System.nanoTime();
-        long warmupEnd = due + args.warmupNanos();
-        long connectDeadline = due + CONNECT_NANOS;
-        while (true) { // warm-up on the schedule
+        do { // warm-up on the schedule
             due = nextDue(due, period);
             send(out, seq++, PeerHeader.WARMUP);
-            long now = System.nanoTime();
-            if (now - warmupEnd >= 0 && hellos.all()) {
-                break;
-            }
-            if (now - connectDeadline > 0) {
-                throw new IllegalStateException("not every sink said hello within " + CONNECT_NANOS / 1_000_000_000L
-                    + " s");
-            }
-            checkParent();
-        }
+        } while (!warmUp.over());
         long first = seq;
         long end = due + period + args.durationNanos(); // the schedule runs on from the warm-up
         long late = 0;

@@ -1,5 +1,7 @@
 package io.sluice.cli.bench.peers;
 
+import io.sluice.cli.bench.BenchMessage;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -45,14 +47,6 @@ final class PeerHeader {
 
     /** Reads every byte of {@code message}'s first {@code size} bytes, eight at a time; returns their sum. */
     static long sum(MemorySegment message, long size) {
-        long whole = size & ~7L;
-        long sum = 0;
-        for (long offset = 0; offset < whole; offset += Long.BYTES) {
-            sum += message.get(LONG, offset);
-        }
-        for (long offset = whole; offset < size; offset++) {
-            sum += message.get(ValueLayout.JAVA_BYTE, offset);
-        }
-        return sum;
+        return BenchMessage.sumLongs(message.asSlice(0, size));
     }
 }

@@ -141,6 +141,7 @@ public final class PeersCommand {
             err.println("sluice bench peers: cannot write the report: " + e.getMessage());
             return 1;
         }
+        progress.printf(Locale.ROOT, "sluice bench peers: done in %.0f s%n", (System.nanoTime() - started) / 1e9);
         if (options.json()) {
             out.println(report.json());
         }

@@ -1,5 +1,7 @@
 package io.sluice.cli.bench.peers;
 
+import io.sluice.cli.bench.BenchRun;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -294,16 +296,7 @@ final class PeersRun implements AutoCloseable {
 
     /** Deletes {@code root} and everything below it, as far as possible. */
     static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException | java.io.UncheckedIOException e) {
-            System.err.println("sluice bench peers: cannot delete " + root + ": " + e.getMessage());
-        }
+        BenchRun.deleteTree(root);
     }
 
     /** New entries of {@code /dev/shm} since {@code before}, by name. */
