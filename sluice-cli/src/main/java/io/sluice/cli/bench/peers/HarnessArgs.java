@@ -24,10 +24,13 @@ import java.util.Map;
  * @param domain    the Sluice domain of the measurement, or -1
  * @param aeronDir  the Aeron directory of the run's media driver (key {@code aeron_dir}), {@code <dir>/aeron} when
  *                  not given
+ * @param prime     fan-out only: messages the source sends back to back before its warm-up (key {@code prime},
+ *                  default 0), so the JIT has compiled the send and receive paths before the first measured message,
+ *                  as in a process that has run for minutes
  */
 public record HarnessArgs(String transport, String role, String workload, String name, String dir, long size,
                           boolean touch, long warmupNanos, long durationNanos, double rate, int subs, int index,
-                          boolean spin, int domain, String aeronDir) {
+                          boolean spin, int domain, String aeronDir, int prime) {
 
     public static final String PING = "ping";
     public static final String PONG = "pong";
@@ -81,7 +84,15 @@ public record HarnessArgs(String transport, String role, String workload, String
         return new HarnessArgs(args[0], role, workload, name, dir, size,
             keys.getOrDefault("touch", "0").equals("1"), seconds(keys, "warmup"), seconds(keys, "duration"),
             Double.parseDouble(keys.getOrDefault("rate", "0")), subs, index, wait.equals("spin"),
-            Integer.parseInt(keys.getOrDefault("domain", "-1")), aeronDir);
+            Integer.parseInt(keys.getOrDefault("domain", "-1")), aeronDir, prime(keys));
+    }
+
+    private static int prime(Map<String, String> keys) {
+        int prime = Integer.parseInt(keys.getOrDefault("prime", "0"));
+        if (prime < 0 || prime > 1_000_000) {
+            throw new IllegalArgumentException("prime out of range [0, 1000000]: prime=" + prime);
+        }
+        return prime;
     }
 
     private static String required(Map<String, String> keys, String key) {

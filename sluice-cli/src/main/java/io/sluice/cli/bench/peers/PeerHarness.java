@@ -25,6 +25,8 @@ public final class PeerHarness {
     private static final long CONNECT_NANOS = 60_000_000_000L;
     /** How long one round trip may take once connected. */
     private static final long ROUND_TRIP_NANOS = 30_000_000_000L;
+    /** The pause after each burst of 16 priming messages. */
+    private static final long PRIME_PAUSE_NANOS = 200_000L;
     /** A sink that has received measured messages and then nothing for this long takes the run as over. */
     private static final long SILENCE_NANOS = 5_000_000_000L;
     private static final PrintStream OUT = System.out;
@@ -295,6 +297,12 @@ public final class PeerHarness {
         WarmUp warmUp = new WarmUp();
         long period = (long) (1e9 / args.rate());
         long seq = 0;
+        for (int i = 0; i < args.prime(); i++) { // bursts of 16, so queueing sinks keep up; these are warm-up too
+            send(out, seq++, PeerHeader.WARMUP);
+            if ((i & 15) == 15) {
+                LockSupport.parkNanos(PRIME_PAUSE_NANOS);
+            }
+        }
         long due = System.nanoTime();
         do { // warm-up on the schedule
             due = nextDue(due, period);

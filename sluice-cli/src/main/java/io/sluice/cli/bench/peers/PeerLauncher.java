@@ -13,8 +13,13 @@ import java.util.List;
  * @param program   the program and its fixed arguments, before {@code <transport>}
  * @param transport the transport argument
  * @param whole     the program runs a whole measurement ({@code ddsperf-run.sh}) instead of one process of it
+ * @param extraKeys keys this peer's processes get on top of the measurement's (e.g. {@code prime=20000})
  */
-record PeerLauncher(Peer peer, List<String> program, String transport, boolean whole) {
+record PeerLauncher(Peer peer, List<String> program, String transport, boolean whole, List<String> extraKeys) {
+
+    PeerLauncher(Peer peer, List<String> program, String transport, boolean whole) {
+        this(peer, program, transport, whole, List.of());
+    }
 
     static PeerLauncher java(Peer peer, String transport, List<String> jvmOptions) {
         List<String> program = new ArrayList<>();
@@ -27,12 +32,18 @@ record PeerLauncher(Peer peer, List<String> program, String transport, boolean w
         return new PeerLauncher(peer, List.copyOf(program), transport, false);
     }
 
+    /** This launcher with {@code keys} added to every process's command line. */
+    PeerLauncher withKeys(List<String> keys) {
+        return new PeerLauncher(peer, program, transport, whole, List.copyOf(keys));
+    }
+
     /** The command of one process: {@code role} with the measurement's {@code keys}. */
     List<String> command(String role, List<String> keys) {
         List<String> command = new ArrayList<>(program);
         command.add(transport);
         command.add(role);
         command.addAll(keys);
+        command.addAll(extraKeys);
         return command;
     }
 }

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Peers by key: {@code sluice-block}, {@code sluice-spin}, {@code iceoryx-block}, {@code iceoryx-spin},
  * {@code dds-udp}, {@code dds-shm}, {@code zmq-py}, {@code jeromq}, {@code pyshm-block}, {@code pyshm-spin},
- * {@code aeron-offer}, {@code aeron-claim}, {@code aeron-offer-block}; the physical-limit probes are {@code limits}.
+ * {@code aeron-offer}, {@code aeron-claim}, {@code aeron-offer-block}, {@code sluice-warm} (fan-out only); the
+ * physical-limit probes are {@code limits}.
  */
 final class PeerSetup implements AutoCloseable {
     static final String PYTHON = "/usr/bin/python3";
@@ -27,6 +28,13 @@ final class PeerSetup implements AutoCloseable {
     static final String ROUDI_READY = "RouDi is ready for clients";
     static final String AERON_DRIVER_CLASS = "io.sluice.cli.bench.peers.AeronDriver";
     static final List<String> AERON_JVM_OPTIONS = List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED");
+    /**
+     * Sluice's fan-out once the JIT has compiled its hot path: the source first sends {@link #PRIME} messages back
+     * to back. At 15-30 Hz a fresh JVM runs loan, publish and take in the interpreter for its first seconds (C1
+     * compiles after about 200 calls, C2 after thousands), which the plain {@code sluice-block} rows show.
+     */
+    static final String WARM_SLUICE = "sluice-warm";
+    static final int PRIME = 20_000;
 
     private final Path root;
     private final Path work;
@@ -97,10 +105,10 @@ final class PeerSetup implements AutoCloseable {
     }
 
     /** Whether {@code peer} runs on {@code point}: busy-polling peers stay out of fan-out (16 spinning sinks on a
-     * few cores measure the scheduler); Aeron's sleeping variant runs only there. */
+     * few cores measure the scheduler); Aeron's sleeping variant and JIT-warmed Sluice run only there. */
     static boolean runs(Peer peer, Point point) {
         boolean fanout = point.workload().equals(Measurement.FANOUT) || point.workload().equals(Measurement.CAMERA);
-        if (peer.key().equals("aeron-offer-block")) {
+        if (peer.key().equals("aeron-offer-block") || peer.key().equals(WARM_SLUICE)) {
             return fanout;
         }
         return !(fanout && peer.spin());
@@ -129,11 +137,15 @@ final class PeerSetup implements AutoCloseable {
             List.of(), true);
         addJava(only, new Peer("sluice-spin", "Sluice (busy-poll)", "sluice", true, sluiceVersion), "sluice",
             List.of(), true);
+        Peer warm = new Peer(WARM_SLUICE, "Sluice (futex wait, JIT-warmed)", "sluice-warm", false, sluiceVersion);
+        if (wanted(only, warm.key(), warm.family(), "sluice")) {
+            launchers.add(PeerLauncher.java(warm, "sluice", List.of()).withKeys(List.of("prime=" + PRIME)));
+        }
 
         boolean iceoryx = Files.isExecutable(bin.resolve("iox-harness"));
         String roudiProblem = iceoryx ? null : native_ ? "iox-harness missing" : "the C harness did not build (see "
             + "target/bench-peers/logs/build.log)";
-        if (iceoryx && wanted(only, "iceoryx", "dds-shm")) {
+        if (iceoryx && wanted(only, "iceoryx-block", "iceoryx-spin", "iceoryx", "dds-shm", "cyclonedds")) {
             roudiProblem = startRouDi();
         }
         String iox = versions.get("iceoryx");
@@ -164,7 +176,7 @@ final class PeerSetup implements AutoCloseable {
             "jeromq", List.of(), present("org.zeromq.ZMQ"));
         boolean aeron = present("io.aeron.Aeron") && present(AERON_DRIVER_CLASS);
         String aeronProblem = aeron ? null : "Aeron is not on the class path";
-        if (aeron && wanted(only, "aeron")) {
+        if (aeron && wanted(only, "aeron-offer", "aeron-claim", "aeron-offer-block", "aeron")) {
             aeronProblem = startAeronDriver();
         }
         String aeronVersion = versions.get("aeron");
@@ -191,13 +203,17 @@ final class PeerSetup implements AutoCloseable {
         return bin.resolve("probe");
     }
 
-    private static boolean wanted(Set<String> only, String... names) {
+    /**
+     * Whether {@code --only} asks for any of {@code names} (peer keys or families): by name, or by a prefix of a key
+     * ({@code sluice} selects {@code sluice-block} and {@code sluice-spin}).
+     */
+    static boolean wanted(Set<String> only, String... names) {
         if (only.isEmpty()) {
             return true;
         }
         for (String name : names) {
             for (String wanted : only) {
-                if (name.equals(wanted) || name.startsWith(wanted + "-") || wanted.startsWith(name)) {
+                if (name.equals(wanted) || name.startsWith(wanted + "-")) {
                     return true;
                 }
             }

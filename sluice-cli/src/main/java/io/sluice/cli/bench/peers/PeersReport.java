@@ -224,17 +224,21 @@ public final class PeersReport {
             .append(PeersFormat.hertz(first.rate())).append("\n\n");
         text.append("One publisher on a fixed schedule, every subscriber receives every message (").append(
             PeerRows.touchWord(first.touch())).append("). Latency is publish to read, per message; CPU is per "
-            + "subscriber process, % of one core. Sluice / peer p99 and CPU: lower is better.\n\n");
+            + "subscriber process, % of one core; p50 is the median subscriber's, p99 the worst subscriber's. Sluice /"
+            + " peer latency and CPU: lower is better.\n\n");
         text.append(new MarkdownTable<PeerRows.Compared>()
             .right("subs", row -> Integer.toString(row.row().subs()))
             .left("peer", PeersReport::peerCell)
             .right("delivered", theirs("delivered_pct", PeersFormat::percent))
+            .right("p50", theirs("p50_ns", PeersFormat::duration))
             .right("p99", theirs("p99_ns", PeersFormat::duration))
             .right("CPU / sub", theirs("cpu_pct_per_sub", PeersFormat::percent))
             .left("vs Sluice", PeersReport::variantCell)
             .right("Sluice delivered", ours("delivered_pct", PeersFormat::percent))
+            .right("Sluice p50", ours("p50_ns", PeersFormat::duration))
             .right("Sluice p99", ours("p99_ns", PeersFormat::duration))
             .right("Sluice CPU / sub", ours("cpu_pct_per_sub", PeersFormat::percent))
+            .right("Sluice / peer p50", ratio("p50_ns"))
             .right("Sluice / peer p99", ratio("p99_ns"))
             .right("Sluice / peer CPU", ratio("cpu_pct_per_sub"))
             .render(fanout)).append('\n');
@@ -256,6 +260,7 @@ public final class PeersReport {
             .left("peer", PeersReport::peerCell)
             .right("frames/s", theirs("fps", PeersFormat::plain))
             .right("delivered", theirs("delivered_pct", PeersFormat::percent))
+            .right("p50", theirs("p50_ns", PeersFormat::duration))
             .right("p99", theirs("p99_ns", PeersFormat::duration))
             .right("CPU / sub", theirs("cpu_pct_per_sub", PeersFormat::percent))
             .left("vs Sluice", PeersReport::variantCell)

@@ -33,6 +33,13 @@ class PeersPlanTest {
         assertEquals(3, args.index());
         assertTrue(args.spin());
         assertEquals(41000, args.domain());
+        assertEquals(0, args.prime());
+        String[] primed = java.util.Arrays.copyOf(GOOD, GOOD.length + 1);
+        primed[GOOD.length] = "prime=20000";
+        assertEquals(20000, HarnessArgs.parse(primed).prime());
+        primed[GOOD.length] = "prime=-1";
+        assertEquals("prime out of range [0, 1000000]: prime=-1",
+            assertThrows(IllegalArgumentException.class, () -> HarnessArgs.parse(primed)).getMessage());
     }
 
     @Test
@@ -117,6 +124,19 @@ class PeersPlanTest {
         assertFalse(PeerSetup.runs(aeronBlock, latency));
         assertTrue(PeerSetup.runs(dds, latency));
         assertTrue(PeerSetup.runs(dds, fanout));
+        Peer warm = new Peer(PeerSetup.WARM_SLUICE, "", "sluice-warm", false, "");
+        assertTrue(PeerSetup.runs(warm, fanout));
+        assertFalse(PeerSetup.runs(warm, latency));
+    }
+
+    @Test
+    void shouldSelectPeersByKeyFamilyOrPrefix() {
+        assertTrue(PeerSetup.wanted(java.util.Set.of(), "anything"));
+        assertTrue(PeerSetup.wanted(java.util.Set.of("sluice"), "sluice-block", "sluice"));
+        assertTrue(PeerSetup.wanted(java.util.Set.of("aeron"), "aeron-claim", "aeron"));
+        assertTrue(PeerSetup.wanted(java.util.Set.of("aeron-offer"), "aeron-offer", "aeron"));
+        assertFalse(PeerSetup.wanted(java.util.Set.of("aeron-offer"), "aeron-claim", "aeron"));
+        assertFalse(PeerSetup.wanted(java.util.Set.of("sluice-block"), "sluice-warm", "sluice-warm", "sluice"));
     }
 
     @Test
