@@ -30,12 +30,14 @@ public final class PeersCommand {
     }
 
     /** The options of a peers run. */
-    record Options(boolean quick, boolean json, Path out, Set<String> only, boolean install, boolean strict) {
+    record Options(boolean quick, boolean json, Path out, Set<String> only, boolean install, boolean strict,
+                   Path fromJson) {
         static Options parse(String[] args) {
             boolean quick = false;
             boolean json = false;
             boolean install = true;
             boolean strict = false;
+            Path fromJson = null;
             Path out = null;
             Set<String> only = new LinkedHashSet<>();
             for (int i = 0; i < args.length; i++) {
@@ -45,6 +47,7 @@ public final class PeersCommand {
                     case "--no-install" -> install = false;
                     case "--strict" -> strict = true;
                     case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                    case "--from-json" -> fromJson = Path.of(value(args, ++i, "--from-json"));
                     case "--only" -> {
                         for (String peer : value(args, ++i, "--only").split(",")) {
                             if (!peer.isBlank()) {
@@ -55,7 +58,7 @@ public final class PeersCommand {
                     default -> throw new IllegalArgumentException("unknown option: " + args[i]);
                 }
             }
-            return new Options(quick, json, out, Set.copyOf(only), install, strict);
+            return new Options(quick, json, out, Set.copyOf(only), install, strict, fromJson);
         }
 
         private static String value(String[] args, int index, String option) {
@@ -69,6 +72,7 @@ public final class PeersCommand {
     public static String usage() {
         return """
             usage: sluice bench peers [--quick] [--json] [--out DIR] [--only PEERS] [--no-install] [--strict]
+                   sluice bench peers --from-json FILE [--out DIR]
 
             Runs Sluice and its peers (iceoryx, Cyclone DDS ddsperf, pyzmq, JeroMQ, Python shared memory,
             Aeron IPC) on the same workloads, peer after peer, and writes the tables and plots.
@@ -79,6 +83,8 @@ public final class PeersCommand {
               --only PEERS  comma-separated peer keys or families, e.g. sluice,iceoryx,aeron-offer
               --no-install  do not apt-get install missing peers (they are skipped, with the reason)
               --strict      exit 1 when a measurement failed (a skipped or unsupported one is fine): for CI
+              --from-json FILE  measure nothing: write the tables and plots again from a run's peers.json
+                            (target/bench-peers/peers.json), e.g. after a change to the report
             """;
     }
 
@@ -99,6 +105,9 @@ public final class PeersCommand {
             return 1;
         }
         PrintStream progress = options.json() ? err : out;
+        if (options.fromJson() != null) {
+            return rewrite(options, root, progress, err);
+        }
         long started = System.nanoTime();
         List<Point> points = Point.plan(options.quick());
         List<Measurement> rows = new ArrayList<>();
@@ -156,6 +165,29 @@ public final class PeersCommand {
         return 0;
     }
 
+    /** {@code --from-json}: the report of a past run, rendered and written again; nothing is measured. */
+    private static int rewrite(Options options, Path root, PrintStream progress, PrintStream err) {
+        try {
+            PeersJson.Run run = PeersJson.read(Files.readString(options.fromJson(), StandardCharsets.UTF_8));
+            RunInfo measured = run.info();
+            List<String> notes = new ArrayList<>(measured.notes());
+            String note = "Tables and plots rendered again from the run's peers.json (`--from-json`); the figures are "
+                + "those measured on commit " + measured.commit() + ".";
+            if (!notes.contains(note)) {
+                notes.add(note);
+            }
+            RunInfo info = new RunInfo(measured.command(), measured.quick(), measured.date(), measured.commit(),
+                measured.machineLines(), measured.settings(), notes);
+            Options as = new Options(info.quick(), options.json(), options.out(), options.only(), false, false,
+                options.fromJson());
+            write(as, root, new PeersReport(info, run.peers(), run.rows()), progress);
+            return 0;
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("sluice bench peers: cannot rewrite from " + options.fromJson() + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
     /** The repository: {@code -Dsluice.root} (the {@code ./sluice} launcher sets it), else the working directory. */
     static Path root() {
         String root = System.getProperty("sluice.root");
@@ -202,6 +234,7 @@ public final class PeersCommand {
         Path readme = root.resolve("README.md");
         Files.writeString(readme, report.updateReadme(Files.readString(readme, StandardCharsets.UTF_8)),
             StandardCharsets.UTF_8);
+        Files.createDirectories(root.resolve("target/bench-peers"));
         Files.writeString(root.resolve("target/bench-peers/peers.json"), report.json(), StandardCharsets.UTF_8);
         progress.println("wrote docs/PERFORMANCE.md (section Peers), README.md (summary), " + report.svgs().size()
             + " plots in docs/img/, target/bench-peers/peers.json");

@@ -199,7 +199,9 @@ public final class PeersReport {
         text.append("### Throughput\n\n");
         text.append("One publisher to one subscriber, as fast as the transport lets it (reliable where it can be). "
             + "GB/s is 10^9 bytes/s; untouched, a zero-copy transport moves only the header, so its GB/s counts "
-            + "bytes made available, not bytes moved. Sluice / peer msg/s: higher is better.\n\n");
+            + "bytes made available, not bytes moved. Torn: messages the receiver found half overwritten (hand-made "
+            + "shared memory has no protocol against it; they are counted in msg/s). Sluice / peer msg/s: higher is "
+            + "better.\n\n");
         text.append(new MarkdownTable<PeerRows.Compared>()
             .right("size", row -> PeersFormat.size(row.row().size()))
             .left("touch", PeersReport::touchCell)
@@ -207,6 +209,7 @@ public final class PeersReport {
             .right("msg/s", theirs("msgs_per_s", PeersFormat::rate))
             .right("GB/s", theirs("gb_per_s", PeersFormat::plain))
             .right("lost", theirs("lost", PeersFormat::count))
+            .right("torn", theirs("torn", PeersFormat::count))
             .left("vs Sluice", PeersReport::variantCell)
             .right("Sluice msg/s", ours("msgs_per_s", PeersFormat::rate))
             .right("Sluice / peer msg/s", ratio("msgs_per_s"))

@@ -171,6 +171,26 @@ class PeersPlanTest {
     }
 
     @Test
+    void shouldReadBackWhatTheReportWrote() {
+        RunInfo info = new RunInfo("./sluice bench peers", false, "2026-11-21", "abc1234", List.of("CPU | x"),
+            Map.of("latency", "warm-up 1 s"), List.of("a note"));
+        List<Peer> peers = List.of(new Peer("sluice-block", "Sluice", "sluice", false, "v"),
+            new Peer("iceoryx-block", "iceoryx", "iceoryx", false, "2.0.3"));
+        List<Measurement> rows = List.of(
+            new Measurement(Measurement.LATENCY, "sluice-block", 64, false, 1, 0, Measurement.OK, "",
+                Map.of("p50_ns", 20_000.0, "p99_ns", 40_000.0)),
+            new Measurement(Measurement.THROUGHPUT, "iceoryx-block", 1024, true, 1, 0, Measurement.UNSUPPORTED,
+                "too large \"quoted\"", Map.of()));
+        PeersJson.Run run = PeersJson.read(new PeersReport(info, peers, rows).json());
+        assertEquals(info, run.info());
+        assertEquals(peers, run.peers());
+        assertEquals(rows, run.rows());
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+            () -> PeersJson.read("{\"info\": 3}"));
+        assertEquals("not a peers.json: info is not an object", error.getMessage());
+    }
+
+    @Test
     void shouldExitWith2OnABadOption() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = PeersCommand.run(new String[] {"--fast"}, new PrintStream(new ByteArrayOutputStream()),
