@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -564,6 +565,8 @@ static void run_sink(const opts_t *o)
     if (fanout) samples_init(&lat, (size_t)(o->duration * (o->rate > 0 ? o->rate : 1000.0)) + 16);
     bool said_hello = false;
     uint64_t received = 0, first_seq = 0, end_seq = 0, first_ns = 0, last_ns = 0;
+    uint64_t next_warm_seq = 0; /* the seq after the last warm-up message seen: a gap up to the first measured is lost */
+    bool warm_seen = false;
     double cpu0 = 0, cpu1 = 0;
 
     for (;;) {
@@ -587,7 +590,10 @@ static void run_sink(const opts_t *o)
         }
         if (o->touch) read_payload(msg, o->size);
         uint64_t t = now_ns();
-        if (!(h.flags & FLAG_WARMUP)) {
+        if (h.flags & FLAG_WARMUP) {
+            if (h.seq + 1 > next_warm_seq) next_warm_seq = h.seq + 1;
+            warm_seen = true;
+        } else {
             if (received == 0) {
                 first_seq = h.seq;
                 first_ns = t;
@@ -602,6 +608,7 @@ static void run_sink(const opts_t *o)
     teardown();
 
     /* Measured messages carry seq first_seq .. end_seq-1 (END follows the last measured one). */
+    if (received && warm_seen && first_seq > next_warm_seq) first_seq = next_warm_seq; /* boundary gap: lost */
     uint64_t expected = received ? end_seq - first_seq : 0;
     uint64_t lost = expected > received ? expected - received : 0;
     double secs = received ? (last_ns - first_ns) / 1e9 : 0.0;
@@ -651,6 +658,8 @@ int main(int argc, char **argv)
     signal(SIGINT, on_stop_signal);
     signal(SIGTERM, on_stop_signal);
     signal(SIGABRT, on_abort);
+    /* A coordinator that dies (even by SIGKILL) takes its harnesses with it: SIGTERM when the parent goes. */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (argc < 3) fail(2, "usage: iox-harness iceoryx <ping|pong|source|sink> key=value ...");
 
     opts_t o = {0};

@@ -12,15 +12,16 @@ import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The Aeron media driver of one peer-benchmark measurement ({@link AeronTransport}), run by the coordinator as a
- * process of its own before the harness processes:
+ * The Aeron media driver of a peer-benchmark run ({@link AeronTransport}), run by the coordinator as a process of
+ * its own before any Aeron harness process, one for the whole run (its directory goes to the harnesses as
+ * {@code aeron_dir}; a test may run one per measurement at {@code <dir>/aeron}):
  *
  * {@snippet lang = "shell" :
  * java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp ... io.sluice.cli.bench.peers.AeronDriver \
- *     dir=<dir>/aeron
+ *     dir=<aeron directory>
  * }
  * It prints {@code READY} (flushed) once the driver runs, and stops — closing the driver and deleting its directory —
- * when its stdin reaches end of file (the coordinator closes the pipe) or on SIGTERM/SIGINT. Exit status 0 after
+ * when its stdin reaches end of file or on SIGTERM/SIGINT (the coordinator sends SIGTERM). Exit status 0 after
  * stdin closed, 1 (after {@code ERROR ...}) when the driver cannot start.
  *
  * <p>{@link ThreadingMode#SHARED}: one driver thread (conductor, sender and receiver agents in one duty cycle) with

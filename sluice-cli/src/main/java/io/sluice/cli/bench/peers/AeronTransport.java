@@ -68,8 +68,8 @@ import java.util.List;
  * then parks from 1 µs doubling up to 1 ms), so an idle receiver sleeps but may notice a message up to about 1 ms
  * (plus timer slack) late. The same strategies pace the retries of a back-pressured sender.
  *
- * <p><b>The driver.</b> The Aeron directory is {@code <dir>/aeron} ({@link #aeronDir}); {@link AeronDriver} must run
- * there before any harness process of the measurement starts. Make {@code dir} on tmpfs (e.g. under
+ * <p><b>The driver.</b> The Aeron directory is the harness key {@code aeron_dir} (the run's one driver), else
+ * {@code <dir>/aeron} ({@link #aeronDir}); {@link AeronDriver} must run there before any harness process starts. Make {@code dir} on tmpfs (e.g. under
  * {@code /dev/shm}, where Aeron puts its directory by default on Linux) so the log buffers are memory, not
  * disk-backed files. JVM option needed on JDK 25: {@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED}
  * (Agrona), plus {@code --enable-native-access=ALL-UNNAMED} (the in-place views use
@@ -386,11 +386,6 @@ final class AeronTransport implements JavaTransport {
         public void release() {
             message = null;
         }
-    }
-
-    @Override
-    public boolean lossy() {
-        return false;
     }
 
     @Override

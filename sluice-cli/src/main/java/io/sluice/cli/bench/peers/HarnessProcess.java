@@ -69,10 +69,10 @@ final class HarnessProcess implements AutoCloseable {
             StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
-                if (line.equals("READY") || line.contains(readyMarker)) {
-                    lines.add("READY");
-                } else if (line.startsWith("RESULT ") || line.startsWith("ERROR")) {
+                if (line.startsWith("RESULT ") || line.startsWith("ERROR")) {
                     lines.add(line);
+                } else if (line.equals("READY") || (!readyMarker.equals("READY") && line.contains(readyMarker))) {
+                    lines.add("READY");
                 }
             }
         } catch (IOException e) {

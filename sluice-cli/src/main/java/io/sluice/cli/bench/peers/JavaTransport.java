@@ -29,9 +29,6 @@ interface JavaTransport extends AutoCloseable {
     /** The receiving end of {@code stream}; {@code index} is the sink's index for DATA and HELLO. */
     Receiver receiver(Stream stream, int index);
 
-    /** Whether messages may be lost (then the harness repeats its END message). */
-    boolean lossy();
-
     @Override
     void close();
 

@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Sockets.</b> latency: one PAIR socket per process carries PING one way and PONG the other; throughput:
  * PUSH/PULL — reliable, PUSH blocks at the high-water mark; fan-out: PUB/SUB (PUB drops for a subscriber at its
- * high-water mark, so fan-out is {@link #lossy()}; the harness's hellos make sure every SUB is connected before the
+ * high-water mark, so fan-out may lose messages; the harness's hellos make sure every SUB is connected before the
  * measured messages). High-water mark (send and receive, in messages): JeroMQ's default 1000, lowered so that about
  * 64 MiB are queued per pipe ({@code max(4, min(1000, 64 MiB / size))}) — with 1000 queued 8 MiB messages the default
  * would need gigabytes of heap. The connecting side sets {@code ZMQ_IMMEDIATE} (messages queue only to completed
@@ -260,11 +260,6 @@ final class JeroMqTransport implements JavaTransport {
         public void release() {
             // the array is garbage once the harness drops it
         }
-    }
-
-    @Override
-    public boolean lossy() {
-        return fanout();
     }
 
     @Override

@@ -48,6 +48,7 @@ final class PeerSetup implements AutoCloseable {
     private final List<PeerLauncher> launchers = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private HarnessProcess roudi;
+    private boolean startedRouDi;
     private HarnessProcess aeronDriver;
 
     PeerSetup(Path root, PrintStream progress) {
@@ -137,8 +138,8 @@ final class PeerSetup implements AutoCloseable {
             List.of(), true);
         addJava(only, new Peer("sluice-spin", "Sluice (busy-poll)", "sluice", true, sluiceVersion), "sluice",
             List.of(), true);
-        Peer warm = new Peer(WARM_SLUICE, "Sluice (futex wait, JIT-warmed)", "sluice-warm", false, sluiceVersion);
-        if (wanted(only, warm.key(), warm.family(), "sluice")) {
+        Peer warm = new Peer(WARM_SLUICE, "Sluice (futex wait, JIT-warmed)", "sluice", false, sluiceVersion);
+        if (wanted(only, warm.key(), warm.family())) {
             launchers.add(PeerLauncher.java(warm, "sluice", List.of()).withKeys(List.of("prime=" + PRIME)));
         }
 
@@ -276,6 +277,7 @@ final class PeerSetup implements AutoCloseable {
             roudi = null;
             return "RouDi did not start: " + stopped.reason();
         }
+        startedRouDi = true;
         return null;
     }
 
@@ -385,20 +387,31 @@ final class PeerSetup implements AutoCloseable {
 
     /** Runs {@code command}; its stdout when it exits 0 within {@code seconds}, else null. */
     static String output(List<String> command, int seconds) {
+        Path capture = null;
         try {
-            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            capture = Files.createTempFile("sluice-peers-output", ".txt");
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectOutput(capture.toFile()).start(); // to a file: a hung program cannot block the read
             process.getOutputStream().close();
-            byte[] bytes = process.getInputStream().readAllBytes();
             if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 return null;
             }
-            return process.exitValue() == 0 ? new String(bytes, StandardCharsets.UTF_8) : null;
+            return process.exitValue() == 0 ? Files.readString(capture, StandardCharsets.UTF_8) : null;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
+        } finally {
+            if (capture != null) {
+                try {
+                    Files.deleteIfExists(capture);
+                } catch (IOException e) {
+                    // a temporary file left in the temporary directory
+                }
+            }
         }
     }
 
@@ -453,11 +466,17 @@ final class PeerSetup implements AutoCloseable {
         }
     }
 
-    /** The /dev/shm names the peers of a run create: Sluice's domain, Python's regions, iceoryx's segments. */
+    /**
+     * The /dev/shm names this run creates: its Sluice domain, its directories, the Python harness's regions (named
+     * after measurements {@code m<k>-<pid>}), and iceoryx's segments when this run started RouDi. Anything else that
+     * appeared meanwhile belongs to someone else.
+     */
     private boolean ours(String entry) {
-        return entry.startsWith("sluice-peers-") || entry.equals("sluice-" + uid() + "-" + domain)
-            || entry.startsWith("iceoryx_") || entry.equals(System.getProperty("user.name")) || entry.startsWith("iox_")
-            || entry.startsWith("sem.iox") || entry.startsWith("psm_");
+        long pid = ProcessHandle.current().pid();
+        return entry.equals("sluice-" + uid() + "-" + domain) || entry.equals("sluice-peers-" + pid + "-run")
+            || entry.equals("sluice-peers-aeron-" + pid)
+            || (entry.startsWith("sluice-peers-m") && entry.contains("-" + pid + "-"))
+            || (startedRouDi && (entry.equals("iceoryx_mgmt") || entry.equals(System.getProperty("user.name"))));
     }
 
     static int uid() {

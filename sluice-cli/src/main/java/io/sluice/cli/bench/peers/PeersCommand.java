@@ -76,7 +76,7 @@ public final class PeersCommand {
 
             Runs Sluice and its peers (iceoryx, Cyclone DDS ddsperf, pyzmq, JeroMQ, Python shared memory,
             Aeron IPC) on the same workloads, peer after peer, and writes the tables and plots.
-              --quick       one short point per workload (a smoke test, under 2 minutes)
+              --quick       one short point of latency, throughput and the camera (a smoke test, < 2 min)
               --json        print every row as one JSON object instead of the progress lines
               --out DIR     write peers.md, peers.json and img/ into DIR instead of docs/ and README.md
                             (a quick run writes to target/bench-peers/quick unless --out says otherwise)
@@ -112,7 +112,10 @@ public final class PeersCommand {
         List<Point> points = Point.plan(options.quick());
         List<Measurement> rows = new ArrayList<>();
         PeerSetup setup = new PeerSetup(root, progress);
-        Thread hook = Thread.ofPlatform().unstarted(setup::close);
+        Thread hook = Thread.ofPlatform().unstarted(() -> { // Ctrl-C: the harnesses first, then RouDi and the files
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
+            setup.close();
+        });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             setup.prepare(options.install(), options.only());
@@ -202,7 +205,15 @@ public final class PeersCommand {
                 + " peer and point", point.warmup(), point.duration()));
         }
         settings.put("order", "for each point, every peer in turn (one process per role, receivers started first)");
+        settings.put("run time", String.format(Locale.ROOT, "%.0f s", seconds));
         List<String> notes = new ArrayList<>(setup.notes());
+        notes.add("One run per point on this machine: between runs the same point moves, most at the wake-up-bound"
+            + " latencies (tens of µs) and the busy-polling throughputs; read a ratio near 1× as a tie.");
+        if (setup.launchers().stream().anyMatch(launcher -> launcher.peer().family().equals("cyclonedds"))) {
+            notes.add("Cyclone DDS figures come from ddsperf's once-a-second summaries (bench/peers/dds/NOTES.md): its"
+                + " percentiles are count-weighted means of per-second percentiles and its windows whole seconds"
+                + " (1.5 s measures 2 s); ddsperf does not touch its payload, so it has no touched rows.");
+        }
         return new RunInfo("./sluice bench peers" + (options.quick() ? " --quick" : ""), options.quick(),
             LocalDate.now(ZoneOffset.UTC).toString(), setup.commit(),
             MachineInfo.lines(), settings, notes);

@@ -80,9 +80,11 @@ public final class PeersReport {
             .left("goal", PeersGoals.Goal::title)
             .left("verdict", PeersReport::verdictCell)
             .render(goals));
-        long others = rows.peers().stream().filter(peer -> !peer.family().equals(PeerRows.SLUICE_FAMILY)).count();
+        long others = rows.peers().stream().filter(peer -> !peer.family().equals(PeerRows.SLUICE_FAMILY))
+            .filter(peer -> rows.rows().stream().anyMatch(row -> row.peer().equals(peer.key()) && row.ok())).count();
         text.append("\nSluice was measured beside ").append(others)
-            .append(" variants of other transports on the same machine and workloads; the tables, plots, machine and"
+            .append(" variants of other transports (those with figures) on the same machine and workloads, one run"
+                + " per point; the tables, plots, machine and"
                 + " settings are in [docs/PERFORMANCE.md](docs/PERFORMANCE.md#peers).\n");
         return text.toString();
     }

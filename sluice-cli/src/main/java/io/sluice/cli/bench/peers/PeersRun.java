@@ -169,6 +169,10 @@ final class PeersRun implements AutoCloseable {
      * {@code ddsperf-run.sh <workload> <mode> <size> <warmup> <duration> [<rate> <subs>]}.
      */
     private Measurement whole(PeerLauncher launcher, Point point, String name, List<HarnessProcess> processes) {
+        if (point.touch()) {
+            return row(launcher, point, Measurement.UNSUPPORTED, "ddsperf neither writes nor reads the payload of its"
+                + " samples: no touched run", Map.of());
+        }
         List<String> command = new ArrayList<>(launcher.program());
         command.addAll(List.of(point.harnessWorkload(), launcher.transport(), Long.toString(point.size()),
             Double.toString(point.warmup()), Double.toString(point.duration())));
@@ -241,8 +245,11 @@ final class PeersRun implements AutoCloseable {
                 double seconds = sink.getOrDefault("seconds", 0.0);
                 double received = sink.getOrDefault("received", 0.0);
                 figures.put("received", received);
-                figures.put("msgs_per_s", seconds > 0 ? received / seconds : 0);
-                figures.put("gb_per_s", seconds > 0 ? sink.getOrDefault("bytes", 0.0) / seconds / 1e9 : 0);
+                // first to last arrival spans received - 1 intervals
+                double intervals = Math.max(0, received - 1);
+                double perMessage = received > 0 ? sink.getOrDefault("bytes", 0.0) / received : 0;
+                figures.put("msgs_per_s", seconds > 0 ? intervals / seconds : 0);
+                figures.put("gb_per_s", seconds > 0 ? intervals * perMessage / seconds / 1e9 : 0);
                 figures.put("lost", sink.getOrDefault("lost", 0.0));
                 if (sink.containsKey("torn")) {
                     figures.put("torn", sink.get("torn"));

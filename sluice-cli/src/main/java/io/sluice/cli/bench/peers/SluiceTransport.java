@@ -121,11 +121,6 @@ final class SluiceTransport implements JavaTransport {
     }
 
     @Override
-    public boolean lossy() {
-        return false;
-    }
-
-    @Override
     public void close() {
         sluice.close();
     }
