@@ -1,5 +1,7 @@
 package io.sluice.cli.bench;
 
+import io.sluice.cli.bench.peers.PeersCommand;
+
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Locale;
@@ -40,10 +42,10 @@ public final class BenchCommand {
         if (args.length > 0 && args[0].equals("peers")) { // its own options: peers side by side (bench/peers/)
             String[] rest = Arrays.copyOfRange(args, 1, args.length);
             if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
-                out.print(io.sluice.cli.bench.peers.PeersCommand.usage());
+                out.print(PeersCommand.usage());
                 return 0;
             }
-            return io.sluice.cli.bench.peers.PeersCommand.run(rest, out, err);
+            return PeersCommand.run(rest, out, err);
         }
         if (args.length == 0 || Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")
             || args[0].equals("help")) {

@@ -5,8 +5,11 @@ import io.sluice.cli.json.JsonReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,14 +159,14 @@ final class HarnessProcess implements AutoCloseable {
 
     private String lastLogLine() {
         try {
-            List<String> text = java.nio.file.Files.readAllLines(log, StandardCharsets.UTF_8);
+            List<String> text = Files.readAllLines(log, StandardCharsets.UTF_8);
             for (int i = text.size() - 1; i >= 0; i--) {
                 if (!text.get(i).isBlank()) {
                     String line = text.get(i).strip();
                     return ": " + (line.length() > 200 ? line.substring(0, 200) + "..." : line);
                 }
             }
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // no log to quote
         }
         return "";
@@ -191,7 +194,7 @@ final class HarnessProcess implements AutoCloseable {
 
     /** Terminates the process and its descendants: SIGTERM, then SIGKILL after {@code graceMillis}. */
     void close(long graceMillis) {
-        List<ProcessHandle> all = new java.util.ArrayList<>(process.descendants().toList());
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
         all.add(process.toHandle());
         for (ProcessHandle handle : all) {
             handle.destroy();

@@ -1,5 +1,6 @@
 package io.sluice.cli.bench.peers;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ final class Limits {
         Path logs;
         try {
             logs = Files.createTempDirectory("sluice-peers-probe");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot create a temporary directory: " + e.getMessage(), e);
         }
         try {

@@ -1,5 +1,6 @@
 package io.sluice.cli.bench.peers;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -371,7 +372,7 @@ final class PeerSetup implements AutoCloseable {
     }
 
     private static String jarVersion(String artifact) {
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String file = Path.of(entry).getFileName().toString();
             if (file.startsWith(artifact + "-") && file.endsWith(".jar")) {
                 return file.substring(artifact.length() + 1, file.length() - 4);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -308,14 +309,14 @@ final class PeersRun implements AutoCloseable {
 
     /** New entries of {@code /dev/shm} since {@code before}, by name. */
     static Set<String> newShmEntries(Set<String> before) {
-        Set<String> now = new java.util.TreeSet<>(shmEntries());
+        Set<String> now = new TreeSet<>(shmEntries());
         now.removeAll(before);
         return now;
     }
 
     static Set<String> shmEntries() {
         try (Stream<Path> entries = Files.list(Path.of("/dev/shm"))) {
-            return new java.util.TreeSet<>(entries.map(path -> path.getFileName().toString()).toList());
+            return new TreeSet<>(entries.map(path -> path.getFileName().toString()).toList());
         } catch (IOException e) {
             return Set.of();
         }
