@@ -35,13 +35,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "peers_common.h"
+
 #include "iceoryx_binding_c/api.h"
 
 #define SERVICE "sluice-peers"
 #define HDR_SIZE 32u
 #define FLAG_END 1u
 #define FLAG_WARMUP 2u
-#define NS_PER_S 1000000000ull
 #define CONNECT_TIMEOUT_NS (30ull * NS_PER_S) /* receivers must show up within this */
 #define REPLY_TIMEOUT_NS (10ull * NS_PER_S)   /* a connected pong must answer within this */
 #define DRAIN_TIMEOUT_NS (5ull * NS_PER_S)    /* after END, wait this long for receivers to leave */
@@ -77,13 +78,6 @@ static volatile uint64_t g_checksum;  /* what touch=1 reads goes here, so the re
 
 /* ---------------------------------------------------------------------------------------------------- helpers */
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
-}
-
 static void teardown(void)
 {
     if (g_ws) { iox_ws_deinit(g_ws); g_ws = NULL; }
@@ -118,10 +112,7 @@ static _Noreturn void fail(int status, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("ERROR ", stdout);
-    vfprintf(stdout, fmt, ap);
-    fputc('\n', stdout);
-    fflush(stdout);
+    print_error(fmt, ap);
     va_end(ap);
     teardown();
     exit_bounded(status);
@@ -630,10 +621,7 @@ static void run_sink(const opts_t *o)
 
 static const char *arg(int argc, char **argv, const char *key)
 {
-    size_t n = strlen(key);
-    for (int i = 3; i < argc; i++)
-        if (strncmp(argv[i], key, n) == 0 && argv[i][n] == '=') return argv[i] + n + 1;
-    return NULL;
+    return arg_value(argc, argv, 3, key);
 }
 
 static const char *need(int argc, char **argv, const char *key)

@@ -30,33 +30,21 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NS_PER_S 1000000000ull
+#include "peers_common.h"
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
-}
 
 static _Noreturn void fail(int status, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("ERROR ", stdout);
-    vfprintf(stdout, fmt, ap);
-    fputc('\n', stdout);
-    fflush(stdout);
+    print_error(fmt, ap);
     va_end(ap);
     exit(status);
 }
 
 static const char *arg(int argc, char **argv, const char *key)
 {
-    size_t n = strlen(key);
-    for (int i = 2; i < argc; i++)
-        if (strncmp(argv[i], key, n) == 0 && argv[i][n] == '=') return argv[i] + n + 1;
-    return NULL;
+    return arg_value(argc, argv, 2, key);
 }
 
 static double need_num(int argc, char **argv, const char *key)
