@@ -9,7 +9,9 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Streams: {@link Stream#PING} and {@link Stream#PONG} between the two processes of a latency run;
  * {@link Stream#DATA} from the source to every sink; {@link Stream#HELLO} from sink {@code i} to the source (small
- * messages that tell the source a sink receives, so no measured message is lost to a late join).
+ * messages that tell the source a sink receives, so no measured message is lost to a late join). Hellos are best
+ * effort: a sink repeats them, and a sender must never wait for one (a lagging sink may say hello after the source
+ * has gone) — a hello that cannot go out at once is dropped.
  */
 interface JavaTransport extends AutoCloseable {
     /** The streams of a measurement. */

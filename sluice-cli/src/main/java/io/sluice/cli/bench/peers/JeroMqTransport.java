@@ -159,7 +159,7 @@ final class JeroMqTransport implements JavaTransport {
             }
             case HELLO -> bind(socket(SocketType.PUSH, HELLO_SIZE), "hello-" + index);
         };
-        return new JeroMqSender(socket, args.spin());
+        return new JeroMqSender(socket, args.spin(), stream == Stream.HELLO);
     }
 
     @Override
@@ -182,12 +182,15 @@ final class JeroMqTransport implements JavaTransport {
     private static final class JeroMqSender implements Sender {
         private final ZMQ.Socket socket;
         private final boolean spin;
+        /** Hellos: sent if they can go at once, else dropped (see {@link JavaTransport}). */
+        private final boolean bestEffort;
         private byte[] message;
         private boolean ended;
 
-        JeroMqSender(ZMQ.Socket socket, boolean spin) {
+        JeroMqSender(ZMQ.Socket socket, boolean spin, boolean bestEffort) {
             this.socket = socket;
             this.spin = spin;
+            this.bestEffort = bestEffort;
         }
 
         @Override
@@ -200,6 +203,10 @@ final class JeroMqTransport implements JavaTransport {
         public void send() {
             byte[] bytes = message;
             message = null;
+            if (bestEffort) {
+                socket.send(bytes, ZMQ.DONTWAIT); // a PUSH with its source gone would block for the send timeout
+                return;
+            }
             if ((PeerHeader.flags(MemorySegment.ofArray(bytes)) & PeerHeader.END) != 0) {
                 if (ended) {
                     socket.send(bytes, ZMQ.DONTWAIT); // a repeated END: the receivers may be gone
