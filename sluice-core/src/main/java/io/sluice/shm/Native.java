@@ -105,6 +105,8 @@ public final class Native {
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle FCHMOD = bind("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO_OPTION);
     private static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle RAISE = bind("raise", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final int SIGSTOP = 19;
     private static final MethodHandle SYSCALL_FUTEX_WAITV = bind("syscall",
         FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
         Linker.Option.firstVariadicArg(1), ERRNO_OPTION);
@@ -407,6 +409,15 @@ public final class Native {
             return (int) result;
         } catch (UnsupportedOperationException e) {
             throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Stops this whole process with {@code SIGSTOP} until somebody sends it {@code SIGCONT}: for fault injection. */
+    static void stopSelf() {
+        try {
+            int ignored = (int) RAISE.invokeExact(SIGSTOP);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

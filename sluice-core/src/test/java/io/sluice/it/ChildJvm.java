@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
 public final class ChildJvm implements AutoCloseable {
     /** Options that keep children light on a small machine; none of them changes behaviour. */
     private static final List<String> JVM_OPTIONS = List.of(
-        "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx192m",
+        "--enable-native-access=ALL-UNNAMED", "-Dsluice.faults=true", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx192m",
         "-XX:-UsePerfData", "-Xss1m");
     private static final Duration REAP_TIMEOUT = Duration.ofSeconds(20);
     private static final String END = "\u0000<end of stdout>";
