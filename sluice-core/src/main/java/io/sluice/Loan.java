@@ -12,7 +12,15 @@ public interface Loan<T> extends AutoCloseable {
     /** The message view over {@link #segment()}. */
     T message();
 
-    /** The slot's bytes, exactly the loaned size, writable until publish or close. */
+    /**
+     * The slot's bytes, exactly the loaned size, writable until publish or close.
+     *
+     * <p>After {@link #publish()} or {@link #close()}, {@code message()} and {@code segment()} throw
+     * {@link IllegalStateException}; a segment (or a view) obtained before stays mapped, because revoking it would
+     * cost an allocation per loan. Do not keep it: a write through it after publishing changes a sample that
+     * subscribers may be reading, and after the slot is loaned again, another message. It fails with
+     * {@link IllegalStateException} only once the publisher has closed or moved to a larger generation.
+     */
     MemorySegment segment();
 
     /** Publishes the message to every subscriber. At most once; the loan is spent afterwards. */

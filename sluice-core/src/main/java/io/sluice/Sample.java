@@ -12,7 +12,15 @@ public interface Sample<T> extends AutoCloseable {
     /** The message view, read-only. */
     T message();
 
-    /** The message bytes, read-only. */
+    /**
+     * The message bytes, read-only.
+     *
+     * <p>After {@link #close()}, {@code message()} and {@code segment()} throw {@link IllegalStateException}; a
+     * segment (or a view) obtained before stays mapped, because revoking it would cost an allocation per take. Do not
+     * keep it: once the sample is closed its slot is no longer pinned, and the publisher may write the next message
+     * into it while you read. It fails with {@link IllegalStateException} only once the subscriber has closed or
+     * moved past the sample's generation.
+     */
     MemorySegment segment();
 
     /** The sequence number the publisher gave the sample: 0, 1, 2… per publisher. */

@@ -40,8 +40,21 @@ public interface Subscriber<T> extends AutoCloseable {
      */
     Sample<T> latest();
 
-    /** Samples skipped because this subscriber fell behind or a slot was reused before it took it. */
+    /**
+     * Samples skipped because this subscriber fell behind, a slot was reused before it took it, a publisher left
+     * or died with samples this subscriber could no longer reach, or a sample could not be read
+     * ({@link #malformedCount()}). Queue and reliable subscribers only: a latest subscriber skips by design.
+     */
     long lostCount();
+
+    /**
+     * Samples that could not be read — their type rejected the bytes ({@link io.sluice.msg.MalformedMessageException})
+     * or their header was damaged — and were skipped. The take that met one threw its exception; the sample was
+     * released and is never offered again. A queue or reliable subscriber counts them in {@link #lostCount()} too.
+     */
+    default long malformedCount() {
+        return 0;
+    }
 
     /** Live publishers of the topic, probed now; publishers that died are cleaned up by this call. */
     int publisherCount();

@@ -274,6 +274,9 @@ public final class Domain {
                     topic.chargeUnattached(file.header().publisherIndex(), file.header().incarnation(), end);
                 }
             }
+            if (FaultPoint.ENABLED) {
+                FaultPoint.RECLAIM_CHARGED.hit();
+            }
             unlinkQuietly(file.path());
         }
     }

@@ -217,6 +217,11 @@ final class SegmentMapping<T> {
         return (long) TopicFile.LONG.getAcquire(memory, (long) TAIL_OFFSET);
     }
 
+    /** TAIL with a volatile load: for a look that must be ordered after the caller's own volatile store. */
+    long tailVolatile() {
+        return (long) TopicFile.LONG.getVolatile(memory, (long) TAIL_OFFSET);
+    }
+
     int successor() {
         return (int) TopicFile.INT.getAcquire(memory, (long) SUCCESSOR_OFFSET);
     }

@@ -51,11 +51,28 @@ import static io.sluice.shm.TopicLayout.*;
  * as being at the publisher's first sequence. While it waits the publisher probes the slow subscriber's liveness,
  * so a dead one stops blocking it within a few milliseconds.
  *
+ * <p><b>A subscriber attaching to a running publisher</b> stores a provisional cursor naming this incarnation
+ * (volatile), then reads TAIL (volatile), then stores its start, at or after the provisional one. The publisher
+ * stores TAIL, then a full fence (in {@code publish}), then reads the cursors in its next slot search. So a slot
+ * search that missed the provisional cursor read it after a TAIL store the subscriber's read saw: the slot it
+ * reused held a sequence below TAIL − history, before the subscriber's start. Every later search respects the
+ * cursor. Hence a reliable subscriber loses nothing from its start on. The attach itself happens under the admin
+ * lock, before the subscriber's registry bump: a publisher that counts it ({@code subscriberCount()} locks) already
+ * finds it attached.
+ *
+ * <p><b>Generations.</b> A growth (a loan larger than the slots) creates the next generation, carries the history
+ * samples into it, names it as SUCCESSOR of the old one and in the registry row, and keeps the old one's file until
+ * every in-order subscriber has mapped a later one (its CURSOR_GENERATION). Closing (or the reclaim of a dead
+ * publisher) seals every generation file still there with FINAL_END before removing it, so a subscriber left in one
+ * counts what it can no longer reach.
+ *
  * <p>Not invariant: SLOT_SEQUENCE of a slot that is not pinned may change at any time; SLEEPING may show a
  * subscriber that died asleep until its row is reclaimed (an extra wake costs one system call).
  */
 public final class ShmPublisher<T> implements Publisher<T> {
     private static final long MAINTENANCE_INTERVAL_NANOS = 20_000_000L;
+    /** How often a publisher probes the subscribers that cost it something (see {@link #maybeMaintain}). */
+    private static final long SUBSCRIBER_PROBE_INTERVAL_NANOS = 100_000_000L;
     private static final long WAIT_PROBE_INTERVAL_NANOS = 5_000_000L;
     private static final long BLOCKED = Long.MIN_VALUE;
     /** Every publisher numbers its samples from here; generations continue the numbering. */
@@ -89,6 +106,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
     /** Files of generations this publisher has left, kept until no in-order subscriber still needs them. */
     private final java.util.ArrayDeque<RetiredGeneration> retired = new java.util.ArrayDeque<>();
     private long lastMaintenance;
+    private long lastSubscriberProbe;
     private long publishCount;
     private boolean closed;
 
@@ -126,6 +144,9 @@ public final class ShmPublisher<T> implements Publisher<T> {
             int generation = opened.nextGeneration();
             this.segment = SegmentMapping.create(owner.domain().segmentPath(opened.topicBase(), generation),
                 generation, slotCount, initialCapacity, FIRST_SEQUENCE, row, incarnation, type);
+            if (FaultPoint.ENABLED) {
+                FaultPoint.PUBLISHER_CREATED_SEGMENT.hit();
+            }
             long base = publisherRow(row);
             opened.memory.asSlice(base, PUBLISHER_ROW_LENGTH).fill((byte) 0);
             INT.set(opened.memory, base + P_GENERATION, generation);
@@ -195,7 +216,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
         if (size > segment.slotCapacity) {
             grow(size);
         }
-        if ((publishCount & 63) == 0) {
+        if ((publishCount & 7) == 0) {
             maybeMaintain();
         }
         int slot = acquireSlot();
@@ -291,6 +312,9 @@ public final class ShmPublisher<T> implements Publisher<T> {
         long pin = pinValue(segment.generation, slot);
         long sequenceOffset = segment.slotOffset(slot) + SLOT_SEQUENCE;
         LONG.setVolatile(segment.memory, sequenceOffset, CLAIMING);
+        if (FaultPoint.ENABLED) {
+            FaultPoint.PUBLISHER_CLAIMING.hit();
+        }
         if (isPinned(pin)) {
             LONG.setRelease(segment.memory, sequenceOffset, held);
             return false;
@@ -384,7 +408,13 @@ public final class ShmPublisher<T> implements Publisher<T> {
         LONG.set(memory, slotOffset + SLOT_TIMESTAMP, System.nanoTime());
         LONG.setRelease(memory, slotOffset + SLOT_SEQUENCE, sequence);
         INT.setRelease(memory, RING_OFFSET + (sequence & segment.ringMask) * Integer.BYTES, slot);
+        if (FaultPoint.ENABLED) {
+            FaultPoint.PUBLISHER_SEQUENCE_STORED.hit();
+        }
         LONG.setRelease(memory, (long) TAIL_OFFSET, sequence + 1);
+        if (FaultPoint.ENABLED) {
+            FaultPoint.PUBLISHER_TAIL_STORED.hit();
+        }
         tail = sequence + 1;
         slotSequence[slot] = sequence;
         appendToOrder(slot);
@@ -433,71 +463,139 @@ public final class ShmPublisher<T> implements Publisher<T> {
         }
         long capacity = Math.min(maxMessageSize, Math.max(size, segment.slotCapacity + segment.slotCapacity / 2));
         SegmentMapping<T> old = segment;
+        int kept = (int) Math.min(history, tail - old.startSequence);
         file.lockAdmin();
         SegmentMapping<T> grown;
         try {
             int generation = file.nextGeneration();
             grown = SegmentMapping.create(owner.domain().segmentPath(file.topicBase(), generation), generation,
-                slotCount, capacity, tail, row, incarnation, type);
+                slotCount, capacity, tail - kept, row, incarnation, type);
+            carryHistory(old, grown, kept);
+            if (FaultPoint.ENABLED) {
+                FaultPoint.GROW_CREATED.hit();
+            }
             INT.setRelease(old.memory, (long) SUCCESSOR_OFFSET, generation);
+            if (FaultPoint.ENABLED) {
+                FaultPoint.GROW_SUCCESSOR_SET.hit();
+            }
             INT.setRelease(file.memory, publisherRow(row) + P_GENERATION, generation);
             file.bumpRegistry();
         } finally {
             file.unlockAdmin();
         }
+        if (FaultPoint.ENABLED) {
+            FaultPoint.GROW_REGISTERED.hit();
+        }
         segment = grown;
-        retired.add(new RetiredGeneration(old.path, tail));
+        retired.add(new RetiredGeneration(old.path, old.generation, tail));
         old.release();
         unlinkRetiredGenerations();
         resetOrder();
+        for (int slot = 0; slot < kept; slot++) {
+            // the carried samples are the newest: they leave the fresh slots' place at the head of the order
+            removeFromOrder(0);
+            slotSequence[slot] = tail - kept + slot;
+            appendToOrder(slot);
+        }
     }
 
+    /**
+     * Copies the newest {@code kept} samples (the history a late joiner is owed) from {@code old} into the first
+     * slots of {@code grown}, which starts at their first sequence, and commits them there before any subscriber
+     * can see the new generation: a subscriber that joins after a growth still gets its history, in the same
+     * sequences and with the same stamps. The only copy Sluice makes of a payload, once per growth.
+     */
+    private void carryHistory(SegmentMapping<T> old, SegmentMapping<T> grown, int kept) {
+        long first = tail - kept;
+        for (int i = 0; i < kept; i++) {
+            long sequence = first + i;
+            int from = -1;
+            for (int slot = 0; slot < slotCount && from < 0; slot++) {
+                if (slotSequence[slot] == sequence) {
+                    from = slot;
+                }
+            }
+            if (from < 0) {
+                throw new IllegalStateException("history sample not in any slot: sequence=" + sequence);
+            }
+            long source = old.slotOffset(from);
+            long target = grown.slotOffset(i);
+            long length = (long) LONG.get(old.memory, source + SLOT_LENGTH);
+            MemorySegment.copy(old.memory, source + SLOT_HEADER_LENGTH, grown.memory, target + SLOT_HEADER_LENGTH,
+                length);
+            LONG.set(grown.memory, target + SLOT_LENGTH, length);
+            LONG.set(grown.memory, target + SLOT_TIMESTAMP, (long) LONG.get(old.memory, source + SLOT_TIMESTAMP));
+            LONG.setRelease(grown.memory, target + SLOT_SEQUENCE, sequence);
+            INT.setRelease(grown.memory, RING_OFFSET + (sequence & grown.ringMask) * Integer.BYTES, i);
+        }
+        LONG.setRelease(grown.memory, (long) TAIL_OFFSET, tail);
+    }
+
+    /**
+     * Every few loans, at most every {@link #MAINTENANCE_INTERVAL_NANOS}: removes old generations nobody needs, and
+     * every {@link #SUBSCRIBER_PROBE_INTERVAL_NANOS} probes the subscribers that cost this publisher something if
+     * they are dead — reliable ones (flow control), in-order ones while old generations are kept, ones whose SLEEPING
+     * bit makes every publish issue a futex wake, ones whose pins take slots out of the pool — and reclaims the dead.
+     * A subscriber killed while asleep or holding samples is so reclaimed within a bounded number of publishes,
+     * whatever its QoS, without anybody else having to look.
+     */
     private void maybeMaintain() {
         long now = System.nanoTime();
         if (now - lastMaintenance < MAINTENANCE_INTERVAL_NANOS) {
             return;
         }
         lastMaintenance = now;
-        if ((!retired.isEmpty() || file.nextSubscriber(RELIABLE_SUBSCRIBERS_OFFSET, 0) >= 0) && anyDeadSubscriber()) {
-            file.reclaimDeadIfAdminFree(row, -1); // a dead subscriber holds back flow control or old generations
+        if (now - lastSubscriberProbe >= SUBSCRIBER_PROBE_INTERVAL_NANOS) {
+            lastSubscriberProbe = now;
+            if (anyCostlyDeadSubscriber()) {
+                file.reclaimDeadIfAdminFree(row, -1);
+            }
         }
         unlinkRetiredGenerations();
     }
 
-    /** Probes every subscriber row's lock (allocation-free); true when one belongs to a dead process. */
-    private boolean anyDeadSubscriber() {
+    /** Probes the lock of every subscriber that costs this publisher something (allocation-free). */
+    private boolean anyCostlyDeadSubscriber() {
+        boolean keepsGenerations = !retired.isEmpty();
         for (int subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
              subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
-            if (!file.isAlive(SUBSCRIBER_LOCK_BASE + subscriber)) {
+            boolean costly = file.isSubscriberBitSet(SLEEPING_SUBSCRIBERS_OFFSET, subscriber)
+                || file.isSubscriberBitSet(RELIABLE_SUBSCRIBERS_OFFSET, subscriber)
+                || file.isSubscriberBitSet(BELL_SUBSCRIBERS_OFFSET, subscriber)
+                || (int) INT.getVolatile(file.memory, subscriberRow(subscriber) + S_HELD_MASK) != 0
+                || (keepsGenerations && file.inOrder(subscriber));
+            if (costly && !file.isAlive(SUBSCRIBER_LOCK_BASE + subscriber)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** A generation the publisher has moved past: its file and the sequence after its last sample. */
-    private record RetiredGeneration(java.nio.file.Path path, long endSequence) {
+    /** A generation the publisher has moved past: its file, its number and the sequence after its last sample. */
+    private record RetiredGeneration(java.nio.file.Path path, int generation, long endSequence) {
     }
 
     /**
-     * Removes the files of old generations that every in-order subscriber has read to the end. A subscriber that
-     * joined before this publisher and has not attached yet still needs them all.
+     * Removes the files of old generations that every in-order subscriber has moved past: it has mapped a later
+     * generation (its CURSOR_GENERATION). Having read a generation to its end is not enough: until it switches, a
+     * subscriber still needs the file, so that whoever removes the publisher's files at its close or death can seal
+     * it with the end of the stream and the subscriber counts what it can no longer reach. A subscriber that joined
+     * before this publisher and has not attached yet walks every generation from the first.
      */
     private void unlinkRetiredGenerations() {
-        while (!retired.isEmpty() && !anySubscriberBefore(retired.peekFirst().endSequence())) {
+        while (!retired.isEmpty() && !anySubscriberNeeds(retired.peekFirst().generation())) {
             owner.domain().unlinkQuietly(retired.pollFirst().path());
         }
     }
 
-    private boolean anySubscriberBefore(long endSequence) {
+    private boolean anySubscriberNeeds(int generation) {
         for (int subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
              subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
             if (!file.inOrder(subscriber)) {
                 continue;
             }
-            // attached: until it has read past the end; not yet attached but there first: it walks every generation
             boolean needs = file.attached(subscriber, row, incarnation)
-                ? file.position(subscriber, row, incarnation, FIRST_SEQUENCE) < endSequence
+                ? file.mappedGeneration(subscriber, row) - generation <= 0 // wraps like the generation counter
                 : file.joinedBefore(subscriber, incarnation);
             if (needs) {
                 return true;
@@ -562,8 +660,17 @@ public final class ShmPublisher<T> implements Publisher<T> {
         flushReliable();
         file.lockAdmin();
         try {
+            if (FaultPoint.ENABLED) {
+                FaultPoint.PUBLISHER_CLOSE_LOCKED.hit();
+            }
             long base = publisherRow(row);
-            INT.setRelease(file.memory, base + P_STATE, STATE_FREE);
+            // the row stays ACTIVE until the end: a closer that dies midway is reclaimed like any dead publisher
+            // charge first, while the files are there: a closer that dies now leaves them for a reclaimer, which
+            // seals them and charges again, idempotently (see TopicFile.chargeUnattached)
+            file.chargeUnattached(row, incarnation, tail - FIRST_SEQUENCE);
+            if (FaultPoint.ENABLED) {
+                FaultPoint.PUBLISHER_CLOSE_CHARGED.hit();
+            }
             for (RetiredGeneration generation : retired) {
                 SegmentMapping.seal(generation.path(), tail); // subscribers still in it learn where the stream ends
                 owner.domain().unlinkQuietly(generation.path());
@@ -571,8 +678,13 @@ public final class ShmPublisher<T> implements Publisher<T> {
             retired.clear();
             SegmentMapping.seal(segment.path, tail);
             owner.domain().unlinkQuietly(segment.path);
-            file.chargeUnattached(row, incarnation, tail - FIRST_SEQUENCE);
+            if (FaultPoint.ENABLED) {
+                FaultPoint.PUBLISHER_CLOSE_UNLINKED.hit();
+            }
             file.memory.asSlice(base, PUBLISHER_ROW_LENGTH).fill((byte) 0);
+            if (FaultPoint.ENABLED) {
+                FaultPoint.PUBLISHER_CLOSE_ROW_CLEARED.hit();
+            }
             file.bumpRegistry();
             file.unlockRow(PUBLISHER_LOCK_BASE + row);
             file.reclaimDead(row, -1);

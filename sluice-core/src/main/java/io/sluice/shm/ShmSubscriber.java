@@ -71,6 +71,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     private long attachRetryAt;
     private int lastServed = -1;
     private long lost;
+    private long malformed;
     private long lastProbe;
     private int takeCount;
     private volatile boolean closed;
@@ -118,25 +119,32 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             if (kind == Qos.Kind.RELIABLE) {
                 opened.setSubscriberBit(RELIABLE_SUBSCRIBERS_OFFSET, row, true);
             }
-            opened.bumpRegistry();
         } catch (RuntimeException e) {
             opened.unlockAdmin();
             opened.close();
             throw e;
         }
-        opened.unlockAdmin();
         this.file = opened;
         this.heldMaskOffset = subscriberRow(row) + S_HELD_MASK;
         this.notifyWord = opened.notifyWord();
         this.lastProbe = System.nanoTime();
+        // Attach the publishers already there before anybody can count this subscriber (subscriberCount() takes the
+        // admin lock we hold): a publisher that sees it and publishes at once must reach it. What they publish from
+        // the attach on is ours; the admin lock keeps their rows and generations still meanwhile.
         try {
-            refresh(); // attach the publishers already there: what they publish from now on is ours
+            refresh(true);
         } catch (RuntimeException e) {
             registrySeen = -1; // look again, and report it, at the first take
             attachRetryAt = 0;
         } catch (Error e) {
+            opened.unlockAdmin();
             close(); // a row nobody can close would hold back reliable publishers for the life of this process
             throw e;
+        }
+        try {
+            opened.bumpRegistry();
+        } finally {
+            opened.unlockAdmin();
         }
     }
 
@@ -153,6 +161,11 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     @Override
     public long lostCount() {
         return closed ? lost : lost + (long) LONG.getVolatile(file.memory, subscriberRow(row) + S_LOST_ELSEWHERE);
+    }
+
+    @Override
+    public long malformedCount() {
+        return malformed;
     }
 
     // ------------------------------------------------------------------------------------------ taking
@@ -382,10 +395,11 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             long tail = mapping.tailAcquire();
             long cursor = source.cursor;
             if (cursor >= tail) {
-                if (mapping.successor() == 0 || cursor < mapping.tailAcquire()) {
+                if (mapping.successor() == 0 || cursor < mapping.tailAcquire() || source.finished) {
                     return null;
                 }
-                if (switchGeneration(source)) {
+                int version = file.registryVersion();
+                if (version != source.switchFailedAt && switchGeneration(source)) {
                     continue;
                 }
                 long end = mapping.finalEnd();
@@ -394,6 +408,10 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
                     lost += Math.max(0, end - cursor);
                     source.advance(Math.max(cursor, end));
                     source.finished = true;
+                } else {
+                    // the next generation cannot be opened now; try again once the registry changes (the publisher
+                    // moved on, left, or its death was reclaimed and this generation sealed), not on every take
+                    source.switchFailedAt = version;
                 }
                 return null;
             }
@@ -402,8 +420,18 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
                 lost += tail - cursor - limit;
                 cursor = tail - limit;
             }
-            int slot = mapping.ringSlot(cursor);
-            SampleImpl sample = pin(source, mapping, slot, cursor);
+            int held = freeHeld();
+            SampleImpl sample;
+            try {
+                sample = pin(held, source, mapping, mapping.ringSlot(cursor), cursor);
+            } catch (RuntimeException poison) {
+                // it cannot be read (its type rejects it, or its header is damaged): released by pin, skipped here,
+                // counted, and reported to the caller, so that one bad sample never wedges the subscriber
+                source.advance(cursor + 1);
+                lost++;
+                malformed++;
+                throw poison;
+            }
             source.advance(cursor + 1);
             if (sample != null) {
                 return sample;
@@ -422,7 +450,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             jumpToNewestGeneration(source);
             SegmentMapping<T> mapping = source.mapping;
             long newest = mapping.tailAcquire() - 1;
-            if (newest < mapping.startSequence || newest <= source.lastSeen) {
+            if (newest < mapping.startSequence || newest <= source.lastSeen || newest == source.poisoned) {
                 continue;
             }
             long stamp = (long) LONG.getAcquire(mapping.memory,
@@ -465,7 +493,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             }
             SegmentMapping<T> mapping = kind == Qos.Kind.LATEST ? jumpToNewestGeneration(source) : source.mapping;
             long newest = mapping.tailAcquire() - 1;
-            if (newest < mapping.startSequence) {
+            if (newest < mapping.startSequence || newest == source.poisoned) {
                 continue;
             }
             long stamp = (long) LONG.getAcquire(mapping.memory,
@@ -478,15 +506,28 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         return best == null ? null : pinNewest(best);
     }
 
-    /** Pins the newest sample of {@code source}, retrying while the publisher outruns us. */
+    /**
+     * Pins the newest sample of {@code source}, retrying while the publisher outruns us. A newest sample that cannot
+     * be read is remembered as poisoned (neither {@link #take} nor {@link #latest} offers it again), counted, and
+     * reported.
+     */
     private SampleImpl pinNewest(Source source) {
         SegmentMapping<T> mapping = source.mapping;
+        int held = freeHeld();
         for (int attempt = 0; attempt < 16; attempt++) {
             long newest = mapping.tailAcquire() - 1;
             if (newest < mapping.startSequence) {
                 return null;
             }
-            SampleImpl sample = pin(source, mapping, mapping.ringSlot(newest), newest);
+            SampleImpl sample;
+            try {
+                sample = pin(held, source, mapping, mapping.ringSlot(newest), newest);
+            } catch (RuntimeException poison) {
+                source.poisoned = newest;
+                source.lastSeen = Math.max(source.lastSeen, newest);
+                malformed++;
+                throw poison;
+            }
             if (sample != null) {
                 return sample;
             }
@@ -494,22 +535,33 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         return null;
     }
 
-    /**
-     * Pins {@code slot} and checks it holds {@code sequence}; returns the bound sample, or null when the slot has
-     * moved on (the pin is undone).
-     */
-    private SampleImpl pin(Source source, SegmentMapping<T> mapping, int slot, long sequence) {
-        MemorySegment registry = file.memory;
-        int mask = (int) INT.getVolatile(registry, heldMaskOffset);
+    /** A free entry of the held-sample table (PINS and HELD_MASK bit). */
+    private int freeHeld() {
+        int mask = (int) INT.getVolatile(file.memory, heldMaskOffset);
         int free = ~mask & ((1 << MAX_HELD) - 1);
         if (free == 0) {
             throw new SluiceException("subscriber holds too many samples: topic=" + topic + ", held=" + MAX_HELD
                 + "; close samples before taking more");
         }
-        int held = Integer.numberOfTrailingZeros(free);
+        return Integer.numberOfTrailingZeros(free);
+    }
+
+    /**
+     * Pins {@code slot} in entry {@code held} (from {@link #freeHeld}) and checks it holds {@code sequence}; returns
+     * the bound sample, or null when the slot has moved on (the pin is undone). When the sample cannot be read — a
+     * length outside its slot, or a message its type rejects — the pin is undone and the exception thrown.
+     */
+    private SampleImpl pin(int held, Source source, SegmentMapping<T> mapping, int slot, long sequence) {
+        MemorySegment registry = file.memory;
         INT.getAndBitwiseOr(registry, heldMaskOffset, 1 << held);
+        if (FaultPoint.ENABLED) {
+            FaultPoint.SUBSCRIBER_MASK_SET.hit();
+        }
         long pinOffset = TopicLayout.pin(row, held);
         LONG.setVolatile(registry, pinOffset, pinValue(mapping.generation, slot));
+        if (FaultPoint.ENABLED) {
+            FaultPoint.SUBSCRIBER_PINNED.hit();
+        }
         long current = mapping.slotSequenceVolatile(slot);
         for (int spin = 0; current == CLAIMING && spin < CLAIM_SPIN_LIMIT; spin++) {
             Thread.onSpinWait();
@@ -528,7 +580,12 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         }
         long stamp = mapping.memory.get(java.lang.foreign.ValueLayout.JAVA_LONG, slotOffset + SLOT_TIMESTAMP);
         SampleImpl sample = samples[held];
-        sample.bind(mapping, slot, sequence, length, stamp, source.index);
+        try {
+            sample.bind(mapping, slot, sequence, length, stamp, source.index);
+        } catch (RuntimeException rejected) {
+            unpin(held);
+            throw rejected;
+        }
         return sample;
     }
 
@@ -542,6 +599,17 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
 
     /** Rereads the publisher rows when the registry changed since the last look. */
     private void refresh() {
+        refresh(false);
+    }
+
+    /**
+     * Rereads the publisher rows when the registry changed since the last look. A new publisher incarnation is
+     * attached under the topic's admin lock ({@code adminHeld}: the caller holds it already), so that attaching and
+     * a reclaimer charging the subscribers that never attached to a dead publisher ({@link TopicFile#chargeUnattached})
+     * exclude each other: each sample is either read or charged, never both. When the lock is busy, the attach waits
+     * for a later take.
+     */
+    private void refresh(boolean adminHeld) {
         int version = file.registryVersion();
         if (version == registrySeen && (attachRetryAt == 0 || System.nanoTime() - attachRetryAt < 0)) {
             return;
@@ -549,23 +617,44 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         registrySeen = version;
         MemorySegment registry = file.memory;
         RuntimeException failure = null;
-        for (int index = 0; index < MAX_PUBLISHERS; index++) {
-            long base = publisherRow(index);
-            int state = (int) INT.getAcquire(registry, base + P_STATE);
-            int incarnation = (int) INT.getAcquire(registry, base + P_INCARNATION);
-            Source source = sources[index];
-            if (source != null && (state != STATE_ACTIVE || source.incarnation != incarnation)) {
-                sources[index] = null;
-                retireSource(source);
-                source = null;
-            }
-            if (state == STATE_ACTIVE && source == null && incarnation != 0) {
-                try {
-                    sources[index] = attach(index, incarnation, (int) INT.getAcquire(registry, base + P_GENERATION),
-                        (int) INT.getAcquire(registry, base + P_HISTORY));
-                } catch (RuntimeException e) {
-                    failure = failure == null ? e : failure; // the other publishers still attach
+        boolean locked = false;
+        try {
+            for (int index = 0; index < MAX_PUBLISHERS; index++) {
+                long base = publisherRow(index);
+                int state = (int) INT.getAcquire(registry, base + P_STATE);
+                int incarnation = (int) INT.getAcquire(registry, base + P_INCARNATION);
+                Source source = sources[index];
+                if (source != null && (state != STATE_ACTIVE || source.incarnation != incarnation)) {
+                    sources[index] = null;
+                    retireSource(source);
+                    source = null;
                 }
+                if (state == STATE_ACTIVE && source == null && incarnation != 0) {
+                    if (!adminHeld && !locked) {
+                        locked = file.tryLockAdmin();
+                        if (!locked) {
+                            registrySeen = -1; // somebody changes the registry right now: attach at a later take
+                            break;
+                        }
+                        // the row may have changed before we got the lock: read it again under the lock
+                        state = (int) INT.getAcquire(registry, base + P_STATE);
+                        incarnation = (int) INT.getAcquire(registry, base + P_INCARNATION);
+                        if (state != STATE_ACTIVE || incarnation == 0) {
+                            continue;
+                        }
+                    }
+                    try {
+                        sources[index] = attach(index, incarnation,
+                            (int) INT.getAcquire(registry, base + P_GENERATION),
+                            (int) INT.getAcquire(registry, base + P_HISTORY));
+                    } catch (RuntimeException e) {
+                        failure = failure == null ? e : failure; // the other publishers still attach
+                    }
+                }
+            }
+        } finally {
+            if (locked) {
+                file.unlockAdmin();
             }
         }
         if (failure == null) {
@@ -622,17 +711,32 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
                 + ", publisherIndex=" + mappedIndex + ", incarnation=" + mappedIncarnation + ", expected publisherIndex="
                 + index + ", incarnation=" + incarnation);
         }
-        long start;
         if (first) {
-            start = mapping.startSequence;
+            long start = mapping.startSequence;
             if (kind != Qos.Kind.LATEST && start > 0) {
                 lost += start; // its first generations are gone: what they held is counted, not skipped silently
             }
-        } else {
-            start = Math.max(mapping.startSequence, mapping.tailAcquire() - Math.max(0, history));
+            Source source = new Source(index, incarnation, mapping, start);
+            source.publishCursor();
+            return source;
         }
-        Source source = new Source(index, incarnation, mapping, start);
+        // A publisher that was there first owes us what it publishes from now on. Its flow control sees us only once
+        // our cursor names its incarnation, so that cursor is stored before we decide where we start: a provisional
+        // one (a lower bound of the start), a full fence, then the look at TAIL. Any slot reuse that did not see the
+        // provisional cursor read the cursors after storing a TAIL our look sees, and so reused a slot older than
+        // our start (see "Reliable subscribers" in ShmPublisher); every later one respects the cursor.
+        long keep = Math.max(0, history);
+        Source source = new Source(index, incarnation, mapping,
+            Math.max(mapping.startSequence, mapping.tailAcquire() - keep));
         source.publishCursor();
+        if (FaultPoint.ENABLED) {
+            FaultPoint.SUBSCRIBER_ATTACH_CURSOR_STORED.hit();
+        }
+        long tail = mapping.tailVolatile();
+        if (FaultPoint.ENABLED) {
+            FaultPoint.SUBSCRIBER_ATTACH_TAIL_READ.hit();
+        }
+        source.advance(Math.max(source.cursor, tail - keep));
         return source;
     }
 
@@ -657,6 +761,10 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         }
         retire(source.mapping);
         source.mapping = next;
+        if (FaultPoint.ENABLED) {
+            FaultPoint.SUBSCRIBER_SWITCHED.hit();
+        }
+        source.publishGeneration();
         if (next.startSequence > source.cursor) {
             if (kind != Qos.Kind.LATEST) {
                 lost += next.startSequence - source.cursor;
@@ -784,6 +892,10 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         SegmentMapping<T> mapping;
         long cursor;
         long lastSeen = -1;
+        /** The newest sample that could not be read (latest and newest skip it), or -1. */
+        long poisoned = -1;
+        /** The registry version at which switching to the next generation last failed, or 0. */
+        int switchFailedAt;
         /** Its publisher is gone and nothing more of it can be read. */
         boolean finished;
         /** Its publisher left the registry; what it published is being drained. */
@@ -797,10 +909,22 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             this.cursorOffset = TopicLayout.cursor(row, index);
         }
 
-        /** Makes the cursor known to the publisher (reliable flow control): cursor first, then whose it is. */
+        /**
+         * Makes the cursor known to the publisher (reliable flow control, and which generations it may remove):
+         * cursor and generation first, then whose they are, with a volatile store that orders it before the
+         * caller's next look at the segment.
+         */
         void publishCursor() {
             LONG.setRelease(file.memory, cursorOffset, cursor);
-            INT.setRelease(file.memory, cursorOffset + CURSOR_INCARNATION, incarnation);
+            INT.setRelease(file.memory, cursorOffset + CURSOR_GENERATION, mapping.generation);
+            INT.setVolatile(file.memory, cursorOffset + CURSOR_INCARNATION, incarnation);
+        }
+
+        /** After a switch: tells an in-order source's publisher that the old generation's file is no longer needed. */
+        void publishGeneration() {
+            if (kind != Qos.Kind.LATEST && !left) {
+                INT.setRelease(file.memory, cursorOffset + CURSOR_GENERATION, mapping.generation);
+            }
         }
 
         /**

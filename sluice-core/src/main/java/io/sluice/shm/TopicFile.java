@@ -443,6 +443,9 @@ final class TopicFile implements AutoCloseable {
             }
             long lock = PUBLISHER_LOCK_BASE + row;
             if (tryLockRow(lock)) {
+                if (FaultPoint.ENABLED) {
+                    FaultPoint.RECLAIM_ROW_LOCKED.hit();
+                }
                 memory.asSlice(base, PUBLISHER_ROW_LENGTH).fill((byte) 0);
                 unlockRow(lock);
                 reclaimed++;
@@ -490,7 +493,13 @@ final class TopicFile implements AutoCloseable {
      * Under the admin lock, when the files of a publisher incarnation are removed: every in-order subscriber that
      * was there before it and never attached to it could not read its {@code published} samples; they are charged
      * to its LOST_ELSEWHERE, so the loss is counted, not silent. Subscribers that attached drain their mapping or
-     * learn the end from the sealed generations.
+     * learn the end from the sealed generations; subscribers attach only under the admin lock, so a subscriber is
+     * either attached or charged, never both.
+     *
+     * <p>Idempotent: a charged subscriber's cursor entry for the publisher is then made to name the incarnation, as
+     * if it had attached and read to the end, so that a second charge — the closer died before removing the files
+     * and a reclaimer charges again, or two reclaims meet the same files — finds it settled. Only a death between
+     * one subscriber's add and its mark can count that subscriber's loss twice.
      */
     void chargeUnattached(int publisherIndex, int incarnation, long published) {
         if (published <= 0) {
@@ -500,7 +509,11 @@ final class TopicFile implements AutoCloseable {
              subscriber = nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
             if (inOrder(subscriber) && !attached(subscriber, publisherIndex, incarnation)
                 && joinedBefore(subscriber, incarnation)) {
+                long cursor = TopicLayout.cursor(subscriber, publisherIndex);
                 LONG.getAndAdd(memory, subscriberRow(subscriber) + S_LOST_ELSEWHERE, published);
+                LONG.setRelease(memory, cursor, published);
+                INT.setRelease(memory, cursor + CURSOR_GENERATION, 0);
+                INT.setVolatile(memory, cursor + CURSOR_INCARNATION, incarnation);
             }
         }
     }
@@ -520,6 +533,11 @@ final class TopicFile implements AutoCloseable {
     boolean joinedBefore(int subscriber, int incarnation) {
         int joined = (int) INT.getVolatile(memory, subscriberRow(subscriber) + S_INCARNATION);
         return joined != 0 && joined - incarnation < 0;
+    }
+
+    /** The newest generation of publisher row {@code publisherIndex} the subscriber has mapped (see CURSOR_GENERATION). */
+    int mappedGeneration(int subscriber, int publisherIndex) {
+        return (int) INT.getAcquire(memory, TopicLayout.cursor(subscriber, publisherIndex) + CURSOR_GENERATION);
     }
 
     /**

@@ -32,9 +32,11 @@ package io.sluice.shm;
  * before this subscriber ever attached to them, added atomically under the admin lock by whoever removed their
  * files), BELL_PID, BELL_SLOT, BELL_FILE_ID (the {@link Doorbell} to ring, valid while the row's BELL bit is set);
  * then per
- * publisher index a CURSOR (next sequence it will take,
- * 8 bytes) and CURSOR_INCARNATION (the publisher incarnation that cursor refers to, 4 bytes, 4 pad); then
- * MAX_HELD PINS of 8 bytes: {@code generation << 32 | (slot + 1)}, 0 when empty.
+ * publisher index a CURSOR (next sequence it will take, 8 bytes), CURSOR_INCARNATION (the publisher incarnation that
+ * cursor refers to, 4 bytes) and CURSOR_GENERATION (the newest generation of that publisher the subscriber has
+ * mapped, 4 bytes: the publisher keeps an old generation's file while some in-order subscriber has not mapped a
+ * later one, so that whoever removes the file can still seal it); then MAX_HELD PINS of 8 bytes:
+ * {@code generation << 32 | (slot + 1)}, 0 when empty.
  *
  * <p>Liveness: byte {@link #ADMIN_LOCK} of the file is the admin lock, held while the registry changes;
  * byte {@code PUBLISHER_LOCK_BASE + i} is held by publisher row i's owner for its whole life, byte
@@ -48,7 +50,7 @@ package io.sluice.shm;
  */
 public final class TopicLayout {
     public static final long MAGIC = 0x542d45434955_4c53L; // "SLUICE-T" little endian
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     public static final int MAX_PUBLISHERS = 16;
     public static final int MAX_SUBSCRIBERS = 128;
@@ -109,6 +111,7 @@ public final class TopicLayout {
     public static final int S_CURSORS = 128;
     public static final int CURSOR_LENGTH = 16;
     public static final int CURSOR_INCARNATION = 8;
+    public static final int CURSOR_GENERATION = 12;
     public static final int S_PINS;
     public static final int SUBSCRIBER_ROW_LENGTH;
 

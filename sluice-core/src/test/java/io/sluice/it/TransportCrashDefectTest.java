@@ -1,0 +1,145 @@
+package io.sluice.it;
+
+import io.sluice.Loan;
+import io.sluice.Publisher;
+import io.sluice.Qos;
+import io.sluice.Sample;
+import io.sluice.Sluice;
+import io.sluice.Subscriber;
+import io.sluice.shm.TopicLayout;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+
+import static io.sluice.it.ParticipantChild.TYPE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Defects of the transport that need a process to die or stop at a given point (issue "A transport you can trust",
+ * section 1), each reproduced with child JVMs: every test failed before its fix. Deadlines here only bound a hang:
+ * each test waits for a state, never for a time.
+ */
+class TransportCrashDefectTest extends MultiProcessTest {
+    private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(30);
+    private static final long STATE_DEADLINE_NANOS = Duration.ofSeconds(30).toNanos();
+
+    private long sleepingBits(String topicFile) throws IOException {
+        Path path = root.domainDirectory().resolve(topicFile);
+        ByteBuffer bits = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            channel.read(bits, TopicLayout.SLEEPING_SUBSCRIBERS_OFFSET);
+        }
+        return bits.getLong(0) | bits.getLong(8);
+    }
+
+    private static void publish(Publisher<MemorySegment> publisher, long size) {
+        try (Loan<MemorySegment> loan = publisher.loan(size)) {
+            Payload.fill(loan.segment(), publisher.publishedCount());
+            loan.publish();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ defect 5
+
+    @Test
+    @Timeout(120)
+    void shouldReclaimASubscriberKilledWhileAsleepThroughPublishingAlone() throws Exception {
+        sluice = Sluice.open("test", root.options());
+        Publisher<MemorySegment> publisher = sluice.publisher("/scan", TYPE);
+        ChildJvm sleeper = children.start("sleeper", ParticipantChild.class, root.path().toString());
+        sleeper.request("SUBS 1 /scan QUEUE 8", "SUBS-READY 1 publishers=1", CHILD_TIMEOUT);
+        sleeper.send("RECEIVE 1 600000");
+        long deadline = System.nanoTime() + STATE_DEADLINE_NANOS;
+        while (sleepingBits("scan.topic") == 0) {
+            assertTrue(System.nanoTime() - deadline < 0, "the child went to sleep on the topic");
+            Thread.onSpinWait();
+        }
+        sleeper.kill();
+        // no call that probes (publisherCount, subscriberCount, a new participant): only publishing
+        deadline = System.nanoTime() + STATE_DEADLINE_NANOS;
+        int published = 0;
+        while (sleepingBits("scan.topic") != 0) {
+            assertTrue(System.nanoTime() - deadline < 0, "the publisher reclaims the dead sleeper after "
+                + published + " publishes: its SLEEPING bit stays set");
+            publish(publisher, 64);
+            published++;
+            Thread.sleep(1);
+        }
+        List<String> files = root.domainFiles();
+        assertEquals(List.of("scan.1.seg", "scan.topic"), files);
+    }
+
+    // ------------------------------------------------------------------------------------------ defect 1
+
+    @Test
+    @Timeout(120)
+    void shouldCountWhatLaterGenerationsHeldWhenThePublisherDiesWhileASubscriberSitsAtAGenerationEnd() {
+        sluice = Sluice.open("test", root.options());
+        Subscriber<MemorySegment> queue = sluice.subscriber("/cloud", TYPE, Qos.queue(16));
+        ChildJvm camera = children.start("camera", ParticipantChild.class, root.path().toString());
+        camera.request("PUB /cloud 4 64 1000 0", "PUB-READY", CHILD_TIMEOUT);
+        camera.request("PUBLISH 3 64", "PUBLISHED", CHILD_TIMEOUT);
+        int taken = 0;
+        for (int i = 0; i < 3; i++) {
+            try (Sample<MemorySegment> sample = queue.take(CHILD_TIMEOUT)) {
+                assertNotNull(sample);
+                assertTrue(Payload.verify(sample.segment(), sample.sequence()));
+                taken++;
+            }
+        }
+        camera.request("PUBLISH 2 128", "PUBLISHED", CHILD_TIMEOUT);   // grows to generation 2
+        camera.request("PUBLISH 2 1024", "PUBLISHED", CHILD_TIMEOUT);  // and to generation 3
+        camera.kill();
+        // another participant reclaims the dead publisher before this subscriber switches generations
+        try (Sluice bystander = Sluice.open("bystander", root.options())) {
+            bystander.subscriber("/cloud", TYPE, Qos.latest()).close();
+        }
+        long deadline = System.nanoTime() + STATE_DEADLINE_NANOS;
+        while (taken + queue.lostCount() < 7) {
+            assertTrue(System.nanoTime() - deadline < 0, "taken + lost == published (7) after the publisher died: "
+                + "taken " + taken + ", lost " + queue.lostCount());
+            try (Sample<MemorySegment> sample = queue.take(Duration.ofMillis(100))) {
+                if (sample != null) {
+                    assertTrue(Payload.verify(sample.segment(), sample.sequence()));
+                    taken++;
+                }
+            }
+        }
+        assertEquals(7, taken + queue.lostCount());
+    }
+
+    // ------------------------------------------------------------------------------------------ defect 12
+
+    @ParameterizedTest
+    @ValueSource(strings = {"publisher.close-locked", "publisher.close-charged", "publisher.close-unlinked"})
+    @Timeout(120)
+    void shouldChargeASubscriberOnceWhenThePublisherDiesInTheMiddleOfItsClose(String point) {
+        sluice = Sluice.open("test", root.options());
+        Subscriber<MemorySegment> queue = sluice.subscriber("/odometry", TYPE, Qos.queue(16));
+        ChildJvm odometry = children.start("odometry", List.of("env",
+            "JAVA_TOOL_OPTIONS=-Dsluice.fault.halt=" + point), System.getProperty("java.class.path"),
+            null, ParticipantChild.class, List.of(root.path().toString()));
+        odometry.request("PUB /odometry 8 64 1000 0", "PUB-READY", CHILD_TIMEOUT);
+        odometry.request("PUBLISH 5 64", "PUBLISHED", CHILD_TIMEOUT);
+        odometry.send("EXIT"); // the subscriber never attached: it is owed 5 samples it will never read
+        assertEquals(137, odometry.awaitExit(CHILD_TIMEOUT), "halted at the fault point: " + odometry.stderr());
+        assertTrue(odometry.stderr().contains("FAULT " + point), odometry.stderr());
+        assertEquals(0, queue.publisherCount(), "the dead closer's row is reclaimed, its files sealed and charged");
+        assertEquals(null, queue.take());
+        assertEquals(5, queue.lostCount(), "charged exactly once, by the closer or the reclaimer");
+        assertEquals(List.of("odometry.topic"), root.domainFiles());
+    }
+}

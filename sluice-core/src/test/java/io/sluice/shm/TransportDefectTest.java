@@ -1,0 +1,317 @@
+package io.sluice.shm;
+
+import io.sluice.Loan;
+import io.sluice.MessageType;
+import io.sluice.PublishTimeoutException;
+import io.sluice.Publisher;
+import io.sluice.PublisherOptions;
+import io.sluice.Qos;
+import io.sluice.Sample;
+import io.sluice.Sluice;
+import io.sluice.Subscriber;
+import io.sluice.TestRoot;
+import io.sluice.it.Payload;
+import io.sluice.msg.MalformedMessageException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Defects of the transport found by reading it and trying it as a user would, each reproduced in one process
+ * (issue "A transport you can trust", section 1): every test failed before its fix.
+ */
+@Timeout(60)
+class TransportDefectTest {
+    private static final MessageType<MemorySegment> TYPE = BadInputFiles.TYPE;
+
+    private final TestRoot root = new TestRoot();
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+        try {
+            assertEquals(List.of(), root.domainFiles(), "every participant closed: nothing of theirs is left");
+        } finally {
+            root.close();
+        }
+    }
+
+    private Sluice participant(String name) {
+        Sluice sluice = Sluice.open(name, root.options());
+        open.add(sluice);
+        return sluice;
+    }
+
+    private static void publish(Publisher<MemorySegment> publisher, long sequence, long size) {
+        try (Loan<MemorySegment> loan = publisher.loan(size)) {
+            Payload.fill(loan.segment(), sequence);
+            loan.publish();
+        }
+    }
+
+    /** Takes until nothing is left, checking every sample's contents; returns the sequences taken. */
+    private static List<Long> drain(Subscriber<MemorySegment> subscriber) {
+        List<Long> taken = new ArrayList<>();
+        while (true) {
+            try (Sample<MemorySegment> sample = subscriber.take()) {
+                if (sample == null) {
+                    return taken;
+                }
+                assertTrue(Payload.verify(sample.segment(), sample.sequence()), "sample " + sample.sequence()
+                    + " is intact");
+                taken.add(sample.sequence());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ defect 1
+
+    @Test
+    void shouldCountWhatLaterGenerationsHeldWhenThePublisherClosesWhileASubscriberSitsAtAGenerationEnd() {
+        Sluice camera = participant("camera");
+        Sluice viewer = participant("viewer");
+        Subscriber<MemorySegment> queue = viewer.subscriber("/cloud", TYPE, Qos.queue(16));
+        Publisher<MemorySegment> publisher = camera.publisher("/cloud", TYPE,
+            PublisherOptions.defaults().withSlots(4).withInitialSize(64));
+        for (long sequence = 0; sequence < 3; sequence++) {
+            publish(publisher, sequence, 64); // generation A
+        }
+        assertEquals(List.of(0L, 1L, 2L), drain(queue));
+        publish(publisher, 3, 128); // grows to B
+        publish(publisher, 4, 128);
+        publish(publisher, 5, 1024); // grows to C
+        publish(publisher, 6, 1024);
+        publisher.close();
+
+        List<Long> after = drain(queue);
+        assertEquals(7, 3 + after.size() + queue.lostCount(),
+            "taken + lost == published: taken after close " + after + ", lost " + queue.lostCount());
+        assertEquals(List.of(), drain(queue), "nothing more once the publisher is gone");
+    }
+
+    @Test
+    void shouldNotAllocateOnIdleTakesAfterThePublisherLeftFromBehindAGenerationEnd() {
+        Sluice camera = participant("camera");
+        Sluice viewer = participant("viewer");
+        Subscriber<MemorySegment> queue = viewer.subscriber("/cloud", TYPE, Qos.queue(16));
+        Publisher<MemorySegment> publisher = camera.publisher("/cloud", TYPE,
+            PublisherOptions.defaults().withSlots(4).withInitialSize(64));
+        publish(publisher, 0, 64);
+        drain(queue);
+        publish(publisher, 1, 128);
+        publish(publisher, 2, 1024);
+        publisher.close();
+        drain(queue);
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long least = Long.MAX_VALUE;
+        for (int round = 0; round < 5 && least > 0; round++) {
+            for (int i = 0; i < 2_000; i++) {
+                assertNull(queue.take());
+            }
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 1_000; i++) {
+                queue.take();
+            }
+            least = Math.min(least, threads.getCurrentThreadAllocatedBytes() - before);
+        }
+        assertTrue(least < 1_000, "bytes allocated by 1,000 idle takes: " + least);
+    }
+
+    // ------------------------------------------------------------------------------------------ defect 2
+
+    @Test
+    void shouldLoseNothingWhenAReliableSubscriberAttachesWhileThePublisherRuns() throws Exception {
+        Sluice camera = participant("camera");
+        Sluice viewer = participant("viewer");
+        Publisher<MemorySegment> publisher = camera.publisher("/points", TYPE,
+            PublisherOptions.defaults().withSlots(4).withReliableTimeout(Duration.ofMillis(50)));
+        for (long sequence = 0; sequence < 6; sequence++) {
+            publish(publisher, sequence, 256);
+        }
+        // the publisher runs on between the subscriber's look at the tail and the store of its start cursor
+        List<Long> published = new ArrayList<>();
+        Runnable burst = () -> {
+            if (!published.isEmpty()) {
+                return;
+            }
+            published.add(-1L);
+            for (int i = 0; i < 20; i++) {
+                long sequence = publisher.publishedCount();
+                try {
+                    publish(publisher, sequence, 256);
+                } catch (PublishTimeoutException e) {
+                    break; // the subscriber's cursor holds it back: exactly what it must do
+                }
+                published.add(sequence);
+            }
+        };
+        Subscriber<MemorySegment> reliable;
+        try (AutoCloseable hook = FaultPoint.SUBSCRIBER_ATTACH_TAIL_READ.install(burst)) {
+            reliable = viewer.subscriber("/points", TYPE, Qos.reliable(4));
+        }
+        assertTrue(published.size() > 1, "the burst ran inside the attach: " + published);
+        long first = publisher.publishedCount();
+        for (long sequence = first; sequence < first + 10; sequence++) {
+            try {
+                publish(publisher, sequence, 256);
+            } catch (PublishTimeoutException e) {
+                List<Long> taken = drain(reliable);
+                assertTrue(!taken.isEmpty(), "a blocked publisher means the subscriber has something to take");
+                publish(publisher, sequence, 256);
+            }
+        }
+        drain(reliable);
+        assertEquals(0, reliable.lostCount(), "a reliable subscriber loses nothing from the moment it is created");
+    }
+
+    // ------------------------------------------------------------------------------------------ defect 4
+
+    /** Raw bytes whose view rejects a message starting with 0x7F, as a CDR type rejects a malformed message. */
+    private static final MessageType<MemorySegment> PICKY = new MessageType<>() {
+        @Override
+        public String name() {
+            return "sluice_test/msg/Picky";
+        }
+
+        @Override
+        public String schema() {
+            return "uint8[] data\n";
+        }
+
+        @Override
+        public String hash() {
+            return MessageType.defaultHash(name(), schema());
+        }
+
+        @Override
+        public MemorySegment wrap(MemorySegment message) {
+            if (message.byteSize() > 0 && message.get(JAVA_BYTE, 0) == 0x7F) {
+                throw new MalformedMessageException(name(), "data", 0, "poison byte 0x7f");
+            }
+            return message;
+        }
+
+        @Override
+        public MemorySegment rewrap(MemorySegment view, MemorySegment message) {
+            return wrap(message);
+        }
+    };
+
+    private static void publishByte(Publisher<MemorySegment> publisher, int first, long size) {
+        try (Loan<MemorySegment> loan = publisher.loan(size)) {
+            loan.segment().fill((byte) 1);
+            loan.segment().set(JAVA_BYTE, 0, (byte) first);
+            loan.publish();
+        }
+    }
+
+    @Test
+    void shouldSkipCountAndReportEveryPoisonSampleWithoutWedgingAQueueSubscriber() {
+        Sluice sluice = participant("node");
+        Subscriber<MemorySegment> queue = sluice.subscriber("/picky", PICKY, Qos.queue(8));
+        Publisher<MemorySegment> publisher = sluice.publisher("/picky", PICKY);
+        for (int round = 0; round < 40; round++) { // more rounds than a subscriber may hold samples
+            publishByte(publisher, 1, 32 + round); // lengths vary: a view is re-made for each
+            publishByte(publisher, 0x7F, 40 + round);
+            try (Sample<MemorySegment> good = queue.take()) {
+                assertNotNull(good, "round " + round + ": the good sample");
+                assertEquals(2L * round, good.sequence());
+            }
+            MalformedMessageException reported = assertThrows(MalformedMessageException.class, queue::take,
+                "round " + round + ": the poison sample is reported");
+            assertTrue(reported.getMessage().contains("data"), reported.getMessage());
+            assertNull(queue.take(), "round " + round + ": the poison sample is not offered again");
+        }
+        assertEquals(40, queue.malformedCount());
+        assertEquals(40, queue.lostCount(), "a skipped sample counts as lost for a queue subscriber");
+        publishByte(publisher, 1, 32);
+        try (Sample<MemorySegment> good = queue.take()) {
+            assertNotNull(good, "still takes after 40 poison samples");
+        }
+    }
+
+    @Test
+    void shouldReportAPoisonSampleOnceToALatestSubscriberAndGoOn() {
+        Sluice sluice = participant("node");
+        Subscriber<MemorySegment> latest = sluice.subscriber("/picky", PICKY, Qos.latest());
+        Publisher<MemorySegment> publisher = sluice.publisher("/picky", PICKY);
+        for (int round = 0; round < 20; round++) {
+            publishByte(publisher, 0x7F, 32);
+            assertThrows(MalformedMessageException.class, latest::latest, "round " + round);
+            assertNull(latest.latest(), "round " + round + ": latest() does not offer the poison sample again");
+            assertNull(latest.take(), "round " + round + ": nor does take()");
+            publishByte(publisher, 1, 32);
+            try (Sample<MemorySegment> good = latest.take()) {
+                assertNotNull(good, "round " + round + ": the next good sample");
+            }
+        }
+        assertEquals(20, latest.malformedCount());
+    }
+
+    // ------------------------------------------------------------------------------------------ defect 13
+
+    @Test
+    void shouldRefuseTheViewsOfASpentLoanOrAClosedSampleAndFailAKeptSegmentOnceItsMappingGoes() {
+        Sluice sluice = participant("node");
+        Subscriber<MemorySegment> queue = sluice.subscriber("/bytes", TYPE, Qos.queue(8));
+        Publisher<MemorySegment> publisher = sluice.publisher("/bytes", TYPE,
+            PublisherOptions.defaults().withInitialSize(64));
+        Loan<MemorySegment> loan = publisher.loan(64);
+        MemorySegment kept = loan.segment();
+        Payload.fill(kept, 0);
+        loan.publish();
+        assertThrows(IllegalStateException.class, loan::segment);
+        assertThrows(IllegalStateException.class, loan::message);
+        Sample<MemorySegment> sample = queue.take();
+        assertNotNull(sample);
+        MemorySegment read = sample.segment();
+        sample.close();
+        assertThrows(IllegalStateException.class, sample::segment);
+        assertThrows(IllegalStateException.class, sample::message);
+        publish(publisher, 1, 4096); // the publisher moves to a larger generation: its old mapping goes
+        assertThrows(IllegalStateException.class, () -> kept.get(JAVA_BYTE, 0));
+        drain(queue); // and the subscriber follows: it unmaps the old one
+        assertThrows(IllegalStateException.class, () -> read.get(JAVA_BYTE, 0));
+    }
+
+    // ------------------------------------------------------------------------------------------ defect 9
+
+    @Test
+    void shouldGiveALateJoinerItsWholeHistoryAfterTheSlotsGrew() {
+        Sluice camera = participant("camera");
+        Sluice viewer = participant("viewer");
+        Publisher<MemorySegment> publisher = camera.publisher("/map", TYPE,
+            PublisherOptions.defaults().withHistory(3).withInitialSize(64));
+        for (long sequence = 0; sequence < 5; sequence++) {
+            publish(publisher, sequence, 64);
+        }
+        publish(publisher, 5, 4096); // grows the slots
+        Subscriber<MemorySegment> late = viewer.subscriber("/map", TYPE, Qos.queue(8));
+        assertEquals(List.of(3L, 4L, 5L), drain(late), "the 3 newest, two of them from before the growth");
+        publish(publisher, 6, 64);
+        assertEquals(List.of(6L), drain(late));
+        assertEquals(0, late.lostCount());
+
+        publish(publisher, 7, 64 * 1024); // grows again, carrying 5, 6 and 7
+        Subscriber<MemorySegment> later = viewer.subscriber("/map", TYPE, Qos.reliable(8));
+        assertEquals(List.of(5L, 6L, 7L), drain(later));
+        assertEquals(List.of(7L), drain(late), "a subscriber that was there gets each sample once");
+        assertEquals(0, late.lostCount() + later.lostCount());
+    }
+}
