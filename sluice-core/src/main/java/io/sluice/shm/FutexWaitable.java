@@ -31,5 +31,5 @@ public interface FutexWaitable {
     void maintain(long nowNanos);
 
     /** How long a sleeper may go without calling {@link #maintain}. */
-    long MAINTENANCE_INTERVAL_NANOS = 200_000_000L;
+    long MAINTENANCE_INTERVAL_NANOS = 50_000_000L;
 }

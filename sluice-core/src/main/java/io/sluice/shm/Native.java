@@ -31,8 +31,15 @@ public final class Native {
     public static final int O_RDWR = 2;
     public static final int O_CREAT = 0100;
     public static final int O_EXCL = 0200;
-    public static final int O_NOFOLLOW = 0400000;
+    private static final boolean AARCH64 = System.getProperty("os.arch").equals("aarch64");
+    /** Differs between x86_64 (as most architectures) and aarch64, as {@code O_DIRECTORY} does. */
+    public static final int O_NOFOLLOW = AARCH64 ? 0100000 : 0400000;
+    private static final int O_DIRECTORY = AARCH64 ? 040000 : 0200000;
+    /** An unnamed file in the given directory, freed when its last descriptor closes unless it is linked. */
+    private static final int O_TMPFILE = 020000000 | O_DIRECTORY;
     public static final int O_CLOEXEC = 02000000;
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_FOLLOW = 0x400;
 
     public static final int PROT_READ = 1;
     public static final int PROT_WRITE = 2;
@@ -96,6 +103,8 @@ public final class Native {
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle UNLINK = bind("unlink",
         FunctionDescriptor.of(JAVA_INT, ADDRESS), ERRNO_OPTION);
+    private static final MethodHandle LINKAT = bind("linkat",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), ERRNO_OPTION);
     private static final MethodHandle FCNTL = bind("fcntl",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle MMAP = bind("mmap",
@@ -150,6 +159,34 @@ public final class Native {
                 throw error("open", "path=" + path, errno(state));
             }
             return fd;
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Creates an unnamed regular file in {@code directory} with mode {@code mode} ({@code O_TMPFILE}): nobody can
+     * open it by name, and it vanishes with its last descriptor — so a process that dies while preparing it leaves
+     * nothing behind. {@link #link} gives it a name once it is complete.
+     */
+    public static int openUnnamed(Path directory, int mode) throws IOException {
+        return open(directory, O_TMPFILE | O_RDWR, mode);
+    }
+
+    /**
+     * Gives the unnamed file open as {@code fd} the name {@code path} ({@code linkat} through
+     * {@code /proc/self/fd}, which needs no privilege); fails with {@code EEXIST} when the name is taken.
+     */
+    public static void link(int fd, Path path) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int rc = (int) LINKAT.invokeExact(state, AT_FDCWD, arena.allocateFrom("/proc/self/fd/" + fd), AT_FDCWD,
+                arena.allocateFrom(path.toString()), AT_SYMLINK_FOLLOW);
+            if (rc != 0) {
+                throw error("linkat", "fd=" + fd + ", path=" + path, errno(state));
+            }
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

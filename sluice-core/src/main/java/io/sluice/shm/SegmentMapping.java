@@ -62,34 +62,53 @@ final class SegmentMapping<T> {
         this.views = new Object[slotCount];
     }
 
-    /** Creates the file of a new generation (0600, memory reserved), maps it read-write and writes its header. */
-    static <T> SegmentMapping<T> create(Path path, int generation, int slotCount, long slotCapacity, long startSequence,
-                                        int publisherIndex, int incarnation, MessageType<T> type) {
+    /**
+     * Prepares a new generation outside any lock: an unnamed file ({@code O_TMPFILE}, 0600) in {@code directory},
+     * its memory reserved ({@code posix_fallocate}, which for a large generation takes long), mapped read-write, its
+     * header written but for the fields only the admin lock decides (generation, publisher index, incarnation). A
+     * process that dies meanwhile leaves nothing: the file has no name. {@link #publishAs} names it.
+     */
+    static <T> SegmentMapping<T> draft(Path directory, int slotCount, long slotCapacity, long startSequence,
+                                       MessageType<T> type) {
         long length = fileLength(slotCount, slotCapacity);
         int fd;
         try {
-            fd = Native.open(path, Native.O_RDWR | Native.O_CREAT | Native.O_EXCL | Native.O_NOFOLLOW, 0600);
+            fd = Native.openUnnamed(directory, 0600);
         } catch (IOException e) {
-            throw new SluiceException("cannot create segment: " + e.getMessage(), e);
+            throw new SluiceException("cannot create segment in " + directory + ": " + e.getMessage(), e);
         }
         Arena arena = Arena.ofShared();
         try {
+            Native.fchmod(fd, 0600); // whatever the umask
             Native.allocate(fd, length);
             MemorySegment memory = Native.map(fd, length, true, arena);
-            SegmentLayout.initialize(memory, generation, slotCount, slotCapacity, startSequence, publisherIndex,
-                incarnation);
-            return new SegmentMapping<>(path, generation, arena, memory, type, -1);
+            SegmentLayout.initialize(memory, 0, slotCount, slotCapacity, startSequence, 0, 0);
+            return new SegmentMapping<>(null, 0, arena, memory, type, fd);
         } catch (IOException | RuntimeException e) {
             arena.close();
-            try {
-                Native.unlink(path);
-            } catch (IOException ignored) {
-                // best effort: the sweep removes it otherwise
-            }
-            throw new SluiceException("cannot create segment " + path + " of " + length + " bytes: " + e.getMessage(), e);
-        } finally {
             Native.close(fd);
+            throw new SluiceException("cannot create segment of " + length + " bytes in " + directory + ": "
+                + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Under the admin lock: writes the generation, publisher index and incarnation into a {@link #draft}'s header and
+     * links it as {@code path}. Returns the publisher's mapping of the named generation; the draft object is spent
+     * (on failure it is released, and nothing is left).
+     */
+    SegmentMapping<T> publishAs(Path path, int generation, int publisherIndex, int incarnation) {
+        try {
+            memory.set(JAVA_INT, GENERATION_OFFSET, generation);
+            memory.set(JAVA_INT, PUBLISHER_INDEX_OFFSET, publisherIndex);
+            memory.set(JAVA_INT, INCARNATION_OFFSET, incarnation);
+            Native.link(fd, path);
+        } catch (IOException | RuntimeException e) {
+            release();
+            throw new SluiceException("cannot name segment " + path + ": " + e.getMessage(), e);
+        }
+        Native.close(fd);
+        return new SegmentMapping<>(path, generation, arena, memory, type, -1);
     }
 
     /**

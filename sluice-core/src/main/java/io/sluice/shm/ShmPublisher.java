@@ -124,7 +124,18 @@ public final class ShmPublisher<T> implements Publisher<T> {
         this.slotSequence = new long[slotCount];
         this.loans = new ShmPublisher.LoanImpl[slotCount];
         long initialCapacity = Math.min(Math.max(options.initialSize(), 0), maxMessageSize);
-        TopicFile opened = TopicFile.openLocked(owner.domain(), topic, type);
+        // the slots are reserved before the admin lock is taken: others wait for it only while the row is claimed
+        SegmentMapping<T> draft = SegmentMapping.draft(owner.domain().directory(), slotCount, initialCapacity,
+            FIRST_SEQUENCE, type);
+        TopicFile opened;
+        try {
+            opened = TopicFile.openLocked(owner.domain(), topic, type);
+        } catch (RuntimeException e) {
+            draft.release();
+            throw e;
+        }
+        SegmentMapping<T> named = null;
+        int claimed = -1;
         try {
             opened.reclaimDead(-1, -1);
             int freeRow = -1;
@@ -139,14 +150,12 @@ public final class ShmPublisher<T> implements Publisher<T> {
                 throw new SluiceException("too many publishers on topic " + topic + ": maxPublishers="
                     + MAX_PUBLISHERS);
             }
+            claimed = freeRow;
             this.row = freeRow;
             this.incarnation = (int) INT.get(opened.memory, (long) REGISTRY_VERSION_OFFSET) + 1;
             int generation = opened.nextGeneration();
-            this.segment = SegmentMapping.create(owner.domain().segmentPath(opened.topicBase(), generation),
-                generation, slotCount, initialCapacity, FIRST_SEQUENCE, row, incarnation, type);
-            if (FaultPoint.ENABLED) {
-                FaultPoint.PUBLISHER_CREATED_SEGMENT.hit();
-            }
+            // the row is active (and its lock ours) before the segment has a name: a death from here on leaves a
+            // dead row, which any participant reclaims with whatever files it names
             long base = publisherRow(row);
             opened.memory.asSlice(base, PUBLISHER_ROW_LENGTH).fill((byte) 0);
             INT.set(opened.memory, base + P_GENERATION, generation);
@@ -156,12 +165,30 @@ public final class ShmPublisher<T> implements Publisher<T> {
             INT.set(opened.memory, base + P_HISTORY, history);
             opened.writeName(base + P_NAME, owner.name());
             INT.setRelease(opened.memory, base + P_STATE, STATE_ACTIVE);
+            SegmentMapping<T> toName = draft;
+            draft = null;
+            named = toName.publishAs(owner.domain().segmentPath(opened.topicBase(), generation), generation, row,
+                incarnation);
+            if (FaultPoint.ENABLED) {
+                FaultPoint.PUBLISHER_CREATED_SEGMENT.hit();
+            }
             int version = opened.bumpRegistry();
             if (version != incarnation) {
                 throw new IllegalStateException("registry moved under the admin lock: version=" + version
                     + ", expected=" + incarnation);
             }
+            this.segment = named;
         } catch (RuntimeException e) {
+            if (draft != null) {
+                draft.release();
+            }
+            if (named != null) {
+                owner.domain().unlinkQuietly(named.path);
+                named.release();
+            }
+            if (claimed >= 0) {
+                opened.memory.asSlice(publisherRow(claimed), PUBLISHER_ROW_LENGTH).fill((byte) 0);
+            }
             opened.unlockAdmin();
             opened.close();
             throw e;
@@ -259,12 +286,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
                 // every slot is pinned or kept as history: only the death of a subscriber could free one
                 if (!reclaimed) {
                     reclaimed = true;
-                    file.lockAdmin();
-                    try {
-                        file.reclaimDead(row, -1);
-                    } finally {
-                        file.unlockAdmin();
-                    }
+                    file.reclaimDeadIfAdminFree(row, -1);
                     continue;
                 }
                 if (attempt < SPIN_ATTEMPTS) {
@@ -464,13 +486,21 @@ public final class ShmPublisher<T> implements Publisher<T> {
         long capacity = Math.min(maxMessageSize, Math.max(size, segment.slotCapacity + segment.slotCapacity / 2));
         SegmentMapping<T> old = segment;
         int kept = (int) Math.min(history, tail - old.startSequence);
-        file.lockAdmin();
+        // reserved, mapped and filled with the history outside the admin lock; named under it
+        SegmentMapping<T> draft = SegmentMapping.draft(owner.domain().directory(), slotCount, capacity, tail - kept,
+            type);
+        try {
+            carryHistory(old, draft, kept);
+            file.lockAdmin();
+        } catch (RuntimeException e) {
+            draft.release();
+            throw e;
+        }
         SegmentMapping<T> grown;
         try {
             int generation = file.nextGeneration();
-            grown = SegmentMapping.create(owner.domain().segmentPath(file.topicBase(), generation), generation,
-                slotCount, capacity, tail - kept, row, incarnation, type);
-            carryHistory(old, grown, kept);
+            grown = draft.publishAs(owner.domain().segmentPath(file.topicBase(), generation), generation, row,
+                incarnation);
             if (FaultPoint.ENABLED) {
                 FaultPoint.GROW_CREATED.hit();
             }
@@ -627,7 +657,9 @@ public final class ShmPublisher<T> implements Publisher<T> {
 
     @Override
     public int subscriberCount() {
-        file.lockAdmin();
+        if (!file.lockAdminOrGiveUp()) {
+            return file.countLive(ACTIVE_SUBSCRIBERS_OFFSET, -1); // a stopped holder: count, reclaim later
+        }
         try {
             file.reclaimDead(row, -1);
             int count = 0;
@@ -658,7 +690,15 @@ public final class ShmPublisher<T> implements Publisher<T> {
         }
         closed = true;
         flushReliable();
-        file.lockAdmin();
+        if (!file.lockAdminOrGiveUp()) {
+            // the registry stays locked by a stopped participant: leave without waiting for it; our row lock goes
+            // with the descriptor, and whoever reclaims the row then seals, charges and removes our files
+            segment.release();
+            bells.close();
+            file.close();
+            owner.forget(this);
+            return;
+        }
         try {
             if (FaultPoint.ENABLED) {
                 FaultPoint.PUBLISHER_CLOSE_LOCKED.hit();

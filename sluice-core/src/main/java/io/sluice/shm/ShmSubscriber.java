@@ -44,8 +44,12 @@ import static io.sluice.shm.TopicLayout.*;
 public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     static final long PROBE_INTERVAL_NANOS = 50_000_000L;
     /** Longest futex sleep: an idle subscriber wakes this often to probe its publishers' liveness. */
-    private static final long MAX_SLEEP_NANOS = 200_000_000L;
-    private static final int CLAIM_SPIN_LIMIT = 20_000;
+    private static final long MAX_SLEEP_NANOS = PROBE_INTERVAL_NANOS;
+    /**
+     * How long a pin waits out a slot in CLAIMING (a live publisher resolves it within its pin scan, microseconds):
+     * past it the publisher is stopped, preempted or dead, and the take moves on instead of spinning.
+     */
+    private static final int CLAIM_SPIN_LIMIT = 1_000;
     private static final long ATTACH_RETRY_NANOS = 100_000_000L;
 
     private final Participant owner;
@@ -72,6 +76,8 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     private int lastServed = -1;
     private long lost;
     private long malformed;
+    /** Set by the last {@link #pin} that gave up on a slot its publisher left in CLAIMING. */
+    private boolean claimStalled;
     private long lastProbe;
     private int takeCount;
     private volatile boolean closed;
@@ -432,6 +438,13 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
                 malformed++;
                 throw poison;
             }
+            if (sample == null && claimStalled && !source.left) {
+                // its publisher is deciding about that slot and does not finish: stopped, preempted or dead. The
+                // sample may yet be kept for us: try again at the next take; a death is found by the probe, and
+                // a publisher gone never finishes its claim, so then the sample counts as lost below
+                probeIfDue(System.nanoTime());
+                return null;
+            }
             source.advance(cursor + 1);
             if (sample != null) {
                 return sample;
@@ -531,6 +544,10 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             if (sample != null) {
                 return sample;
             }
+            if (claimStalled) {
+                probeIfDue(System.nanoTime()); // a publisher stuck in its claim: do not spin on it again now
+                return null;
+            }
         }
         return null;
     }
@@ -567,6 +584,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             Thread.onSpinWait();
             current = mapping.slotSequenceVolatile(slot);
         }
+        claimStalled = current == CLAIMING;
         if (current != sequence) {
             unpin(held);
             return null;
@@ -824,7 +842,9 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     @Override
     public int publisherCount() {
         checkOpen();
-        file.lockAdmin();
+        if (!file.lockAdminOrGiveUp()) {
+            return file.countLivePublishers(); // a stopped holder: count, reclaim later
+        }
         try {
             file.reclaimDead(-1, row);
         } finally {
@@ -867,7 +887,14 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
                 retire(source.mapping);
             }
         }
-        file.lockAdmin();
+        if (!file.lockAdminOrGiveUp()) {
+            // the registry stays locked by a stopped participant: leave without waiting for it; our row lock goes
+            // with the descriptor, and whoever reclaims the row then clears it
+            lost += (long) LONG.getVolatile(file.memory, subscriberRow(row) + S_LOST_ELSEWHERE);
+            file.close();
+            owner.forget(this);
+            return;
+        }
         try {
             lost += (long) LONG.getVolatile(file.memory, subscriberRow(row) + S_LOST_ELSEWHERE);
             file.clearSubscriberRow(row);

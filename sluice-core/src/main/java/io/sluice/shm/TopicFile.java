@@ -65,7 +65,9 @@ final class TopicFile implements AutoCloseable {
             }
             boolean keep = false;
             try {
-                Native.lock(fd, ADMIN_LOCK);
+                if (!lockWithin(fd, ADMIN_LOCK_TIMEOUT_NANOS)) {
+                    throw busy(topic, path, fd);
+                }
                 if (linkCount(fd) == 0) {
                     continue; // removed by its last participant between our open and our lock: start again
                 }
@@ -98,6 +100,7 @@ final class TopicFile implements AutoCloseable {
                     arena.close();
                     throw e;
                 }
+                file.markHolder();
                 keep = true;
                 return file;
             } catch (IOException e) {
@@ -281,20 +284,95 @@ final class TopicFile implements AutoCloseable {
 
     // ---------------------------------------------------------------- locks and registry
 
+    /**
+     * Takes the admin lock, waiting at most {@link #ADMIN_LOCK_TIMEOUT_NANOS}. Every holder keeps it for a few
+     * system calls at most (no file is sized under it), so a longer wait means the holder is alive but not running.
+     *
+     * @throws io.sluice.TopicBusyException naming the holder's pid when it stays taken
+     */
     void lockAdmin() {
         try {
-            Native.lock(fd, ADMIN_LOCK);
+            if (!lockWithin(fd, ADMIN_LOCK_TIMEOUT_NANOS)) {
+                throw busy(topic, path, -1);
+            }
         } catch (IOException e) {
             throw new SluiceException("cannot lock topic " + topic + ": " + e.getMessage(), e);
+        }
+        markHolder();
+    }
+
+    /** {@link #lockAdmin()} that says false instead of throwing when the lock stays taken. */
+    boolean lockAdminOrGiveUp() {
+        try {
+            lockAdmin();
+            return true;
+        } catch (io.sluice.TopicBusyException e) {
+            return false;
         }
     }
 
     boolean tryLockAdmin() {
         try {
-            return Native.tryLock(fd, ADMIN_LOCK);
+            boolean locked = Native.tryLock(fd, ADMIN_LOCK);
+            if (locked) {
+                markHolder();
+            }
+            return locked;
         } catch (IOException e) {
             throw new SluiceException("cannot lock topic " + topic + ": " + e.getMessage(), e);
         }
+    }
+
+    /** How long a participant waits for a topic's admin lock before it calls the topic busy. */
+    static final long ADMIN_LOCK_TIMEOUT_NANOS = 2_000_000_000L;
+
+    /**
+     * Polls for byte {@code lockByte}'s lock (an OFD lock has no timed wait), backing off from 20 µs to 1 ms;
+     * false when it is still taken after {@code timeoutNanos}.
+     */
+    static boolean lockWithin(int fd, long timeoutNanos) throws IOException {
+        if (Native.tryLock(fd, ADMIN_LOCK)) {
+            return true;
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        long park = 20_000;
+        while (true) {
+            java.util.concurrent.locks.LockSupport.parkNanos(park);
+            if (Native.tryLock(fd, ADMIN_LOCK)) {
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            park = Math.min(park * 2, 1_000_000);
+        }
+    }
+
+    private static io.sluice.TopicBusyException busy(String topic, Path path, int fdOrMinusOne) {
+        int holder = -1;
+        try (Arena arena = Arena.ofConfined()) {
+            int fd = fdOrMinusOne >= 0 ? fdOrMinusOne : Native.openReadOnlyOrNone(path);
+            if (fd >= 0) {
+                try {
+                    if (size(fd) >= FILE_LENGTH) {
+                        holder = Native.map(fd, FILE_LENGTH, false, arena).get(JAVA_INT, ADMIN_HOLDER_OFFSET);
+                    }
+                } finally {
+                    if (fdOrMinusOne < 0) {
+                        Native.close(fd);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the message goes without the pid
+        }
+        return new io.sluice.TopicBusyException("topic " + topic + " stays locked by another participant: file="
+            + path + ", holderPid=" + (holder > 0 ? holder : "unknown") + ", waited="
+            + ADMIN_LOCK_TIMEOUT_NANOS / 1_000_000 + " ms; is that process stopped (Ctrl-Z)?");
+    }
+
+    private void markHolder() {
+        INT.setRelease(memory, (long) ADMIN_HOLDER_OFFSET, (int) ProcessHandle.current().pid());
     }
 
     /** Reclaims dead rows unless somebody holds the admin lock right now (then they are doing it). */
@@ -309,6 +387,7 @@ final class TopicFile implements AutoCloseable {
     }
 
     void unlockAdmin() {
+        INT.setRelease(memory, (long) ADMIN_HOLDER_OFFSET, 0);
         try {
             Native.unlock(fd, ADMIN_LOCK);
         } catch (IOException e) {
@@ -550,6 +629,30 @@ final class TopicFile implements AutoCloseable {
             return (long) LONG.getAcquire(memory, TopicLayout.cursor(subscriber, publisherIndex));
         }
         return joinedBefore(subscriber, incarnation) ? firstSequence : Long.MAX_VALUE;
+    }
+
+    /** Without the admin lock: the live subscribers (rows whose bit is set in the bitmap at {@code offset}). */
+    int countLive(int offset, int ownSubscriber) {
+        int count = 0;
+        for (int subscriber = nextSubscriber(offset, 0); subscriber >= 0;
+             subscriber = nextSubscriber(offset, subscriber + 1)) {
+            if (subscriber == ownSubscriber || isAlive(SUBSCRIBER_LOCK_BASE + subscriber)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Without the admin lock: the live publishers (active rows whose lock is held). */
+    int countLivePublishers() {
+        int count = 0;
+        for (int row = 0; row < MAX_PUBLISHERS; row++) {
+            if ((int) INT.getVolatile(memory, publisherRow(row) + P_STATE) == STATE_ACTIVE
+                && isAlive(PUBLISHER_LOCK_BASE + row)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** Under the admin lock: whether any participant other than the caller's own rows is alive. */

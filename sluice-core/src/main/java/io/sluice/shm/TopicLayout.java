@@ -10,6 +10,7 @@ package io.sluice.shm;
  *   | MAGIC "SLUICE-T"  | VERSION | (pad)  | FILE_LENGTH      |      header line
  *   +-------------------+------------------+------------------+
  *   | MAX_PUBLISHERS | MAX_SUBSCRIBERS | MAX_HELD | NEXT_GENERATION | TYPE_NAME_LENGTH | SCHEMA_LENGTH | HASH_LENGTH
+ *   | ADMIN_HOLDER (pid of the admin lock's holder, advisory)
  *   +--------------------------------------------------------------+
  *  128: NOTIFY (futex word, int)                                        own cache line
  *  192: REGISTRY_VERSION (int)                                           own cache line
@@ -69,6 +70,8 @@ public final class TopicLayout {
     public static final int TYPE_NAME_LENGTH_OFFSET = 40;
     public static final int SCHEMA_LENGTH_OFFSET = 44;
     public static final int HASH_LENGTH_OFFSET = 48;
+    /** The pid of the participant holding the admin lock, 0 when free: advisory, for the message of a timeout. */
+    public static final int ADMIN_HOLDER_OFFSET = 52;
     public static final int NOTIFY_OFFSET = 128;
     public static final int REGISTRY_VERSION_OFFSET = 192;
     public static final int ACTIVE_SUBSCRIBERS_OFFSET = 256;

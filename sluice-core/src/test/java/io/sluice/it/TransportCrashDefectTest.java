@@ -121,6 +121,54 @@ class TransportCrashDefectTest extends MultiProcessTest {
         assertEquals(7, taken + queue.lostCount());
     }
 
+    // ------------------------------------------------------------------------------------------ defect 11
+
+    private static void signal(ChildJvm child, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -" + signal);
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldBoundWhatAParticipantStoppedWhileHoldingTheRegistryLockCostsTheOthers() throws Exception {
+        sluice = Sluice.open("test", root.options());
+        Subscriber<MemorySegment> early = sluice.subscriber("/imu", TYPE, Qos.queue(8));
+        Publisher<MemorySegment> other = sluice.publisher("/other", TYPE);
+        Subscriber<MemorySegment> otherSubscriber = sluice.subscriber("/other", TYPE, Qos.queue(8));
+        ChildJvm imu = children.start("imu", List.of("env",
+            "JAVA_TOOL_OPTIONS=-Dsluice.fault.stop=publisher.close-locked"), System.getProperty("java.class.path"),
+            null, ParticipantChild.class, List.of(root.path().toString()));
+        imu.request("PUB /imu 8 64 1000 0", "PUB-READY", CHILD_TIMEOUT);
+        imu.request("PUBLISH 3 64", "PUBLISHED", CHILD_TIMEOUT);
+        imu.send("EXIT"); // stops itself with the registry lock of /imu held
+        long deadline = System.nanoTime() + STATE_DEADLINE_NANOS;
+        while (!imu.stderr().contains("FAULT publisher.close-locked")) {
+            assertTrue(System.nanoTime() - deadline < 0, "the child reached the fault point: " + imu.stderr());
+            Thread.sleep(10);
+        }
+        try {
+            // joining waits a bounded time, then says who holds the topic
+            io.sluice.TopicBusyException busy = org.junit.jupiter.api.Assertions.assertThrows(
+                io.sluice.TopicBusyException.class, () -> sluice.subscriber("/imu", TYPE, Qos.queue(8)));
+            assertTrue(busy.getMessage().contains("holderPid=" + imu.pid()), busy.getMessage());
+            assertEquals(1, early.publisherCount(), "counting does not wait for the lock: the stopped one lives");
+            // other topics are not affected at all
+            publish(other, 64);
+            try (Sample<MemorySegment> sample = otherSubscriber.take(CHILD_TIMEOUT)) {
+                assertNotNull(sample);
+            }
+            early.close(); // returns without the lock: its row is left for the others
+        } finally {
+            signal(imu, "CONT");
+        }
+        assertEquals(0, imu.awaitExit(CHILD_TIMEOUT), imu.stderr());
+        try (Subscriber<MemorySegment> late = sluice.subscriber("/imu", TYPE, Qos.queue(8))) {
+            assertEquals(0, late.publisherCount());
+        }
+        assertEquals(List.of("other.1.seg", "other.topic"), root.domainFiles(),
+            "the abandoned row was reclaimed and the last one out removed /imu");
+    }
+
     // ------------------------------------------------------------------------------------------ defect 12
 
     @ParameterizedTest
