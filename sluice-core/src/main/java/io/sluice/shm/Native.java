@@ -31,7 +31,11 @@ public final class Native {
     public static final int O_RDWR = 2;
     public static final int O_CREAT = 0100;
     public static final int O_EXCL = 0200;
-    public static final int O_NOFOLLOW = 0400000;
+    /** aarch64 keeps the 32-bit ARM value of this flag (0400000 is O_LARGEFILE there). */
+    public static final int O_NOFOLLOW = switch (System.getProperty("os.arch")) {
+        case "aarch64" -> 0100000;
+        default -> 0400000;
+    };
     public static final int O_CLOEXEC = 02000000;
 
     public static final int PROT_READ = 1;
