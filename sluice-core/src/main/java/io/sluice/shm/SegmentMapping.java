@@ -18,6 +18,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * One process's mapping of one segment generation, with the header values it validated cached in final fields,
  * and a per-slot cache of message views so that steady traffic of one size allocates nothing.
  *
+ * <p>Every segment file is opened through {@link Native#openChecked}: a regular file of the user with mode 0600,
+ * never a FIFO that could block the open; its size is the one {@code statx} gave on the descriptor.
+ *
  * <p>Subscribers map segments read-only: nothing they do can damage a publisher's data. The mapping lives until
  * {@link #release()} is called by its owner and every sample or loan on it is closed.
  */
@@ -62,13 +65,17 @@ final class SegmentMapping<T> {
         this.views = new Object[slotCount];
     }
 
-    /** Creates the file of a new generation (0600, memory reserved), maps it read-write and writes its header. */
+    /**
+     * Creates the file of a new generation (0600, memory reserved), maps it read-write and writes its header.
+     *
+     * @throws CorruptDataException when the name is taken by something that is not a file of ours
+     */
     static <T> SegmentMapping<T> create(Path path, int generation, int slotCount, long slotCapacity, long startSequence,
                                         int publisherIndex, int incarnation, MessageType<T> type) {
         long length = fileLength(slotCount, slotCapacity);
         int fd;
         try {
-            fd = Native.open(path, Native.O_RDWR | Native.O_CREAT | Native.O_EXCL | Native.O_NOFOLLOW, 0600);
+            fd = Native.openChecked(path, Native.O_RDWR, Native.Creation.NEW).fd();
         } catch (IOException e) {
             throw new SluiceException("cannot create segment: " + e.getMessage(), e);
         }
@@ -96,21 +103,22 @@ final class SegmentMapping<T> {
      * Maps an existing generation read-only and validates it; returns null when its file is gone (its publisher
      * moved on to a newer generation or left).
      *
-     * @throws CorruptDataException when the file is not a valid segment of that generation
+     * @throws CorruptDataException when the file is not a valid segment of that generation, or not a file of ours
      */
     static <T> SegmentMapping<T> open(Path path, int generation, MessageType<T> type) {
-        int fd;
+        Native.CheckedFile opened;
         try {
-            fd = Native.open(path, Native.O_RDONLY | Native.O_NOFOLLOW, 0);
+            opened = Native.openChecked(path, Native.O_RDONLY, Native.Creation.EXISTING);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
             throw new SluiceException("cannot open segment: " + e.getMessage(), e);
         }
+        int fd = opened.fd();
         Arena arena = Arena.ofShared();
         boolean keep = false;
         try {
-            long size = TopicFile.size(fd);
+            long size = opened.size();
             if (size < RING_OFFSET) {
                 throw new CorruptDataException("segment file truncated: file=" + path + ", size=" + size
                     + ", minimum=" + RING_OFFSET);
@@ -140,16 +148,20 @@ final class SegmentMapping<T> {
     }
 
     /**
-     * Reads the header of the segment file at {@code path}; null when the file is gone or could not be read (an
-     * I/O error says nothing about whose it is, so callers leave such a file alone).
+     * Reads the header of the segment file at {@code path}; null when the file is gone, could not be read (an I/O
+     * error says nothing about whose it is) or is not a file of ours (a FIFO, a symlink, another user's): callers
+     * leave such a file alone.
      */
     static Header readHeader(Path path) {
-        int fd = Native.openReadOnlyOrNone(path);
-        if (fd < 0) {
+        Native.CheckedFile opened;
+        try {
+            opened = Native.openChecked(path, Native.O_RDONLY, Native.Creation.EXISTING);
+        } catch (IOException | CorruptDataException e) {
             return null;
         }
+        int fd = opened.fd();
         try (Arena arena = Arena.ofConfined()) {
-            if (TopicFile.size(fd) < RING_OFFSET) {
+            if (opened.size() < RING_OFFSET) {
                 return new Header(false, -1, 0, 0);
             }
             MemorySegment header = Native.map(fd, RING_OFFSET, false, arena);
@@ -167,17 +179,19 @@ final class SegmentMapping<T> {
 
     /**
      * Writes FINAL_END into the header of the segment file at {@code path}, so that subscribers still reading it
-     * learn where its publisher's stream ended once the following generations are gone. Best effort.
+     * learn where its publisher's stream ended once the following generations are gone. Best effort: a file that is
+     * gone, or not a file of ours, is left as it is.
      */
     static void seal(Path path, long endSequence) {
-        int fd;
+        Native.CheckedFile opened;
         try {
-            fd = Native.open(path, Native.O_RDWR | Native.O_NOFOLLOW, 0);
-        } catch (IOException e) {
+            opened = Native.openChecked(path, Native.O_RDWR, Native.Creation.EXISTING);
+        } catch (IOException | CorruptDataException e) {
             return;
         }
+        int fd = opened.fd();
         try (Arena arena = Arena.ofConfined()) {
-            if (TopicFile.size(fd) >= RING_OFFSET) {
+            if (opened.size() >= RING_OFFSET) {
                 MemorySegment header = Native.map(fd, RING_OFFSET, true, arena);
                 if (header.get(JAVA_LONG, MAGIC_OFFSET) == MAGIC) {
                     TopicFile.LONG.setRelease(header, (long) FINAL_END_OFFSET, endSequence + 1);
@@ -201,7 +215,7 @@ final class SegmentMapping<T> {
             return null;
         }
         try {
-            long size = TopicFile.size(fd);
+            long size = Native.fstat(fd).size();
             return size < memory.byteSize() ? "segment file shrank under its mapping: file=" + path + ", size=" + size
                 + ", mapped=" + memory.byteSize() : null;
         } catch (IOException e) {

@@ -11,7 +11,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static io.sluice.shm.TopicLayout.*;
@@ -27,6 +26,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * may have just removed it; then start again), initialise the header if it is new, check the type, reclaim rows of
  * dead participants, claim a free row and lock it, release the admin lock. Leaving: under the admin lock clear the
  * row and unlock it, and remove the topic's files when no live participant remains.
+ *
+ * <p>The file is opened through {@link Native#openChecked}: a regular file of the user with mode 0600; a FIFO or a
+ * socket under the name never blocks the open, and is reported as what it is. Its link count and size come from
+ * {@code statx} on the descriptor.
  */
 final class TopicFile implements AutoCloseable {
     static final VarHandle INT = JAVA_INT.varHandle();
@@ -53,23 +56,26 @@ final class TopicFile implements AutoCloseable {
     /**
      * Opens the topic file, creating it for {@code type} when absent, and returns with the admin lock held so that
      * the caller can claim a row; the caller must call {@link #unlockAdmin()}.
+     *
+     * @throws CorruptDataException when the file is damaged, or not a file of ours
      */
     static TopicFile openLocked(Domain domain, String topic, MessageType<?> type) {
         Path path = domain.topicPath(topic);
         while (true) {
             int fd;
             try {
-                fd = Native.open(path, Native.O_RDWR | Native.O_CREAT | Native.O_NOFOLLOW, 0600);
+                fd = Native.openChecked(path, Native.O_RDWR, Native.Creation.EXISTING_OR_NEW).fd();
             } catch (IOException e) {
                 throw new SluiceException("cannot open topic " + topic + ": " + e.getMessage(), e);
             }
             boolean keep = false;
             try {
                 Native.lock(fd, ADMIN_LOCK);
-                if (linkCount(fd) == 0) {
+                Native.FileStatus status = Native.fstat(fd); // under the lock: its creator may have sized it since
+                if (status.links() == 0) {
                     continue; // removed by its last participant between our open and our lock: start again
                 }
-                long size = size(fd);
+                long size = status.size();
                 if (size == 0) {
                     Native.allocate(fd, FILE_LENGTH);
                     size = FILE_LENGTH;
@@ -110,20 +116,27 @@ final class TopicFile implements AutoCloseable {
         }
     }
 
-    /** Opens an existing topic file only to sweep it: returns null when it is absent, busy or not ours to judge. */
+    /**
+     * Opens an existing topic file only to sweep it: returns null when it is absent, busy or not ours to judge
+     * (damaged, or not a regular file of the user with mode 0600: left for whoever opens that topic to report).
+     */
     static TopicFile openForSweep(Domain domain, Path path) {
         int fd;
         try {
-            fd = Native.open(path, Native.O_RDWR | Native.O_NOFOLLOW, 0);
-        } catch (IOException e) {
+            fd = Native.openChecked(path, Native.O_RDWR, Native.Creation.EXISTING).fd();
+        } catch (IOException | CorruptDataException e) {
             return null;
         }
         boolean keep = false;
         try {
-            if (!Native.tryLock(fd, ADMIN_LOCK) || linkCount(fd) == 0) {
+            if (!Native.tryLock(fd, ADMIN_LOCK)) {
                 return null;
             }
-            long size = size(fd);
+            Native.FileStatus status = Native.fstat(fd);
+            if (status.links() == 0) {
+                return null;
+            }
+            long size = status.size();
             if (size == 0) {
                 // its creator died before sizing it; joiners re-check the link count after locking, so this is safe
                 domain.unlinkQuietly(path);
@@ -159,16 +172,19 @@ final class TopicFile implements AutoCloseable {
      * The type a topic carries, read from its topic file without joining it: {@code null} when the topic has no file
      * or its creator has not finished writing it.
      *
-     * @throws CorruptDataException when the file is damaged or not a topic file
+     * @throws CorruptDataException when the file is damaged, not a topic file, or not a file of ours
      */
     static TopicInfo describe(Domain domain, String topic) {
         Path path = domain.topicPath(topic);
-        int fd = Native.openReadOnlyOrNone(path);
-        if (fd < 0) {
-            return null;
+        Native.CheckedFile opened;
+        try {
+            opened = Native.openChecked(path, Native.O_RDONLY, Native.Creation.EXISTING);
+        } catch (IOException e) {
+            return null; // no such topic (or one this process cannot open)
         }
+        int fd = opened.fd();
         try (Arena arena = Arena.ofConfined()) {
-            long size = size(fd);
+            long size = opened.size();
             if (size < FILE_LENGTH) {
                 return null; // being created
             }
@@ -185,14 +201,6 @@ final class TopicFile implements AutoCloseable {
         } finally {
             Native.close(fd);
         }
-    }
-
-    static long linkCount(int fd) throws IOException {
-        return ((Number) Files.getAttribute(Path.of("/proc/self/fd/" + fd), "unix:nlink")).longValue();
-    }
-
-    static long size(int fd) throws IOException {
-        return Files.size(Path.of("/proc/self/fd/" + fd));
     }
 
     private void initialize(MessageType<?> type) {
