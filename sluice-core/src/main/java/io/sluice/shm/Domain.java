@@ -235,7 +235,7 @@ public final class Domain {
      */
     void removeUnownedSegments(TopicFile topic) {
         String base = topic.topicBase();
-        record Unowned(Path path, int generation, SegmentMapping.Header header) {
+        record Unowned(Path path, int generation, SegmentMapping.Owner header) {
         }
         java.util.List<Unowned> unowned = new java.util.ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, base + ".*" + SEGMENT_SUFFIX)) {
@@ -251,7 +251,7 @@ public final class Domain {
                 } catch (NumberFormatException e) {
                     continue; // not a name Sluice makes: foreign, left alone
                 }
-                SegmentMapping.Header header = SegmentMapping.readHeader(file); // null: gone, or not ours to judge
+                SegmentMapping.Owner header = SegmentMapping.readOwner(file); // null: gone, or not ours to judge
                 if (header != null && !owned(topic, generation, header)) {
                     unowned.add(new Unowned(file, generation, header));
                 }
@@ -281,7 +281,7 @@ public final class Domain {
         }
     }
 
-    private static boolean owned(TopicFile topic, int generation, SegmentMapping.Header header) {
+    private static boolean owned(TopicFile topic, int generation, SegmentMapping.Owner header) {
         if (!header.valid() || header.publisherIndex() < 0 || header.publisherIndex() >= TopicLayout.MAX_PUBLISHERS) {
             return false;
         }

@@ -22,7 +22,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The few Linux system calls Java lacks, bound through the FFM {@link Linker}: {@code open} with explicit
- * permissions, {@code statx}, {@code mmap}/{@code munmap}, {@code posix_fallocate},
+ * permissions, {@code statx}, {@code fstatfs}, {@code mmap}/{@code munmap}, {@code posix_fallocate},
  * open-file-description locks ({@code fcntl F_OFD_*}) and {@code futex}.
  *
  * <p>Every call that can fail reports {@code errno} through an {@link IOException} whose message names the
@@ -163,6 +163,15 @@ public final class Native {
     private static final VarHandle STX_DEV_MAJOR = statxField("stx_dev_major");
     private static final VarHandle STX_DEV_MINOR = statxField("stx_dev_minor");
 
+    /**
+     * {@code struct statfs} of a 64-bit Linux (the same on x86_64 and aarch64): {@code f_bsize} at 8,
+     * {@code f_blocks} at 16, {@code f_frsize} at 72.
+     */
+    private static final long STATFS_SIZE = 120;
+    private static final long F_BSIZE = 8;
+    private static final long F_BLOCKS = 16;
+    private static final long F_FRSIZE = 72;
+
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -184,6 +193,8 @@ public final class Native {
     private static final MethodHandle FCHMOD = bind("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO_OPTION);
     private static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     private static final MethodHandle GETEUID = bind("geteuid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle FSTATFS = bind("fstatfs",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), ERRNO_OPTION);
     private static final MethodHandle SYSCALL_STATX = bind("syscall",
         FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS),
         Linker.Option.firstVariadicArg(1), ERRNO_OPTION);
@@ -379,6 +390,36 @@ public final class Native {
                 (Integer.toUnsignedLong((int) STX_DEV_MAJOR.get(statx, 0L)) << 32)
                     | Integer.toUnsignedLong((int) STX_DEV_MINOR.get(statx, 0L)),
                 (long) STX_INO.get(statx, 0L));
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * The bytes the file system holding {@code fd} has in all, or -1 when it does not say (a {@code tmpfs} without
+     * a size limit, {@code ramfs}: they report no blocks). No file that was ever written whole is larger.
+     */
+    public static long fileSystemSize(int fd) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment statfs = arena.allocate(STATFS_SIZE, 8);
+            int rc = (int) FSTATFS.invokeExact(state, fd, statfs);
+            if (rc != 0) {
+                throw error("fstatfs", "fd=" + fd, errno(state));
+            }
+            long blocks = statfs.get(JAVA_LONG, F_BLOCKS);
+            // f_blocks counts f_frsize units (f_bsize when that is 0): the larger is an upper bound either way
+            long unit = Math.max(statfs.get(JAVA_LONG, F_BSIZE), statfs.get(JAVA_LONG, F_FRSIZE));
+            if (blocks <= 0 || unit <= 0) {
+                return -1;
+            }
+            try {
+                return Math.multiplyExact(blocks, unit);
+            } catch (ArithmeticException beyondLong) {
+                return Long.MAX_VALUE;
+            }
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

@@ -27,9 +27,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * dead participants, claim a free row and lock it, release the admin lock. Leaving: under the admin lock clear the
  * row and unlock it, and remove the topic's files when no live participant remains.
  *
- * <p>The file is opened through {@link Native#openChecked}: a regular file of the user with mode 0600; a FIFO or a
- * socket under the name never blocks the open, and is reported as what it is. Its link count and size come from
- * {@code statx} on the descriptor.
+ * <p>What is checked before anything is trusted: the file is opened through {@link Native#openChecked} (a regular
+ * file of the user, mode 0600; a FIFO or a socket under the name never blocks the open, and is reported as what it
+ * is); its link count and size come from {@code statx} on the descriptor; the header is validated
+ * ({@link #validate}), which copies the lengths of the type name, schema and hash out of the file once, and the
+ * strings are read with those validated lengths, never with lengths read again: another process may rewrite them
+ * meanwhile.
  */
 final class TopicFile implements AutoCloseable {
     static final VarHandle INT = JAVA_INT.varHandle();
@@ -51,6 +54,10 @@ final class TopicFile implements AutoCloseable {
         this.fd = fd;
         this.arena = arena;
         this.memory = memory;
+    }
+
+    /** The lengths of the type's strings in a topic file, read once and validated by {@link #validate}. */
+    record TypeLengths(int name, int schema, int hash) {
     }
 
     /**
@@ -94,12 +101,10 @@ final class TopicFile implements AutoCloseable {
                 }
                 TopicFile file = new TopicFile(topic, domain, path, fd, arena, memory);
                 try {
-                    if (memory.get(JAVA_LONG, MAGIC_OFFSET) == 0) {
-                        file.initialize(type); // new, or its creator died before finishing it
-                    } else {
-                        validate(memory, path.toString(), size);
-                    }
-                    file.checkType(type);
+                    TypeLengths lengths = memory.get(JAVA_LONG, MAGIC_OFFSET) == 0
+                        ? initialize(memory, type) // new, or its creator died before finishing it
+                        : validate(memory, path.toString(), size);
+                    checkType(topic, readType(topic, memory, lengths), type);
                 } catch (RuntimeException e) {
                     arena.close();
                     throw e;
@@ -172,7 +177,7 @@ final class TopicFile implements AutoCloseable {
      * The type a topic carries, read from its topic file without joining it: {@code null} when the topic has no file
      * or its creator has not finished writing it.
      *
-     * @throws CorruptDataException when the file is damaged, not a topic file, or not a file of ours
+     * @throws CorruptDataException when the file is damaged, or not a file of ours
      */
     static TopicInfo describe(Domain domain, String topic) {
         Path path = domain.topicPath(topic);
@@ -182,28 +187,25 @@ final class TopicFile implements AutoCloseable {
         } catch (IOException e) {
             return null; // no such topic (or one this process cannot open)
         }
-        int fd = opened.fd();
         try (Arena arena = Arena.ofConfined()) {
             long size = opened.size();
             if (size < FILE_LENGTH) {
                 return null; // being created
             }
-            MemorySegment memory = Native.map(fd, FILE_LENGTH, false, arena);
+            MemorySegment memory = Native.map(opened.fd(), FILE_LENGTH, false, arena);
             if ((long) LONG.getAcquire(memory, (long) MAGIC_OFFSET) == 0) {
                 return null; // being created
             }
-            validate(memory, path.toString(), size);
-            TopicFile file = new TopicFile(topic, domain, path, -1, arena, memory);
-            String hash = file.string(TYPE_HASH_OFFSET, memory.get(JAVA_INT, HASH_LENGTH_OFFSET));
-            return new TopicInfo(topic, file.typeName(), file.schema(), hash);
+            return readType(topic, memory, validate(memory, path.toString(), size));
         } catch (IOException e) {
             return null;
         } finally {
-            Native.close(fd);
+            Native.close(opened.fd());
         }
     }
 
-    private void initialize(MessageType<?> type) {
+    /** Writes the header of a new topic file for {@code type}; returns the lengths it wrote. */
+    private static TypeLengths initialize(MemorySegment memory, MessageType<?> type) {
         byte[] name = type.name().getBytes(StandardCharsets.UTF_8);
         byte[] schema = type.schema().getBytes(StandardCharsets.UTF_8);
         byte[] hash = type.hash().getBytes(StandardCharsets.UTF_8);
@@ -225,10 +227,14 @@ final class TopicFile implements AutoCloseable {
         MemorySegment.copy(schema, 0, memory, JAVA_BYTE, SCHEMA_OFFSET, schema.length);
         MemorySegment.copy(hash, 0, memory, JAVA_BYTE, TYPE_HASH_OFFSET, hash.length);
         LONG.setRelease(memory, (long) MAGIC_OFFSET, MAGIC); // the header is complete once the magic is there
+        return new TypeLengths(name.length, schema.length, hash.length);
     }
 
-    /** Checks a topic file's header; messages read {@code name=value}. */
-    static void validate(MemorySegment memory, String file, long size) {
+    /**
+     * Checks a topic file's header, reading each field once; messages read {@code name=value}. Returns the lengths
+     * of the type's strings it validated: read the strings with these, not with lengths read again.
+     */
+    static TypeLengths validate(MemorySegment memory, String file, long size) {
         long magic = memory.get(JAVA_LONG, MAGIC_OFFSET);
         if (magic != MAGIC) {
             throw new CorruptDataException("topic file has a wrong magic: file=" + file + ", magic=0x"
@@ -247,9 +253,10 @@ final class TopicFile implements AutoCloseable {
         checkEquals(file, "maxPublishers", memory.get(JAVA_INT, MAX_PUBLISHERS_OFFSET), MAX_PUBLISHERS);
         checkEquals(file, "maxSubscribers", memory.get(JAVA_INT, MAX_SUBSCRIBERS_OFFSET), MAX_SUBSCRIBERS);
         checkEquals(file, "maxHeld", memory.get(JAVA_INT, MAX_HELD_OFFSET), MAX_HELD);
-        checkRange(file, "typeNameLength", memory.get(JAVA_INT, TYPE_NAME_LENGTH_OFFSET), TYPE_NAME_CAPACITY - 1);
-        checkRange(file, "schemaLength", memory.get(JAVA_INT, SCHEMA_LENGTH_OFFSET), SCHEMA_CAPACITY);
-        checkRange(file, "hashLength", memory.get(JAVA_INT, HASH_LENGTH_OFFSET), TYPE_HASH_CAPACITY - 1);
+        return new TypeLengths(
+            checkRange(file, "typeNameLength", memory.get(JAVA_INT, TYPE_NAME_LENGTH_OFFSET), TYPE_NAME_CAPACITY - 1),
+            checkRange(file, "schemaLength", memory.get(JAVA_INT, SCHEMA_LENGTH_OFFSET), SCHEMA_CAPACITY),
+            checkRange(file, "hashLength", memory.get(JAVA_INT, HASH_LENGTH_OFFSET), TYPE_HASH_CAPACITY - 1));
     }
 
     private static void checkEquals(String file, String field, int value, int expected) {
@@ -259,30 +266,27 @@ final class TopicFile implements AutoCloseable {
         }
     }
 
-    private static void checkRange(String file, String field, int value, int max) {
+    private static int checkRange(String file, String field, int value, int max) {
         if (value < 0 || value > max) {
             throw new CorruptDataException("topic file " + field + " out of range [0, " + max + "]: file=" + file
                 + ", " + field + "=" + value);
         }
+        return value;
     }
 
-    private void checkType(MessageType<?> type) {
-        String name = typeName();
-        String hash = string(TYPE_HASH_OFFSET, memory.get(JAVA_INT, HASH_LENGTH_OFFSET));
-        if (!name.equals(type.name()) || !hash.equals(type.hash())) {
-            throw new IncompatibleTypeException(topic, name, hash, type.name(), type.hash());
+    /** The type's strings, read with lengths {@link #validate} checked (or {@link #initialize} wrote). */
+    private static TopicInfo readType(String topic, MemorySegment memory, TypeLengths lengths) {
+        return new TopicInfo(topic, string(memory, TYPE_NAME_OFFSET, lengths.name()),
+            string(memory, SCHEMA_OFFSET, lengths.schema()), string(memory, TYPE_HASH_OFFSET, lengths.hash()));
+    }
+
+    private static void checkType(String topic, TopicInfo found, MessageType<?> type) {
+        if (!found.typeName().equals(type.name()) || !found.typeHash().equals(type.hash())) {
+            throw new IncompatibleTypeException(topic, found.typeName(), found.typeHash(), type.name(), type.hash());
         }
     }
 
-    String typeName() {
-        return string(TYPE_NAME_OFFSET, memory.get(JAVA_INT, TYPE_NAME_LENGTH_OFFSET));
-    }
-
-    String schema() {
-        return string(SCHEMA_OFFSET, memory.get(JAVA_INT, SCHEMA_LENGTH_OFFSET));
-    }
-
-    private String string(long offset, int length) {
+    private static String string(MemorySegment memory, long offset, int length) {
         byte[] bytes = memory.asSlice(offset, length).toArray(JAVA_BYTE);
         return new String(bytes, StandardCharsets.UTF_8);
     }

@@ -4,35 +4,47 @@ import io.sluice.CorruptDataException;
 import io.sluice.Publisher;
 import io.sluice.PublisherOptions;
 import io.sluice.Qos;
+import io.sluice.Sample;
 import io.sluice.Sluice;
 import io.sluice.Subscriber;
 import io.sluice.TestRoot;
 import io.sluice.TopicInfo;
 import io.sluice.it.Payload;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import static io.sluice.shm.BadInputFiles.TYPE;
 import static io.sluice.shm.BadInputFiles.assertContains;
 import static io.sluice.shm.BadInputFiles.assertHealthyTopicWorks;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +54,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Invariants 4 and 5 for what lies in the domain directory: a file that is not a regular file of the user with mode
  * 0600 (a FIFO, a socket, a symlink, a directory, a file of mode 0644 or of another user) named like a topic,
  * segment or doorbell file never hangs a participant, is reported with a {@link CorruptDataException} naming it to
- * whoever uses it, is left in place by the sweep, and disturbs no other topic.
+ * whoever uses it, is left in place by the sweep, and disturbs no other topic. Header values are read once: a
+ * segment file that claims a huge length, or a header another process rewrites while a participant reads it, gives a
+ * clean result or a {@link CorruptDataException}, never an allocation of what the header claims.
  *
  * <p>The timeouts run each test on a thread of its own, so that a participant stuck opening a FIFO fails the test
  * instead of hanging the build; {@link #cleanUp()} then opens every FIFO it planted, which releases such a thread.
@@ -51,6 +65,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class HostileFileTest {
     /** No process has this pid (above every pid_max), so its bell file is a dead process's to the sweep. */
     private static final int NO_SUCH_PID = Integer.MAX_VALUE - 7;
+    private static final VarHandle INT = JAVA_INT.varHandle();
+    private static final int ENOUGH_OF_EACH = 200;
+    private static final int MAX_FLIP_ATTEMPTS = 20_000;
 
     private final TestRoot root = new TestRoot();
     private final List<Sluice> opened = new ArrayList<>();
@@ -164,6 +181,133 @@ class HostileFileTest {
         assertHealthyTopicWorks(joining);
         assertStillThere(kind, own);
         assertStillThere(kind, dead);
+    }
+
+    /**
+     * A sparse file claims a header that is consistent in itself, so its size covers what it claims: the file
+     * system holding it is smaller than that, so no publisher can have made it (a publisher reserves every byte of
+     * its segment), and it is reported rather than mapped.
+     */
+    @ParameterizedTest(name = "slotCount={0}, slotCapacity={1}")
+    @CsvSource({"1, 1099511619520", "64, 1073741824"})
+    void shouldRejectSparseSegmentClaimingMoreThanItsFileSystemHolds(int slotCount, long slotCapacity)
+        throws Exception {
+        long fileLength = SegmentLayout.fileLength(slotCount, slotCapacity);
+        Sluice owner = open("owner");
+        Path directory = owner.directory();
+        long fileSystem = Files.getFileStore(directory).getTotalSpace();
+        assumeTrue(fileSystem > 0 && fileSystem < fileLength, "the file system holding the domain is smaller than "
+            + fileLength + " bytes: size=" + fileSystem);
+        Publisher<MemorySegment> publisher = owner.publisher("/sparse", TYPE, PublisherOptions.defaults());
+        publish(publisher, 0);
+        Path segment = directory.resolve("sparse.1.seg");
+        ByteBuffer header = ByteBuffer.wrap(Arrays.copyOf(Files.readAllBytes(segment), SegmentLayout.RING_OFFSET))
+            .order(ByteOrder.LITTLE_ENDIAN);
+        header.putInt(SegmentLayout.SLOT_COUNT_OFFSET, slotCount);
+        header.putInt(SegmentLayout.RING_CAPACITY_OFFSET, SegmentLayout.ringCapacity(slotCount));
+        header.putLong(SegmentLayout.SLOT_CAPACITY_OFFSET, slotCapacity);
+        header.putLong(SegmentLayout.SLOT_STRIDE_OFFSET, SegmentLayout.slotStride(slotCapacity));
+        header.putLong(SegmentLayout.FILE_LENGTH_OFFSET, fileLength);
+        Files.delete(segment);
+        BadInputFiles.write(segment, header);
+        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+            file.setLength(1L << 40); // 1 TB, sparse: it costs nothing until written
+        }
+
+        Sluice reader = open("reader");
+        Subscriber<MemorySegment> subscriber = reader.subscriber("/sparse", TYPE, Qos.queue(4));
+        CorruptDataException e = assertThrows(CorruptDataException.class, subscriber::take);
+        assertContains(e.getMessage(), "file=" + segment, "fileLength=" + fileLength);
+        assertHealthyTopicWorks(reader);
+    }
+
+    /**
+     * Another process rewrites SLOT_COUNT between a valid and a huge value while subscribers attach: each attach
+     * sees one value, validated, and never sizes its arrays by a value it did not check.
+     */
+    @Test
+    void shouldAttachCleanlyOrReportWhileSlotCountFlips() throws Exception {
+        Sluice owner = open("owner");
+        Publisher<MemorySegment> publisher = owner.publisher("/flip", TYPE, PublisherOptions.defaults().withSlots(8));
+        publish(publisher, 0);
+        Sluice reader = open("reader");
+        Path segment = owner.directory().resolve("flip.1.seg");
+        flipWhile(segment, SegmentLayout.SLOT_COUNT_OFFSET, 8, Integer.MAX_VALUE, () -> {
+            Subscriber<MemorySegment> subscriber = reader.subscriber("/flip", TYPE, Qos.latest());
+            try (Sample<MemorySegment> sample = subscriber.take()) {
+                assertTrue(sample == null || Payload.verify(sample.segment(), sample.sequence()));
+                return true;
+            } catch (CorruptDataException e) {
+                assertContains(e.getMessage(), "slotCount", "file=" + segment);
+                return false;
+            } finally {
+                subscriber.close();
+            }
+        });
+        assertHealthyTopicWorks(reader);
+    }
+
+    /** The same for the type name's length in a topic file, read by topicInfo() and by joining participants. */
+    @Test
+    void shouldDescribeCleanlyOrReportWhileTypeNameLengthFlips() throws Exception {
+        Sluice owner = open("owner");
+        owner.publisher("/described", TYPE);
+        Sluice reader = open("reader");
+        Path file = owner.directory().resolve("described.topic");
+        int length = TYPE.name().length();
+        int[] attempt = {0};
+        flipWhile(file, TopicLayout.TYPE_NAME_LENGTH_OFFSET, length, -1, () -> {
+            try {
+                if (attempt[0]++ % 2 == 0) {
+                    assertEquals(TYPE.name(), reader.topicInfo("/described").orElseThrow().typeName());
+                } else {
+                    reader.subscriber("/described", TYPE, Qos.latest()).close();
+                }
+                return true;
+            } catch (CorruptDataException e) {
+                assertContains(e.getMessage(), "typeNameLength", "file=" + file);
+                return false;
+            }
+        });
+        assertHealthyTopicWorks(reader);
+    }
+
+    /**
+     * Runs {@code attempt} while a thread rewrites the int at {@code offset} of {@code file} between {@code valid}
+     * and {@code invalid} through a mapping of its own, as another process could, and restores it after. The attempt
+     * returns true for a clean result and false for a reported one; it runs until it has seen each often (so the
+     * flips did land between its reads), or at most {@link #MAX_FLIP_ATTEMPTS} times on a machine too busy for that.
+     */
+    private static void flipWhile(Path file, long offset, int valid, int invalid, BooleanSupplier attempt)
+        throws Exception {
+        try (Arena arena = Arena.ofShared();
+             FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MemorySegment header = channel.map(FileChannel.MapMode.READ_WRITE, 0, 4096, arena);
+            AtomicBoolean running = new AtomicBoolean(true);
+            Thread flipper = Thread.ofPlatform().daemon().name("flipper").start(() -> {
+                while (running.get()) {
+                    INT.setVolatile(header, offset, invalid);
+                    INT.setVolatile(header, offset, valid);
+                }
+            });
+            int clean = 0;
+            int reported = 0;
+            try {
+                for (int i = 0; i < MAX_FLIP_ATTEMPTS && (clean < ENOUGH_OF_EACH || reported < ENOUGH_OF_EACH); i++) {
+                    if (attempt.getAsBoolean()) {
+                        clean++;
+                    } else {
+                        reported++;
+                    }
+                }
+            } finally {
+                running.set(false);
+                flipper.join();
+                INT.setVolatile(header, offset, valid);
+            }
+            System.out.printf("flipping %s at %d: %d clean, %d reported%n", file.getFileName(), offset, clean,
+                reported);
+        }
     }
 
     private Sluice open(String name) {
