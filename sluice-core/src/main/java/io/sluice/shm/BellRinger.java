@@ -1,5 +1,7 @@
 package io.sluice.shm;
 
+import io.sluice.CorruptDataException;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -13,7 +15,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * A publisher's side of {@link Doorbell}s: rings the bell a subscriber row names, mapping the bell files of other
  * processes on first use and keeping them mapped. Nothing read from a row or a bell file is trusted: a slot out of
- * range, a missing file, a file of the wrong size, magic, version or id is not rung (the subscriber then wakes at
+ * range, a missing file, a file that {@link Native#openChecked} refuses (not a regular file of the user with mode
+ * 0600), a file of the wrong size, magic, version or id is not rung (the subscriber then wakes at
  * its executor's periodic upkeep, never later than 200 ms), and the file is looked for again a second later. Used
  * by the publisher's thread only; allocates only when it maps a file.
  */
@@ -96,13 +99,16 @@ final class BellRinger implements AutoCloseable {
         ids[index] = fileId;
         retryAt[index] = System.nanoTime() + RETRY_NANOS;
         Path path = Doorbell.path(directory, pid);
-        int fd = Native.openReadWriteOrNone(path);
-        if (fd < 0) {
+        Native.CheckedFile opened;
+        try {
+            opened = Native.openChecked(path, Native.O_RDWR, Native.Creation.EXISTING);
+        } catch (IOException | CorruptDataException e) {
             return index;
         }
+        int fd = opened.fd();
         Arena arena = Arena.ofShared();
         try {
-            if (TopicFile.size(fd) < Doorbell.FILE_LENGTH) {
+            if (opened.size() < Doorbell.FILE_LENGTH) {
                 arena.close();
                 return index;
             }

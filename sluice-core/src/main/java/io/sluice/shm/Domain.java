@@ -1,5 +1,6 @@
 package io.sluice.shm;
 
+import io.sluice.CorruptDataException;
 import io.sluice.SluiceException;
 
 import java.io.IOException;
@@ -18,6 +19,11 @@ import java.util.Set;
  * {@code base} is the topic name without its leading slash and with {@code /} turned into {@code .}
  * ({@code /camera/rgb} is {@code camera.rgb}); each process with executors keeps its doorbells in
  * {@code bells-<pid>.bell} ({@link Doorbell}). Files of any other name are foreign and left alone.
+ *
+ * <p>Anybody who can write the directory can put anything under those names. Every file is opened through
+ * {@link Native#openChecked}, which opens without blocking or following links and accepts only a regular file of
+ * the user with mode 0600; the sweep skips any other file (it is reported to whoever opens that topic) and goes on
+ * with the next, and a name is removed only after {@code lstat} shows it is such a file.
  */
 public final class Domain {
     static final String TOPIC_SUFFIX = ".topic";
@@ -76,11 +82,7 @@ public final class Domain {
     }
 
     static int currentUid() {
-        try {
-            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        } catch (IOException e) {
-            throw new SluiceException("cannot read the process's uid: " + e.getMessage(), e);
-        }
+        return Native.geteuid();
     }
 
     public Path directory() {
@@ -99,10 +101,15 @@ public final class Domain {
         return topic.substring(1).replace('/', '.');
     }
 
+    /**
+     * Removes {@code path} if it is a file Sluice could have made (a regular file of the user, mode 0600); anything
+     * else under one of Sluice's names is left for whoever uses that name to report.
+     */
     void unlinkQuietly(Path path) {
         try {
+            Native.check(path, Native.lstat(path));
             Native.unlink(path);
-        } catch (IOException ignored) {
+        } catch (IOException | CorruptDataException ignored) {
             // already gone, or not ours to remove: nothing to do
         }
     }
@@ -177,7 +184,8 @@ public final class Domain {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SEGMENT_SUFFIX)) {
             for (Path file : files) {
                 String base = segmentBase(file.getFileName().toString());
-                if (!base.isEmpty() && !Files.exists(directory.resolve(base + TOPIC_SUFFIX))) {
+                Path topic = directory.resolve(base + TOPIC_SUFFIX);
+                if (!base.isEmpty() && !Files.exists(topic, LinkOption.NOFOLLOW_LINKS)) {
                     unlinkQuietly(file); // its topic is gone, so is every participant of it
                 }
             }
@@ -189,14 +197,7 @@ public final class Domain {
     /** Whether {@code path} still names the file open as {@code fd} (same device and inode). */
     static boolean sameFile(int fd, Path path) throws IOException {
         try {
-            Path open = Path.of("/proc/self/fd/" + fd);
-            for (String attribute : new String[] {"unix:ino", "unix:dev"}) {
-                if (!Files.getAttribute(open, attribute)
-                    .equals(Files.getAttribute(path, attribute, LinkOption.NOFOLLOW_LINKS))) {
-                    return false;
-                }
-            }
-            return true;
+            return Native.fstat(fd).sameFile(Native.lstat(path));
         } catch (java.nio.file.NoSuchFileException gone) {
             return false;
         }
@@ -208,9 +209,11 @@ public final class Domain {
     }
 
     private void removeIfUnlocked(Path file) {
-        int fd = Native.openReadWriteOrNone(file);
-        if (fd < 0) {
-            return;
+        int fd;
+        try {
+            fd = Native.openChecked(file, Native.O_RDWR, Native.Creation.EXISTING).fd();
+        } catch (IOException | CorruptDataException e) {
+            return; // gone, or not a file of ours: left alone
         }
         try {
             if (Native.tryLock(fd, 0) && sameFile(fd, file)) {
@@ -232,7 +235,7 @@ public final class Domain {
      */
     void removeUnownedSegments(TopicFile topic) {
         String base = topic.topicBase();
-        record Unowned(Path path, int generation, SegmentMapping.Header header) {
+        record Unowned(Path path, int generation, SegmentMapping.Owner header) {
         }
         java.util.List<Unowned> unowned = new java.util.ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, base + ".*" + SEGMENT_SUFFIX)) {
@@ -248,7 +251,7 @@ public final class Domain {
                 } catch (NumberFormatException e) {
                     continue; // not a name Sluice makes: foreign, left alone
                 }
-                SegmentMapping.Header header = SegmentMapping.readHeader(file);
+                SegmentMapping.Owner header = SegmentMapping.readOwner(file); // null: gone, or not ours to judge
                 if (header != null && !owned(topic, generation, header)) {
                     unowned.add(new Unowned(file, generation, header));
                 }
@@ -281,7 +284,7 @@ public final class Domain {
         }
     }
 
-    private static boolean owned(TopicFile topic, int generation, SegmentMapping.Header header) {
+    private static boolean owned(TopicFile topic, int generation, SegmentMapping.Owner header) {
         if (!header.valid() || header.publisherIndex() < 0 || header.publisherIndex() >= TopicLayout.MAX_PUBLISHERS) {
             return false;
         }

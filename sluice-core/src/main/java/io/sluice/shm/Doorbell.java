@@ -35,7 +35,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * FILE_ID is random and non-zero; a subscriber row names a bell by (pid, slot, FILE_ID), so that a publisher never
  * rings a file of a dead process whose pid a new process reuses. The owning process holds an open-file-description
  * lock on byte 0 for the life of the file and removes the file when it releases its last bell; a sweep that gets
- * the lock (the owner died) removes it.
+ * the lock (the owner died) removes it. The owner opens or creates its file, and publishers open others' files,
+ * through {@link Native#openChecked}: a FIFO, socket, symlink, directory, or a file of another user or of a mode
+ * other than 0600 under the name is a {@link io.sluice.CorruptDataException} naming it for the owner, and is never
+ * rung by a publisher nor removed by a sweep.
  *
  * <p>The wake-up protocol is {@link io.sluice.exec}'s {@code Wakeup} across processes. The executor reads
  * SEQUENCE (acquire) before it looks at its subscriptions, then, finding nothing, increments WAITERS (a full
@@ -81,7 +84,12 @@ public final class Doorbell implements AutoCloseable {
         return directory.resolve(PREFIX + pid + SUFFIX);
     }
 
-    /** A doorbell of this process in {@code domain}, creating the process's bell file when needed. */
+    /**
+     * A doorbell of this process in {@code domain}, creating the process's bell file when needed.
+     *
+     * @throws io.sluice.CorruptDataException when the process's bell file is not a regular file of the user with
+     *         mode 0600 (a FIFO, a symlink, another user's file…), naming it
+     */
     public static Doorbell acquire(Domain domain) {
         Path directory = domain.directory().toAbsolutePath().normalize();
         synchronized (FILES) {
@@ -170,7 +178,7 @@ public final class Doorbell implements AutoCloseable {
             for (int attempt = 1; ; attempt++) {
                 int fd;
                 try {
-                    fd = Native.open(path, Native.O_RDWR | Native.O_CREAT | Native.O_NOFOLLOW, 0600);
+                    fd = Native.openChecked(path, Native.O_RDWR, Native.Creation.EXISTING_OR_NEW).fd();
                 } catch (IOException e) {
                     throw new SluiceException("cannot create doorbell file " + path + ": " + e.getMessage(), e);
                 }
@@ -196,7 +204,6 @@ public final class Doorbell implements AutoCloseable {
         private static BellFile initialize(Path directory, Path path, int fd) {
             Arena arena = Arena.ofShared();
             try {
-                Native.fchmod(fd, 0600); // a reused file keeps its mode otherwise
                 Native.allocate(fd, FILE_LENGTH);
                 MemorySegment memory = Native.map(fd, FILE_LENGTH, true, arena);
                 memory.fill((byte) 0);

@@ -1,5 +1,7 @@
 package io.sluice.shm;
 
+import io.sluice.CorruptDataException;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -16,28 +18,53 @@ import java.nio.file.Path;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The few Linux system calls Java lacks, bound through the FFM {@link Linker}: {@code open} with explicit
- * permissions, {@code mmap}/{@code munmap}, {@code posix_fallocate}, open-file-description locks
- * ({@code fcntl F_OFD_*}) and {@code futex}.
+ * permissions, {@code statx}, {@code fstatfs}, {@code mmap}/{@code munmap}, {@code posix_fallocate},
+ * open-file-description locks ({@code fcntl F_OFD_*}) and {@code futex}.
  *
  * <p>Every call that can fail reports {@code errno} through an {@link IOException} whose message names the
  * call, its argument and the error, e.g. {@code "open failed: path=/dev/shm/x, errno=13 (Permission denied)"}.
  * Linux only; x86_64 and aarch64.
+ *
+ * <p><b>Opening a file of the domain.</b> Sluice opens the files of its domain directory through
+ * {@link #openChecked} only, because anybody who can write the directory can put anything under a name Sluice
+ * uses. It opens with {@code O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC}, so that no kind of file can block the
+ * open (a FIFO without a writer would, forever) or redirect it (a symlink), then asks {@code statx} about the
+ * descriptor it got and accepts it only if it is
+ * <ul>
+ *   <li>a regular file: else {@code "not a regular file: file=…, type=fifo"} (socket, symlink, directory, …);</li>
+ *   <li>owned by the effective user: else {@code "file belongs to another user: file=…, uid=…, expected=…"};</li>
+ *   <li>of mode 0600 exactly, as Sluice creates its files:
+ *       else {@code "file mode is not 0600: file=…, mode=0644"}.</li>
+ * </ul>
+ * A failure is a {@link CorruptDataException}, which the caller reports to whoever uses that topic, or, sweeping,
+ * takes as a reason to leave the file alone. An open that fails because of what the name is (a symlink refused by
+ * {@code O_NOFOLLOW}, a directory opened for writing, a socket) is reported the same way, after an {@code lstat}
+ * of the name. The size the caller checks is the one {@code statx} gave with these checks, so nothing is looked up
+ * again by name. A file it creates ({@code O_CREAT | O_EXCL}) is set to 0600 whatever the umask. {@code O_NONBLOCK}
+ * stays set: on a regular file it changes nothing Sluice does (mapping, {@code posix_fallocate}, locks, whose
+ * waiting {@code F_OFD_SETLKW} chooses).
  */
 public final class Native {
     public static final int O_RDONLY = 0;
     public static final int O_RDWR = 2;
-    public static final int O_CREAT = 0100;
-    public static final int O_EXCL = 0200;
+    private static final int O_CREAT = 0100;
+    private static final int O_EXCL = 0200;
+    private static final int O_NOCTTY = 0400;
+    private static final int O_NONBLOCK = 04000;
+    /** aarch64 keeps the 32-bit ARM value of this flag (0400000 is O_LARGEFILE there). */
+    private static final int O_NOFOLLOW = switch (System.getProperty("os.arch")) {
+        case "aarch64" -> 0100000;
+        default -> 0400000;
+    };
+    private static final int O_CLOEXEC = 02000000;
     private static final boolean AARCH64 = System.getProperty("os.arch").equals("aarch64");
-    /** Differs between x86_64 (as most architectures) and aarch64, as {@code O_DIRECTORY} does. */
-    public static final int O_NOFOLLOW = AARCH64 ? 0100000 : 0400000;
     private static final int O_DIRECTORY = AARCH64 ? 040000 : 0200000;
     /** An unnamed file in the given directory, freed when its last descriptor closes unless it is linked. */
     private static final int O_TMPFILE = 020000000 | O_DIRECTORY;
-    public static final int O_CLOEXEC = 02000000;
     private static final int AT_FDCWD = -100;
     private static final int AT_SYMLINK_FOLLOW = 0x400;
 
@@ -59,11 +86,32 @@ public final class Native {
     public static final int EEXIST = 17;
     public static final int ENOENT = 2;
 
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+    private static final int S_IFLNK = 0120000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFBLK = 0060000;
+    private static final int S_IFDIR = 0040000;
+    private static final int S_IFCHR = 0020000;
+    private static final int S_IFIFO = 0010000;
+    /** The only mode Sluice gives its files, and accepts on the files it opens. */
+    private static final int FILE_MODE = 0600;
+
     private static final long SYS_FUTEX = switch (System.getProperty("os.arch")) {
         case "amd64", "x86_64" -> 202;
         case "aarch64" -> 98;
         default -> -1;
     };
+
+    private static final long SYS_STATX = switch (System.getProperty("os.arch")) {
+        case "amd64", "x86_64" -> 332;
+        case "aarch64" -> 291;
+        default -> -1;
+    };
+    private static final long AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final long AT_EMPTY_PATH = 0x1000;
+    /** STATX_TYPE | STATX_MODE | STATX_NLINK | STATX_UID | STATX_INO | STATX_SIZE. */
+    private static final long STATX_WANTED = 0x1 | 0x2 | 0x4 | 0x8 | 0x100 | 0x200;
 
     /** {@code futex_waitv} (Linux 5.16): the same number on x86_64 and aarch64. */
     private static final long SYS_FUTEX_WAITV = 449;
@@ -92,6 +140,43 @@ public final class Native {
     private static final VarHandle L_START = FLOCK.varHandle(MemoryLayout.PathElement.groupElement("l_start"));
     private static final VarHandle L_LEN = FLOCK.varHandle(MemoryLayout.PathElement.groupElement("l_len"));
 
+    /**
+     * {@code struct statx} (linux/stat.h): the same on every architecture, unlike {@code struct stat}. Only the
+     * fields read here are named; the kernel writes all 256 bytes.
+     */
+    private static final StructLayout STATX = MemoryLayout.structLayout(
+        JAVA_INT.withName("stx_mask"),
+        JAVA_INT.withName("stx_blksize"),
+        JAVA_LONG.withName("stx_attributes"),
+        JAVA_INT.withName("stx_nlink"),
+        JAVA_INT.withName("stx_uid"),
+        JAVA_INT.withName("stx_gid"),
+        JAVA_SHORT.withName("stx_mode"),
+        MemoryLayout.paddingLayout(2),
+        JAVA_LONG.withName("stx_ino"),
+        JAVA_LONG.withName("stx_size"),
+        MemoryLayout.paddingLayout(88), // stx_blocks, stx_attributes_mask, four timestamps, stx_rdev
+        JAVA_INT.withName("stx_dev_major"),
+        JAVA_INT.withName("stx_dev_minor"),
+        MemoryLayout.paddingLayout(112));
+
+    private static final VarHandle STX_NLINK = statxField("stx_nlink");
+    private static final VarHandle STX_UID = statxField("stx_uid");
+    private static final VarHandle STX_MODE = statxField("stx_mode");
+    private static final VarHandle STX_INO = statxField("stx_ino");
+    private static final VarHandle STX_SIZE = statxField("stx_size");
+    private static final VarHandle STX_DEV_MAJOR = statxField("stx_dev_major");
+    private static final VarHandle STX_DEV_MINOR = statxField("stx_dev_minor");
+
+    /**
+     * {@code struct statfs} of a 64-bit Linux (the same on x86_64 and aarch64): {@code f_bsize} at 8,
+     * {@code f_blocks} at 16, {@code f_frsize} at 72.
+     */
+    private static final long STATFS_SIZE = 120;
+    private static final long F_BSIZE = 8;
+    private static final long F_BLOCKS = 16;
+    private static final long F_FRSIZE = 72;
+
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -116,6 +201,12 @@ public final class Native {
     private static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
     private static final MethodHandle RAISE = bind("raise", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final int SIGSTOP = 19;
+    private static final MethodHandle GETEUID = bind("geteuid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle FSTATFS = bind("fstatfs",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), ERRNO_OPTION);
+    private static final MethodHandle SYSCALL_STATX = bind("syscall",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS),
+        Linker.Option.firstVariadicArg(1), ERRNO_OPTION);
     private static final MethodHandle SYSCALL_FUTEX_WAITV = bind("syscall",
         FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
         Linker.Option.firstVariadicArg(1), ERRNO_OPTION);
@@ -126,39 +217,188 @@ public final class Native {
     private Native() {
     }
 
+    private static VarHandle statxField(String name) {
+        return STATX.varHandle(MemoryLayout.PathElement.groupElement(name));
+    }
+
     private static MethodHandle bind(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         MemorySegment symbol = LIBC.find(name)
             .orElseThrow(() -> new UnsupportedOperationException("libc symbol not found: name=" + name));
         return LINKER.downcallHandle(symbol, descriptor, options);
     }
 
-    /** Opens {@code path} read-only without following a link; -1 when it cannot be opened (gone, or unreadable). */
-    public static int openReadOnlyOrNone(Path path) {
-        try {
-            return open(path, O_RDONLY | O_NOFOLLOW, 0);
-        } catch (IOException e) {
-            return -1;
+    /** What {@link #openChecked} does when the file is there, or is not. */
+    public enum Creation {
+        /** Opens the file; {@link java.nio.file.NoSuchFileException} when there is none. */
+        EXISTING,
+        /** Creates the file, 0600; {@link java.nio.file.FileAlreadyExistsException} when the name is taken. */
+        NEW,
+        /** Opens the file, or creates it, 0600, when there is none. */
+        EXISTING_OR_NEW
+    }
+
+    /** A descriptor {@link #openChecked} opened, and what {@code statx} said of its file when it checked it. */
+    public record CheckedFile(int fd, FileStatus status, boolean created) {
+        public long size() {
+            return status.size();
         }
     }
 
-    /** Opens an existing file read-write without following links; -1 when it cannot be opened. */
-    public static int openReadWriteOrNone(Path path) {
-        try {
-            return open(path, O_RDWR | O_NOFOLLOW, 0);
-        } catch (IOException e) {
-            return -1;
+    /** What {@code statx} says of a file: its type and permission bits, owner, link count, size and identity. */
+    public record FileStatus(int mode, int uid, long links, long size, long device, long inode) {
+        public boolean isRegularFile() {
+            return (mode & S_IFMT) == S_IFREG;
+        }
+
+        public int permissions() {
+            return mode & 07777;
+        }
+
+        /** The file type in a word: {@code regular}, {@code directory}, {@code symlink}, {@code fifo}, … */
+        public String type() {
+            return switch (mode & S_IFMT) {
+                case S_IFREG -> "regular";
+                case S_IFDIR -> "directory";
+                case S_IFLNK -> "symlink";
+                case S_IFIFO -> "fifo";
+                case S_IFSOCK -> "socket";
+                case S_IFCHR -> "character-device";
+                case S_IFBLK -> "block-device";
+                default -> "unknown-0" + Integer.toOctalString(mode & S_IFMT);
+            };
+        }
+
+        /** Whether both describe the same file (device and inode). */
+        public boolean sameFile(FileStatus other) {
+            return device == other.device && inode == other.inode;
         }
     }
 
-    /** Opens {@code path}; {@code mode} applies when the file is created. Returns the file descriptor. */
-    public static int open(Path path, int flags, int mode) throws IOException {
+    /**
+     * Opens a file of the domain directory and checks what it opened (see the class comment): a regular file of
+     * the effective user, mode 0600. {@code access} is {@link #O_RDONLY} or {@link #O_RDWR}.
+     *
+     * @throws CorruptDataException when the name holds anything else, naming the file, what is wrong and the value
+     * @throws java.nio.file.NoSuchFileException when the file is not there and {@code creation} is EXISTING
+     * @throws IOException when the open fails for another reason (no descriptors left, no permission, …)
+     */
+    public static CheckedFile openChecked(Path path, int access, Creation creation) throws IOException {
+        int flags = access | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC;
+        for (int attempt = 1; ; attempt++) {
+            if (creation != Creation.EXISTING) {
+                int fd = open(path, flags | O_CREAT | O_EXCL, FILE_MODE);
+                if (fd >= 0) {
+                    return checked(path, fd, true);
+                }
+                if (-fd != EEXIST || creation == Creation.NEW) {
+                    throw openFailure(path, -fd);
+                }
+            }
+            int fd = open(path, flags, 0);
+            if (fd >= 0) {
+                return checked(path, fd, false);
+            }
+            if (-fd != ENOENT || creation == Creation.EXISTING || attempt == 100) {
+                throw openFailure(path, -fd);
+            }
+            // removed between our two opens (a last participant leaving): create it after all
+        }
+    }
+
+    private static CheckedFile checked(Path path, int fd, boolean created) throws IOException {
+        try {
+            if (created) {
+                fchmod(fd, FILE_MODE); // the umask may have taken bits away
+            }
+            return new CheckedFile(fd, check(path, fstat(fd)), created);
+        } catch (IOException | RuntimeException | Error e) {
+            close(fd);
+            throw e;
+        }
+    }
+
+    /**
+     * Accepts {@code status} as that of a file Sluice could have made: a regular file of the effective user with
+     * mode 0600. Returns it.
+     *
+     * @throws CorruptDataException naming {@code path}, what is wrong and the value
+     */
+    public static FileStatus check(Path path, FileStatus status) {
+        if (!status.isRegularFile()) {
+            throw new CorruptDataException("not a regular file: file=" + path + ", type=" + status.type());
+        }
+        int user = geteuid();
+        if (status.uid() != user) {
+            throw new CorruptDataException("file belongs to another user: file=" + path + ", uid="
+                + Integer.toUnsignedString(status.uid()) + ", expected=" + Integer.toUnsignedString(user));
+        }
+        if (status.permissions() != FILE_MODE) {
+            throw new CorruptDataException("file mode is not 0600: file=" + path + ", mode="
+                + String.format("%04o", status.permissions()));
+        }
+        return status;
+    }
+
+    /**
+     * Why an open of {@code path} failed: a {@link CorruptDataException} when the name holds something Sluice
+     * would not open (the open then fails with ELOOP for a symlink, EISDIR for a directory, ENXIO for a socket,
+     * EEXIST for a name taken), otherwise the error itself as an {@link IOException}.
+     */
+    private static IOException openFailure(Path path, int errno) {
+        IOException failure = error("open", "path=" + path, errno);
+        if (errno != ENOENT) {
+            FileStatus status;
+            try {
+                status = lstat(path);
+            } catch (IOException gone) {
+                return failure;
+            }
+            check(path, status);
+        }
+        return failure;
+    }
+
+    /** Opens {@code path}; {@code mode} applies when the file is created. Returns the descriptor, or -errno. */
+    private static int open(Path path, int flags, int mode) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), flags | O_CLOEXEC, mode);
-            if (fd < 0) {
-                throw error("open", "path=" + path, errno(state));
+            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), flags, mode);
+            return fd >= 0 ? fd : -errno(state);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** {@code statx} of an open descriptor. */
+    public static FileStatus fstat(int fd) throws IOException {
+        return statx(fd, "", AT_EMPTY_PATH, "statx", "fd=" + fd);
+    }
+
+    /** {@code statx} of a name, not following a symlink: what the name itself is. */
+    public static FileStatus lstat(Path path) throws IOException {
+        return statx(AT_FDCWD, path.toString(), AT_SYMLINK_NOFOLLOW, "statx", "path=" + path);
+    }
+
+    private static FileStatus statx(long directory, String path, long flags, String call, String argument)
+        throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment statx = arena.allocate(STATX);
+            long rc = (long) SYSCALL_STATX.invokeExact(state, SYS_STATX, directory, arena.allocateFrom(path), flags,
+                STATX_WANTED, statx);
+            if (rc != 0) {
+                throw error(call, argument, errno(state));
             }
-            return fd;
+            return new FileStatus(
+                Short.toUnsignedInt((short) STX_MODE.get(statx, 0L)),
+                (int) STX_UID.get(statx, 0L),
+                Integer.toUnsignedLong((int) STX_NLINK.get(statx, 0L)),
+                (long) STX_SIZE.get(statx, 0L),
+                (Integer.toUnsignedLong((int) STX_DEV_MAJOR.get(statx, 0L)) << 32)
+                    | Integer.toUnsignedLong((int) STX_DEV_MINOR.get(statx, 0L)),
+                (long) STX_INO.get(statx, 0L));
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -172,7 +412,11 @@ public final class Native {
      * nothing behind. {@link #link} gives it a name once it is complete.
      */
     public static int openUnnamed(Path directory, int mode) throws IOException {
-        return open(directory, O_TMPFILE | O_RDWR, mode);
+        int fd = open(directory, O_TMPFILE | O_RDWR | O_CLOEXEC, mode);
+        if (fd < 0) {
+            throw error("open(O_TMPFILE)", "directory=" + directory, -fd);
+        }
+        return fd;
     }
 
     /**
@@ -189,6 +433,45 @@ public final class Native {
             }
         } catch (IOException | RuntimeException | Error e) {
             throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * The bytes the file system holding {@code fd} has in all, or -1 when it does not say (a {@code tmpfs} without
+     * a size limit, {@code ramfs}: they report no blocks). No file that was ever written whole is larger.
+     */
+    public static long fileSystemSize(int fd) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment statfs = arena.allocate(STATFS_SIZE, 8);
+            int rc = (int) FSTATFS.invokeExact(state, fd, statfs);
+            if (rc != 0) {
+                throw error("fstatfs", "fd=" + fd, errno(state));
+            }
+            long blocks = statfs.get(JAVA_LONG, F_BLOCKS);
+            // f_blocks counts f_frsize units (f_bsize when that is 0): the larger is an upper bound either way
+            long unit = Math.max(statfs.get(JAVA_LONG, F_BSIZE), statfs.get(JAVA_LONG, F_FRSIZE));
+            if (blocks <= 0 || unit <= 0) {
+                return -1;
+            }
+            try {
+                return Math.multiplyExact(blocks, unit);
+            } catch (ArithmeticException beyondLong) {
+                return Long.MAX_VALUE;
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** The effective user id of this process: the owner every file Sluice opens must have. */
+    public static int geteuid() {
+        try {
+            return (int) GETEUID.invokeExact();
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -474,6 +757,7 @@ public final class Native {
         return switch (errno) {
             case EACCES -> new java.nio.file.AccessDeniedException(message);
             case ENOENT -> new java.nio.file.NoSuchFileException(message);
+            case EEXIST -> new java.nio.file.FileAlreadyExistsException(message);
             default -> new IOException(message);
         };
     }

@@ -89,92 +89,127 @@ public final class SegmentLayout {
         return (value + alignment - 1) & -alignment;
     }
 
+    /**
+     * The fixed fields of a segment header, copied out of shared memory by {@link #read} (each field read once) or
+     * computed by {@link #of} for a new segment. Whoever maps a segment validates this copy ({@link #validate}) and
+     * uses only it afterwards: the file can be rewritten at any moment by another process, so a field read again
+     * could hold a value nobody checked.
+     */
+    record Header(long magic, int version, int generation, long fileLength, int slotCount, int ringCapacity,
+                  long slotCapacity, long slotStride, long startSequence, int publisherIndex, int incarnation) {
+        /** Copies the fixed fields of the header at the start of {@code segment}. */
+        static Header read(MemorySegment segment) {
+            return new Header(
+                segment.get(JAVA_LONG, MAGIC_OFFSET),
+                segment.get(JAVA_INT, VERSION_OFFSET),
+                segment.get(JAVA_INT, GENERATION_OFFSET),
+                segment.get(JAVA_LONG, FILE_LENGTH_OFFSET),
+                segment.get(JAVA_INT, SLOT_COUNT_OFFSET),
+                segment.get(JAVA_INT, RING_CAPACITY_OFFSET),
+                segment.get(JAVA_LONG, SLOT_CAPACITY_OFFSET),
+                segment.get(JAVA_LONG, SLOT_STRIDE_OFFSET),
+                segment.get(JAVA_LONG, START_SEQUENCE_OFFSET),
+                segment.get(JAVA_INT, PUBLISHER_INDEX_OFFSET),
+                segment.get(JAVA_INT, INCARNATION_OFFSET));
+        }
+
+        /** The header of a new segment. */
+        static Header of(int generation, int slotCount, long slotCapacity, long startSequence, int publisherIndex,
+                         int incarnation) {
+            return new Header(MAGIC, VERSION, generation, SegmentLayout.fileLength(slotCount, slotCapacity), slotCount,
+                SegmentLayout.ringCapacity(slotCount), slotCapacity, SegmentLayout.slotStride(slotCapacity),
+                startSequence, publisherIndex, incarnation);
+        }
+
+        long slotsOffset() {
+            return SegmentLayout.slotsOffset(ringCapacity);
+        }
+    }
+
     /** Writes the header of a new segment; the ring is zero and every slot is marked WRITING. */
-    static void initialize(MemorySegment segment, int generation, int slotCount, long slotCapacity, long startSequence,
-                           int publisherIndex, int incarnation) {
-        int ringCapacity = ringCapacity(slotCount);
-        long stride = slotStride(slotCapacity);
-        segment.set(JAVA_LONG, MAGIC_OFFSET, MAGIC);
-        segment.set(JAVA_INT, VERSION_OFFSET, VERSION);
-        segment.set(JAVA_INT, GENERATION_OFFSET, generation);
-        segment.set(JAVA_LONG, FILE_LENGTH_OFFSET, fileLength(slotCount, slotCapacity));
-        segment.set(JAVA_INT, SLOT_COUNT_OFFSET, slotCount);
-        segment.set(JAVA_INT, RING_CAPACITY_OFFSET, ringCapacity);
-        segment.set(JAVA_LONG, SLOT_CAPACITY_OFFSET, slotCapacity);
-        segment.set(JAVA_LONG, SLOT_STRIDE_OFFSET, stride);
-        segment.set(JAVA_LONG, START_SEQUENCE_OFFSET, startSequence);
-        segment.set(JAVA_INT, PUBLISHER_INDEX_OFFSET, publisherIndex);
-        segment.set(JAVA_INT, INCARNATION_OFFSET, incarnation);
-        segment.set(JAVA_LONG, TAIL_OFFSET, startSequence);
-        long slots = slotsOffset(ringCapacity);
-        for (int slot = 0; slot < slotCount; slot++) {
-            segment.set(JAVA_LONG, slots + slot * stride + SLOT_SEQUENCE, WRITING);
+    static void initialize(MemorySegment segment, Header header) {
+        segment.set(JAVA_LONG, MAGIC_OFFSET, header.magic());
+        segment.set(JAVA_INT, VERSION_OFFSET, header.version());
+        segment.set(JAVA_INT, GENERATION_OFFSET, header.generation());
+        segment.set(JAVA_LONG, FILE_LENGTH_OFFSET, header.fileLength());
+        segment.set(JAVA_INT, SLOT_COUNT_OFFSET, header.slotCount());
+        segment.set(JAVA_INT, RING_CAPACITY_OFFSET, header.ringCapacity());
+        segment.set(JAVA_LONG, SLOT_CAPACITY_OFFSET, header.slotCapacity());
+        segment.set(JAVA_LONG, SLOT_STRIDE_OFFSET, header.slotStride());
+        segment.set(JAVA_LONG, START_SEQUENCE_OFFSET, header.startSequence());
+        segment.set(JAVA_INT, PUBLISHER_INDEX_OFFSET, header.publisherIndex());
+        segment.set(JAVA_INT, INCARNATION_OFFSET, header.incarnation());
+        segment.set(JAVA_LONG, TAIL_OFFSET, header.startSequence());
+        long slots = header.slotsOffset();
+        for (int slot = 0; slot < header.slotCount(); slot++) {
+            segment.set(JAVA_LONG, slots + slot * header.slotStride() + SLOT_SEQUENCE, WRITING);
         }
     }
 
     /**
-     * Checks a mapped segment's header against itself, its file's size and the generation its name promises.
+     * Checks a header copied by {@link Header#read} against itself, its file's size, the generation its name
+     * promises and the size of the file system that holds it: a publisher reserves every byte of its segment when
+     * it creates it, so a header claiming more than its file system holds is not one (a sparse file can have any
+     * size; {@code fileSystemSize} is -1 when the file system does not say).
      *
      * @throws CorruptDataException naming the file, the field and its value
      */
-    static void validate(MemorySegment segment, String file, long fileSize, int expectedGeneration) {
+    static void validate(Header header, String file, long fileSize, int expectedGeneration, long fileSystemSize) {
         if (fileSize < RING_OFFSET) {
             throw new CorruptDataException("segment file truncated: file=" + file + ", size=" + fileSize
                 + ", minimum=" + RING_OFFSET);
         }
-        long magic = segment.get(JAVA_LONG, MAGIC_OFFSET);
-        if (magic != MAGIC) {
+        if (header.magic() != MAGIC) {
             throw new CorruptDataException("segment file has a wrong magic: file=" + file + ", magic=0x"
-                + Long.toHexString(magic));
+                + Long.toHexString(header.magic()));
         }
-        int version = segment.get(JAVA_INT, VERSION_OFFSET);
-        if (version != VERSION) {
+        if (header.version() != VERSION) {
             throw new CorruptDataException("segment file has an unsupported version: file=" + file + ", version="
-                + version + ", supported=" + VERSION);
+                + header.version() + ", supported=" + VERSION);
         }
-        int generation = segment.get(JAVA_INT, GENERATION_OFFSET);
-        if (generation != expectedGeneration) {
+        if (header.generation() != expectedGeneration) {
             throw new CorruptDataException("segment file holds another generation: file=" + file + ", generation="
-                + generation + ", expected=" + expectedGeneration);
+                + header.generation() + ", expected=" + expectedGeneration);
         }
-        int slotCount = segment.get(JAVA_INT, SLOT_COUNT_OFFSET);
+        int slotCount = header.slotCount();
         if (slotCount < 1 || slotCount > MAX_SLOTS) {
             throw new CorruptDataException("segment slotCount out of range [1, " + MAX_SLOTS + "]: file=" + file
                 + ", slotCount=" + slotCount);
         }
-        int ringCapacity = segment.get(JAVA_INT, RING_CAPACITY_OFFSET);
-        if (ringCapacity != ringCapacity(slotCount)) {
+        if (header.ringCapacity() != ringCapacity(slotCount)) {
             throw new CorruptDataException("segment ringCapacity does not fit slotCount: file=" + file
-                + ", ringCapacity=" + ringCapacity + ", slotCount=" + slotCount);
+                + ", ringCapacity=" + header.ringCapacity() + ", slotCount=" + slotCount);
         }
-        long capacity = segment.get(JAVA_LONG, SLOT_CAPACITY_OFFSET);
+        long capacity = header.slotCapacity();
         if (capacity < 0 || capacity > MAX_SLOT_CAPACITY) {
             throw new CorruptDataException("segment slotCapacity out of range: file=" + file + ", slotCapacity="
                 + capacity);
         }
-        long stride = segment.get(JAVA_LONG, SLOT_STRIDE_OFFSET);
-        if (stride != slotStride(capacity)) {
+        if (header.slotStride() != slotStride(capacity)) {
             throw new CorruptDataException("segment slotStride does not fit slotCapacity: file=" + file
-                + ", slotStride=" + stride + ", slotCapacity=" + capacity);
+                + ", slotStride=" + header.slotStride() + ", slotCapacity=" + capacity);
         }
-        long length = segment.get(JAVA_LONG, FILE_LENGTH_OFFSET);
-        long expected = fileLength(slotCount, capacity);
+        long length = header.fileLength();
+        long expected = fileLength(slotCount, capacity); // at most MAX_SLOTS strides of MAX_SLOT_CAPACITY: no overflow
         if (length != expected) {
             throw new CorruptDataException("segment fileLength does not fit its slots: file=" + file
                 + ", fileLength=" + length + ", expected=" + expected);
+        }
+        if (fileSystemSize >= 0 && length > fileSystemSize) {
+            throw new CorruptDataException("segment fileLength exceeds its file system: file=" + file
+                + ", fileLength=" + length + ", fileSystemSize=" + fileSystemSize);
         }
         if (fileSize < length) {
             throw new CorruptDataException("segment file truncated: file=" + file + ", size=" + fileSize
                 + ", fileLength=" + length);
         }
-        int publisher = segment.get(JAVA_INT, PUBLISHER_INDEX_OFFSET);
-        if (publisher < 0 || publisher >= TopicLayout.MAX_PUBLISHERS) {
+        if (header.publisherIndex() < 0 || header.publisherIndex() >= TopicLayout.MAX_PUBLISHERS) {
             throw new CorruptDataException("segment publisherIndex out of range: file=" + file + ", publisherIndex="
-                + publisher);
+                + header.publisherIndex());
         }
-        long start = segment.get(JAVA_LONG, START_SEQUENCE_OFFSET);
-        if (start < 0) {
-            throw new CorruptDataException("segment startSequence < 0: file=" + file + ", startSequence=" + start);
+        if (header.startSequence() < 0) {
+            throw new CorruptDataException("segment startSequence < 0: file=" + file + ", startSequence="
+                + header.startSequence());
         }
     }
 }

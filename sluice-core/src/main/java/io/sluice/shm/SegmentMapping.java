@@ -15,8 +15,15 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * One process's mapping of one segment generation, with the header values it validated cached in final fields,
- * and a per-slot cache of message views so that steady traffic of one size allocates nothing.
+ * One process's mapping of one segment generation, with the header values it validated in final fields, and a
+ * per-slot cache of message views so that steady traffic of one size allocates nothing.
+ *
+ * <p>Opening a generation: the file is opened through {@link Native#openChecked} (a regular file of the user, mode
+ * 0600, never a FIFO that could block the open); its header page is mapped and its fixed fields copied out once
+ * ({@link SegmentLayout.Header#read}); the copy is validated against the size {@code statx} gave at the open and
+ * against the file system's size; then exactly the validated {@code fileLength} is mapped, and the fields come
+ * from the copy, never from the mapping again: another process can rewrite the header at any time, and a value
+ * read twice could be one nobody checked (a slot count of 2^31 to size arrays by).
  *
  * <p>Subscribers map segments read-only: nothing they do can damage a publisher's data. The mapping lives until
  * {@link #release()} is called by its owner and every sample or loan on it is closed.
@@ -31,6 +38,8 @@ final class SegmentMapping<T> {
     final long slotStride;
     final long slotsOffset;
     final long startSequence;
+    final int publisherIndex;
+    final int incarnation;
     private final Arena arena;
     /** Kept open by subscribers to tell a file that shrank under the mapping; -1 for the publisher's own. */
     private final int fd;
@@ -43,19 +52,23 @@ final class SegmentMapping<T> {
     /** Guarded by the owner's retire lock. */
     boolean unmapped;
 
-    private SegmentMapping(Path path, int generation, Arena arena, MemorySegment memory, MessageType<T> type, int fd) {
+    /** {@code header} is validated (or was computed for a new segment): nothing is read from {@code memory}. */
+    private SegmentMapping(Path path, Arena arena, MemorySegment memory, MessageType<T> type, int fd,
+                           SegmentLayout.Header header) {
         this.path = path;
         this.fd = fd;
-        this.generation = generation;
+        this.generation = header.generation();
         this.arena = arena;
         this.memory = memory;
         this.type = type;
-        this.slotCount = memory.get(JAVA_INT, SLOT_COUNT_OFFSET);
-        this.ringMask = memory.get(JAVA_INT, RING_CAPACITY_OFFSET) - 1;
-        this.slotCapacity = memory.get(JAVA_LONG, SLOT_CAPACITY_OFFSET);
-        this.slotStride = memory.get(JAVA_LONG, SLOT_STRIDE_OFFSET);
-        this.slotsOffset = slotsOffset(ringMask + 1);
-        this.startSequence = memory.get(JAVA_LONG, START_SEQUENCE_OFFSET);
+        this.slotCount = header.slotCount();
+        this.ringMask = header.ringCapacity() - 1;
+        this.slotCapacity = header.slotCapacity();
+        this.slotStride = header.slotStride();
+        this.slotsOffset = header.slotsOffset();
+        this.startSequence = header.startSequence();
+        this.publisherIndex = header.publisherIndex();
+        this.incarnation = header.incarnation();
         this.viewLengths = new long[slotCount];
         java.util.Arrays.fill(viewLengths, -1);
         this.slices = new MemorySegment[slotCount];
@@ -82,8 +95,9 @@ final class SegmentMapping<T> {
             Native.fchmod(fd, 0600); // whatever the umask
             Native.allocate(fd, length);
             MemorySegment memory = Native.map(fd, length, true, arena);
-            SegmentLayout.initialize(memory, 0, slotCount, slotCapacity, startSequence, 0, 0);
-            return new SegmentMapping<>(null, 0, arena, memory, type, fd);
+            SegmentLayout.Header header = SegmentLayout.Header.of(0, slotCount, slotCapacity, startSequence, 0, 0);
+            SegmentLayout.initialize(memory, header);
+            return new SegmentMapping<>(null, arena, memory, type, fd, header);
         } catch (IOException | RuntimeException e) {
             arena.close();
             Native.close(fd);
@@ -108,37 +122,42 @@ final class SegmentMapping<T> {
             throw new SluiceException("cannot name segment " + path + ": " + e.getMessage(), e);
         }
         Native.close(fd);
-        return new SegmentMapping<>(path, generation, arena, memory, type, -1);
+        SegmentLayout.Header named = new SegmentLayout.Header(MAGIC, VERSION, generation, memory.byteSize(), slotCount,
+            ringMask + 1, slotCapacity, slotStride, startSequence, publisherIndex, incarnation);
+        return new SegmentMapping<>(path, arena, memory, type, -1, named);
     }
 
     /**
      * Maps an existing generation read-only and validates it; returns null when its file is gone (its publisher
      * moved on to a newer generation or left).
      *
-     * @throws CorruptDataException when the file is not a valid segment of that generation
+     * @throws CorruptDataException when the file is not a valid segment of that generation, or not a file of ours
      */
     static <T> SegmentMapping<T> open(Path path, int generation, MessageType<T> type) {
-        int fd;
+        Native.CheckedFile opened;
         try {
-            fd = Native.open(path, Native.O_RDONLY | Native.O_NOFOLLOW, 0);
+            opened = Native.openChecked(path, Native.O_RDONLY, Native.Creation.EXISTING);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
             throw new SluiceException("cannot open segment: " + e.getMessage(), e);
         }
+        int fd = opened.fd();
         Arena arena = Arena.ofShared();
         boolean keep = false;
         try {
-            long size = TopicFile.size(fd);
+            long size = opened.size();
             if (size < RING_OFFSET) {
                 throw new CorruptDataException("segment file truncated: file=" + path + ", size=" + size
                     + ", minimum=" + RING_OFFSET);
             }
-            MemorySegment header = Native.map(fd, RING_OFFSET, false, arena);
-            long length = header.get(JAVA_LONG, FILE_LENGTH_OFFSET);
-            SegmentLayout.validate(header, path.toString(), size, generation);
-            MemorySegment memory = Native.map(fd, length, false, arena);
-            SegmentMapping<T> mapping = new SegmentMapping<>(path, generation, arena, memory, type, fd);
+            SegmentLayout.Header header;
+            try (Arena headerOnly = Arena.ofConfined()) {
+                header = SegmentLayout.Header.read(Native.map(fd, RING_OFFSET, false, headerOnly));
+            }
+            SegmentLayout.validate(header, path.toString(), size, generation, Native.fileSystemSize(fd));
+            MemorySegment memory = Native.map(fd, header.fileLength(), false, arena);
+            SegmentMapping<T> mapping = new SegmentMapping<>(path, arena, memory, type, fd, header);
             keep = true;
             return mapping;
         } catch (IOException e) {
@@ -154,28 +173,32 @@ final class SegmentMapping<T> {
         }
     }
 
-    /** What a segment file's header says about its owner; {@code valid} is false for a file that is not one. */
-    record Header(boolean valid, int publisherIndex, int incarnation, long tail) {
+    /** Whose a segment file is, by its header; {@code valid} is false for a file that is not a segment. */
+    record Owner(boolean valid, int publisherIndex, int incarnation, long tail) {
     }
 
     /**
-     * Reads the header of the segment file at {@code path}; null when the file is gone or could not be read (an
-     * I/O error says nothing about whose it is, so callers leave such a file alone).
+     * Reads whose the segment file at {@code path} is, each field once; null when the file is gone, could not be
+     * read (an I/O error says nothing about whose it is) or is not a file of ours (a FIFO, a symlink, another
+     * user's): callers leave such a file alone.
      */
-    static Header readHeader(Path path) {
-        int fd = Native.openReadOnlyOrNone(path);
-        if (fd < 0) {
+    static Owner readOwner(Path path) {
+        Native.CheckedFile opened;
+        try {
+            opened = Native.openChecked(path, Native.O_RDONLY, Native.Creation.EXISTING);
+        } catch (IOException | CorruptDataException e) {
             return null;
         }
+        int fd = opened.fd();
         try (Arena arena = Arena.ofConfined()) {
-            if (TopicFile.size(fd) < RING_OFFSET) {
-                return new Header(false, -1, 0, 0);
+            if (opened.size() < RING_OFFSET) {
+                return new Owner(false, -1, 0, 0);
             }
             MemorySegment header = Native.map(fd, RING_OFFSET, false, arena);
             if (header.get(JAVA_LONG, MAGIC_OFFSET) != MAGIC || header.get(JAVA_INT, VERSION_OFFSET) != VERSION) {
-                return new Header(false, -1, 0, 0);
+                return new Owner(false, -1, 0, 0);
             }
-            return new Header(true, header.get(JAVA_INT, PUBLISHER_INDEX_OFFSET), header.get(JAVA_INT, INCARNATION_OFFSET),
+            return new Owner(true, header.get(JAVA_INT, PUBLISHER_INDEX_OFFSET), header.get(JAVA_INT, INCARNATION_OFFSET),
                 (long) TopicFile.LONG.getAcquire(header, (long) TAIL_OFFSET));
         } catch (IOException | RuntimeException e) {
             return null;
@@ -186,17 +209,19 @@ final class SegmentMapping<T> {
 
     /**
      * Writes FINAL_END into the header of the segment file at {@code path}, so that subscribers still reading it
-     * learn where its publisher's stream ended once the following generations are gone. Best effort.
+     * learn where its publisher's stream ended once the following generations are gone. Best effort: a file that is
+     * gone, or not a file of ours, is left as it is.
      */
     static void seal(Path path, long endSequence) {
-        int fd;
+        Native.CheckedFile opened;
         try {
-            fd = Native.open(path, Native.O_RDWR | Native.O_NOFOLLOW, 0);
-        } catch (IOException e) {
+            opened = Native.openChecked(path, Native.O_RDWR, Native.Creation.EXISTING);
+        } catch (IOException | CorruptDataException e) {
             return;
         }
+        int fd = opened.fd();
         try (Arena arena = Arena.ofConfined()) {
-            if (TopicFile.size(fd) >= RING_OFFSET) {
+            if (opened.size() >= RING_OFFSET) {
                 MemorySegment header = Native.map(fd, RING_OFFSET, true, arena);
                 if (header.get(JAVA_LONG, MAGIC_OFFSET) == MAGIC) {
                     TopicFile.LONG.setRelease(header, (long) FINAL_END_OFFSET, endSequence + 1);
@@ -220,7 +245,7 @@ final class SegmentMapping<T> {
             return null;
         }
         try {
-            long size = TopicFile.size(fd);
+            long size = Native.fstat(fd).size();
             return size < memory.byteSize() ? "segment file shrank under its mapping: file=" + path + ", size=" + size
                 + ", mapped=" + memory.byteSize() : null;
         } catch (IOException e) {

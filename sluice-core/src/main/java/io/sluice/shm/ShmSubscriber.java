@@ -721,13 +721,11 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             registrySeen = -1; // moved on or left meanwhile: look again next time
             return null;
         }
-        int mappedIndex = mapping.memory.get(java.lang.foreign.ValueLayout.JAVA_INT, PUBLISHER_INDEX_OFFSET);
-        int mappedIncarnation = mapping.memory.get(java.lang.foreign.ValueLayout.JAVA_INT, INCARNATION_OFFSET);
-        if (mappedIndex != index || mappedIncarnation != incarnation) {
+        if (mapping.publisherIndex != index || mapping.incarnation != incarnation) {
             mapping.release();
             throw new CorruptDataException("segment belongs to another publisher: file=" + mapping.path
-                + ", publisherIndex=" + mappedIndex + ", incarnation=" + mappedIncarnation + ", expected publisherIndex="
-                + index + ", incarnation=" + incarnation);
+                + ", publisherIndex=" + mapping.publisherIndex + ", incarnation=" + mapping.incarnation
+                + ", expected publisherIndex=" + index + ", incarnation=" + incarnation);
         }
         if (first) {
             long start = mapping.startSequence;

@@ -11,7 +11,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static io.sluice.shm.TopicLayout.*;
@@ -27,6 +26,13 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * may have just removed it; then start again), initialise the header if it is new, check the type, reclaim rows of
  * dead participants, claim a free row and lock it, release the admin lock. Leaving: under the admin lock clear the
  * row and unlock it, and remove the topic's files when no live participant remains.
+ *
+ * <p>What is checked before anything is trusted: the file is opened through {@link Native#openChecked} (a regular
+ * file of the user, mode 0600; a FIFO or a socket under the name never blocks the open, and is reported as what it
+ * is); its link count and size come from {@code statx} on the descriptor; the header is validated
+ * ({@link #validate}), which copies the lengths of the type name, schema and hash out of the file once, and the
+ * strings are read with those validated lengths, never with lengths read again: another process may rewrite them
+ * meanwhile.
  */
 final class TopicFile implements AutoCloseable {
     static final VarHandle INT = JAVA_INT.varHandle();
@@ -50,16 +56,22 @@ final class TopicFile implements AutoCloseable {
         this.memory = memory;
     }
 
+    /** The lengths of the type's strings in a topic file, read once and validated by {@link #validate}. */
+    record TypeLengths(int name, int schema, int hash) {
+    }
+
     /**
      * Opens the topic file, creating it for {@code type} when absent, and returns with the admin lock held so that
      * the caller can claim a row; the caller must call {@link #unlockAdmin()}.
+     *
+     * @throws CorruptDataException when the file is damaged, or not a file of ours
      */
     static TopicFile openLocked(Domain domain, String topic, MessageType<?> type) {
         Path path = domain.topicPath(topic);
         while (true) {
             int fd;
             try {
-                fd = Native.open(path, Native.O_RDWR | Native.O_CREAT | Native.O_NOFOLLOW, 0600);
+                fd = Native.openChecked(path, Native.O_RDWR, Native.Creation.EXISTING_OR_NEW).fd();
             } catch (IOException e) {
                 throw new SluiceException("cannot open topic " + topic + ": " + e.getMessage(), e);
             }
@@ -68,10 +80,11 @@ final class TopicFile implements AutoCloseable {
                 if (!lockWithin(fd, ADMIN_LOCK_TIMEOUT_NANOS)) {
                     throw busy(topic, path, fd);
                 }
-                if (linkCount(fd) == 0) {
+                Native.FileStatus status = Native.fstat(fd); // under the lock: its creator may have sized it since
+                if (status.links() == 0) {
                     continue; // removed by its last participant between our open and our lock: start again
                 }
-                long size = size(fd);
+                long size = status.size();
                 if (size == 0) {
                     Native.allocate(fd, FILE_LENGTH);
                     size = FILE_LENGTH;
@@ -90,12 +103,10 @@ final class TopicFile implements AutoCloseable {
                 }
                 TopicFile file = new TopicFile(topic, domain, path, fd, arena, memory);
                 try {
-                    if (memory.get(JAVA_LONG, MAGIC_OFFSET) == 0) {
-                        file.initialize(type); // new, or its creator died before finishing it
-                    } else {
-                        validate(memory, path.toString(), size);
-                    }
-                    file.checkType(type);
+                    TypeLengths lengths = memory.get(JAVA_LONG, MAGIC_OFFSET) == 0
+                        ? initialize(memory, type) // new, or its creator died before finishing it
+                        : validate(memory, path.toString(), size);
+                    checkType(topic, readType(topic, memory, lengths), type);
                 } catch (RuntimeException e) {
                     arena.close();
                     throw e;
@@ -113,20 +124,27 @@ final class TopicFile implements AutoCloseable {
         }
     }
 
-    /** Opens an existing topic file only to sweep it: returns null when it is absent, busy or not ours to judge. */
+    /**
+     * Opens an existing topic file only to sweep it: returns null when it is absent, busy or not ours to judge
+     * (damaged, or not a regular file of the user with mode 0600: left for whoever opens that topic to report).
+     */
     static TopicFile openForSweep(Domain domain, Path path) {
         int fd;
         try {
-            fd = Native.open(path, Native.O_RDWR | Native.O_NOFOLLOW, 0);
-        } catch (IOException e) {
+            fd = Native.openChecked(path, Native.O_RDWR, Native.Creation.EXISTING).fd();
+        } catch (IOException | CorruptDataException e) {
             return null;
         }
         boolean keep = false;
         try {
-            if (!Native.tryLock(fd, ADMIN_LOCK) || linkCount(fd) == 0) {
+            if (!Native.tryLock(fd, ADMIN_LOCK)) {
                 return null;
             }
-            long size = size(fd);
+            Native.FileStatus status = Native.fstat(fd);
+            if (status.links() == 0) {
+                return null;
+            }
+            long size = status.size();
             if (size == 0) {
                 // its creator died before sizing it; joiners re-check the link count after locking, so this is safe
                 domain.unlinkQuietly(path);
@@ -162,43 +180,35 @@ final class TopicFile implements AutoCloseable {
      * The type a topic carries, read from its topic file without joining it: {@code null} when the topic has no file
      * or its creator has not finished writing it.
      *
-     * @throws CorruptDataException when the file is damaged or not a topic file
+     * @throws CorruptDataException when the file is damaged, or not a file of ours
      */
     static TopicInfo describe(Domain domain, String topic) {
         Path path = domain.topicPath(topic);
-        int fd = Native.openReadOnlyOrNone(path);
-        if (fd < 0) {
-            return null;
+        Native.CheckedFile opened;
+        try {
+            opened = Native.openChecked(path, Native.O_RDONLY, Native.Creation.EXISTING);
+        } catch (IOException e) {
+            return null; // no such topic (or one this process cannot open)
         }
         try (Arena arena = Arena.ofConfined()) {
-            long size = size(fd);
+            long size = opened.size();
             if (size < FILE_LENGTH) {
                 return null; // being created
             }
-            MemorySegment memory = Native.map(fd, FILE_LENGTH, false, arena);
+            MemorySegment memory = Native.map(opened.fd(), FILE_LENGTH, false, arena);
             if ((long) LONG.getAcquire(memory, (long) MAGIC_OFFSET) == 0) {
                 return null; // being created
             }
-            validate(memory, path.toString(), size);
-            TopicFile file = new TopicFile(topic, domain, path, -1, arena, memory);
-            String hash = file.string(TYPE_HASH_OFFSET, memory.get(JAVA_INT, HASH_LENGTH_OFFSET));
-            return new TopicInfo(topic, file.typeName(), file.schema(), hash);
+            return readType(topic, memory, validate(memory, path.toString(), size));
         } catch (IOException e) {
             return null;
         } finally {
-            Native.close(fd);
+            Native.close(opened.fd());
         }
     }
 
-    static long linkCount(int fd) throws IOException {
-        return ((Number) Files.getAttribute(Path.of("/proc/self/fd/" + fd), "unix:nlink")).longValue();
-    }
-
-    static long size(int fd) throws IOException {
-        return Files.size(Path.of("/proc/self/fd/" + fd));
-    }
-
-    private void initialize(MessageType<?> type) {
+    /** Writes the header of a new topic file for {@code type}; returns the lengths it wrote. */
+    private static TypeLengths initialize(MemorySegment memory, MessageType<?> type) {
         byte[] name = type.name().getBytes(StandardCharsets.UTF_8);
         byte[] schema = type.schema().getBytes(StandardCharsets.UTF_8);
         byte[] hash = type.hash().getBytes(StandardCharsets.UTF_8);
@@ -220,10 +230,14 @@ final class TopicFile implements AutoCloseable {
         MemorySegment.copy(schema, 0, memory, JAVA_BYTE, SCHEMA_OFFSET, schema.length);
         MemorySegment.copy(hash, 0, memory, JAVA_BYTE, TYPE_HASH_OFFSET, hash.length);
         LONG.setRelease(memory, (long) MAGIC_OFFSET, MAGIC); // the header is complete once the magic is there
+        return new TypeLengths(name.length, schema.length, hash.length);
     }
 
-    /** Checks a topic file's header; messages read {@code name=value}. */
-    static void validate(MemorySegment memory, String file, long size) {
+    /**
+     * Checks a topic file's header, reading each field once; messages read {@code name=value}. Returns the lengths
+     * of the type's strings it validated: read the strings with these, not with lengths read again.
+     */
+    static TypeLengths validate(MemorySegment memory, String file, long size) {
         long magic = memory.get(JAVA_LONG, MAGIC_OFFSET);
         if (magic != MAGIC) {
             throw new CorruptDataException("topic file has a wrong magic: file=" + file + ", magic=0x"
@@ -242,9 +256,10 @@ final class TopicFile implements AutoCloseable {
         checkEquals(file, "maxPublishers", memory.get(JAVA_INT, MAX_PUBLISHERS_OFFSET), MAX_PUBLISHERS);
         checkEquals(file, "maxSubscribers", memory.get(JAVA_INT, MAX_SUBSCRIBERS_OFFSET), MAX_SUBSCRIBERS);
         checkEquals(file, "maxHeld", memory.get(JAVA_INT, MAX_HELD_OFFSET), MAX_HELD);
-        checkRange(file, "typeNameLength", memory.get(JAVA_INT, TYPE_NAME_LENGTH_OFFSET), TYPE_NAME_CAPACITY - 1);
-        checkRange(file, "schemaLength", memory.get(JAVA_INT, SCHEMA_LENGTH_OFFSET), SCHEMA_CAPACITY);
-        checkRange(file, "hashLength", memory.get(JAVA_INT, HASH_LENGTH_OFFSET), TYPE_HASH_CAPACITY - 1);
+        return new TypeLengths(
+            checkRange(file, "typeNameLength", memory.get(JAVA_INT, TYPE_NAME_LENGTH_OFFSET), TYPE_NAME_CAPACITY - 1),
+            checkRange(file, "schemaLength", memory.get(JAVA_INT, SCHEMA_LENGTH_OFFSET), SCHEMA_CAPACITY),
+            checkRange(file, "hashLength", memory.get(JAVA_INT, HASH_LENGTH_OFFSET), TYPE_HASH_CAPACITY - 1));
     }
 
     private static void checkEquals(String file, String field, int value, int expected) {
@@ -254,30 +269,27 @@ final class TopicFile implements AutoCloseable {
         }
     }
 
-    private static void checkRange(String file, String field, int value, int max) {
+    private static int checkRange(String file, String field, int value, int max) {
         if (value < 0 || value > max) {
             throw new CorruptDataException("topic file " + field + " out of range [0, " + max + "]: file=" + file
                 + ", " + field + "=" + value);
         }
+        return value;
     }
 
-    private void checkType(MessageType<?> type) {
-        String name = typeName();
-        String hash = string(TYPE_HASH_OFFSET, memory.get(JAVA_INT, HASH_LENGTH_OFFSET));
-        if (!name.equals(type.name()) || !hash.equals(type.hash())) {
-            throw new IncompatibleTypeException(topic, name, hash, type.name(), type.hash());
+    /** The type's strings, read with lengths {@link #validate} checked (or {@link #initialize} wrote). */
+    private static TopicInfo readType(String topic, MemorySegment memory, TypeLengths lengths) {
+        return new TopicInfo(topic, string(memory, TYPE_NAME_OFFSET, lengths.name()),
+            string(memory, SCHEMA_OFFSET, lengths.schema()), string(memory, TYPE_HASH_OFFSET, lengths.hash()));
+    }
+
+    private static void checkType(String topic, TopicInfo found, MessageType<?> type) {
+        if (!found.typeName().equals(type.name()) || !found.typeHash().equals(type.hash())) {
+            throw new IncompatibleTypeException(topic, found.typeName(), found.typeHash(), type.name(), type.hash());
         }
     }
 
-    String typeName() {
-        return string(TYPE_NAME_OFFSET, memory.get(JAVA_INT, TYPE_NAME_LENGTH_OFFSET));
-    }
-
-    String schema() {
-        return string(SCHEMA_OFFSET, memory.get(JAVA_INT, SCHEMA_LENGTH_OFFSET));
-    }
-
-    private String string(long offset, int length) {
+    private static String string(MemorySegment memory, long offset, int length) {
         byte[] bytes = memory.asSlice(offset, length).toArray(JAVA_BYTE);
         return new String(bytes, StandardCharsets.UTF_8);
     }
@@ -351,16 +363,15 @@ final class TopicFile implements AutoCloseable {
     private static io.sluice.TopicBusyException busy(String topic, Path path, int fdOrMinusOne) {
         int holder = -1;
         try (Arena arena = Arena.ofConfined()) {
-            int fd = fdOrMinusOne >= 0 ? fdOrMinusOne : Native.openReadOnlyOrNone(path);
-            if (fd >= 0) {
-                try {
-                    if (size(fd) >= FILE_LENGTH) {
-                        holder = Native.map(fd, FILE_LENGTH, false, arena).get(JAVA_INT, ADMIN_HOLDER_OFFSET);
-                    }
-                } finally {
-                    if (fdOrMinusOne < 0) {
-                        Native.close(fd);
-                    }
+            int fd = fdOrMinusOne >= 0 ? fdOrMinusOne
+                : Native.openChecked(path, Native.O_RDONLY, Native.Creation.EXISTING).fd();
+            try {
+                if (Native.fstat(fd).size() >= FILE_LENGTH) {
+                    holder = Native.map(fd, FILE_LENGTH, false, arena).get(JAVA_INT, ADMIN_HOLDER_OFFSET);
+                }
+            } finally {
+                if (fdOrMinusOne < 0) {
+                    Native.close(fd);
                 }
             }
         } catch (IOException | RuntimeException ignored) {

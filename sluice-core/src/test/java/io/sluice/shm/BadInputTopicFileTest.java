@@ -116,8 +116,9 @@ class BadInputTopicFileTest extends OpenSluiceTest {
         byte[] shortGarbage = new byte[1000];
         random.nextBytes(shortGarbage);
         Files.write(directory.resolve("notes.txt"), notes);
-        Files.write(directory.resolve("garbage.topic"), garbage);
-        Files.write(directory.resolve("short.topic"), shortGarbage);
+        // 0600, as Sluice makes its files: what is wrong with these is their content (HostileFileTest: the rest)
+        BadInputFiles.write(directory.resolve("garbage.topic"), ByteBuffer.wrap(garbage));
+        BadInputFiles.write(directory.resolve("short.topic"), ByteBuffer.wrap(shortGarbage));
         Files.createDirectory(directory.resolve("folder.topic"));
 
         // a participant joining sweeps the directory: foreign and damaged files are not its to remove

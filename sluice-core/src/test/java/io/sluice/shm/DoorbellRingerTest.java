@@ -67,11 +67,11 @@ class DoorbellRingerTest {
         Domain domain = Domain.open(root.path(), 0);
         int pid = Integer.MAX_VALUE - 7; // no such process
         java.nio.file.Path fake = Doorbell.path(domain.directory(), pid);
-        Files.write(fake, new byte[100]); // too short
+        BadInputFiles.write(fake, java.nio.ByteBuffer.allocate(100)); // too short (0600, as Sluice makes its files)
         try (BellRinger ringer = new BellRinger(domain.directory())) {
             ringer.ring(pid, 0, 42);
         }
-        Files.write(fake, new byte[(int) Doorbell.FILE_LENGTH]); // long enough, no magic
+        BadInputFiles.write(fake, java.nio.ByteBuffer.allocate((int) Doorbell.FILE_LENGTH)); // long enough, no magic
         try (BellRinger ringer = new BellRinger(domain.directory())) {
             ringer.ring(pid, 0, 42);
         }
