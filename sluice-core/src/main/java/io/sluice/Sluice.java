@@ -143,6 +143,18 @@ public final class Sluice implements AutoCloseable {
         return Optional.ofNullable(participant.topicInfo(topic));
     }
 
+    /**
+     * Removes what crashed participants left in every domain of this user below {@code root} (normally
+     * {@code /dev/shm}): their registry rows, topic files nobody alive uses, segment and doorbell files of dead
+     * processes, and domain directories left empty. Never touches a file a live participant uses. Every
+     * {@link #open} already does this for all the user's domains, except removing the empty directories;
+     * {@code sluice clean} calls it.
+     */
+    public static CleanReport clean(Path root) {
+        io.sluice.shm.Domain.Swept swept = io.sluice.shm.Domain.sweepAll(root, true);
+        return new CleanReport(swept.domains(), swept.files(), swept.bytes(), swept.directoriesRemoved());
+    }
+
     /** The directory holding this domain's files. */
     public Path directory() {
         return participant.domain().directory();

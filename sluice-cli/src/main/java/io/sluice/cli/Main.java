@@ -15,6 +15,7 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@code demo}: {@link DemoCommand}, a synthetic RGB-D camera and three subscribers in separate processes;</li>
  *   <li>{@code bench}: {@code io.sluice.cli.bench.BenchCommand}, looked up when called;</li>
+ *   <li>{@code clean}: removes what crashed processes left in shared memory ({@link io.sluice.Sluice#clean});</li>
  *   <li>{@code help}, or nothing: the usage.</li>
  * </ul>
  * An unknown command prints the usage to standard error and exits with 2.
@@ -57,6 +58,7 @@ public final class Main {
         return switch (command) {
             case "demo" -> DemoCommand.run(rest, out, err);
             case "bench" -> bench(rest, err);
+            case "clean" -> clean(rest, out, err);
             case "help", "--help", "-h" -> {
                 out.print(usage());
                 yield 0;
@@ -78,10 +80,37 @@ public final class Main {
                         a synthetic 2K RGB-D camera (rgb, depth, point cloud at 15 fps) and three
                         subscribers (controller, recorder, monitor), each in its own process; prints
                         their rates, latencies, losses and CPU (default 10 s)
+              clean [--root DIR]
+                        removes what crashed processes left in shared memory: files of dead
+                        participants in every domain of this user, and empty domain directories
+                        (default root /dev/shm); never touches a live participant's files
               bench [arguments...]
                         benchmarks (see 'sluice bench --help')
               help      this text
             """;
+    }
+
+    /** {@code sluice clean [--root DIR]}: {@link io.sluice.Sluice#clean}, and what it removed. */
+    static int clean(String[] args, PrintStream out, PrintStream err) {
+        java.nio.file.Path root = java.nio.file.Path.of("/dev/shm");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--root") && i + 1 < args.length) {
+                root = java.nio.file.Path.of(args[++i]);
+            } else {
+                err.println("sluice clean: unknown argument: argument=" + args[i]);
+                err.print(usage());
+                return 2;
+            }
+        }
+        if (!java.nio.file.Files.isDirectory(root)) {
+            err.println("sluice clean: not a directory: root=" + root);
+            return 1;
+        }
+        io.sluice.CleanReport report = io.sluice.Sluice.clean(root);
+        out.printf("swept %d domain(s) in %s: removed %d file(s), %.1f MB, and %d empty domain director%s%n",
+            report.domains(), root, report.files(), report.bytes() / 1e6, report.directoriesRemoved(),
+            report.directoriesRemoved() == 1 ? "y" : "ies");
+        return 0;
     }
 
     /** Calls {@code BenchCommand.main(args)}; 1 with a message when the class is not in this build. */

@@ -49,4 +49,27 @@ class MainTest {
     void shouldRejectADemoProcessWithoutItsDomain() {
         assertEquals(2, run("demo-camera"));
     }
+
+    @Test
+    void shouldCleanARootAndSayWhatItRemoved() throws Exception {
+        java.nio.file.Path root = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("/dev/shm"),
+            "sluice-test-clean-");
+        try {
+            // a domain directory whose participants are all gone: empty, so clean removes it
+            try (io.sluice.Sluice sluice = io.sluice.Sluice.open("gone",
+                    io.sluice.SluiceOptions.defaults().withRoot(root).withDomain(5))) {
+                assertTrue(java.nio.file.Files.isDirectory(sluice.directory()));
+            }
+            assertEquals(0, run("clean", "--root", root.toString()));
+            String out = outBytes.toString(StandardCharsets.UTF_8);
+            assertTrue(out.contains("swept 1 domain(s)") && out.contains("1 empty domain directory"), out);
+            try (var left = java.nio.file.Files.list(root)) {
+                assertEquals(0, left.count(), "nothing left below the root");
+            }
+            assertEquals(2, run("clean", "--everything"));
+            assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("argument=--everything"));
+        } finally {
+            java.nio.file.Files.deleteIfExists(root);
+        }
+    }
 }

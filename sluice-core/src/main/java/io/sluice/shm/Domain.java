@@ -30,9 +30,68 @@ public final class Domain {
     static final String SEGMENT_SUFFIX = ".seg";
 
     private final Path directory;
+    /** What this object's unlinks removed: files and bytes (for {@code sluice clean}'s report). */
+    private long removedFiles;
+    private long removedBytes;
 
     private Domain(Path directory) {
         this.directory = directory;
+    }
+
+    /** Files and bytes removed by a sweep: of how many domain directories, and how many of them were removed. */
+    public record Swept(int domains, long files, long bytes, int directoriesRemoved) {
+    }
+
+    /**
+     * Sweeps every domain directory of this user below {@code root} ({@code sluice-<uid>-<n>}, a plain directory
+     * the user owns), as {@link #sweep} does for one: a crash in a domain nobody opens again (each run of
+     * {@code sluice demo} uses a fresh one) is cleaned up by the next participant of any domain. Nothing of a live
+     * participant is touched. With {@code removeEmpty}, a domain directory left empty is removed too: only for an
+     * explicit clean, since a process that has just created the directory to join it would find it gone.
+     */
+    public static Swept sweepAll(Path root, boolean removeEmpty) {
+        String prefix = "sluice-" + currentUid() + "-";
+        int domains = 0;
+        long files = 0;
+        long bytes = 0;
+        int removed = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, prefix + "*")) {
+            for (Path entry : entries) {
+                String number = entry.getFileName().toString().substring(prefix.length());
+                if (number.isEmpty() || !number.chars().allMatch(Character::isDigit) || !ownPlainDirectory(entry)) {
+                    continue;
+                }
+                Domain domain = new Domain(entry);
+                domain.sweep();
+                domains++;
+                files += domain.removedFiles;
+                bytes += domain.removedBytes;
+                if (removeEmpty && domain.removeIfEmpty()) {
+                    removed++;
+                }
+            }
+        } catch (IOException ignored) {
+            // the root went away: nothing to sweep
+        }
+        return new Swept(domains, files, bytes, removed);
+    }
+
+    private static boolean ownPlainDirectory(Path path) {
+        try {
+            return Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
+                && (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS) == currentUid();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private boolean removeIfEmpty() {
+        try {
+            Files.delete(directory); // fails unless empty
+            return true;
+        } catch (IOException notEmptyOrGone) {
+            return false;
+        }
     }
 
     /** Opens (creating if needed) the directory of {@code domain} below {@code root}, and sweeps what crashes left. */
@@ -62,9 +121,8 @@ public final class Domain {
         } catch (IOException e) {
             throw new SluiceException("cannot open domain directory " + directory + ": " + describe(e), e);
         }
-        Domain opened = new Domain(directory);
-        opened.sweep();
-        return opened;
+        sweepAll(root, false); // this domain, and what crashes left in the user's other domains
+        return new Domain(directory);
     }
 
     /** An I/O failure in words: NIO's own messages are often just the path. */
@@ -107,8 +165,11 @@ public final class Domain {
      */
     void unlinkQuietly(Path path) {
         try {
-            Native.check(path, Native.lstat(path));
-            Native.unlink(path);
+            long size = Native.check(path, Native.lstat(path)).size();
+            if (Native.unlink(path)) {
+                removedFiles++;
+                removedBytes += size;
+            }
         } catch (IOException | CorruptDataException ignored) {
             // already gone, or not ours to remove: nothing to do
         }
