@@ -15,6 +15,8 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@code demo}: {@link DemoCommand}, a synthetic RGB-D camera and three subscribers in separate processes;</li>
  *   <li>{@code bench}: {@code io.sluice.cli.bench.BenchCommand}, looked up when called;</li>
+ *   <li>{@code torture}: fault injection at every point of the transport
+ *       ({@link io.sluice.cli.torture.TortureCommand});</li>
  *   <li>{@code clean}: removes what crashed processes left in shared memory ({@link io.sluice.Sluice#clean});</li>
  *   <li>{@code help}, or nothing: the usage.</li>
  * </ul>
@@ -59,6 +61,7 @@ public final class Main {
             case "demo" -> DemoCommand.run(rest, out, err);
             case "bench" -> bench(rest, err);
             case "clean" -> clean(rest, out, err);
+            case "torture" -> io.sluice.cli.torture.TortureCommand.run(rest, out, err);
             case "help", "--help", "-h" -> {
                 out.print(usage());
                 yield 0;
@@ -84,6 +87,9 @@ public final class Main {
                         removes what crashed processes left in shared memory: files of dead
                         participants in every domain of this user, and empty domain directories
                         (default root /dev/shm); never touches a live participant's files
+              torture [--runs N] [--modes halt,stop] [--only POINT,...] [--soak DURATION]
+                        kills and stops a process at every fault point of the transport and checks
+                        that the others lose nothing silently, are not blocked, and leave no file
               bench [arguments...]
                         benchmarks (see 'sluice bench --help')
               help      this text

@@ -1,0 +1,316 @@
+package io.sluice.cli.torture;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * {@code sluice torture}: runs every fault point of the transport, in every mode, as many times as asked, and
+ * prints a table: per point and mode, the runs, how many reached the point, and per survivor QoS the silent
+ * losses (taken + lost below what was published), over-counts, torn or disordered samples, the files left once
+ * everybody was gone, and the longest single non-blocking call a survivor made.
+ *
+ * <pre>
+ * sluice torture [--runs N] [--modes halt,stop] [--only LABEL,...] [--seed S] [--ledger FILE] [--soak DURATION]
+ * </pre>
+ * {@code --soak 1h} repeats random runs until the time is up, and prints this process's memory, open files and
+ * {@code /dev/shm} use as it goes. {@code --ledger} appends one line per run (tab-separated) to a file, so that runs
+ * spread over several invocations add up. Exit code 0 when every run was clean, 1 otherwise, 2 for bad arguments.
+ */
+public final class TortureCommand {
+    private TortureCommand() {
+    }
+
+    record Options(int runs, List<String> modes, List<String> only, long seed, Path ledger, Duration soak) {
+    }
+
+    static Options parse(String[] args) {
+        int runs = 3;
+        List<String> modes = List.of("halt", "stop");
+        List<String> only = List.of();
+        long seed = System.nanoTime();
+        Path ledger = null;
+        Duration soak = null;
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--runs" -> runs = Integer.parseInt(require(args[i], value));
+                case "--modes" -> modes = List.of(require(args[i], value).split(","));
+                case "--only" -> only = List.of(require(args[i], value).split(","));
+                case "--seed" -> seed = Long.parseLong(require(args[i], value));
+                case "--ledger" -> ledger = Path.of(require(args[i], value));
+                case "--soak" -> soak = duration(require(args[i], value));
+                default -> throw new IllegalArgumentException("unknown argument: argument=" + args[i]);
+            }
+            i++;
+        }
+        if (runs < 1) {
+            throw new IllegalArgumentException("--runs < 1: runs=" + runs);
+        }
+        for (String mode : modes) {
+            if (!mode.equals("halt") && !mode.equals("stop")) {
+                throw new IllegalArgumentException("unknown mode: mode=" + mode + " (halt or stop)");
+            }
+        }
+        for (String label : only) {
+            TorturePoint.of(label);
+        }
+        return new Options(runs, modes, only, seed, ledger, soak);
+    }
+
+    private static String require(String option, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("missing value: option=" + option);
+        }
+        return value;
+    }
+
+    /** {@code 90s}, {@code 10m}, {@code 1h}. */
+    static Duration duration(String text) {
+        char unit = text.charAt(text.length() - 1);
+        long amount = Long.parseLong(text.substring(0, text.length() - 1));
+        return switch (unit) {
+            case 's' -> Duration.ofSeconds(amount);
+            case 'm' -> Duration.ofMinutes(amount);
+            case 'h' -> Duration.ofHours(amount);
+            default -> throw new IllegalArgumentException("duration needs a unit s, m or h: duration=" + text);
+        };
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            options = parse(args);
+        } catch (RuntimeException e) {
+            err.println("sluice torture: " + e.getMessage());
+            err.println("usage: sluice torture [--runs N] [--modes halt,stop] [--only LABEL,...] [--seed S]"
+                + " [--ledger FILE] [--soak DURATION]");
+            return 2;
+        }
+        List<TorturePoint> points = new ArrayList<>();
+        for (TorturePoint point : TorturePoint.all()) {
+            if (options.only().isEmpty() || options.only().contains(point.label())) {
+                points.add(point);
+            }
+        }
+        out.println("sluice torture: " + points.size() + " points x " + options.modes() + " x " + options.runs()
+            + " run(s), seed " + options.seed() + "; machine: " + Runtime.getRuntime().availableProcessors()
+            + " cpus, " + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java "
+            + Runtime.version());
+        SplittableRandom random = new SplittableRandom(options.seed());
+        List<TortureRun.Result> results = new ArrayList<>();
+        Progress progress = new Progress(err, points.size() * options.modes().size() * options.runs());
+        long started = System.nanoTime();
+        if (options.soak() == null) {
+            for (TorturePoint point : points) {
+                for (String mode : options.modes()) {
+                    for (int run = 0; run < options.runs(); run++) {
+                        results.add(runOne(point, mode, run, random, options, progress));
+                    }
+                }
+            }
+        } else {
+            long end = started + options.soak().toNanos();
+            long nextSample = started;
+            Soak soak = new Soak(out);
+            for (int run = 0; System.nanoTime() - end < 0; run++) {
+                if (System.nanoTime() - nextSample >= 0) {
+                    soak.sample(results.size());
+                    nextSample = System.nanoTime() + Math.max(options.soak().toNanos() / 12, 10_000_000_000L);
+                }
+                TorturePoint point = points.get(random.nextInt(points.size()));
+                String mode = options.modes().get(random.nextInt(options.modes().size()));
+                results.add(runOne(point, mode, run, random, options, progress));
+            }
+            soak.sample(results.size());
+            soak.summary();
+        }
+        progress.done();
+        int failed = report(results, out);
+        out.printf("%d runs in %.0f s%n", results.size(), (System.nanoTime() - started) / 1e9);
+        out.println((results.size() - failed) + " passed, " + failed + " failed");
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static TortureRun.Result runOne(TorturePoint point, String mode, int run, SplittableRandom random,
+                                            Options options, Progress progress) {
+        String victimQos = TortureRun.SURVIVOR_QOS.get(run % TortureRun.SURVIVOR_QOS.size());
+        int nth = 1 + random.nextInt(point.hits());
+        TortureRun.Result result = new TortureRun(point, mode, victimQos, nth).run();
+        progress.step(point.label() + " " + mode + (result.clean() ? "" : " FAILED"));
+        if (options.ledger() != null) {
+            appendLedger(options.ledger(), result, nth);
+        }
+        return result;
+    }
+
+    /** Prints the table; returns how many runs were not clean. */
+    static int report(List<TortureRun.Result> results, PrintStream out) {
+        Map<String, List<TortureRun.Result>> rows = new LinkedHashMap<>();
+        for (TortureRun.Result result : results) {
+            rows.computeIfAbsent(result.point().label() + " " + result.mode(), key -> new ArrayList<>()).add(result);
+        }
+        out.printf("%-34s %5s %7s | %-26s | %-26s | %-26s | %5s %9s%n", "point mode", "runs", "reached",
+            "latest: silent/over/torn", "queue: silent/over/torn", "reliable: silent/over/torn", "files",
+            "block ms");
+        int failed = 0;
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, List<TortureRun.Result>> row : rows.entrySet()) {
+            List<TortureRun.Result> runs = row.getValue();
+            long reached = runs.stream().filter(TortureRun.Result::reached).count();
+            StringBuilder cells = new StringBuilder();
+            long worst = 0;
+            for (String qos : TortureRun.SURVIVOR_QOS) {
+                long silent = 0;
+                long over = 0;
+                long torn = 0;
+                for (TortureRun.Result result : runs) {
+                    TortureRun.Outcome outcome = TortureRun.byQos(result).get(qos);
+                    if (outcome != null) {
+                        silent += outcome.silentLoss();
+                        over += outcome.overCount();
+                        torn += outcome.torn() + outcome.disorder();
+                        worst = Math.max(worst, outcome.worstBlockNanos());
+                    }
+                }
+                cells.append(String.format("| %-26s ", silent + "/" + over + "/" + torn));
+            }
+            long leftovers = 0;
+            for (TortureRun.Result result : runs) {
+                worst = Math.max(worst, result.publisherWorstBlockNanos());
+                leftovers += result.leftovers().size();
+                if (!result.clean()) {
+                    failed++;
+                    problems.add(row.getKey() + " (victim " + result.victimQos() + "): "
+                        + (result.error() != null ? result.error() : "")
+                        + (result.leftovers().isEmpty() ? "" : " leftovers=" + result.leftovers())
+                        + " outcomes=" + result.outcomes());
+                }
+            }
+            out.printf("%-34s %5d %7d %s| %5d %9.1f%n", row.getKey(), runs.size(), reached, cells, leftovers,
+                worst / 1e6);
+        }
+        for (String problem : problems) {
+            out.println("FAILED " + problem);
+        }
+        return failed;
+    }
+
+    private static void appendLedger(Path ledger, TortureRun.Result result, int nth) {
+        StringBuilder line = new StringBuilder();
+        line.append(result.point().label()).append('\t').append(result.mode()).append('\t').append(nth).append('\t')
+            .append(result.victimQos()).append('\t').append(result.reached()).append('\t').append(result.clean());
+        for (TortureRun.Outcome outcome : result.outcomes()) {
+            line.append('\t').append(outcome.qos()).append(':').append(outcome.silentLoss()).append('/')
+                .append(outcome.overCount()).append('/').append(outcome.torn() + outcome.disorder()).append('/')
+                .append(outcome.worstBlockNanos() / 1000);
+        }
+        line.append('\t').append(result.leftovers().size()).append('\t')
+            .append(result.publisherWorstBlockNanos() / 1000).append('\n');
+        try {
+            Files.writeString(ledger, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A progress bar on a terminal, a line every tenth of the work otherwise; on standard error. */
+    private static final class Progress {
+        private final PrintStream err;
+        private final int total;
+        private final boolean terminal = System.console() != null;
+        private int done;
+
+        Progress(PrintStream err, int total) {
+            this.err = err;
+            this.total = Math.max(1, total);
+        }
+
+        void step(String what) {
+            done++;
+            if (terminal) {
+                int width = 30;
+                int filled = (int) Math.min(width, (long) width * done / total);
+                err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + done + "/" + total + " "
+                    + String.format("%-45s", what));
+                err.flush();
+            } else if (done % Math.max(1, total / 10) == 0 || what.endsWith("FAILED")) {
+                err.println("torture: " + done + "/" + total + " " + what);
+            }
+        }
+
+        void done() {
+            if (terminal) {
+                err.println();
+            }
+        }
+    }
+
+    /** What a long run does to this process and to /dev/shm: sampled as it goes. */
+    private static final class Soak {
+        private final PrintStream out;
+        private final List<long[]> samples = new ArrayList<>();
+
+        Soak(PrintStream out) {
+            this.out = out;
+        }
+
+        void sample(int runs) {
+            long rss = status("VmRSS:");
+            long fds = count(Path.of("/proc/self/fd"));
+            long shm = shmUsedBytes();
+            samples.add(new long[] {runs, rss, fds, shm});
+            out.printf("soak: %d runs, RSS %d kB, %d open files, /dev/shm used %.1f MB%n", runs, rss, fds, shm / 1e6);
+        }
+
+        void summary() {
+            if (samples.size() < 2) {
+                return;
+            }
+            long[] first = samples.get(1 < samples.size() ? 1 : 0);
+            long[] last = samples.get(samples.size() - 1);
+            out.printf("soak: from the second sample to the last: RSS %+d kB, open files %+d, /dev/shm %+.1f MB%n",
+                last[1] - first[1], last[2] - first[2], (last[3] - first[3]) / 1e6);
+        }
+
+        private static long status(String key) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith(key)) {
+                        return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
+                    }
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // not Linux enough: -1
+            }
+            return -1;
+        }
+
+        private static long count(Path directory) {
+            try (var list = Files.list(directory)) {
+                return list.count();
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+
+        private static long shmUsedBytes() {
+            try {
+                var store = Files.getFileStore(Path.of("/dev/shm"));
+                return store.getTotalSpace() - store.getUnallocatedSpace();
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+    }
+}

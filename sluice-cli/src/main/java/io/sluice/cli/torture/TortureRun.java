@@ -1,0 +1,385 @@
+package io.sluice.cli.torture;
+
+import io.sluice.Loan;
+import io.sluice.PublishTimeoutException;
+import io.sluice.Publisher;
+import io.sluice.PublisherOptions;
+import io.sluice.Sample;
+import io.sluice.Sluice;
+import io.sluice.SluiceException;
+import io.sluice.SluiceOptions;
+import io.sluice.Subscriber;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Stream;
+
+/**
+ * One torture run: a victim process plays its role on the topic and halts or stops at a fault point; the
+ * survivors (this process: a subscriber of each QoS, and the publisher when the victim subscribes) go on and are
+ * checked — every in-order subscriber's taken + lost equals what was published, nothing is torn, out of order or
+ * taken twice, no single non-blocking call blocks long, and no file is left once everybody is gone.
+ */
+final class TortureRun {
+    static final List<String> SURVIVOR_QOS = List.of("latest", "queue", "reliable");
+    private static final int COUNT = 30;
+    private static final Duration VICTIM_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(15);
+    private static final long STOP_NANOS = 300_000_000L;
+
+    /** What one survivor subscriber saw in one run. */
+    record Outcome(String qos, long silentLoss, long overCount, long torn, long disorder, long worstBlockNanos) {
+    }
+
+    /** One run's verdict: per survivor QoS, plus what concerns the run as a whole. */
+    record Result(TorturePoint point, String mode, String victimQos, boolean reached, List<Outcome> outcomes,
+                  long publisherWorstBlockNanos, List<String> leftovers, String error) {
+        boolean clean() {
+            return error == null && leftovers.isEmpty() && outcomes.stream().allMatch(outcome ->
+                outcome.silentLoss() == 0 && outcome.overCount() == 0 && outcome.torn() == 0 && outcome.disorder() == 0);
+        }
+    }
+
+    private final TorturePoint point;
+    private final String mode;
+    private final String victimQos;
+    private final int nth;
+
+    TortureRun(TorturePoint point, String mode, String victimQos, int nth) {
+        this.point = point;
+        this.mode = mode;
+        this.victimQos = victimQos;
+        this.nth = nth;
+    }
+
+    /** A survivor subscriber and what it has taken of the victim's (or its own publisher's) samples. */
+    private static final class Survivor {
+        final String qos;
+        final Subscriber<MemorySegment> subscriber;
+        long taken;
+        long last = -1;
+        long torn;
+        long disorder;
+        long worstBlock;
+
+        Survivor(String qos, Subscriber<MemorySegment> subscriber) {
+            this.qos = qos;
+            this.subscriber = subscriber;
+        }
+
+        boolean inOrder() {
+            return !qos.equals("latest");
+        }
+
+        /** Takes what is there now; each take() is non-blocking, and the longest is kept. */
+        void drain() {
+            while (true) {
+                long start = System.nanoTime();
+                Sample<MemorySegment> sample;
+                try {
+                    sample = subscriber.take();
+                } finally {
+                    worstBlock = Math.max(worstBlock, System.nanoTime() - start);
+                }
+                if (sample == null) {
+                    return;
+                }
+                try (sample) {
+                    if (!TortureChild.intact(sample.segment(), sample.sequence())) {
+                        torn++;
+                    }
+                    if (sample.sequence() <= last) {
+                        disorder++;
+                    }
+                    last = sample.sequence();
+                    taken++;
+                }
+            }
+        }
+    }
+
+    /** The lines a child prints, collected by a reader thread. */
+    private static final class Child implements AutoCloseable {
+        final Process process;
+        final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
+        final StringBuilder stderr = new StringBuilder();
+        long before;
+        long after;
+        boolean done;
+
+        Child(List<String> command) throws IOException {
+            process = new ProcessBuilder(command).start();
+            pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), true);
+            pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false);
+        }
+
+        private void pump(BufferedReader reader, boolean out) {
+            Thread.ofPlatform().daemon().start(() -> {
+                try (reader) {
+                    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                        if (out) {
+                            lines.add(line);
+                        } else {
+                            synchronized (stderr) {
+                                if (stderr.length() < 16_384) {
+                                    stderr.append(line).append('\n');
+                                }
+                            }
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // the child is gone
+                }
+            });
+        }
+
+        /** Reads what arrived: counts B and A lines, notes DONE; returns whether READY came. */
+        boolean poll() {
+            boolean ready = false;
+            for (String line = lines.poll(); line != null; line = lines.poll()) {
+                if (line.startsWith("B ")) {
+                    before++;
+                } else if (line.startsWith("A ")) {
+                    after++;
+                } else if (line.equals("DONE")) {
+                    done = true;
+                } else if (line.equals("READY")) {
+                    ready = true;
+                }
+            }
+            return ready;
+        }
+
+        String stderr() {
+            synchronized (stderr) {
+                return stderr.toString();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    private List<String> command(Path root, String role, String qos, int count, String fault) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-Xmx128m");
+        command.add("-Xshare:auto");
+        command.add("-Dsluice.faults=true");
+        if (fault != null) {
+            command.add(fault);
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(TortureChild.class.getName());
+        command.add(root.toString());
+        command.add(role);
+        command.add(qos);
+        command.add(Integer.toString(count));
+        return command;
+    }
+
+    Result run() {
+        Path root;
+        try {
+            root = Files.createTempDirectory(Path.of("/dev/shm"), "sluice-torture-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<Survivor> survivors = new ArrayList<>();
+        String error = null;
+        boolean reached = false;
+        long publisherWorst = 0;
+        List<String> leftovers;
+        Child helper = null;
+        Child victim = null;
+        try {
+            SluiceOptions options = SluiceOptions.defaults().withRoot(root).withDomain(0);
+            try (Sluice sluice = Sluice.open("survivors", options)) {
+                for (String qos : SURVIVOR_QOS) {
+                    survivors.add(new Survivor(qos, sluice.subscriber(TortureChild.TOPIC, TortureChild.TYPE,
+                        TortureChild.qos(qos))));
+                }
+                Publisher<MemorySegment> publisher = null;
+                if (point.role() == TorturePoint.Role.SUBSCRIBER) {
+                    publisher = sluice.publisher(TortureChild.TOPIC, TortureChild.TYPE,
+                        PublisherOptions.defaults().withSlots(4).withHistory(1).withInitialSize(256)
+                            .withReliableTimeout(Duration.ofSeconds(1)));
+                }
+                if (point.role() == TorturePoint.Role.RECLAIMER) {
+                    // a publisher that dies on its own; the victim is the process that reclaims it
+                    helper = new Child(command(root, "publisher", "queue", 1_000_000, null));
+                    long deadline = System.nanoTime() + VICTIM_TIMEOUT.toNanos();
+                    while (helper.after < 10 && System.nanoTime() - deadline < 0) {
+                        helper.poll();
+                        survivors.forEach(Survivor::drain);
+                        Thread.sleep(1);
+                    }
+                    helper.process.destroyForcibly();
+                    helper.process.waitFor();
+                    helper.poll();
+                    // the survivors keep still now: the victim, not they, is to find the dead publisher
+                }
+                String fault = "-Dsluice.fault." + mode + "=" + point.label() + "@" + nth;
+                int victimCount = point.role() == TorturePoint.Role.SUBSCRIBER ? 3 * COUNT : COUNT;
+                victim = new Child(command(root, point.role().argument(), victimQos, victimCount, fault));
+                boolean victimReady = false;
+                long deadline = System.nanoTime() + VICTIM_TIMEOUT.toNanos();
+                long stoppedAt = 0;
+                long nextPublish = System.nanoTime();
+                while (System.nanoTime() - deadline < 0) {
+                    victimReady |= victim.poll();
+                    if (!reached && victim.stderr().contains("FAULT " + point.label())) {
+                        reached = true;
+                        stoppedAt = System.nanoTime();
+                    }
+                    if (mode.equals("stop") && stoppedAt != 0 && System.nanoTime() - stoppedAt > STOP_NANOS) {
+                        signal(victim.process.pid(), "CONT");
+                        stoppedAt = 0;
+                    }
+                    boolean victimGone = !victim.process.isAlive();
+                    if (publisher != null && publisher.publishedCount() < 3L * COUNT
+                        && (victimReady || reached || victimGone) && System.nanoTime() - nextPublish >= 0) {
+                        long sequence = publisher.publishedCount();
+                        long start = System.nanoTime();
+                        try (Loan<MemorySegment> loan = publisher.loan(TortureChild.size(sequence, 3 * COUNT))) {
+                            TortureChild.fill(loan.segment(), sequence);
+                            loan.publish();
+                        } catch (SluiceException slow) {
+                            // a stopped reliable victim, or its registry lock: bounded, counted as a block
+                        } finally {
+                            publisherWorst = Math.max(publisherWorst, System.nanoTime() - start);
+                        }
+                        nextPublish = System.nanoTime() + 1_000_000;
+                    }
+                    if (helper == null || reached || victimGone) {
+                        survivors.forEach(Survivor::drain);
+                    }
+                    boolean publishing = publisher != null && publisher.publishedCount() < 3L * COUNT;
+                    if (!victim.process.isAlive() && !publishing) {
+                        break;
+                    }
+                    Thread.sleep(0, 200_000);
+                }
+                if (victim.process.isAlive()) {
+                    error = "victim still running after " + VICTIM_TIMEOUT.toSeconds() + " s";
+                }
+                victim.poll();
+                // what the survivors are owed by the publisher that came and went
+                long lower;
+                long upper;
+                if (publisher != null) {
+                    lower = upper = publisher.publishedCount();
+                } else {
+                    Child source = helper != null ? helper : victim;
+                    lower = source.after;
+                    upper = source.done ? source.after : source.before;
+                }
+                long settle = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+                while (System.nanoTime() - settle < 0 && !settled(survivors, lower)) {
+                    survivors.forEach(Survivor::drain);
+                    Thread.sleep(1);
+                }
+                List<Outcome> outcomes = new ArrayList<>();
+                for (Survivor survivor : survivors) {
+                    long accounted = survivor.taken + survivor.subscriber.lostCount();
+                    outcomes.add(new Outcome(survivor.qos,
+                        survivor.inOrder() ? Math.max(0, lower - accounted) : 0,
+                        survivor.inOrder() ? Math.max(0, accounted - upper) : 0,
+                        survivor.torn, survivor.disorder, survivor.worstBlock));
+                }
+                if (publisher != null) {
+                    publisher.close();
+                }
+                survivors.forEach(survivor -> survivor.subscriber.close());
+                sluice.close();
+                leftovers = files(root);
+                return new Result(point, mode, victimQos, reached, outcomes, publisherWorst, leftovers,
+                    error == null ? null : error + "; victim stderr: " + victim.stderr());
+            }
+        } catch (Exception | Error e) {
+            return new Result(point, mode, victimQos, reached, List.of(), publisherWorst, files(root),
+                e + (victim == null ? "" : "; victim stderr: " + victim.stderr()));
+        } finally {
+            closeQuietly(victim);
+            closeQuietly(helper);
+            Sluice.clean(root);
+            deleteTree(root);
+        }
+    }
+
+    private static boolean settled(List<Survivor> survivors, long owed) {
+        for (Survivor survivor : survivors) {
+            if (survivor.inOrder() && survivor.taken + survivor.subscriber.lostCount() < owed) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void signal(long pid, String signal) {
+        try {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Child child) {
+        if (child != null) {
+            try {
+                signal(child.process.pid(), "CONT"); // a stopped process cannot die of SIGKILL until continued
+                child.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Every file below {@code root}, relative to it. */
+    static List<String> files(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(Files::isRegularFile).map(path -> root.relativize(path).toString()).sorted().toList();
+        } catch (IOException e) {
+            return List.of("(cannot list: " + e + ")");
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
+    /** For the report: the run's cells by survivor QoS. */
+    static Map<String, Outcome> byQos(Result result) {
+        Map<String, Outcome> cells = new LinkedHashMap<>();
+        for (Outcome outcome : result.outcomes()) {
+            cells.put(outcome.qos(), outcome);
+        }
+        return cells;
+    }
+}
