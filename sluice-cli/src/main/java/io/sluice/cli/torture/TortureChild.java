@@ -99,6 +99,7 @@ public final class TortureChild {
             switch (role) {
                 case "publisher" -> publish(sluice, count);
                 case "subscriber" -> subscribe(sluice, qos(qos), count);
+                case "sink" -> sink(sluice);
                 case "reclaimer" -> {
                     // opening the domain swept it; counting reclaims whatever died since
                     try (Subscriber<MemorySegment> look = sluice.subscriber(TOPIC, TYPE, Qos.latest())) {
@@ -151,6 +152,37 @@ public final class TortureChild {
             say("LOST " + subscriber.lostCount());
         }
     }
+
+    /**
+     * The soak's receiver: a reliable subscriber of {@value #STREAM} that takes until stdin closes, checks the
+     * first and last word of every sample, and prints {@code SINK taken lost torn} every second and at the end.
+     */
+    private static void sink(Sluice sluice) {
+        try (Subscriber<MemorySegment> subscriber = sluice.subscriber(STREAM, TYPE, Qos.reliable(4))) {
+            say("READY");
+            long taken = 0;
+            long torn = 0;
+            long nextReport = System.nanoTime();
+            while (true) {
+                try (Sample<MemorySegment> sample = subscriber.take(Duration.ofMillis(100))) {
+                    if (sample != null) {
+                        MemorySegment bytes = sample.segment();
+                        long last = bytes.byteSize() / 8 - 1;
+                        if (bytes.get(WORD, 0) != sample.sequence() || bytes.get(WORD, last * 8) != sample.sequence()) {
+                            torn++;
+                        }
+                        taken++;
+                    }
+                }
+                if (System.nanoTime() - nextReport >= 0) {
+                    say("SINK " + taken + " " + subscriber.lostCount() + " " + torn);
+                    nextReport = System.nanoTime() + 1_000_000_000L;
+                }
+            }
+        }
+    }
+
+    static final String STREAM = "/soak/stream";
 
     private static void say(String line) {
         System.out.println(line);

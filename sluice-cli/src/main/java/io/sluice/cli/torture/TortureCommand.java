@@ -118,24 +118,35 @@ public final class TortureCommand {
                     }
                 }
             }
-        } else {
+        }
+        boolean streamClean = true;
+        if (options.soak() != null) {
             long end = started + options.soak().toNanos();
             long nextSample = started;
-            Soak soak = new Soak(out);
-            for (int run = 0; System.nanoTime() - end < 0; run++) {
-                if (System.nanoTime() - nextSample >= 0) {
-                    soak.sample(results.size());
-                    nextSample = System.nanoTime() + Math.max(options.soak().toNanos() / 12, 10_000_000_000L);
+            try (SoakStream stream = new SoakStream()) {
+                Soak soak = new Soak(out, stream);
+                for (int run = 0; System.nanoTime() - end < 0; run++) {
+                    if (System.nanoTime() - nextSample >= 0) {
+                        soak.sample(results.size());
+                        nextSample = System.nanoTime() + Math.max(options.soak().toNanos() / 12, 10_000_000_000L);
+                    }
+                    TorturePoint point = points.get(random.nextInt(points.size()));
+                    String mode = options.modes().get(random.nextInt(options.modes().size()));
+                    results.add(runOne(point, mode, run, random, options, progress));
                 }
-                TorturePoint point = points.get(random.nextInt(points.size()));
-                String mode = options.modes().get(random.nextInt(options.modes().size()));
-                results.add(runOne(point, mode, run, random, options, progress));
+                soak.sample(results.size());
+                soak.summary();
+                streamClean = stream.finish(out, (System.nanoTime() - started) / 1e9);
+            } catch (IOException e) {
+                err.println("sluice torture: cannot start the soak stream: " + e);
+                return 1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
             }
-            soak.sample(results.size());
-            soak.summary();
         }
         progress.done();
-        int failed = report(results, out);
+        int failed = report(results, out) + (streamClean ? 0 : 1);
         out.printf("%d runs in %.0f s%n", results.size(), (System.nanoTime() - started) / 1e9);
         out.println((results.size() - failed) + " passed, " + failed + " failed");
         return failed == 0 ? 0 : 1;
@@ -259,18 +270,22 @@ public final class TortureCommand {
     /** What a long run does to this process and to /dev/shm: sampled as it goes. */
     private static final class Soak {
         private final PrintStream out;
+        private final SoakStream stream;
         private final List<long[]> samples = new ArrayList<>();
 
-        Soak(PrintStream out) {
+        Soak(PrintStream out, SoakStream stream) {
             this.out = out;
+            this.stream = stream;
         }
 
         void sample(int runs) {
-            long rss = status("VmRSS:");
+            long rss = status(Path.of("/proc/self/status"), "VmRSS:");
             long fds = count(Path.of("/proc/self/fd"));
             long shm = shmUsedBytes();
-            samples.add(new long[] {runs, rss, fds, shm});
-            out.printf("soak: %d runs, RSS %d kB, %d open files, /dev/shm used %.1f MB%n", runs, rss, fds, shm / 1e6);
+            long sinkRss = status(Path.of("/proc/" + stream.sinkPid() + "/status"), "VmRSS:");
+            samples.add(new long[] {runs, rss, fds, shm, sinkRss});
+            out.printf("soak: %d runs, %d frames streamed, RSS %d kB (sink %d kB), %d open files, /dev/shm used"
+                + " %.1f MB%n", runs, stream.published(), rss, sinkRss, fds, shm / 1e6);
         }
 
         void summary() {
@@ -279,13 +294,14 @@ public final class TortureCommand {
             }
             long[] first = samples.get(1 < samples.size() ? 1 : 0);
             long[] last = samples.get(samples.size() - 1);
-            out.printf("soak: from the second sample to the last: RSS %+d kB, open files %+d, /dev/shm %+.1f MB%n",
-                last[1] - first[1], last[2] - first[2], (last[3] - first[3]) / 1e6);
+            out.printf("soak: from the second sample to the last: RSS %+d kB (sink %+d kB), open files %+d,"
+                + " /dev/shm %+.1f MB%n", last[1] - first[1], last[4] - first[4], last[2] - first[2],
+                (last[3] - first[3]) / 1e6);
         }
 
-        private static long status(String key) {
+        private static long status(Path file, String key) {
             try {
-                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                for (String line : Files.readAllLines(file)) {
                     if (line.startsWith(key)) {
                         return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
                     }

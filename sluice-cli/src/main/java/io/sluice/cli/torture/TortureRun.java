@@ -112,7 +112,7 @@ final class TortureRun {
     }
 
     /** The lines a child prints, collected by a reader thread. */
-    private static final class Child implements AutoCloseable {
+    static final class Child implements AutoCloseable {
         final Process process;
         final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
         final StringBuilder stderr = new StringBuilder();
@@ -176,7 +176,7 @@ final class TortureRun {
         }
     }
 
-    private List<String> command(Path root, String role, String qos, int count, String fault) {
+    static List<String> command(Path root, String role, String qos, int count, String fault) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("--enable-native-access=ALL-UNNAMED");
