@@ -740,7 +740,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         // our cursor names its incarnation, so that cursor is stored before we decide where we start: a provisional
         // one (a lower bound of the start), a full fence, then the look at TAIL. Any slot reuse that did not see the
         // provisional cursor read the cursors after storing a TAIL our look sees, and so reused a slot older than
-        // our start (see "Reliable subscribers" in ShmPublisher); every later one respects the cursor.
+        // our start (see "A subscriber attaching" in ShmPublisher); every later one respects the cursor.
         long keep = Math.max(0, history);
         Source source = new Source(index, incarnation, mapping,
             Math.max(mapping.startSequence, mapping.tailAcquire() - keep));
