@@ -327,7 +327,7 @@ public final class Domain {
                 for (Unowned other : unowned) {
                     if (other.header().valid() && other.header().publisherIndex() == file.header().publisherIndex()
                         && other.header().incarnation() == file.header().incarnation()
-                        && Integer.compareUnsigned(other.generation(), file.generation()) > 0) {
+                        && TopicFile.generationAfter(other.generation(), file.generation())) {
                         end = Math.max(end, other.header().tail());
                     }
                 }
@@ -352,9 +352,9 @@ public final class Domain {
         long row = TopicLayout.publisherRow(header.publisherIndex());
         return (int) TopicFile.INT.getVolatile(topic.memory, row + TopicLayout.P_STATE) == TopicLayout.STATE_ACTIVE
             && (int) TopicFile.INT.getVolatile(topic.memory, row + TopicLayout.P_INCARNATION) == header.incarnation()
-            && Integer.compareUnsigned(generation,
-                (int) TopicFile.INT.getVolatile(topic.memory, row + TopicLayout.P_FIRST_GENERATION)) >= 0
-            && Integer.compareUnsigned(generation,
-                (int) TopicFile.INT.getVolatile(topic.memory, row + TopicLayout.P_GENERATION)) <= 0;
+            && !TopicFile.generationAfter(
+                (int) TopicFile.INT.getVolatile(topic.memory, row + TopicLayout.P_FIRST_GENERATION), generation)
+            && !TopicFile.generationAfter(generation,
+                (int) TopicFile.INT.getVolatile(topic.memory, row + TopicLayout.P_GENERATION));
     }
 }

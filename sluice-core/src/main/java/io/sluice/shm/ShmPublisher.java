@@ -152,7 +152,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
             }
             claimed = freeRow;
             this.row = freeRow;
-            this.incarnation = (int) INT.get(opened.memory, (long) REGISTRY_VERSION_OFFSET) + 1;
+            this.incarnation = opened.nextRegistryVersion();
             int generation = opened.nextGeneration();
             // the row is active (and its lock ours) before the segment has a name: a death from here on leaves a
             // dead row, which any participant reclaims with whatever files it names
@@ -625,7 +625,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
                 continue;
             }
             boolean needs = file.attached(subscriber, row, incarnation)
-                ? file.mappedGeneration(subscriber, row) - generation <= 0 // wraps like the generation counter
+                ? !TopicFile.generationAfter(file.mappedGeneration(subscriber, row), generation)
                 : file.joinedBefore(subscriber, incarnation);
             if (needs) {
                 return true;

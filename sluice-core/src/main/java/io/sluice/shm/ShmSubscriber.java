@@ -113,7 +113,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             }
             this.row = freeRow;
             long base = subscriberRow(row);
-            this.joinIncarnation = (int) INT.get(opened.memory, (long) REGISTRY_VERSION_OFFSET) + 1;
+            this.joinIncarnation = opened.nextRegistryVersion();
             opened.memory.asSlice(base, SUBSCRIBER_ROW_LENGTH).fill((byte) 0);
             INT.set(opened.memory, base + S_INCARNATION, joinIncarnation);
             INT.set(opened.memory, base + S_QOS, kind.ordinal() + 1);

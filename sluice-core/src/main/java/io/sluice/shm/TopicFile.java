@@ -339,7 +339,7 @@ final class TopicFile implements AutoCloseable {
     static final long ADMIN_LOCK_TIMEOUT_NANOS = 2_000_000_000L;
 
     /**
-     * Polls for byte {@code lockByte}'s lock (an OFD lock has no timed wait), backing off from 20 µs to 1 ms;
+     * Polls for the admin lock (an OFD lock has no timed wait), backing off from 20 µs to 1 ms;
      * false when it is still taken after {@code timeoutNanos}.
      */
     static boolean lockWithin(int fd, long timeoutNanos) throws IOException {
@@ -458,13 +458,34 @@ final class TopicFile implements AutoCloseable {
 
     /** Under the admin lock: publishes a registry change and wakes every sleeping subscriber to look at it. */
     int bumpRegistry() {
-        int version = (int) INT.get(memory, (long) REGISTRY_VERSION_OFFSET) + 1;
-        if (version <= 0) {
-            version = 1;
-        }
+        int version = nextRegistryVersion();
         INT.setRelease(memory, (long) REGISTRY_VERSION_OFFSET, version);
         wakeAll();
         return version;
+    }
+
+    /**
+     * Under the admin lock: the REGISTRY_VERSION the next bump writes, which is also the incarnation of a participant
+     * that joins now. It counts on through the negative numbers and skips only 0 (a row's "never"), so that "joined
+     * before" — a signed difference of two versions — stays right across the wrap for as long as no two live
+     * participants joined 2^31 registry changes apart.
+     */
+    int nextRegistryVersion() {
+        return successor((int) INT.get(memory, (long) REGISTRY_VERSION_OFFSET));
+    }
+
+    /** The counter after {@code value} in the topic's wrapping counters (registry version, generation): never 0. */
+    static int successor(int value) {
+        int next = value + 1;
+        return next == 0 ? 1 : next;
+    }
+
+    /**
+     * Whether generation {@code a} comes after {@code b}: a signed difference, like every comparison of the topic's
+     * wrapping counters, right while the two are less than 2^31 generations apart.
+     */
+    static boolean generationAfter(int a, int b) {
+        return a - b > 0;
     }
 
     void wakeAll() {
@@ -475,11 +496,11 @@ final class TopicFile implements AutoCloseable {
     /** Under the admin lock: the next segment generation of the topic. */
     int nextGeneration() {
         int generation = memory.get(JAVA_INT, NEXT_GENERATION_OFFSET);
-        if (generation <= 0) {
-            throw new CorruptDataException("topic nextGeneration out of range: file=" + path + ", nextGeneration="
-                + generation);
+        if (generation == 0) {
+            throw new CorruptDataException("topic nextGeneration is 0, which no generation has: file=" + path
+                + ", nextGeneration=" + generation);
         }
-        memory.set(JAVA_INT, NEXT_GENERATION_OFFSET, generation + 1);
+        memory.set(JAVA_INT, NEXT_GENERATION_OFFSET, successor(generation));
         return generation;
     }
 

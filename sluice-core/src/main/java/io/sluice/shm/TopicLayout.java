@@ -28,8 +28,8 @@ package io.sluice.shm;
  * which the row was claimed: unique per publisher life), PID, HISTORY, FIRST_GENERATION (its segment at claim;
  * subscribers that were there first start from it), then the participant's NAME (40 bytes).
  *
- * <p>Subscriber row: STATE, INCARNATION (the REGISTRY_VERSION at which it joined), QOS, DEPTH, PID, NAME, HELD_MASK
- * on its own line (bit j set while PINS[j] may be in use), LOST_ELSEWHERE (8 bytes: samples of publishers that left
+ * <p>Subscriber row: STATE, INCARNATION (the REGISTRY_VERSION its join wrote), QOS, DEPTH, PID, NAME, HELD_MASK
+ * at the start of the row's second cache line (bit j set while PINS[j] may be in use), LOST_ELSEWHERE (8 bytes: samples of publishers that left
  * before this subscriber ever attached to them, added atomically under the admin lock by whoever removed their
  * files), BELL_PID, BELL_SLOT, BELL_FILE_ID (the {@link Doorbell} to ring, valid while the row's BELL bit is set);
  * then per

@@ -264,6 +264,36 @@ class TransportDefectTest {
         assertEquals(20, latest.malformedCount());
     }
 
+    // ------------------------------------------------------------------------------------------ counters at their wrap
+
+    @Test
+    void shouldKeepJoinOrderGenerationsAndAccountingAcrossTheWrapOfTheTopicsCounters() throws Exception {
+        Sluice camera = participant("camera");
+        Sluice viewer = participant("viewer");
+        Subscriber<MemorySegment> first = viewer.subscriber("/wrap", TYPE, Qos.queue(16));
+        java.nio.file.Path topicFile = viewer.directory().resolve("wrap.topic");
+        // the registry version two bumps before its wrap, the generation counter three before 0
+        BadInputFiles.putInt(topicFile, TopicLayout.REGISTRY_VERSION_OFFSET, Integer.MAX_VALUE - 1);
+        BadInputFiles.putInt(topicFile, TopicLayout.NEXT_GENERATION_OFFSET, -3);
+        Subscriber<MemorySegment> before = viewer.subscriber("/wrap", TYPE, Qos.reliable(16)); // MAX_VALUE
+        Publisher<MemorySegment> publisher = camera.publisher("/wrap", TYPE,
+            PublisherOptions.defaults().withSlots(4).withHistory(2).withInitialSize(64)); // MIN_VALUE
+        for (long sequence = 0; sequence < 4; sequence++) {
+            publish(publisher, sequence, 64 << sequence); // generations -3, -2, -1 and then 1: 0 is skipped
+        }
+        assertEquals(List.of(0L, 1L, 2L, 3L), drain(first), "joined before the publisher: everything");
+        assertEquals(List.of(0L, 1L, 2L, 3L), drain(before), "joined before, across the wrap of the versions");
+        Subscriber<MemorySegment> late = viewer.subscriber("/wrap", TYPE, Qos.queue(16));
+        assertEquals(List.of(2L, 3L), drain(late), "joined after: its history");
+        publish(publisher, 4, 4096);
+        for (Subscriber<MemorySegment> subscriber : List.of(first, before, late)) {
+            assertEquals(List.of(4L), drain(subscriber));
+            assertEquals(0, subscriber.lostCount());
+        }
+        publisher.close();
+        assertEquals(0, first.publisherCount());
+    }
+
     // ------------------------------------------------------------------------------------------ defect 13
 
     @Test
