@@ -39,7 +39,7 @@ final class SoakStream implements AutoCloseable {
     private long torn;
 
     SoakStream() throws IOException, InterruptedException {
-        root = Files.createTempDirectory(Path.of("/dev/shm"), "sluice-soak-");
+        root = TortureRun.createRoot("sluice-soak-");
         sluice = Sluice.open("soak", SluiceOptions.defaults().withRoot(root).withDomain(0));
         publisher = sluice.publisher(TortureChild.STREAM, TortureChild.TYPE, PublisherOptions.defaults().withSlots(4)
             .withInitialSize(FRAME).withReliableTimeout(Duration.ofSeconds(5)));
@@ -117,11 +117,6 @@ final class SoakStream implements AutoCloseable {
         sink.close();
         publisher.close();
         sluice.close();
-        Sluice.clean(root);
-        try {
-            Files.deleteIfExists(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        TortureRun.removeRoot(root);
     }
 }

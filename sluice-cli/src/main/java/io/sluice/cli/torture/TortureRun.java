@@ -39,6 +39,36 @@ final class TortureRun {
     private static final Duration VICTIM_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(15);
     private static final long STOP_NANOS = 300_000_000L;
+    /** Roots and children of runs in progress: a coordinator stopped with Ctrl-C or SIGTERM removes them. */
+    private static final java.util.Set<Path> LIVE_ROOTS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final java.util.Set<Process> LIVE_CHILDREN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Process child : LIVE_CHILDREN) {
+                signal(child.pid(), "CONT");
+                child.destroyForcibly();
+            }
+            for (Path root : LIVE_ROOTS) {
+                Sluice.clean(root);
+                deleteTree(root);
+            }
+        }, "torture-cleanup"));
+    }
+
+    /** Makes a private root below /dev/shm that a coordinator stopped midway still removes. */
+    static Path createRoot(String prefix) throws IOException {
+        Path root = Files.createTempDirectory(Path.of("/dev/shm"), prefix);
+        LIVE_ROOTS.add(root);
+        return root;
+    }
+
+    /** Removes a root made by {@link #createRoot} with whatever is left in it. */
+    static void removeRoot(Path root) {
+        Sluice.clean(root);
+        deleteTree(root);
+        LIVE_ROOTS.remove(root);
+    }
 
     /** What one survivor subscriber saw in one run. */
     record Outcome(String qos, long silentLoss, long overCount, long torn, long disorder, long worstBlockNanos) {
@@ -122,6 +152,7 @@ final class TortureRun {
 
         Child(List<String> command) throws IOException {
             process = new ProcessBuilder(command).start();
+            LIVE_CHILDREN.add(process);
             pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), true);
             pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false);
         }
@@ -173,6 +204,7 @@ final class TortureRun {
         public void close() throws InterruptedException {
             process.destroyForcibly();
             process.waitFor();
+            LIVE_CHILDREN.remove(process);
         }
     }
 
@@ -201,7 +233,7 @@ final class TortureRun {
     Result run() {
         Path root;
         try {
-            root = Files.createTempDirectory(Path.of("/dev/shm"), "sluice-torture-");
+            root = createRoot("sluice-torture-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -322,8 +354,7 @@ final class TortureRun {
         } finally {
             closeQuietly(victim);
             closeQuietly(helper);
-            Sluice.clean(root);
-            deleteTree(root);
+            removeRoot(root);
         }
     }
 
