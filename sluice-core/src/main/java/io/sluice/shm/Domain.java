@@ -50,7 +50,7 @@ public final class Domain {
      * explicit clean, since a process that has just created the directory to join it would find it gone.
      */
     public static Swept sweepAll(Path root, boolean removeEmpty) {
-        String prefix = "sluice-" + currentUid() + "-";
+        String prefix = "sluice-" + Integer.toUnsignedString(currentUid()) + "-";
         int domains = 0;
         long files = 0;
         long bytes = 0;
@@ -97,7 +97,7 @@ public final class Domain {
     /** Opens (creating if needed) the directory of {@code domain} below {@code root}, and sweeps what crashes left. */
     public static Domain open(Path root, int domain) {
         int uid = currentUid();
-        Path directory = root.resolve("sluice-" + uid + "-" + domain);
+        Path directory = root.resolve("sluice-" + Integer.toUnsignedString(uid) + "-" + domain);
         try {
             if (!Files.isDirectory(root)) {
                 throw new SluiceException("shared-memory root is not a directory: root=" + root);

@@ -373,7 +373,8 @@ public final class ShmPublisher<T> implements Publisher<T> {
             if (cursor == Long.MAX_VALUE) {
                 continue;
             }
-            int depth = (int) INT.getVolatile(registry, subscriberRow(subscriber) + S_DEPTH);
+            // a depth below 1 is no depth a subscriber can ask for (Qos checks it): a damaged row counts as 1
+            int depth = Math.max(1, (int) INT.getVolatile(registry, subscriberRow(subscriber) + S_DEPTH));
             if (tail - cursor >= depth) {
                 return BLOCKED; // as far behind as its depth allows: no publish until it moves
             }

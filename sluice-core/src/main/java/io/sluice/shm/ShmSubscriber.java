@@ -466,8 +466,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             if (newest < mapping.startSequence || newest <= source.lastSeen || newest == source.poisoned) {
                 continue;
             }
-            long stamp = (long) LONG.getAcquire(mapping.memory,
-                mapping.slotOffset(mapping.ringSlot(newest)) + SLOT_TIMESTAMP);
+            long stamp = newestStamp(source, mapping, newest);
             if (best == null || stamp - bestStamp > 0) {
                 best = source;
                 bestStamp = stamp;
@@ -509,8 +508,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             if (newest < mapping.startSequence || newest == source.poisoned) {
                 continue;
             }
-            long stamp = (long) LONG.getAcquire(mapping.memory,
-                mapping.slotOffset(mapping.ringSlot(newest)) + SLOT_TIMESTAMP);
+            long stamp = newestStamp(source, mapping, newest);
             if (best == null || stamp - bestStamp > 0) {
                 best = source;
                 bestStamp = stamp;
@@ -550,6 +548,22 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             }
         }
         return null;
+    }
+
+    /**
+     * The publish stamp of sample {@code newest}, through its ring entry. A ring entry outside the slot pool is a
+     * damaged sample like any other: remembered as poisoned (not offered again), counted, and reported once.
+     */
+    private long newestStamp(Source source, SegmentMapping<T> mapping, long newest) {
+        int slot;
+        try {
+            slot = mapping.ringSlot(newest);
+        } catch (CorruptDataException damaged) {
+            source.poisoned = newest;
+            malformed++;
+            throw damaged;
+        }
+        return (long) LONG.getAcquire(mapping.memory, mapping.slotOffset(slot) + SLOT_TIMESTAMP);
     }
 
     /** A free entry of the held-sample table (PINS and HELD_MASK bit). */
@@ -741,7 +755,8 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         // one (a lower bound of the start), a full fence, then the look at TAIL. Any slot reuse that did not see the
         // provisional cursor read the cursors after storing a TAIL our look sees, and so reused a slot older than
         // our start (see "A subscriber attaching" in ShmPublisher); every later one respects the cursor.
-        long keep = Math.max(0, history);
+        // a late joiner is owed the publisher's history, but a queue subscriber no more of it than its depth holds
+        long keep = Math.max(0, kind == Qos.Kind.QUEUE ? Math.min(history, qos.depth()) : history);
         Source source = new Source(index, incarnation, mapping,
             Math.max(mapping.startSequence, mapping.tailAcquire() - keep));
         source.publishCursor();
@@ -774,6 +789,12 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             if (next == null) {
                 return false;
             }
+        }
+        if (next.publisherIndex != source.index || next.incarnation != source.incarnation) {
+            next.release();
+            throw new CorruptDataException("successor segment belongs to another publisher: file=" + next.path
+                + ", publisherIndex=" + next.publisherIndex + ", incarnation=" + next.incarnation
+                + ", expected publisherIndex=" + source.index + ", incarnation=" + source.incarnation);
         }
         retire(source.mapping);
         source.mapping = next;

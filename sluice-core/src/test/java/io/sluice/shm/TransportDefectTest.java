@@ -320,6 +320,45 @@ class TransportDefectTest {
         assertThrows(IllegalStateException.class, () -> read.get(JAVA_BYTE, 0));
     }
 
+    // ------------------------------------------------------------------------------------------ found writing SHM-FORMAT.md
+
+    @Test
+    void shouldGiveAShallowQueueJoinerTheHistoryItsDepthHoldsWithoutCountingTheRestAsLost() {
+        Sluice camera = participant("camera");
+        Sluice viewer = participant("viewer");
+        Publisher<MemorySegment> publisher = camera.publisher("/map", TYPE,
+            PublisherOptions.defaults().withHistory(6).withInitialSize(64));
+        for (long sequence = 0; sequence < 8; sequence++) {
+            publish(publisher, sequence, 64);
+        }
+        Subscriber<MemorySegment> shallow = viewer.subscriber("/map", TYPE, Qos.queue(2));
+        assertEquals(List.of(6L, 7L), drain(shallow));
+        assertEquals(0, shallow.lostCount(), "samples it was never owed are not losses");
+    }
+
+    @Test
+    void shouldReportADamagedRingEntryOnceToALatestSubscriberAndGoOn() throws Exception {
+        Sluice camera = participant("camera");
+        Sluice viewer = participant("viewer");
+        Subscriber<MemorySegment> latest = viewer.subscriber("/ring", TYPE, Qos.latest());
+        Publisher<MemorySegment> publisher = camera.publisher("/ring", TYPE,
+            PublisherOptions.defaults().withInitialSize(64));
+        publish(publisher, 0, 64);
+        java.nio.file.Path segment = camera.directory().resolve("ring.1.seg");
+        long entry = SegmentLayout.RING_OFFSET; // the ring entry of sequence 0
+        BadInputFiles.putInt(segment, entry, 1_000_000);
+        io.sluice.CorruptDataException damaged = assertThrows(io.sluice.CorruptDataException.class, latest::take);
+        assertTrue(damaged.getMessage().contains("slot=1000000"), damaged.getMessage());
+        assertNull(latest.take(), "the damaged sample is not offered again");
+        assertNull(latest.latest());
+        publish(publisher, 1, 64);
+        try (Sample<MemorySegment> next = latest.take()) {
+            assertNotNull(next, "the next sample comes through");
+            assertEquals(1, next.sequence());
+        }
+        assertEquals(1, latest.malformedCount());
+    }
+
     // ------------------------------------------------------------------------------------------ defect 9
 
     @Test
