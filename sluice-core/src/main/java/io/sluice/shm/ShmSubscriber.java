@@ -440,8 +440,10 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             }
             if (sample == null && claimStalled && !source.left) {
                 // its publisher is deciding about that slot and does not finish: stopped, preempted or dead. The
-                // sample may yet be kept for us: try again at the next take; a death is found by the probe, and
-                // a publisher gone never finishes its claim, so then the sample counts as lost below
+                // sample may yet be kept for us: try again at the next take (from here: what was skipped above is
+                // counted already); a death is found by the probe, and a publisher gone never finishes its claim,
+                // so then the sample counts as lost below
+                source.advance(cursor);
                 probeIfDue(System.nanoTime());
                 return null;
             }
@@ -583,21 +585,10 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
      * length outside its slot, or a message its type rejects — the pin is undone and the exception thrown.
      */
     private SampleImpl pin(int held, Source source, SegmentMapping<T> mapping, int slot, long sequence) {
-        MemorySegment registry = file.memory;
-        INT.getAndBitwiseOr(registry, heldMaskOffset, 1 << held);
-        if (FaultPoint.ENABLED) {
-            FaultPoint.SUBSCRIBER_MASK_SET.hit();
-        }
-        long pinOffset = TopicLayout.pin(row, held);
-        LONG.setVolatile(registry, pinOffset, pinValue(mapping.generation, slot));
-        if (FaultPoint.ENABLED) {
-            FaultPoint.SUBSCRIBER_PINNED.hit();
-        }
-        long current = mapping.slotSequenceVolatile(slot);
-        for (int spin = 0; current == CLAIMING && spin < CLAIM_SPIN_LIMIT; spin++) {
-            Thread.onSpinWait();
-            current = mapping.slotSequenceVolatile(slot);
-        }
+        SlotProtocol.pin(file.memory, heldMaskOffset, held, TopicLayout.pin(row, held),
+            pinValue(mapping.generation, slot));
+        long current = SlotProtocol.settledSequence(mapping.memory, mapping.slotOffset(slot) + SLOT_SEQUENCE,
+            CLAIM_SPIN_LIMIT);
         claimStalled = current == CLAIMING;
         if (current != sequence) {
             unpin(held);
@@ -622,9 +613,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     }
 
     private void unpin(int held) {
-        MemorySegment registry = file.memory;
-        LONG.setRelease(registry, TopicLayout.pin(row, held), 0L);
-        INT.getAndBitwiseAnd(registry, heldMaskOffset, ~(1 << held));
+        SlotProtocol.unpin(file.memory, heldMaskOffset, held, TopicLayout.pin(row, held));
     }
 
     // --------------------------------------------------------------------------- publishers come and go
