@@ -284,9 +284,6 @@ final class SegmentMapping<T> {
         return slot;
     }
 
-    long slotSequenceVolatile(int slot) {
-        return (long) TopicFile.LONG.getVolatile(memory, slotOffset(slot) + SLOT_SEQUENCE);
-    }
 
     /** The bytes of the message in {@code slot}, cached per slot while its length stays the same; its view follows. */
     MemorySegment slice(int slot, long length) {

@@ -277,7 +277,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
                     if (held >= 0 && !claim(slot, held)) {
                         continue; // pinned by a subscriber: try the next oldest
                     }
-                    LONG.setRelease(segment.memory, segment.slotOffset(slot) + SLOT_SEQUENCE, WRITING);
+                    SlotProtocol.take(segment.memory, segment.slotOffset(slot) + SLOT_SEQUENCE);
                     removeFromOrder(i);
                     return slot;
                 }
@@ -333,12 +333,12 @@ public final class ShmPublisher<T> implements Publisher<T> {
     private boolean claim(int slot, long held) {
         long pin = pinValue(segment.generation, slot);
         long sequenceOffset = segment.slotOffset(slot) + SLOT_SEQUENCE;
-        LONG.setVolatile(segment.memory, sequenceOffset, CLAIMING);
+        SlotProtocol.beginClaim(segment.memory, sequenceOffset);
         if (FaultPoint.ENABLED) {
             FaultPoint.PUBLISHER_CLAIMING.hit();
         }
         if (isPinned(pin)) {
-            LONG.setRelease(segment.memory, sequenceOffset, held);
+            SlotProtocol.keep(segment.memory, sequenceOffset, held);
             return false;
         }
         return true;
@@ -348,13 +348,9 @@ public final class ShmPublisher<T> implements Publisher<T> {
         MemorySegment registry = file.memory;
         for (int subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
              subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
-            int held = (int) INT.getVolatile(registry, subscriberRow(subscriber) + S_HELD_MASK);
-            while (held != 0) {
-                int index = Integer.numberOfTrailingZeros(held);
-                held &= held - 1;
-                if ((long) LONG.getVolatile(registry, TopicLayout.pin(subscriber, index)) == pin) {
-                    return true;
-                }
+            if (SlotProtocol.rowPins(registry, subscriberRow(subscriber) + S_HELD_MASK, TopicLayout.pin(subscriber, 0),
+                    pin)) {
+                return true;
             }
         }
         return false;
@@ -427,14 +423,12 @@ public final class ShmPublisher<T> implements Publisher<T> {
         long sequence = tail;
         MemorySegment memory = segment.memory;
         long slotOffset = segment.slotOffset(slot);
-        LONG.set(memory, slotOffset + SLOT_LENGTH, length);
-        LONG.set(memory, slotOffset + SLOT_TIMESTAMP, System.nanoTime());
-        LONG.setRelease(memory, slotOffset + SLOT_SEQUENCE, sequence);
-        INT.setRelease(memory, RING_OFFSET + (sequence & segment.ringMask) * Integer.BYTES, slot);
+        SlotProtocol.commitSlot(memory, slotOffset, length, System.nanoTime(), sequence);
+        SlotProtocol.commitRing(memory, RING_OFFSET + (sequence & segment.ringMask) * Integer.BYTES, slot);
         if (FaultPoint.ENABLED) {
             FaultPoint.PUBLISHER_SEQUENCE_STORED.hit();
         }
-        LONG.setRelease(memory, (long) TAIL_OFFSET, sequence + 1);
+        SlotProtocol.commitTail(memory, sequence + 1);
         if (FaultPoint.ENABLED) {
             FaultPoint.PUBLISHER_TAIL_STORED.hit();
         }
