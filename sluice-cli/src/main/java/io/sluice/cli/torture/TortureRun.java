@@ -71,7 +71,8 @@ final class TortureRun {
     }
 
     /** What one survivor subscriber saw in one run. */
-    record Outcome(String qos, long silentLoss, long overCount, long torn, long disorder, long worstBlockNanos) {
+    record Outcome(String qos, long silentLoss, long overCount, long torn, long disorder, long worstBlockNanos,
+                   long taken, long lost, long owedFrom, long owedTo) {
     }
 
     /** One run's verdict: per survivor QoS, plus what concerns the run as a whole. */
@@ -146,6 +147,7 @@ final class TortureRun {
         final Process process;
         final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
         final StringBuilder stderr = new StringBuilder();
+        private Thread stdoutPump;
         long before;
         long after;
         boolean done;
@@ -153,12 +155,22 @@ final class TortureRun {
         Child(List<String> command) throws IOException {
             process = new ProcessBuilder(command).start();
             LIVE_CHILDREN.add(process);
-            pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), true);
+            stdoutPump = pump(new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8)), true);
             pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false);
         }
 
-        private void pump(BufferedReader reader, boolean out) {
-            Thread.ofPlatform().daemon().start(() -> {
+        /**
+         * After the process ended: waits until every line it wrote has been read, then reads them. Counting the
+         * samples a dead publisher announced must not miss the lines still in the pipe.
+         */
+        void pollToEnd() throws InterruptedException {
+            stdoutPump.join(10_000);
+            poll();
+        }
+
+        private Thread pump(BufferedReader reader, boolean out) {
+            return Thread.ofPlatform().daemon().start(() -> {
                 try (reader) {
                     for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                         if (out) {
@@ -266,9 +278,11 @@ final class TortureRun {
                         survivors.forEach(Survivor::drain);
                         Thread.sleep(1);
                     }
-                    helper.process.destroyForcibly();
+                    // SIGKILL through kill(1): Process.destroyForcibly also closes our end of its pipes, and the lines
+                    // still in them (the samples it announced last) would be lost to the count
+                    signal(helper.process.pid(), "KILL");
                     helper.process.waitFor();
-                    helper.poll();
+                    helper.pollToEnd();
                     // the survivors keep still now: the victim, not they, is to find the dead publisher
                 }
                 String fault = "-Dsluice.fault." + mode + "=" + point.label() + "@" + nth;
@@ -314,8 +328,9 @@ final class TortureRun {
                 }
                 if (victim.process.isAlive()) {
                     error = "victim still running after " + VICTIM_TIMEOUT.toSeconds() + " s";
+                } else {
+                    victim.pollToEnd();
                 }
-                victim.poll();
                 // what the survivors are owed by the publisher that came and went
                 long lower;
                 long upper;
@@ -337,7 +352,8 @@ final class TortureRun {
                     outcomes.add(new Outcome(survivor.qos,
                         survivor.inOrder() ? Math.max(0, lower - accounted) : 0,
                         survivor.inOrder() ? Math.max(0, accounted - upper) : 0,
-                        survivor.torn, survivor.disorder, survivor.worstBlock));
+                        survivor.torn, survivor.disorder, survivor.worstBlock, survivor.taken,
+                        survivor.subscriber.lostCount(), lower, upper));
                 }
                 if (publisher != null) {
                     publisher.close();
