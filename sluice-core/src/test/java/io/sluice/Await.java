@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Waiting in tests for a state, never for a time. A wait ends as soon as its condition holds; its bound only turns a
@@ -82,6 +83,46 @@ public final class Await {
         if (!thread.isAlive()) {
             throw new AssertionError("thread " + name + " ended instead of sleeping");
         }
+    }
+
+    /**
+     * Waits until the threads named {@code name} or {@code name-<i>} (as an executor names its threads) exist and
+     * every one sleeps in a futex wait.
+     */
+    public static void allAsleepInKernel(String name) {
+        until("threads named " + name + " started", () -> !threadsNamed(name).isEmpty());
+        for (Thread thread : threadsNamed(name)) {
+            asleepInKernel(thread);
+        }
+    }
+
+    /**
+     * Waits until {@code thread} runs (or waits) inside {@code method} of {@code type} or of a class nested in it:
+     * the state "the call is under way" when nothing more precise can be seen from outside.
+     */
+    public static void inCall(Thread thread, Class<?> type, String method) {
+        String name = type.getName();
+        until(() -> "thread " + thread.getName() + " is in " + name + "." + method + " (" + thread.getState() + ")",
+            () -> {
+                if (!thread.isAlive()) {
+                    throw new AssertionError("thread " + thread.getName() + " ended before it called " + method);
+                }
+                for (StackTraceElement frame : thread.getStackTrace()) {
+                    String owner = frame.getClassName();
+                    if (frame.getMethodName().equals(method) && (owner.equals(name) || owner.startsWith(name + "$"))) {
+                        return true;
+                    }
+                }
+                return false;
+            }, HANG);
+    }
+
+    /** The live threads named {@code name} or {@code name-<i>}. */
+    public static List<Thread> threadsNamed(String name) {
+        Pattern numbered = Pattern.compile(Pattern.quote(name) + "-\\d+");
+        return Thread.getAllStackTraces().keySet().stream()
+            .filter(thread -> thread.getName().equals(name) || numbered.matcher(thread.getName()).matches())
+            .toList();
     }
 
     private static boolean inFutexWait(String comm) {

@@ -1,5 +1,6 @@
 package io.sluice.exec;
 
+import io.sluice.Await;
 import io.sluice.Loan;
 import io.sluice.MessageType;
 import io.sluice.Publisher;
@@ -187,12 +188,10 @@ class ExecutorTest {
             executor.start();
             for (int i = 0; i < 200; i++) {
                 long before = ran.getCount();
+                awaitAsleep(options.name()); // the trigger must wake a sleeper, not catch an executor still awake
                 guard.trigger();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (ran.getCount() == before && System.nanoTime() < deadline) {
-                    Thread.sleep(0, 100_000);
-                }
-                assertEquals(before - 1, ran.getCount(), "trigger " + i + " lost while the executor slept");
+                Await.until("trigger " + (i + 1) + " woke the sleeping executor", () -> ran.getCount() < before);
+                assertEquals(before - 1, ran.getCount(), "trigger " + i + " ran once");
             }
         }
     }
@@ -279,8 +278,8 @@ class ExecutorTest {
         }
         assertTrue(inCallback.await(30, TimeUnit.SECONDS));
         Thread closer = Thread.ofPlatform().start(() -> executor.close(Shutdown.DISCARD, Duration.ofSeconds(30)));
-        Thread.sleep(50);
-        release.countDown();
+        Await.until("the closer has put the executor in CLOSING", ((AbstractExecutor) executor)::closing);
+        release.countDown(); // only now may the running callback return: no event may start after it
         closer.join();
         assertEquals(1, handled.get(), "only the callback running at close");
         assertEquals(99, inbox.rejectedCount(), "the rest discarded and counted");
@@ -326,7 +325,7 @@ class ExecutorTest {
             executor.inbox("events", 16, event -> { });
             executor.timer(Duration.ofSeconds(60), (d, m) -> { });
             executor.start();
-            Thread.sleep(200);
+            awaitAsleep("idle"); // settled: its start-up is not counted as idle
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long before = executorCpu(threads);
             Thread.sleep(1_000);
@@ -338,12 +337,20 @@ class ExecutorTest {
 
     private static long executorCpu(ThreadMXBean threads) {
         long total = 0;
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.getName().startsWith("sluice-idle")) {
-                total += threads.getThreadCpuTime(thread.threadId());
-            }
+        for (Thread thread : threadsOf("idle")) {
+            total += threads.getThreadCpuTime(thread.threadId());
         }
         return total;
+    }
+
+    /** The threads an executor named {@code name} started: {@code sluice-<name>} or {@code sluice-<name>-<i>}. */
+    static List<Thread> threadsOf(String name) {
+        return Await.threadsNamed("sluice-" + name);
+    }
+
+    /** Waits until every thread of the executor named {@code name} sleeps in the kernel. */
+    static void awaitAsleep(String name) {
+        Await.allAsleepInKernel("sluice-" + name);
     }
 
     @ParameterizedTest
