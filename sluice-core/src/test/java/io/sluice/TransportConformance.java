@@ -357,15 +357,21 @@ public abstract class TransportConformance {
                 Qos.queue(4).withWaitStrategy(strategy));
             Publisher<MemorySegment> publisher = sluice.publisher(topic, BLOB);
             assertNull(subscriber.take(Duration.ofMillis(20)), strategy + " times out");
-            CompletableFuture<Void> later = CompletableFuture.runAsync(() -> {
-                sleep(50);
-                publishLong(publisher, 9, 8);
+            CompletableFuture<Long> taken = new CompletableFuture<>();
+            Thread taker = Thread.ofPlatform().name("taker-" + strategy.name().toLowerCase()).start(() -> {
+                try (Sample<MemorySegment> sample = subscriber.take(Await.HANG)) {
+                    taken.complete(sample == null ? null : readLong(sample));
+                } catch (Throwable e) {
+                    taken.completeExceptionally(e);
+                }
             });
-            try (Sample<MemorySegment> sample = subscriber.take(Duration.ofSeconds(20))) {
-                assertNotNull(sample, strategy + " wakes");
-                assertEquals(9, readLong(sample));
+            // publish only once the taker waits: a spinner is in its take, a blocking one asleep in the kernel
+            Await.inCall(taker, subscriber.getClass(), "take");
+            if (strategy == WaitStrategy.BLOCK) {
+                Await.asleepInKernel(taker);
             }
-            later.get(20, TimeUnit.SECONDS);
+            publishLong(publisher, 9, 8);
+            assertEquals(9L, taken.get(Await.HANG.toSeconds(), TimeUnit.SECONDS), strategy + " wakes");
         }
     }
 
@@ -488,13 +494,5 @@ public abstract class TransportConformance {
             }
         }
         return received;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

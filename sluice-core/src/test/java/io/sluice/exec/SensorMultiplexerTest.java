@@ -1,5 +1,6 @@
 package io.sluice.exec;
 
+import io.sluice.Await;
 import io.sluice.Loan;
 import io.sluice.MessageShape;
 import io.sluice.MessageType;
@@ -209,16 +210,13 @@ class SensorMultiplexerTest {
         try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create(FRAME, FRAME_BYTES, 1)) {
             Subscriber<MemorySegment> subscriber = mux.subscriber();
             assertNull(subscriber.take(Duration.ofMillis(20)), "nothing published");
-            CountDownLatch waiting = new CountDownLatch(1);
             AtomicLong received = new AtomicLong(-1);
-            Thread consumer = Thread.ofPlatform().start(() -> {
-                waiting.countDown();
+            Thread consumer = Thread.ofPlatform().name("mux-consumer").start(() -> {
                 try (Sample<MemorySegment> sample = subscriber.take(Duration.ofSeconds(60))) {
                     received.set(sample == null ? -2 : sample.sequence());
                 }
             });
-            waiting.await();
-            Thread.sleep(50); // most likely asleep in the kernel by now; either way the sample must arrive
+            Await.asleepInKernel(consumer); // the publish must wake a sleeper
             publish(mux.publisher(), 64, 0);
             consumer.join();
             assertEquals(0, received.get());
@@ -400,7 +398,7 @@ class SensorMultiplexerTest {
                 got.countDown();
             });
             executor.start();
-            Thread.sleep(50); // most likely asleep by now; the sample must arrive either way
+            Await.allAsleepInKernel("sluice-mux-test"); // the publish must wake the sleeping executor
             publish(mux.publisher(), 64, 0);
             assertTrue(got.await(60, TimeUnit.SECONDS), "the executor ran the subscription");
             assertEquals(List.of(0L), seen);

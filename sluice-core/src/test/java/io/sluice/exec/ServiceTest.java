@@ -1,5 +1,6 @@
 package io.sluice.exec;
 
+import io.sluice.Await;
 import io.sluice.IncompatibleTypeException;
 import io.sluice.MessageShape;
 import io.sluice.MessageType;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -231,16 +233,18 @@ class ServiceTest {
     void shouldWaitForAServerThatAppearsDuringTheCall() throws Exception {
         Sluice sluice = keep(Sluice.open("both", root.options()));
         Client<Int64, Int64> client = sluice.client("/late", Int64.TYPE, Int64.TYPE);
-        Thread starter = Thread.ofPlatform().start(() -> {
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        Thread caller = Thread.ofPlatform().name("late-caller").start(() -> {
             try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                return;
+                result.complete(call(client, 1, LONG));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
             }
-            startServer(sluice, "/late");
         });
-        assertEquals(3, call(client, 1, LONG));
-        starter.join();
+        Await.inCall(caller, Client.class, "awaitServer"); // the call waits for a server: now one appears
+        startServer(sluice, "/late");
+        assertEquals(3, result.get(LONG.toSeconds() + 30, TimeUnit.SECONDS));
+        caller.join();
     }
 
     @Test
