@@ -205,13 +205,19 @@ class SensorMessagesTest {
         MalformedMessageException e = assertThrows(MalformedMessageException.class,
             () -> new PointCloud2(segment).xyz());
         assertEquals("fields", e.field());
+        assertTrue(e.getMessage().startsWith("sensor_msgs/msg/PointCloud2.fields at offset " + e.offset() + ": "),
+            e.getMessage());
     }
 
     @Test
     void shouldRefuseAPointViewWhenTheDataIsShorterThanThePoints() {
         MemorySegment segment = initialized(PointCloud2.sized(10, 10, PointCloud2.XYZ));
         new PointCloud2(segment).width(11);
-        assertThrows(MalformedMessageException.class, () -> new PointCloud2(segment).xyz());
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+            () -> new PointCloud2(segment).xyz());
+        assertEquals("data", e.field(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("sensor_msgs/msg/PointCloud2.data at offset " + e.offset() + ": "),
+            e.getMessage());
     }
 
     @Test
