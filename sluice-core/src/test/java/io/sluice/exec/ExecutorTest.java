@@ -5,6 +5,7 @@ import io.sluice.Loan;
 import io.sluice.MessageType;
 import io.sluice.Publisher;
 import io.sluice.Qos;
+import io.sluice.Sample;
 import io.sluice.Sluice;
 import io.sluice.Subscriber;
 import io.sluice.TestRoot;
@@ -21,11 +22,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -351,6 +354,75 @@ class ExecutorTest {
     /** Waits until every thread of the executor named {@code name} sleeps in the kernel. */
     static void awaitAsleep(String name) {
         Await.allAsleepInKernel("sluice-" + name);
+    }
+
+    /**
+     * README: "ExecutorOptions.withIdleStrategy(IdleStrategy.busySpin()) or backoff(...)": the executor idles through
+     * the strategy given, and runs every kind of callback with it, nothing depending on a wake-up in the kernel.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldRunEveryCallbackWithABusySpinOrBackoffIdleStrategy(Kind kind) throws Exception {
+        Map<String, IdleStrategy> strategies = Map.of("spin", IdleStrategy.busySpin(),
+            "backoff", IdleStrategy.backoff(100, 10, 1_000_000));
+        for (Map.Entry<String, IdleStrategy> strategy : strategies.entrySet()) {
+            LongAdder idled = new LongAdder();
+            IdleStrategy counted = workCount -> {
+                idled.increment();
+                strategy.getValue().idle(workCount);
+            };
+            try (Sluice sluice = Sluice.open("test", root.options());
+                 Publisher<MemorySegment> publisher = sluice.publisher("/counter", COUNTER);
+                 Subscriber<MemorySegment> subscriber = sluice.subscriber("/counter", COUNTER, Qos.queue(8));
+                 Executor executor = kind.create(options.withName(strategy.getKey()).withIdleStrategy(counted))) {
+                CountDownLatch sample = new CountDownLatch(1);
+                CountDownLatch event = new CountDownLatch(1);
+                CountDownLatch guarded = new CountDownLatch(1);
+                CountDownLatch timer = new CountDownLatch(3);
+                executor.subscription(subscriber, s -> sample.countDown());
+                Inbox<String> inbox = executor.inbox("events", 4, e -> event.countDown());
+                GuardCondition guard = executor.guardCondition("guard", guarded::countDown);
+                executor.timer(Duration.ofMillis(1), (deadline, missed) -> timer.countDown());
+                executor.start();
+                Await.until("the executor idles through the " + strategy.getKey() + " strategy",
+                    () -> idled.sum() > 100);
+                publish(publisher, 7);
+                assertTrue(inbox.offer("event"));
+                guard.trigger();
+                for (CountDownLatch latch : List.of(sample, event, guarded, timer)) {
+                    assertTrue(latch.await(Await.HANG.toSeconds(), TimeUnit.SECONDS), strategy.getKey() + ": "
+                        + "sample=" + sample.getCount() + ", event=" + event.getCount() + ", guard="
+                        + guarded.getCount() + ", timer=" + timer.getCount());
+                }
+            }
+            assertTrue(reported.isEmpty(), reported.toString());
+        }
+    }
+
+    /** README: "The executor never closes the subscribers given to it": not at close, not when a registration goes. */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldNeverCloseTheSubscribersGivenToIt(Kind kind) {
+        try (Sluice sluice = Sluice.open("test", root.options());
+             Publisher<MemorySegment> publisher = sluice.publisher("/counter", COUNTER);
+             Subscriber<MemorySegment> unregistered = sluice.subscriber("/counter", COUNTER, Qos.queue(8));
+             Subscriber<MemorySegment> kept = sluice.subscriber("/counter", COUNTER, Qos.queue(8))) {
+            Executor executor = kind.create(options);
+            AtomicLong handled = new AtomicLong();
+            Registration first = executor.subscription(unregistered, sample -> handled.incrementAndGet());
+            executor.subscription(kept, sample -> handled.incrementAndGet());
+            executor.start();
+            publish(publisher, 1);
+            Await.until("both subscriptions handled the sample", () -> handled.get() == 2);
+            first.close();
+            executor.close();
+            publish(publisher, 2);
+            for (Subscriber<MemorySegment> subscriber : List.of(unregistered, kept)) {
+                try (Sample<MemorySegment> sample = subscriber.take()) {
+                    assertEquals(2, sample.segment().get(ValueLayout.JAVA_LONG, 0), "still open and attached");
+                }
+            }
+        }
     }
 
     @ParameterizedTest

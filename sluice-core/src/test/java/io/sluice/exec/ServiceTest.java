@@ -299,9 +299,23 @@ class ServiceTest {
             });
         }
         assertEquals(Client.MAX_PENDING, client.pendingCount(), "every allowed call is pending, none refused");
+        assertEquals(64, Client.MAX_PENDING, "the README's figure");
+        Outcomes refusedCall = new Outcomes(1);
+        ServiceException refused = assertThrows(ServiceException.class,
+            () -> client.callAsync(INT64, request -> request.data(1000), LONG, refusedCall.handler(1000)));
+        assertEquals(ServiceException.class, refused.getClass(), "neither a timeout nor unavailable: " + refused);
+        assertTrue(refused.getMessage().contains("too many calls pending") && refused.getMessage().contains("/busy")
+            && refused.getMessage().contains("max=64"), refused.getMessage());
+        assertEquals(Client.MAX_PENDING, client.pendingCount(), "the refused call is not pending");
         server.start();
         assertTrue(answered.await(LONG.toSeconds(), TimeUnit.SECONDS));
         assertEquals(List.of(), wrong);
+        assertEquals(Map.of(), refusedCall.byValue, "the refused call's handler is never called");
+        Await.until("the answered calls are no longer pending", () -> client.pendingCount() == 0);
+        Outcomes later = new Outcomes(1);
+        client.callAsync(INT64, request -> request.data(1000), LONG, later.handler(1000)); // room again
+        later.await();
+        assertEquals(2001L, later.byValue.get(1000L));
     }
 
     @Test
