@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,9 +68,11 @@ class ReadmeExampleTest {
             ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
                 "-cp", work + ":" + System.getProperty("java.class.path"), name)
                 .redirectErrorStream(true);
-            // the example uses the default root, /dev/shm: give it a domain of its own, which nothing uses yet
+            // the example uses the default root, /dev/shm: give it a domain of its own, which nothing uses yet,
+            // leased so that it goes with this JVM's other entries should the JVM be killed
             int domain = unusedDomain();
             Path directory = domainDirectory(domain);
+            Path lease = TestShm.lease(directory.getFileName().toString());
             builder.environment().put("SLUICE_DOMAIN", Integer.toString(domain));
             Process process = builder.start();
             String output;
@@ -84,7 +85,7 @@ class ReadmeExampleTest {
                 process.destroyForcibly();
                 process.waitFor(20, TimeUnit.SECONDS);
                 left = fileNames(directory); // null when the example never made the directory
-                deleteTree(directory);
+                TestShm.release(lease);
             }
             assertEquals(0, process.exitValue(), output);
             for (String line : EXPECTED.getOrDefault(name, List.of())) {
@@ -94,7 +95,7 @@ class ReadmeExampleTest {
                 + directory);
             assertEquals(List.of(), left, name + " leaves nothing behind in " + directory);
         } finally {
-            deleteTree(work);
+            TestShm.deleteTree(work);
         }
     }
 
@@ -124,18 +125,6 @@ class ReadmeExampleTest {
         }
         try (Stream<Path> files = Files.list(directory)) {
             return files.map(path -> path.getFileName().toString()).sorted().toList();
-        }
-    }
-
-    /** Deletes {@code root} and everything below it; a file that cannot be deleted fails the test. */
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 }
