@@ -112,7 +112,8 @@ class ReadmeExampleTest {
 
     private static Path domainDirectory(int domain) {
         try {
-            return Path.of("/dev/shm", "sluice-" + Files.getAttribute(Path.of("/proc/self"), "unix:uid") + "-" + domain);
+            int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            return Path.of("/dev/shm", "sluice-" + uid + "-" + domain);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -386,7 +386,10 @@ public abstract class TransportConformance {
         assertTrue(refused.getMessage().contains("other_msgs/msg/Thing"), refused.getMessage());
     }
 
-    /** README: "Several publishers may share a topic (up to 16)": the 17th is refused, saying so; a freed place is reused. */
+    /**
+     * README: "Several publishers may share a topic (up to 16)": the 17th is refused, saying so; a freed place is
+     * taken again.
+     */
     @Test
     void shouldServeSixteenPublishersOfOneTopicAndRefuseTheSeventeenthClearly() {
         Sluice sluice = participant("node");

@@ -51,7 +51,7 @@ public final class ShmLease implements AutoCloseable {
         }
     }
 
-    /** Removes what the command left of the leased name (the command's own cleanup is checked apart), then the lease. */
+    /** Removes what the command left of the leased name (its own cleanup is checked apart), then the lease. */
     @Override
     public void close() {
         try {
