@@ -6,21 +6,29 @@ import org.junit.jupiter.api.Timeout;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The README's runnable examples (every {@code java} block that declares a public class) compile and run as
- * printed, each in a JVM of its own on a private domain that must be empty afterwards.
+ * printed, each in a JVM of its own in a domain of its own ({@code SLUICE_DOMAIN}) whose directory did not exist
+ * before: the example must have made it (so it ran there, not in domain 0) and left it empty.
  */
 class ReadmeExampleTest {
     /** What each example must print: the class name and a line of its output. */
@@ -33,7 +41,7 @@ class ReadmeExampleTest {
     void shouldCompileAndRunTheReadmeExamples() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
         Matcher block = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
-        List<String> ran = new java.util.ArrayList<>();
+        List<String> ran = new ArrayList<>();
         while (block.find()) {
             String source = block.group(1);
             Matcher className = Pattern.compile("public class (\\w+)").matcher(source);
@@ -42,7 +50,7 @@ class ReadmeExampleTest {
                 ran.add(className.group(1));
             }
         }
-        assertEquals(EXPECTED.keySet(), java.util.Set.copyOf(ran), "the README's runnable examples");
+        assertEquals(EXPECTED.keySet(), Set.copyOf(ran), "the README's runnable examples");
     }
 
     private static void run(String name, String source) throws Exception {
@@ -60,34 +68,64 @@ class ReadmeExampleTest {
             ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
                 "-cp", work + ":" + System.getProperty("java.class.path"), name)
                 .redirectErrorStream(true);
-            // the example uses the default root: point the domain at a private one, removed afterwards
-            int domain = 60_000 + (int) (ProcessHandle.current().pid() % 5_000);
+            // the example uses the default root, /dev/shm: give it a domain of its own, which nothing uses yet,
+            // leased so that it goes with this JVM's other entries should the JVM be killed
+            int domain = unusedDomain();
+            Path directory = domainDirectory(domain);
+            Path lease = TestShm.lease(directory.getFileName().toString());
             builder.environment().put("SLUICE_DOMAIN", Integer.toString(domain));
             Process process = builder.start();
+            String output;
+            List<String> left;
             try {
-                assertTrue(process.waitFor(60, TimeUnit.SECONDS), name + " finishes");
-                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertEquals(0, process.exitValue(), output);
-                for (String line : EXPECTED.getOrDefault(name, List.of())) {
-                    assertTrue(output.contains(line), name + " prints " + line + ": " + output);
-                }
+                boolean finished = process.waitFor(60, TimeUnit.SECONDS);
+                output = finished ? new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8) : "";
+                assertTrue(finished, name + " finishes");
             } finally {
                 process.destroyForcibly();
-                Path directory = Path.of("/dev/shm", "sluice-" + Files.getAttribute(Path.of("/proc/self"), "unix:uid")
-                    + "-" + domain);
-                List<String> left = List.of();
-                if (Files.isDirectory(directory)) {
-                    try (var files = Files.list(directory)) {
-                        left = files.map(path -> path.getFileName().toString()).toList();
-                    }
-                    Files.deleteIfExists(directory);
-                }
-                assertEquals(List.of(), left, name + " leaves nothing behind");
+                process.waitFor(20, TimeUnit.SECONDS);
+                left = fileNames(directory); // null when the example never made the directory
+                TestShm.release(lease);
             }
+            assertEquals(0, process.exitValue(), output);
+            for (String line : EXPECTED.getOrDefault(name, List.of())) {
+                assertTrue(output.contains(line), name + " prints " + line + ": " + output);
+            }
+            assertNotNull(left, name + " ran in the domain SLUICE_DOMAIN=" + domain + " names: it made no "
+                + directory);
+            assertEquals(List.of(), left, name + " leaves nothing behind in " + directory);
         } finally {
-            try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            TestShm.deleteTree(work);
+        }
+    }
+
+    /** A domain whose directory does not exist, so that whatever is found in it afterwards is the example's. */
+    private static int unusedDomain() {
+        int first = 60_000 + (int) (ProcessHandle.current().pid() % 5_000);
+        for (int domain = first; domain < first + 500; domain++) {
+            if (!Files.exists(domainDirectory(domain), LinkOption.NOFOLLOW_LINKS)) {
+                return domain;
             }
+        }
+        throw new AssertionError("no unused domain in [" + first + ", " + (first + 500) + ")");
+    }
+
+    private static Path domainDirectory(int domain) {
+        try {
+            int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            return Path.of("/dev/shm", "sluice-" + uid + "-" + domain);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The names of the files in {@code directory}, sorted; null when it does not exist. */
+    private static List<String> fileNames(Path directory) throws IOException {
+        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(path -> path.getFileName().toString()).sorted().toList();
         }
     }
 }

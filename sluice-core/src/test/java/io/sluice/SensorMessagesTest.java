@@ -102,25 +102,18 @@ class SensorMessagesTest {
         info.distortionModel("plumb_bob").dCount(5).k(0, 1057.3);
         Image image = new Image(imageBytes);
         PointCloud2 cloud = new PointCloud2(cloudBytes);
-        com.sun.management.ThreadMXBean threads =
-            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        long sink = 0;
-        for (int round = 0; round < 2; round++) {
-            long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 10_000; i++) {
-                sink += image.width() + image.height() + image.encoding().length() + image.header().frameId().length()
-                    + image.data().byteSize() + image.header().stamp().sec();
-                PointCloud2.Points points = cloud.xyzrgb();
-                sink += (long) points.x(i % points.size()) + points.rgb(i % points.size());
-                sink += info.d().byteSize() + info.k().byteSize() + info.r().byteSize() + info.p().byteSize()
-                    + (long) info.k(0) + info.distortionModel().length() + info.roi().width();
-            }
-            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-            if (round == 1) { // the first round warms the caches up
-                assertTrue(allocated < 4096, "10,000 rounds of reads allocated " + allocated + " bytes");
-            }
-        }
-        assertTrue(sink != 0);
+        long[] sink = {0};
+        int[] round = {0};
+        Allocations.assertNoneOnceWarm("a round of reads", 10_000, 1_000, () -> {
+            int i = round[0]++;
+            sink[0] += image.width() + image.height() + image.encoding().length()
+                + image.header().frameId().length() + image.data().byteSize() + image.header().stamp().sec();
+            PointCloud2.Points points = cloud.xyzrgb();
+            sink[0] += (long) points.x(i % points.size()) + points.rgb(i % points.size());
+            sink[0] += info.d().byteSize() + info.k().byteSize() + info.r().byteSize() + info.p().byteSize()
+                + (long) info.k(0) + info.distortionModel().length() + info.roi().width();
+        });
+        assertTrue(sink[0] != 0);
     }
 
     @Test
@@ -129,29 +122,22 @@ class SensorMessagesTest {
             Subscriber<Image> subscriber = sluice.subscriber("/rgb", Image.TYPE, Qos.queue(4));
             Publisher<Image> publisher = sluice.publisher("/rgb", Image.TYPE);
             Image.Shape shape = Image.sized(64, 48, "rgb8").frameId("zed_left");
-            com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-            long sink = 0;
-            for (int round = 0; round < 2; round++) {
-                long before = threads.getCurrentThreadAllocatedBytes();
-                for (int i = 0; i < 5_000; i++) {
-                    try (Loan<Image> loan = publisher.loan(shape)) {
-                        loan.message().header().stamp().nanos(i * 1_000_000L);
-                        loan.message().data().set(ValueLayout.JAVA_BYTE, 0, (byte) i);
-                        loan.publish();
-                    }
-                    try (Sample<Image> sample = subscriber.take()) {
-                        Image image = sample.message();
-                        sink += image.width() + image.encoding().length() + image.header().stamp().nanos()
-                            + image.data().get(ValueLayout.JAVA_BYTE, 0);
-                    }
+            long[] sink = {0};
+            int[] round = {0};
+            Allocations.assertNoneOnceWarm("a publish/take round of images", 5_000, 500, () -> {
+                int i = round[0]++;
+                try (Loan<Image> loan = publisher.loan(shape)) {
+                    loan.message().header().stamp().nanos(i * 1_000_000L);
+                    loan.message().data().set(ValueLayout.JAVA_BYTE, 0, (byte) i);
+                    loan.publish();
                 }
-                long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-                if (round == 1) {
-                    assertTrue(allocated < 4096, "5,000 publish/take rounds allocated " + allocated + " bytes");
+                try (Sample<Image> sample = subscriber.take()) {
+                    Image image = sample.message();
+                    sink[0] += image.width() + image.encoding().length() + image.header().stamp().nanos()
+                        + image.data().get(ValueLayout.JAVA_BYTE, 0);
                 }
-            }
-            assertTrue(sink != 0);
+            });
+            assertTrue(sink[0] != 0);
         }
     }
 
@@ -205,13 +191,19 @@ class SensorMessagesTest {
         MalformedMessageException e = assertThrows(MalformedMessageException.class,
             () -> new PointCloud2(segment).xyz());
         assertEquals("fields", e.field());
+        assertTrue(e.getMessage().startsWith("sensor_msgs/msg/PointCloud2.fields at offset " + e.offset() + ": "),
+            e.getMessage());
     }
 
     @Test
     void shouldRefuseAPointViewWhenTheDataIsShorterThanThePoints() {
         MemorySegment segment = initialized(PointCloud2.sized(10, 10, PointCloud2.XYZ));
         new PointCloud2(segment).width(11);
-        assertThrows(MalformedMessageException.class, () -> new PointCloud2(segment).xyz());
+        MalformedMessageException e = assertThrows(MalformedMessageException.class,
+            () -> new PointCloud2(segment).xyz());
+        assertEquals("data", e.field(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("sensor_msgs/msg/PointCloud2.data at offset " + e.offset() + ": "),
+            e.getMessage());
     }
 
     @Test

@@ -4,19 +4,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** A private shared-memory root for one test, removed with everything below it. */
+/**
+ * A private shared-memory root for one test, {@code /dev/shm/sluice-test-<pid>-*} ({@link TestShm}), removed with
+ * everything below it by {@link #close()}, which fails the test when something cannot be removed.
+ */
 public final class TestRoot implements AutoCloseable {
     private final Path path;
 
     public TestRoot() {
-        try {
-            path = Files.createTempDirectory(Path.of("/dev/shm"), "sluice-test-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        path = TestShm.createRoot();
     }
 
     public Path path() {
@@ -42,18 +40,9 @@ public final class TestRoot implements AutoCloseable {
         }
     }
 
+    /** Deletes the root and everything below it; fails naming whatever could not be deleted. */
     @Override
     public void close() {
-        try (Stream<Path> walk = Files.walk(path)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(file -> {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
-        } catch (IOException ignored) {
-            // already gone
-        }
+        TestShm.deleteTree(path);
     }
 }

@@ -16,6 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -357,15 +358,21 @@ public abstract class TransportConformance {
                 Qos.queue(4).withWaitStrategy(strategy));
             Publisher<MemorySegment> publisher = sluice.publisher(topic, BLOB);
             assertNull(subscriber.take(Duration.ofMillis(20)), strategy + " times out");
-            CompletableFuture<Void> later = CompletableFuture.runAsync(() -> {
-                sleep(50);
-                publishLong(publisher, 9, 8);
+            CompletableFuture<Long> taken = new CompletableFuture<>();
+            Thread taker = Thread.ofPlatform().name("taker-" + strategy.name().toLowerCase()).start(() -> {
+                try (Sample<MemorySegment> sample = subscriber.take(Await.HANG)) {
+                    taken.complete(sample == null ? null : readLong(sample));
+                } catch (Throwable e) {
+                    taken.completeExceptionally(e);
+                }
             });
-            try (Sample<MemorySegment> sample = subscriber.take(Duration.ofSeconds(20))) {
-                assertNotNull(sample, strategy + " wakes");
-                assertEquals(9, readLong(sample));
+            // publish only once the taker waits: a spinner is in its take, a blocking one asleep in the kernel
+            Await.inCall(taker, subscriber.getClass(), "take");
+            if (strategy == WaitStrategy.BLOCK) {
+                Await.asleepInKernel(taker);
             }
-            later.get(20, TimeUnit.SECONDS);
+            publishLong(publisher, 9, 8);
+            assertEquals(9L, taken.get(Await.HANG.toSeconds(), TimeUnit.SECONDS), strategy + " wakes");
         }
     }
 
@@ -379,21 +386,130 @@ public abstract class TransportConformance {
         assertTrue(refused.getMessage().contains("other_msgs/msg/Thing"), refused.getMessage());
     }
 
+    /**
+     * README: "Several publishers may share a topic (up to 16)": the 17th is refused, saying so; a freed place is
+     * taken again.
+     */
     @Test
-    void shouldServeSixtyFourSubscribersOfOneTopic() {
+    void shouldServeSixteenPublishersOfOneTopicAndRefuseTheSeventeenthClearly() {
+        Sluice sluice = participant("node");
+        Subscriber<MemorySegment> subscriber = sluice.subscriber("/crowd", BLOB, Qos.queue(64));
+        List<Publisher<MemorySegment>> publishers = new ArrayList<>();
+        for (int index = 0; index < 16; index++) {
+            publishers.add(sluice.publisher("/crowd", BLOB));
+        }
+        SluiceException refused = assertThrows(SluiceException.class, () -> sluice.publisher("/crowd", BLOB));
+        assertContains(refused.getMessage(), "too many publishers", "/crowd", "16");
+        assertEquals(16, subscriber.publisherCount());
+        for (int index = 0; index < 16; index++) {
+            publishLong(publishers.get(index), index, 8);
+        }
+        assertEquals(16, drain(subscriber).size(), "a sample from each of the 16");
+        publishers.removeFirst().close();
+        Publisher<MemorySegment> replacement = sluice.publisher("/crowd", BLOB); // the freed place
+        publishLong(replacement, 99, 8);
+        assertEquals(List.of(99L), drain(subscriber));
+        assertEquals(0, subscriber.lostCount());
+    }
+
+    /** README: "a topic serves up to 128 subscribers": each of 128 gets the sample; the 129th is refused, saying so. */
+    @Test
+    void shouldServe128SubscribersOfOneTopicAndRefuseThe129thClearly() {
         Sluice sluice = participant("node");
         List<Subscriber<MemorySegment>> subscribers = new ArrayList<>();
-        for (int index = 0; index < 64; index++) {
+        for (int index = 0; index < 128; index++) {
             subscribers.add(sluice.subscriber("/fanout", BLOB, index % 2 == 0 ? Qos.queue(8) : Qos.latest()));
         }
+        SluiceException refused = assertThrows(SluiceException.class,
+            () -> sluice.subscriber("/fanout", BLOB, Qos.queue(8)));
+        assertContains(refused.getMessage(), "too many subscribers", "/fanout", "128");
         Publisher<MemorySegment> publisher = sluice.publisher("/fanout", BLOB);
-        assertEquals(64, publisher.subscriberCount());
+        assertEquals(128, publisher.subscriberCount());
         publishLong(publisher, 5, 1024);
         for (Subscriber<MemorySegment> subscriber : subscribers) {
             try (Sample<MemorySegment> sample = subscriber.take()) {
                 assertNotNull(sample);
                 assertEquals(5, readLong(sample));
             }
+        }
+        subscribers.removeFirst().close();
+        Subscriber<MemorySegment> replacement = sluice.subscriber("/fanout", BLOB, Qos.queue(8)); // the freed place
+        publishLong(publisher, 6, 1024);
+        try (Sample<MemorySegment> sample = replacement.take()) {
+            assertEquals(6, readLong(sample));
+        }
+    }
+
+    /**
+     * README: "Each subscriber may hold up to 16 samples at once": the 17th take is refused, saying so, and loses
+     * nothing: once a sample is closed, the refused one is taken.
+     */
+    @Test
+    void shouldLetASubscriberHoldSixteenSamplesAndRefuseTheSeventeenthClearly() {
+        Sluice sluice = participant("node");
+        Subscriber<MemorySegment> subscriber = sluice.subscriber("/held", BLOB, Qos.queue(32));
+        Publisher<MemorySegment> publisher = sluice.publisher("/held", BLOB, PublisherOptions.defaults().withSlots(32));
+        for (int value = 0; value < 20; value++) {
+            publishLong(publisher, value, 8);
+        }
+        List<Sample<MemorySegment>> held = new ArrayList<>();
+        for (int value = 0; value < Subscriber.MAX_HELD; value++) {
+            Sample<MemorySegment> sample = subscriber.take();
+            assertNotNull(sample, "sample " + value);
+            assertEquals(value, readLong(sample));
+            held.add(sample);
+        }
+        assertEquals(16, Subscriber.MAX_HELD);
+        SluiceException refused = assertThrows(SluiceException.class, subscriber::take);
+        assertContains(refused.getMessage(), "holds too many samples", "/held", "16");
+        for (int value = 0; value < Subscriber.MAX_HELD; value++) {
+            assertEquals(value, readLong(held.get(value)), "held sample " + value + " intact");
+        }
+        held.removeFirst().close();
+        try (Sample<MemorySegment> sample = subscriber.take()) {
+            assertEquals(16, readLong(sample), "the sample refused a moment ago");
+        }
+        held.forEach(Sample::close);
+        assertEquals(List.of(17L, 18L, 19L), drain(subscriber));
+        assertEquals(0, subscriber.lostCount());
+    }
+
+    /** README: "close() waits likewise until reliable subscribers have taken everything". */
+    @Test
+    void shouldCloseAReliablePublisherOnlyOnceItsReliableSubscribersTookEverything() throws Exception {
+        Sluice sluice = participant("node");
+        Subscriber<MemorySegment> subscriber = sluice.subscriber("/commands", BLOB, Qos.reliable(8));
+        Publisher<MemorySegment> publisher = participant("speaker").publisher("/commands", BLOB,
+            PublisherOptions.defaults().withSlots(8).withReliableTimeout(Await.HANG));
+        for (int value = 0; value < 5; value++) {
+            publishLong(publisher, value, 8);
+        }
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        Thread closer = Thread.ofPlatform().daemon().name("reliable-close").start(() -> {
+            try {
+                publisher.close();
+                closed.complete(null);
+            } catch (Throwable e) {
+                closed.completeExceptionally(e);
+            }
+        });
+        Await.inCall(closer, publisher.getClass(), "close");
+        for (int value = 0; value < 5; value++) {
+            assertFalse(closed.isDone(), "close returned with " + (5 - value) + " samples not yet taken");
+            try (Sample<MemorySegment> sample = subscriber.take()) {
+                assertNotNull(sample, "sample " + value);
+                assertEquals(value, readLong(sample));
+            }
+        }
+        closed.get(Await.HANG.toSeconds(), TimeUnit.SECONDS); // everything taken: the close ends
+        closer.join(Await.HANG.toMillis());
+        assertEquals(0, subscriber.lostCount());
+        assertEquals(0, subscriber.publisherCount());
+    }
+
+    private static void assertContains(String message, String... parts) {
+        for (String part : parts) {
+            assertTrue(message.contains(part), "the message should name " + part + ": " + message);
         }
     }
 
@@ -488,13 +604,5 @@ public abstract class TransportConformance {
             }
         }
         return received;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -1,8 +1,11 @@
 package io.sluice;
 
+import io.sluice.exec.SensorMultiplexer;
+import io.sluice.msg.Cdr;
 import io.sluice.msg.CdrReader;
 import io.sluice.msg.CdrTree;
 import io.sluice.msg.CdrType;
+import io.sluice.msg.MalformedMessageException;
 import io.sluice.msg.std_msgs.Header;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -142,14 +146,28 @@ class TypedTopicTest {
         }
     }
 
+    /**
+     * README: bad data raises {@code MalformedMessageException} naming type, field and byte offset. A publish of bytes
+     * that are not the message is refused so, and the loan's slot is not lost.
+     */
     @Test
     void shouldKeepTheLoanWhenTheMessageIsNotValidCdr() {
         try (Sluice sluice = Sluice.open("typed", root.options())) {
+            Subscriber<Header> subscriber = sluice.subscriber("/header", Header.TYPE, Qos.queue(4));
             Publisher<Header> publisher = sluice.publisher("/header", Header.TYPE, PublisherOptions.defaults());
             Loan<Header> loan = publisher.loan(64);
             loan.segment().fill((byte) 0x7f); // not even an encapsulation header
-            assertThrows(RuntimeException.class, loan::publish);
+            assertMalformed("(encapsulation)", 0, assertThrows(MalformedMessageException.class, loan::publish));
             loan.close(); // the slot goes back: the publisher can loan every slot again
+
+            Loan<Header> overlong = publisher.loan(64);
+            Cdr.writeHeader(overlong.segment());
+            Cdr.write32(overlong.segment(), FRAME_ID_OFFSET, 1000); // frame_id: 1000 bytes in a 64-byte loan
+            assertMalformed("frame_id", FRAME_ID_OFFSET,
+                assertThrows(MalformedMessageException.class, overlong::publish));
+            overlong.close();
+            assertNull(subscriber.take(), "nothing of the refused messages was published");
+
             for (int i = 0; i < 20; i++) {
                 try (Loan<Header> next = publisher.loan(Header.TYPE.withCapacity(64))) {
                     next.publish();
@@ -157,5 +175,37 @@ class TypedTopicTest {
             }
             assertEquals(20, publisher.publishedCount());
         }
+    }
+
+    /** The same promise on the in-process transport. */
+    @Test
+    void shouldRefuseAMessageThatIsNotValidCdrOnTheSensorMultiplexer() {
+        try (SensorMultiplexer<Header> mux = SensorMultiplexer.create(Header.TYPE, 64, 1)) {
+            Subscriber<Header> subscriber = mux.subscriber();
+            Loan<Header> overlong = mux.publisher().loan(64);
+            Cdr.writeHeader(overlong.segment());
+            Cdr.write32(overlong.segment(), FRAME_ID_OFFSET, 1000);
+            assertMalformed("frame_id", FRAME_ID_OFFSET,
+                assertThrows(MalformedMessageException.class, overlong::publish));
+            overlong.close();
+            assertNull(subscriber.take(), "nothing was published");
+            try (Loan<Header> next = mux.publisher().loan(Header.TYPE.withCapacity(64))) {
+                next.message().frameId("map");
+                next.publish();
+            }
+            try (Sample<Header> sample = subscriber.take()) {
+                assertEquals("map", sample.message().frameId());
+            }
+        }
+    }
+
+    /** Where std_msgs/Header's frame_id starts: after the encapsulation header and the stamp's sec and nanosec. */
+    private static final long FRAME_ID_OFFSET = Cdr.ORIGIN + 8;
+
+    private static void assertMalformed(String field, long offset, MalformedMessageException e) {
+        assertEquals(field, e.field(), e.getMessage());
+        assertEquals(offset, e.offset(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("std_msgs/msg/Header." + field + " at offset " + offset + ": "),
+            "the message names type, field and offset: " + e.getMessage());
     }
 }

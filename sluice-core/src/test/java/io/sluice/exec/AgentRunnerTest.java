@@ -1,5 +1,6 @@
 package io.sluice.exec;
 
+import io.sluice.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -122,7 +123,7 @@ class AgentRunnerTest {
         Wakeup wakeup = new Wakeup();
         AgentRunner runner = AgentRunner.start(new AgentRunner(agent, IdleStrategy.blocking(wakeup, LONG_WAIT),
             ErrorHandler.logging(), wakeup::signal));
-        Thread.sleep(50); // let it block
+        Await.allAsleepInKernel("queue-agent"); // the close must end a sleep
         runner.close();
         assertFalse(runner.isRunning());
         assertEquals("queue-agent", agent.closedOn.get().getName());

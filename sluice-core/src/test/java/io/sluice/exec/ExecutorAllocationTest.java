@@ -1,5 +1,6 @@
 package io.sluice.exec;
 
+import io.sluice.Allocations;
 import io.sluice.Loan;
 import io.sluice.MessageType;
 import io.sluice.Publisher;
@@ -14,12 +15,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Once warm, dispatching allocates nothing per event or per wait: a duty cycle that takes a sample, runs an inbox event, a guard condition
@@ -28,22 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ExecutorAllocationTest {
     private static final MessageType<MemorySegment> VALUE = MessageType.raw("test/msg/Value");
-    private static final com.sun.management.ThreadMXBean THREADS =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     enum Kind { EVENT_LOOP, POLLING_POINT, MULTI_THREADED }
-
-    /** Bytes the current thread allocates in {@code measured} runs of {@code action} after {@code warmUp} runs. */
-    private static long allocatedBy(Runnable action, int warmUp, int measured) {
-        for (int i = 0; i < warmUp; i++) {
-            action.run();
-        }
-        long before = THREADS.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < measured; i++) {
-            action.run();
-        }
-        return THREADS.getCurrentThreadAllocatedBytes() - before;
-    }
 
     private final TestRoot root = new TestRoot();
 
@@ -87,18 +72,9 @@ class ExecutorAllocationTest {
             };
             Duration wait = Duration.ofNanos(20_000);
             Runnable idleWait = () -> executor.runOnce(wait); // nothing to do: arm, futex_waitv, disarm
-            // the JIT needs time on a busy machine: measure again after more warm-up, keep the best window
-            long busy = Long.MAX_VALUE;
-            long idle = Long.MAX_VALUE;
-            for (int attempt = 0; attempt < 10 && (busy >= 5_000 || idle >= 1_000); attempt++) {
-                busy = Math.min(busy, allocatedBy(round, 20_000, 5_000));
-                idle = Math.min(idle, allocatedBy(idleWait, 5_000, 1_000));
-            }
+            Allocations.assertNoneOnceWarm(kind + ": a busy duty cycle", 20_000, 1_000, round);
+            Allocations.assertNoneOnceWarm(kind + ": an idle wait", 5_000, 200, idleWait);
             executor.close();
-            // an object per cycle would be >= 16 bytes per cycle; a few bytes in all are one-off (a lazily grown
-            // array, the subscriber's periodic liveness upkeep), not the dispatch path
-            assertTrue(busy < 5_000, "bytes allocated by 5,000 busy duty cycles: " + busy);
-            assertTrue(idle < 1_000, "bytes allocated by 1,000 idle waits: " + idle);
         } finally {
             executor.close(); // idempotent; before the subscriber closes
         }

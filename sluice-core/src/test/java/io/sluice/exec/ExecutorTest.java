@@ -1,9 +1,11 @@
 package io.sluice.exec;
 
+import io.sluice.Await;
 import io.sluice.Loan;
 import io.sluice.MessageType;
 import io.sluice.Publisher;
 import io.sluice.Qos;
+import io.sluice.Sample;
 import io.sluice.Sluice;
 import io.sluice.Subscriber;
 import io.sluice.TestRoot;
@@ -20,11 +22,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -187,12 +191,10 @@ class ExecutorTest {
             executor.start();
             for (int i = 0; i < 200; i++) {
                 long before = ran.getCount();
+                awaitAsleep(options.name()); // the trigger must wake a sleeper, not catch an executor still awake
                 guard.trigger();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (ran.getCount() == before && System.nanoTime() < deadline) {
-                    Thread.sleep(0, 100_000);
-                }
-                assertEquals(before - 1, ran.getCount(), "trigger " + i + " lost while the executor slept");
+                Await.until("trigger " + (i + 1) + " woke the sleeping executor", () -> ran.getCount() < before);
+                assertEquals(before - 1, ran.getCount(), "trigger " + i + " ran once");
             }
         }
     }
@@ -279,8 +281,8 @@ class ExecutorTest {
         }
         assertTrue(inCallback.await(30, TimeUnit.SECONDS));
         Thread closer = Thread.ofPlatform().start(() -> executor.close(Shutdown.DISCARD, Duration.ofSeconds(30)));
-        Thread.sleep(50);
-        release.countDown();
+        Await.until("the closer has put the executor in CLOSING", ((AbstractExecutor) executor)::closing);
+        release.countDown(); // only now may the running callback return: no event may start after it
         closer.join();
         assertEquals(1, handled.get(), "only the callback running at close");
         assertEquals(99, inbox.rejectedCount(), "the rest discarded and counted");
@@ -326,7 +328,7 @@ class ExecutorTest {
             executor.inbox("events", 16, event -> { });
             executor.timer(Duration.ofSeconds(60), (d, m) -> { });
             executor.start();
-            Thread.sleep(200);
+            awaitAsleep("idle"); // settled: its start-up is not counted as idle
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long before = executorCpu(threads);
             Thread.sleep(1_000);
@@ -338,12 +340,89 @@ class ExecutorTest {
 
     private static long executorCpu(ThreadMXBean threads) {
         long total = 0;
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.getName().startsWith("sluice-idle")) {
-                total += threads.getThreadCpuTime(thread.threadId());
-            }
+        for (Thread thread : threadsOf("idle")) {
+            total += threads.getThreadCpuTime(thread.threadId());
         }
         return total;
+    }
+
+    /** The threads an executor named {@code name} started: {@code sluice-<name>} or {@code sluice-<name>-<i>}. */
+    static List<Thread> threadsOf(String name) {
+        return Await.threadsNamed("sluice-" + name);
+    }
+
+    /** Waits until every thread of the executor named {@code name} sleeps in the kernel. */
+    static void awaitAsleep(String name) {
+        Await.allAsleepInKernel("sluice-" + name);
+    }
+
+    /**
+     * README: "ExecutorOptions.withIdleStrategy(IdleStrategy.busySpin()) or backoff(...)": the executor idles through
+     * the strategy given, and runs every kind of callback with it, nothing depending on a wake-up in the kernel.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldRunEveryCallbackWithABusySpinOrBackoffIdleStrategy(Kind kind) throws Exception {
+        Map<String, IdleStrategy> strategies = Map.of("spin", IdleStrategy.busySpin(),
+            "backoff", IdleStrategy.backoff(100, 10, 1_000_000));
+        for (Map.Entry<String, IdleStrategy> strategy : strategies.entrySet()) {
+            LongAdder idled = new LongAdder();
+            IdleStrategy counted = workCount -> {
+                idled.increment();
+                strategy.getValue().idle(workCount);
+            };
+            try (Sluice sluice = Sluice.open("test", root.options());
+                 Publisher<MemorySegment> publisher = sluice.publisher("/counter", COUNTER);
+                 Subscriber<MemorySegment> subscriber = sluice.subscriber("/counter", COUNTER, Qos.queue(8));
+                 Executor executor = kind.create(options.withName(strategy.getKey()).withIdleStrategy(counted))) {
+                CountDownLatch sample = new CountDownLatch(1);
+                CountDownLatch event = new CountDownLatch(1);
+                CountDownLatch guarded = new CountDownLatch(1);
+                CountDownLatch timer = new CountDownLatch(3);
+                executor.subscription(subscriber, s -> sample.countDown());
+                Inbox<String> inbox = executor.inbox("events", 4, e -> event.countDown());
+                GuardCondition guard = executor.guardCondition("guard", guarded::countDown);
+                executor.timer(Duration.ofMillis(1), (deadline, missed) -> timer.countDown());
+                executor.start();
+                Await.until("the executor idles through the " + strategy.getKey() + " strategy",
+                    () -> idled.sum() > 100);
+                publish(publisher, 7);
+                assertTrue(inbox.offer("event"));
+                guard.trigger();
+                for (CountDownLatch latch : List.of(sample, event, guarded, timer)) {
+                    assertTrue(latch.await(Await.HANG.toSeconds(), TimeUnit.SECONDS), strategy.getKey() + ": "
+                        + "sample=" + sample.getCount() + ", event=" + event.getCount() + ", guard="
+                        + guarded.getCount() + ", timer=" + timer.getCount());
+                }
+            }
+            assertTrue(reported.isEmpty(), reported.toString());
+        }
+    }
+
+    /** README: "The executor never closes the subscribers given to it": not at close, not when a registration goes. */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldNeverCloseTheSubscribersGivenToIt(Kind kind) {
+        try (Sluice sluice = Sluice.open("test", root.options());
+             Publisher<MemorySegment> publisher = sluice.publisher("/counter", COUNTER);
+             Subscriber<MemorySegment> unregistered = sluice.subscriber("/counter", COUNTER, Qos.queue(8));
+             Subscriber<MemorySegment> kept = sluice.subscriber("/counter", COUNTER, Qos.queue(8))) {
+            Executor executor = kind.create(options);
+            AtomicLong handled = new AtomicLong();
+            Registration first = executor.subscription(unregistered, sample -> handled.incrementAndGet());
+            executor.subscription(kept, sample -> handled.incrementAndGet());
+            executor.start();
+            publish(publisher, 1);
+            Await.until("both subscriptions handled the sample", () -> handled.get() == 2);
+            first.close();
+            executor.close();
+            publish(publisher, 2);
+            for (Subscriber<MemorySegment> subscriber : List.of(unregistered, kept)) {
+                try (Sample<MemorySegment> sample = subscriber.take()) {
+                    assertEquals(2, sample.segment().get(ValueLayout.JAVA_LONG, 0), "still open and attached");
+                }
+            }
+        }
     }
 
     @ParameterizedTest

@@ -1,21 +1,24 @@
 package io.sluice.exec;
 
+import io.sluice.Await;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,12 +33,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * the consumer polls or drains: every event is delivered exactly once, in order per producer, with the fields the
  * producer wrote before {@code offer} visible to the consumer.
  *
- * <p>jqwik does not honour JUnit's {@code @Timeout}: each concurrent try has its own deadline and fails (stopping its
- * producers) when it passes; tries are bounded and shrinking is off so a failure cannot run on. None of this asserts
- * speed: the deadline is far above the normal run time and only turns a hang into a failure.
+ * <p>A lost event is found as soon as it is certain: every producer has returned from its last {@code offer}, yet the
+ * ring is empty before the consumer has received everything. jqwik does not honour JUnit's {@code @Timeout}, so a
+ * try that stops making progress (no event received for {@link Await#HANG}) fails and stops its producers; however
+ * slowly a loaded machine runs a try, it passes as long as events keep arriving. Nothing here asserts speed.
  */
 class MpscRingProperties {
-    private static final long TRY_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(8);
 
     /** A mutable event: its fields are written with plain stores before offer, read by the consumer after poll. */
     static final class Event {
@@ -55,9 +58,9 @@ class MpscRingProperties {
     @Provide
     Arbitrary<List<Op>> operations() {
         Arbitrary<Op> op = Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(5, Arbitraries.just(new Offer())),
-            net.jqwik.api.Tuple.of(3, Arbitraries.just(new Poll())),
-            net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(0, 20).map(Drain::new)));
+            Tuple.of(5, Arbitraries.just(new Offer())),
+            Tuple.of(3, Arbitraries.just(new Poll())),
+            Tuple.of(1, Arbitraries.integers().between(0, 20).map(Drain::new)));
         return op.list().ofMinSize(1).ofMaxSize(400);
     }
 
@@ -106,6 +109,7 @@ class MpscRingProperties {
         CountDownLatch start = new CountDownLatch(1);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> producerFailure = new AtomicReference<>();
+        AtomicInteger finished = new AtomicInteger(); // producers that returned from their last offer
         List<Thread> threads = new ArrayList<>();
         for (int p = 0; p < producers; p++) {
             int producer = p;
@@ -125,6 +129,7 @@ class MpscRingProperties {
                             Thread.yield(); // full: retry
                         }
                     }
+                    finished.incrementAndGet();
                 } catch (Throwable e) {
                     producerFailure.compareAndSet(null, e);
                 }
@@ -136,10 +141,12 @@ class MpscRingProperties {
 
         int[] next = new int[producers];
         long[] received = {0};
-        long deadline = System.nanoTime() + TRY_DEADLINE_NANOS;
+        Await.Progress progress = new Await.Progress();
         try {
             start.countDown();
             while (received[0] < total) {
+                // read before the look: if every producer had returned from its last offer, every event is there
+                boolean allOffered = finished.get() == producers;
                 int got;
                 if (pollOneByOne) {
                     Event event = ring.poll();
@@ -156,17 +163,23 @@ class MpscRingProperties {
                 int size = ring.size();
                 assertTrue(size >= 0 && size <= capacity, "size=" + size + " capacity=" + capacity);
                 if (got == 0) {
-                    if (System.nanoTime() - deadline > 0) {
-                        fail("deadline passed: received " + received[0] + " of " + total + ", next=" + List.of(next)
-                            + ", producerFailure=" + producerFailure.get());
+                    assertNull(producerFailure.get(), "producer failed");
+                    if (allOffered) {
+                        fail("events lost: every producer offered all of its events, the ring is empty, received "
+                            + received[0] + " of " + total + "; next index per producer=" + Arrays.toString(next)
+                            + ", events per producer=" + eventsPerProducer);
                     }
+                    progress.check(received[0], () -> "received " + received[0] + " of " + total
+                        + "; next index per producer=" + Arrays.toString(next) + ", events per producer="
+                        + eventsPerProducer + ", producers finished=" + finished.get() + ", producerFailure="
+                        + producerFailure.get());
                     Thread.yield();
                 }
             }
         } finally {
             stop.set(true);
             for (Thread thread : threads) {
-                thread.join(TimeUnit.NANOSECONDS.toMillis(TRY_DEADLINE_NANOS));
+                thread.join(Await.HANG.toMillis());
                 assertFalse(thread.isAlive(), thread.getName() + " did not finish");
             }
         }

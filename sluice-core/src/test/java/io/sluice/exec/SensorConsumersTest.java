@@ -1,5 +1,6 @@
 package io.sluice.exec;
 
+import io.sluice.Await;
 import io.sluice.MessageType;
 import io.sluice.Publisher;
 import io.sluice.Qos;
@@ -210,7 +211,7 @@ class SensorConsumersTest {
             AtomicBoolean called = new AtomicBoolean();
             Registration idle = consumers.consumer("idle", topic.subscriber(), sample -> called.set(true));
             Registration other = consumers.consumer("other", topic.subscriber(), sample -> called.set(true));
-            Thread.sleep(50); // most likely asleep in the kernel by now; the close must end the wait either way
+            Await.allAsleepInKernel("idle"); // the close must end a sleep
             idle.close();
             assertFalse(idle.isActive());
             assertTrue(other.isActive());

@@ -1,5 +1,7 @@
 package io.sluice.exec;
 
+import io.sluice.Allocations;
+import io.sluice.Await;
 import io.sluice.Loan;
 import io.sluice.MessageShape;
 import io.sluice.MessageType;
@@ -209,16 +211,13 @@ class SensorMultiplexerTest {
         try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create(FRAME, FRAME_BYTES, 1)) {
             Subscriber<MemorySegment> subscriber = mux.subscriber();
             assertNull(subscriber.take(Duration.ofMillis(20)), "nothing published");
-            CountDownLatch waiting = new CountDownLatch(1);
             AtomicLong received = new AtomicLong(-1);
-            Thread consumer = Thread.ofPlatform().start(() -> {
-                waiting.countDown();
+            Thread consumer = Thread.ofPlatform().name("mux-consumer").start(() -> {
                 try (Sample<MemorySegment> sample = subscriber.take(Duration.ofSeconds(60))) {
                     received.set(sample == null ? -2 : sample.sequence());
                 }
             });
-            waiting.await();
-            Thread.sleep(50); // most likely asleep in the kernel by now; either way the sample must arrive
+            Await.asleepInKernel(consumer); // the publish must wake a sleeper
             publish(mux.publisher(), 64, 0);
             consumer.join();
             assertEquals(0, received.get());
@@ -360,31 +359,24 @@ class SensorMultiplexerTest {
             Publisher<MemorySegment> publisher = mux.publisher();
             Subscriber<MemorySegment> first = mux.subscriber();
             Subscriber<MemorySegment> second = mux.subscriber();
-            com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-            long sink = 0;
-            for (int round = 0; round < 3; round++) {
-                long before = threads.getCurrentThreadAllocatedBytes();
-                for (int i = 0; i < 10_000; i++) {
-                    try (Loan<MemorySegment> loan = publisher.loan(256)) {
-                        loan.segment().set(ValueLayout.JAVA_LONG, 0, i);
-                        loan.publish();
-                    }
-                    try (Sample<MemorySegment> sample = first.take()) {
-                        sink += sample.segment().get(ValueLayout.JAVA_LONG, 0) + sample.sequence();
-                    }
-                    if ((i & 1) == 0) {
-                        try (Sample<MemorySegment> sample = second.latest()) {
-                            sink += sample.message().byteSize();
-                        }
+            long[] sink = {0};
+            long[] round = {0};
+            Allocations.assertNoneOnceWarm("a loan/publish and take/close round", 20_000, 1_000, () -> {
+                long i = round[0]++;
+                try (Loan<MemorySegment> loan = publisher.loan(256)) {
+                    loan.segment().set(ValueLayout.JAVA_LONG, 0, i);
+                    loan.publish();
+                }
+                try (Sample<MemorySegment> sample = first.take()) {
+                    sink[0] += sample.segment().get(ValueLayout.JAVA_LONG, 0) + sample.sequence();
+                }
+                if ((i & 1) == 0) {
+                    try (Sample<MemorySegment> sample = second.latest()) {
+                        sink[0] += sample.message().byteSize();
                     }
                 }
-                long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-                if (round == 2) { // the first rounds warm up
-                    assertEquals(0, allocated, "10,000 loan/publish and take/close rounds allocated bytes");
-                }
-            }
-            assertTrue(sink != 0);
+            });
+            assertTrue(sink[0] != 0);
         }
     }
 
@@ -400,7 +392,7 @@ class SensorMultiplexerTest {
                 got.countDown();
             });
             executor.start();
-            Thread.sleep(50); // most likely asleep by now; the sample must arrive either way
+            Await.allAsleepInKernel("sluice-mux-test"); // the publish must wake the sleeping executor
             publish(mux.publisher(), 64, 0);
             assertTrue(got.await(60, TimeUnit.SECONDS), "the executor ran the subscription");
             assertEquals(List.of(0L), seen);

@@ -1,5 +1,7 @@
 package io.sluice.exec;
 
+import io.sluice.Allocations;
+import io.sluice.Await;
 import io.sluice.IncompatibleTypeException;
 import io.sluice.MessageShape;
 import io.sluice.MessageType;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -231,16 +234,18 @@ class ServiceTest {
     void shouldWaitForAServerThatAppearsDuringTheCall() throws Exception {
         Sluice sluice = keep(Sluice.open("both", root.options()));
         Client<Int64, Int64> client = sluice.client("/late", Int64.TYPE, Int64.TYPE);
-        Thread starter = Thread.ofPlatform().start(() -> {
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        Thread caller = Thread.ofPlatform().name("late-caller").start(() -> {
             try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                return;
+                result.complete(call(client, 1, LONG));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
             }
-            startServer(sluice, "/late");
         });
-        assertEquals(3, call(client, 1, LONG));
-        starter.join();
+        Await.inCall(caller, Client.class, "awaitServer"); // the call waits for a server: now one appears
+        startServer(sluice, "/late");
+        assertEquals(3, result.get(LONG.toSeconds() + 30, TimeUnit.SECONDS));
+        caller.join();
     }
 
     @Test
@@ -295,9 +300,23 @@ class ServiceTest {
             });
         }
         assertEquals(Client.MAX_PENDING, client.pendingCount(), "every allowed call is pending, none refused");
+        assertEquals(64, Client.MAX_PENDING, "the README's figure");
+        Outcomes refusedCall = new Outcomes(1);
+        ServiceException refused = assertThrows(ServiceException.class,
+            () -> client.callAsync(INT64, request -> request.data(1000), LONG, refusedCall.handler(1000)));
+        assertEquals(ServiceException.class, refused.getClass(), "neither a timeout nor unavailable: " + refused);
+        assertTrue(refused.getMessage().contains("too many calls pending") && refused.getMessage().contains("/busy")
+            && refused.getMessage().contains("max=64"), refused.getMessage());
+        assertEquals(Client.MAX_PENDING, client.pendingCount(), "the refused call is not pending");
         server.start();
         assertTrue(answered.await(LONG.toSeconds(), TimeUnit.SECONDS));
         assertEquals(List.of(), wrong);
+        assertEquals(Map.of(), refusedCall.byValue, "the refused call's handler is never called");
+        Await.until("the answered calls are no longer pending", () -> client.pendingCount() == 0);
+        Outcomes later = new Outcomes(1);
+        client.callAsync(INT64, request -> request.data(1000), LONG, later.handler(1000)); // room again
+        later.await();
+        assertEquals(2001L, later.byValue.get(1000L));
     }
 
     @Test
@@ -344,34 +363,27 @@ class ServiceTest {
                 }
             }
         });
-        com.sun.management.ThreadMXBean threads =
-            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         try {
-            long best = Long.MAX_VALUE;
-            for (int attempt = 0; attempt < 10 && best >= 5_000; attempt++) {
-                serve(service, 5_000); // warm-up: the JIT, the response publisher's slots and caches
-                long before = threads.getCurrentThreadAllocatedBytes();
-                serve(service, 5_000);
-                best = Math.min(best, threads.getCurrentThreadAllocatedBytes() - before);
-            }
-            // an object per response would be >= 16 bytes each
-            assertTrue(best < 5_000, "bytes the server's thread allocated for 5,000 responses: " + best);
+            // the warm-up also fills the response publisher's slots and caches
+            Allocations.assertNoneOnceWarm("serving a request", 2_000, 200, () -> serveOne(service));
         } finally {
             stop.set(true);
             caller.join(LONG.toMillis());
         }
     }
 
-    /** Serves on this thread until {@code count} more requests were handled. */
-    private static void serve(Service<Int64, Int64> service, long count) {
-        long target = service.handledCount() + count;
+    /** Serves the next request (waiting for it): allocates nothing of its own, its failure message included. */
+    private static void serveOne(Service<Int64, Int64> service) {
+        long target = service.handledCount() + 1;
         long deadline = System.nanoTime() + LONG.toNanos();
-        while (service.handledCount() < target && System.nanoTime() - deadline < 0) {
+        while (service.handledCount() < target) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("no request to serve within " + LONG);
+            }
             if (service.serveAvailable() == 0) {
-                Thread.onSpinWait();
+                Thread.yield(); // the caller needs the core more than this loop does
             }
         }
-        assertTrue(service.handledCount() >= target, "served " + service.handledCount() + " of " + target);
     }
 
     @Test

@@ -18,6 +18,7 @@ public final class BellChild {
     }
 
     public static void main(String[] args) throws Exception {
+        ParentWatch.exitWithParent(); // the loop runs until killed: it would outlive a killed test
         Sluice sluice = Sluice.open("bell-child", SluiceOptions.defaults().withRoot(Path.of(args[0])).withDomain(0));
         Subscriber<MemorySegment> subscriber = sluice.subscriber(args[1], ParticipantChild.TYPE, Qos.queue(64));
         Executor executor = Executor.eventLoop();

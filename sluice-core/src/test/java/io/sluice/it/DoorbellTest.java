@@ -1,5 +1,6 @@
 package io.sluice.it;
 
+import io.sluice.Await;
 import io.sluice.Loan;
 import io.sluice.Publisher;
 import io.sluice.Qos;
@@ -7,6 +8,9 @@ import io.sluice.Sluice;
 import io.sluice.Subscriber;
 import io.sluice.TestRoot;
 import io.sluice.exec.Executor;
+import io.sluice.exec.ExecutorOptions;
+import io.sluice.exec.GuardCondition;
+import io.sluice.exec.Registration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,6 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DoorbellTest {
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(30);
+    /** The event loop under test, named so that its thread can be told apart from other threads. */
+    private static final ExecutorOptions LOOP = ExecutorOptions.defaults().withName("bells");
+    private static final String LOOP_THREAD = "sluice-bells";
     private final TestRoot root = new TestRoot();
 
     @AfterEach
@@ -79,7 +87,7 @@ class DoorbellTest {
                 subscribers.add(sluice.subscriber("/t" + i, ParticipantChild.TYPE, Qos.queue(64)));
             }
             CountDownLatch received = new CountDownLatch(50);
-            try (Executor executor = Executor.eventLoop()) {
+            try (Executor executor = Executor.eventLoop(LOOP)) {
                 for (Subscriber<MemorySegment> subscriber : subscribers) {
                     executor.subscription(subscriber, sample -> received.countDown());
                 }
@@ -87,9 +95,11 @@ class DoorbellTest {
                 ChildJvm child = children.start("publisher", ParticipantChild.class, root.path().toString());
                 child.request("PUB /t" + (topics - 1) + " 64 64 1000 0", "PUB-READY", CHILD_TIMEOUT);
                 for (int i = 0; i < 50; i++) {
-                    child.request("PUBLISH 1 64", "PUBLISHED", CHILD_TIMEOUT); // one at a time: the loop sleeps between
+                    long before = received.getCount();
+                    Await.allAsleepInKernel(LOOP_THREAD); // each sample must wake a sleeping loop
+                    child.request("PUBLISH 1 64", "PUBLISHED", CHILD_TIMEOUT);
+                    Await.until("sample " + i + " woke the loop", () -> received.getCount() < before);
                 }
-                assertTrue(received.await(30, TimeUnit.SECONDS), "received " + (50 - received.getCount()) + " of 50");
                 assertEquals(List.of("bells-" + ProcessHandle.current().pid() + ".bell"), bellFiles());
                 assertTrue(rings() >= 50, "the child rang the loop's bell for each sample: rings=" + rings());
             }
@@ -105,46 +115,36 @@ class DoorbellTest {
         try (Sluice sluice = Sluice.open("bells", root.options());
              Publisher<MemorySegment> publisher = sluice.publisher("/same", ParticipantChild.TYPE);
              Subscriber<MemorySegment> subscriber = sluice.subscriber("/same", ParticipantChild.TYPE, Qos.queue(8));
-             Executor executor = Executor.eventLoop()) {
+             Executor executor = Executor.eventLoop(LOOP)) {
             CountDownLatch received = new CountDownLatch(201);
             executor.subscription(subscriber, sample -> received.countDown());
             executor.start();
             try (Loan<MemorySegment> loan = publisher.loan(8)) {
                 loan.publish(); // handled only after the loop named its bell in the subscriber's row
             }
-            long ready = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (received.getCount() == 201 && System.nanoTime() < ready) {
-                Thread.sleep(1);
-            }
+            Await.until("the first sample was handled", () -> received.getCount() == 200);
             int ringsBefore = rings();
             for (int i = 0; i < 200; i++) {
                 long before = received.getCount();
+                Await.allAsleepInKernel(LOOP_THREAD); // each sample must wake a sleeping loop
                 try (Loan<MemorySegment> loan = publisher.loan(8)) {
                     loan.publish();
                 }
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (received.getCount() == before && System.nanoTime() < deadline) {
-                    Thread.sleep(0, 200_000); // let the loop fall asleep again before the next one
-                }
-                assertEquals(before - 1, received.getCount(), "sample " + i + " did not wake the loop");
+                Await.until("sample " + i + " woke the loop", () -> received.getCount() < before);
+                assertEquals(before - 1, received.getCount(), "sample " + i + " was handled once");
             }
             assertEquals(200, rings() - ringsBefore, "each publish rang the loop's bell once");
         }
     }
 
     /** Publishes one sample and waits until the loop handled it; returns how often the bell rang meanwhile. */
-    private int ringsForOneSample(Publisher<MemorySegment> publisher, java.util.concurrent.atomic.AtomicLong received)
-        throws Exception {
+    private int ringsForOneSample(Publisher<MemorySegment> publisher, AtomicLong received) throws Exception {
         long before = received.get();
         int rings = rings();
         try (Loan<MemorySegment> loan = publisher.loan(8)) {
             loan.publish();
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (received.get() == before && System.nanoTime() < deadline) {
-            Thread.sleep(0, 200_000);
-        }
-        assertTrue(received.get() > before, "the sample was handled");
+        Await.until("the sample was handled", () -> received.get() > before);
         return rings() - rings;
     }
 
@@ -153,21 +153,32 @@ class DoorbellTest {
         try (Sluice sluice = Sluice.open("bells", root.options());
              Publisher<MemorySegment> publisher = sluice.publisher("/dup", ParticipantChild.TYPE);
              Subscriber<MemorySegment> subscriber = sluice.subscriber("/dup", ParticipantChild.TYPE, Qos.queue(8));
-             Executor executor = Executor.eventLoop()) {
-            java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
-            io.sluice.exec.Registration first = executor.subscription(subscriber, sample -> received.incrementAndGet());
-            io.sluice.exec.Registration second = executor.subscription(subscriber, sample -> { });
+             Executor executor = Executor.eventLoop(LOOP)) {
+            AtomicLong received = new AtomicLong();
+            Registration first = executor.subscription(subscriber, sample -> received.incrementAndGet());
+            Registration second = executor.subscription(subscriber, sample -> { });
             executor.start();
             ringsForOneSample(publisher, received); // the loop has named its bell
             second.close();
-            executor.guardCondition("sync", () -> { }).trigger(); // the loop takes the removal in
-            Thread.sleep(50);
+            awaitRegistrationsTakenIn(executor);
             assertEquals(1, ringsForOneSample(publisher, received), "still rung for the remaining registration");
             first.close();
             executor.subscription(subscriber, sample -> received.incrementAndGet()); // replaced, in one go
-            Thread.sleep(50);
+            awaitRegistrationsTakenIn(executor);
             assertEquals(1, ringsForOneSample(publisher, received), "still rung for the replacement");
         }
+    }
+
+    /**
+     * Waits until the loop has taken in every registration change made so far: a guard registered and triggered now
+     * runs in a duty cycle that first rebuilt the loop's views from the registrations (see EventLoop.dutyCycle).
+     */
+    private static void awaitRegistrationsTakenIn(Executor executor) throws InterruptedException {
+        CountDownLatch synced = new CountDownLatch(1);
+        GuardCondition sync = executor.guardCondition("sync", synced::countDown);
+        sync.trigger();
+        assertTrue(synced.await(Await.HANG.toSeconds(), TimeUnit.SECONDS), "the loop ran the sync guard");
+        sync.close();
     }
 
     @Test

@@ -1,11 +1,15 @@
 package io.sluice.it;
 
+import io.sluice.Await;
 import io.sluice.Publisher;
 import io.sluice.Qos;
 import io.sluice.Sluice;
+import io.sluice.SluiceException;
 import io.sluice.Subscriber;
+import io.sluice.exec.Executor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,6 +23,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static io.sluice.it.ParticipantChild.TYPE;
@@ -27,9 +33,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Invariant 5: a user's segments are private. The domain directory is 0700 and its files 0600, and a process of
- * another user (uid/gid 65534, started through {@code setpriv}) can neither list the directory nor open the topic
- * or segment files — not even when the directory is made traversable — nor reach them through Sluice.
+ * Invariant 5: a user's segments are private. The domain directory is 0700 and its files (topics, segments,
+ * doorbells) 0600, also when they were there before with looser modes: checked always, as any user. And, where the
+ * test can switch users (as root, with {@code setpriv}), a process of another user (uid/gid 65534) can neither list
+ * the directory nor open the topic or segment files — not even when the directory is made traversable — nor reach
+ * them through Sluice.
  */
 class ForeignUserAccessTest {
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(30);
@@ -64,6 +72,108 @@ class ForeignUserAccessTest {
 
     @Test
     @Timeout(60)
+    void shouldKeepTheDomainDirectoryAndEveryFileInItPrivate() throws Exception {
+        // the root is world-writable like /dev/shm itself: only Sluice's own permissions protect the files
+        Files.setPosixFilePermissions(root.path(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        sluice = Sluice.open("owner", root.options());
+        Publisher<MemorySegment> publisher = sluice.publisher("/secret", TYPE);
+        Subscriber<MemorySegment> subscriber = sluice.subscriber("/secret", TYPE, Qos.queue(4));
+        try (Executor executor = Executor.eventLoop()) {
+            CountDownLatch received = new CountDownLatch(1);
+            executor.subscription(subscriber, sample -> received.countDown());
+            executor.start();
+            SubscriberCrashTest.publish(publisher, 0, 1000);
+            assertTrue(received.await(Await.HANG.toSeconds(), TimeUnit.SECONDS), "the loop took the sample");
+            String bell = "bells-" + ProcessHandle.current().pid() + ".bell";
+            assertEquals(List.of(bell, "secret.1.seg", "secret.topic"), root.domainFiles());
+            assertPrivate(root.domainDirectory(), List.of(bell, "secret.1.seg", "secret.topic"));
+        }
+    }
+
+    /** Files and a directory left with loose modes (by an older version, a careless tool) are made private again. */
+    @Test
+    @Timeout(60)
+    void shouldMakeLooseDirectoryAndBellFilePrivateWhenReusingThem() throws Exception {
+        Path directory = Files.createDirectory(root.domainDirectory());
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+        sluice = Sluice.open("owner", root.options());
+        // a bell file of this pid can only be a dead process's that had the pid before; one that appears after the
+        // open's sweep is reused by the first event loop
+        String bell = "bells-" + ProcessHandle.current().pid() + ".bell";
+        Files.createFile(directory.resolve(bell));
+        Files.setPosixFilePermissions(directory.resolve(bell), PosixFilePermissions.fromString("rw-rw-rw-"));
+        Publisher<MemorySegment> publisher = sluice.publisher("/secret", TYPE);
+        Subscriber<MemorySegment> subscriber = sluice.subscriber("/secret", TYPE, Qos.queue(4));
+        try (Executor executor = Executor.eventLoop()) {
+            CountDownLatch received = new CountDownLatch(1);
+            executor.subscription(subscriber, sample -> received.countDown());
+            executor.start();
+            SubscriberCrashTest.publish(publisher, 0, 1000);
+            assertTrue(received.await(Await.HANG.toSeconds(), TimeUnit.SECONDS), "the loop took the sample");
+            assertEquals(List.of(bell, "secret.1.seg", "secret.topic"), root.domainFiles());
+            assertPrivate(directory, List.of(bell, "secret.1.seg", "secret.topic"));
+        }
+    }
+
+    /**
+     * Invariant 5, "every file Sluice opens is checked (regular, owned by the user, mode, size) before it is trusted":
+     * a topic file whose mode was loosened (by a careless tool) while its publisher lives is made private again, or
+     * refused naming the file, by the next participant that opens it.
+     */
+    @Test
+    @Timeout(60)
+    @Disabled("issue 11: TopicFile.openLocked checks an existing topic file's size but not its mode (nor owner): "
+        + "a topic file loosened to 0666 is opened and used as it is")
+    void shouldNotUseALoosenedTopicFileAsItIs() throws Exception {
+        sluice = Sluice.open("owner", root.options());
+        sluice.publisher("/secret", TYPE);
+        Path topic = root.domainDirectory().resolve("secret.topic");
+        Files.setPosixFilePermissions(topic, PosixFilePermissions.fromString("rw-rw-rw-"));
+        try (Sluice joining = Sluice.open("joining", root.options())) {
+            try {
+                joining.subscriber("/secret", TYPE, Qos.queue(4));
+            } catch (SluiceException refused) {
+                assertTrue(refused.getMessage().contains(topic.toString()), refused.getMessage());
+                return;
+            }
+            assertEquals("rw-------", permissions(topic), "the topic file " + topic + ", in use");
+        }
+    }
+
+    /** The same for a segment file a subscriber maps. */
+    @Test
+    @Timeout(60)
+    @Disabled("issue 11: SegmentMapping.open maps an existing segment file after checking its header, not its mode "
+        + "(nor owner): a segment file loosened to 0666 is mapped and read as it is")
+    void shouldNotUseALoosenedSegmentFileAsItIs() throws Exception {
+        sluice = Sluice.open("owner", root.options());
+        Publisher<MemorySegment> publisher = sluice.publisher("/secret", TYPE);
+        SubscriberCrashTest.publish(publisher, 0, 1000);
+        Path segment = root.domainDirectory().resolve("secret.1.seg");
+        Files.setPosixFilePermissions(segment, PosixFilePermissions.fromString("rw-rw-rw-"));
+        try (Sluice joining = Sluice.open("joining", root.options())) {
+            try {
+                Subscriber<MemorySegment> subscriber = joining.subscriber("/secret", TYPE, Qos.queue(4));
+                subscriber.publisherCount(); // attached: the segment is mapped
+                SubscriberCrashTest.publish(publisher, 1, 1000);
+                subscriber.take();
+            } catch (SluiceException refused) {
+                assertTrue(refused.getMessage().contains(segment.toString()), refused.getMessage());
+                return;
+            }
+            assertEquals("rw-------", permissions(segment), "the segment file " + segment + ", in use");
+        }
+    }
+
+    private static void assertPrivate(Path directory, List<String> files) throws IOException {
+        assertEquals("rwx------", permissions(directory), directory.toString());
+        for (String file : files) {
+            assertEquals("rw-------", permissions(directory.resolve(file)), file);
+        }
+    }
+
+    @Test
+    @Timeout(60)
     void shouldDenyAnotherUserTheOwnersTopicAndSegmentFiles() throws Exception {
         assumeForeignUserPossible();
         // the root is world-writable like /dev/shm itself: only Sluice's own permissions protect the files
@@ -75,9 +185,6 @@ class ForeignUserAccessTest {
         Path topic = directory.resolve("secret.topic");
         Path segment = directory.resolve("secret.1.seg");
         assertEquals(List.of("secret.1.seg", "secret.topic"), root.domainFiles());
-        assertEquals("rwx------", permissions(directory));
-        assertEquals("rw-------", permissions(topic));
-        assertEquals("rw-------", permissions(segment));
 
         ChildJvm intruder = startAsNobody();
         assertEquals("UID " + NOBODY, intruder.request("UID", "UID", CHILD_TIMEOUT));

@@ -54,6 +54,7 @@ public final class ParticipantChild {
     }
 
     public static void main(String[] args) throws Exception {
+        ParentWatch.exitWithParent(); // STREAM and DRAIN never read stdin again: they would not see the test end
         Path root = Path.of(args[0]);
         Sluice sluice = Sluice.open("child-" + ProcessHandle.current().pid(),
             io.sluice.SluiceOptions.defaults().withRoot(root).withDomain(0));

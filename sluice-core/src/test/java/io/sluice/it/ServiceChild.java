@@ -26,6 +26,7 @@ public final class ServiceChild {
     }
 
     public static void main(String[] args) throws Exception {
+        ParentWatch.exitWithParent(); // a handler that hangs keeps the JVM alive past the end of stdin
         Path root = Path.of(args[0]);
         String name = args[1];
         String mode = args[2];

@@ -1,19 +1,20 @@
 package io.sluice.it;
 
 import io.sluice.SluiceOptions;
+import io.sluice.TestShm;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A private shared-memory root for one test: {@code /dev/shm/sluice-test-*}, removed with everything below it by
- * {@link #close()} (call it from {@code @AfterEach}, so that it runs when the test fails too).
+ * A private shared-memory root for one test: {@code /dev/shm/sluice-test-<pid>-*} ({@link TestShm}), removed with
+ * everything below it by {@link #close()} (call it from {@code @AfterEach}, so that it runs when the test fails too),
+ * which fails the test when something cannot be removed.
  */
 public final class ShmRoot implements AutoCloseable {
     private final Path path;
@@ -23,11 +24,7 @@ public final class ShmRoot implements AutoCloseable {
     }
 
     public static ShmRoot create() {
-        try {
-            return new ShmRoot(Files.createTempDirectory(Path.of("/dev/shm"), "sluice-test-"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new ShmRoot(TestShm.createRoot());
     }
 
     public Path path() {
@@ -70,22 +67,9 @@ public final class ShmRoot implements AutoCloseable {
         }
     }
 
-    /** Deletes the root and everything below it; best effort, never throws. */
+    /** Deletes the root and everything below it; fails naming whatever could not be deleted. */
     @Override
     public void close() {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(file -> {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException e) {
-                    System.err.println("ShmRoot: cannot delete " + file + ": " + e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("ShmRoot: cannot walk " + path + ": " + e);
-        }
+        TestShm.deleteTree(path);
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.it;
 
+import io.sluice.Await;
 import io.sluice.Loan;
 import io.sluice.PublishTimeoutException;
 import io.sluice.Publisher;
@@ -18,9 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static io.sluice.it.ParticipantChild.TYPE;
@@ -35,13 +33,14 @@ class SubscriberCrashTest extends MultiProcessTest {
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(10);
 
-    private ExecutorService executor;
+    /** A thread that publishes for a test, if it started one. */
+    private Thread publishing;
 
     /** Runs before {@link MultiProcessTest}'s cleanup: the publishing thread stops before the children go. */
     @AfterEach
-    void stopExecutor() {
-        if (executor != null) {
-            executor.shutdownNow();
+    void stopPublishing() {
+        if (publishing != null) {
+            publishing.interrupt();
         }
     }
 
@@ -156,20 +155,20 @@ class SubscriberCrashTest extends MultiProcessTest {
         publish(publisher, 0, 256);
         publish(publisher, 1, 256);
 
-        executor = Executors.newSingleThreadExecutor();
-        CompletableFuture<Void> waiting = new CompletableFuture<>();
-        Future<Long> publishedAt = executor.submit(() -> {
-            waiting.complete(null);
+        CompletableFuture<Long> publishedAt = new CompletableFuture<>();
+        Thread loaner = Thread.ofPlatform().daemon().name("reliable-loan").start(() -> {
             try (Loan<MemorySegment> loan = publisher.loan(256)) { // waits for the child, up to 60 s
                 long returned = System.nanoTime();
                 Payload.fill(loan.segment(), 2);
                 loan.publish();
-                return returned;
+                publishedAt.complete(returned);
+            } catch (Throwable e) {
+                publishedAt.completeExceptionally(e);
             }
         });
-        waiting.get(10, TimeUnit.SECONDS);
-        sleep(300);
-        assertFalse(publishedAt.isDone(), "the loan should wait for the reliable subscriber that is 2 behind");
+        publishing = loaner;
+        Await.inCall(loaner, publisher.getClass(), "loan"); // the loan is under way, and cannot end while...
+        assertFalse(publishedAt.isDone(), "...the reliable subscriber that is 2 behind lives");
 
         long killed = System.nanoTime(); // the SIGKILL is sent now; kill() returns once it is reaped
         slow.kill();

@@ -1,5 +1,8 @@
 package io.sluice.cli.bench;
 
+import io.sluice.cli.ShmLease;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,6 +26,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BenchRunTest {
     private static final List<String> REQUIRED = List.of("p50_ns", "p99_ns", "max_ns", "msgs_per_s",
         "gbytes_per_s", "settings", "machine", "processes", "sent", "received", "lost");
+
+    /** The run's default domain directory, leased so that it goes if this JVM is killed midway (see ShmLease). */
+    private ShmLease domain;
+
+    @BeforeEach
+    void leaseDomain() {
+        domain = ShmLease.of(ShmLease.domainDirectory(50000 + (int) (ProcessHandle.current().pid() % 10000)));
+    }
+
+    @AfterEach
+    void releaseDomain() {
+        domain.close();
+    }
 
     @Test
     @Timeout(120)

@@ -1,5 +1,8 @@
 package io.sluice.cli.bench;
 
+import io.sluice.cli.ShmLease;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,6 +28,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ExecutorRunTest {
     private static final Set<String> SHM_EXECUTORS = Set.of("event-loop", "polling-point", "multi-threaded");
+
+    /** The run's default domain directory, leased so that it goes if this JVM is killed midway (see ShmLease). */
+    private ShmLease domain;
+
+    @BeforeEach
+    void leaseDomain() {
+        domain = ShmLease.of(ShmLease.domainDirectory(50000 + (int) (ProcessHandle.current().pid() % 10000)));
+    }
+
+    @AfterEach
+    void releaseDomain() {
+        domain.close();
+    }
 
     @Test
     @Timeout(180)

@@ -40,8 +40,9 @@ class PeerTransportsTest {
 
     @BeforeEach
     void makeDirectory() throws IOException {
+        // named as the suite's /dev/shm entries are (see tools/clean-test-shm): removed if this JVM is killed midway
         dir = Files.createTempDirectory(Files.isDirectory(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir")),
-            "peer-transports-test-"); // not sluice-*: concurrent Sluice cleanups may sweep those
+            "sluice-test-" + ProcessHandle.current().pid() + "-peer-transports-");
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package io.sluice.cli.bench.peers;
 
+import io.sluice.cli.ShmLease;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -28,11 +30,18 @@ class SluicePeerRunTest {
     static Path root;
     private static PeerSetup setup;
     private static PeersRun run;
+    /** What the run makes in /dev/shm, leased so that it goes if this JVM is killed midway (see ShmLease). */
+    private static final List<ShmLease> LEASES = new ArrayList<>();
     private static final ByteArrayOutputStream PROGRESS = new ByteArrayOutputStream();
 
     @BeforeAll
     static void open() {
+        long pid = ProcessHandle.current().pid();
         setup = new PeerSetup(root, new PrintStream(PROGRESS, true, StandardCharsets.UTF_8));
+        for (String name : List.of(ShmLease.domainDirectory(setup.domain()), "sluice-peers-" + pid + "-run",
+                "sluice-peers-aeron-" + pid)) {
+            LEASES.add(ShmLease.of(name));
+        }
         run = new PeersRun(setup, new PrintStream(PROGRESS, true, StandardCharsets.UTF_8));
     }
 
@@ -40,8 +49,13 @@ class SluicePeerRunTest {
     static void close() {
         run.close();
         setup.close();
-        assertFalse(Files.exists(Path.of("/dev/shm", "sluice-" + PeerSetup.uid() + "-" + setup.domain())),
-            "the run's domain directory is removed");
+        try {
+            assertFalse(Files.exists(Path.of("/dev/shm", "sluice-" + PeerSetup.uid() + "-" + setup.domain())),
+                "the run's domain directory is removed");
+        } finally {
+            LEASES.forEach(ShmLease::close);
+            LEASES.clear();
+        }
     }
 
     private static PeerLauncher sluice(boolean spin) {
