@@ -173,29 +173,38 @@ public final class Doorbell implements AutoCloseable {
             this.id = id;
         }
 
+        /**
+         * Creates this process's bell file in {@code directory}, always as a new file (0600, {@code O_EXCL}). A file
+         * of this pid already there can only be a dead process's that had the pid before (this process makes one per
+         * directory): its name is removed and a new file made, so that nothing of it — its mode, an open descriptor
+         * of somebody else, publishers' mappings of it — carries over.
+         */
         static BellFile create(Path directory) {
             Path path = path(directory, ProcessHandle.current().pid());
             for (int attempt = 1; ; attempt++) {
-                int fd;
                 try {
-                    fd = Native.openChecked(path, Native.O_RDWR, Native.Creation.EXISTING_OR_NEW).fd();
-                } catch (IOException e) {
-                    throw new SluiceException("cannot create doorbell file " + path + ": " + e.getMessage(), e);
+                    int fd = Native.openChecked(path, Native.O_RDWR, Native.Creation.NEW).fd();
+                    if (!Native.tryLock(fd, 0)) {
+                        Native.close(fd); // a sweeper that found it between our create and our lock: try again
+                    } else {
+                        return initialize(directory, path, fd);
+                    }
+                } catch (IOException | io.sluice.CorruptDataException taken) {
+                    // the name is taken by a leftover of a dead process with our pid, whatever it is: remove it
+                    try {
+                        Native.unlink(path);
+                    } catch (IOException e) {
+                        try {
+                            Native.check(path, Native.lstat(path)); // names what it is (a directory, say)
+                        } catch (IOException gone) {
+                            // vanished meanwhile: try again
+                        }
+                        throw new SluiceException("cannot replace the leftover doorbell file " + path + ": "
+                            + e.getMessage(), e);
+                    }
                 }
-                boolean ours;
-                try {
-                    // a file of this pid can only be left by a dead process that had the pid before us; a sweeper
-                    // may hold its lock for a moment, or have unlinked it between our open and our lock
-                    ours = Native.tryLock(fd, 0) && Domain.sameFile(fd, path);
-                } catch (IOException e) {
-                    ours = false;
-                }
-                if (ours) {
-                    return initialize(directory, path, fd);
-                }
-                Native.close(fd);
                 if (attempt == 100) {
-                    throw new SluiceException("doorbell file stays locked by another process: file=" + path);
+                    throw new SluiceException("cannot create doorbell file: file=" + path);
                 }
                 java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
             }

@@ -9,7 +9,6 @@ import io.sluice.Subscriber;
 import io.sluice.exec.Executor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -122,8 +121,6 @@ class ForeignUserAccessTest {
      */
     @Test
     @Timeout(60)
-    @Disabled("issue 11: TopicFile.openLocked checks an existing topic file's size but not its mode (nor owner): "
-        + "a topic file loosened to 0666 is opened and used as it is")
     void shouldNotUseALoosenedTopicFileAsItIs() throws Exception {
         sluice = Sluice.open("owner", root.options());
         sluice.publisher("/secret", TYPE);
@@ -143,8 +140,6 @@ class ForeignUserAccessTest {
     /** The same for a segment file a subscriber maps. */
     @Test
     @Timeout(60)
-    @Disabled("issue 11: SegmentMapping.open maps an existing segment file after checking its header, not its mode "
-        + "(nor owner): a segment file loosened to 0666 is mapped and read as it is")
     void shouldNotUseALoosenedSegmentFileAsItIs() throws Exception {
         sluice = Sluice.open("owner", root.options());
         Publisher<MemorySegment> publisher = sluice.publisher("/secret", TYPE);

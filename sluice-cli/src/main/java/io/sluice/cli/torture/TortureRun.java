@@ -58,7 +58,8 @@ final class TortureRun {
 
     /** Makes a private root below /dev/shm that a coordinator stopped midway still removes. */
     static Path createRoot(String prefix) throws IOException {
-        Path root = Files.createTempDirectory(Path.of("/dev/shm"), prefix);
+        // named after this process, so that tools/clean-test-shm removes what a coordinator killed with -9 left
+        Path root = Files.createTempDirectory(Path.of("/dev/shm"), prefix + ProcessHandle.current().pid() + "-");
         LIVE_ROOTS.add(root);
         return root;
     }
