@@ -39,8 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * </pre>
  * A new ringer rings the bell twice (the second time through the mapping it keeps) and the next slot once.
  *
- * <p>{@code mvn test} replays the valid inputs of {@link #validBellFiles()} and {@code BellFileFuzzTestInputs/<method>/}
- * under the test resources; to fuzz (new inputs land in {@code .cifuzz-corpus/}):
+ * <p>{@code mvn test} replays the valid inputs of {@link #validBellFiles()} and
+ * {@code BellFileFuzzTestInputs/<method>/} under the test resources; to fuzz (new inputs land in
+ * {@code .cifuzz-corpus/}):
  * <pre>
  * JAZZER_FUZZ=1 ./mvnw -B -pl sluice-core test -Dtest='BellFileFuzzTest#anyBellFileIsRungOrLeftAlone'
  * </pre>

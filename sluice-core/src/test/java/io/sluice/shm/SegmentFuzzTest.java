@@ -235,7 +235,8 @@ class SegmentFuzzTest {
         int slotBytes = Math.max(0, input.length - slotsFrom);
         ShmFuzzing.writeFile(domain.segmentPath(base, generation), size(input),
             new ShmFuzzing.Part(0, header),
-            new ShmFuzzing.Part(RING_OFFSET, ByteBuffer.wrap(input, Math.min(ringFrom, input.length), ringBytes).slice()),
+            new ShmFuzzing.Part(RING_OFFSET,
+                ByteBuffer.wrap(input, Math.min(ringFrom, input.length), ringBytes).slice()),
             new ShmFuzzing.Part(slotsOffset(ringLength == 0 ? 1 : ringCapacity),
                 ByteBuffer.wrap(input, Math.min(slotsFrom, input.length), slotBytes).slice()));
     }

@@ -23,6 +23,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -43,19 +46,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <pre>
  *   byte 0     rows the test keeps alive, as their owners would, by holding the rows' locks through a descriptor of
  *              its own: bits 0-1 publisher rows 0-1, bits 2-5 subscriber rows 0-3
- *   byte 1     the QoS of the test's subscriber: 0 latest, 1 queue(4), 2 reliable(2) (mod 3)
+ *   byte 1     bits 0-1: the QoS of the test's subscriber, 0 latest, 1 queue(4), 2 and 3 reliable(2)
  *   bytes 2-5  the file's size, little endian: 0 for FILE_LENGTH, else the value mod 2 FILE_LENGTH
  *   byte 6 on  overwrite, in order, the header page [0, 1024), the 16 publisher rows and the first 4 subscriber
  *              rows; what the input does not reach keeps the valid file's bytes
  * </pre>
  * The steps, each on its own (one that throws does not stop the next): {@link TopicFile#validate} on the bytes;
- * {@link Sluice#topicInfo} and {@link TopicFile#describe}; a subscriber joins; a publisher joins, publishes four
- * samples into its three slots (reusing slots, so pins are checked) and a larger one (a new generation, named by
- * the file's NEXT_GENERATION); the subscriber takes and asks for the latest; both close; the domain is swept with
- * the live rows still held, and again once they are released. The files are removed after every input.
+ * {@link Sluice#topicInfo} and {@link TopicFile#describe}; a publisher joins, a subscriber joins, a second publisher
+ * joins; each publisher publishes four samples into its three slots (reusing slots, so pins are checked) and a
+ * larger one (a new generation, named by the file's NEXT_GENERATION); the subscriber takes twice and asks for the
+ * latest; all close; the domain is swept with the live rows still held, and again once they are released. The
+ * files are removed after every input.
  *
- * <p>{@code mvn test} replays the valid inputs of {@link #validTopicFiles()} and {@code TopicFileFuzzTestInputs/<method>/}
- * under the test resources; to fuzz (new inputs land in {@code .cifuzz-corpus/}):
+ * <p>{@code mvn test} replays the valid inputs of {@link #validTopicFiles()} and
+ * {@code TopicFileFuzzTestInputs/<method>/} under the test resources; to fuzz (new inputs land in
+ * {@code .cifuzz-corpus/}):
  * <pre>
  * JAZZER_FUZZ=1 ./mvnw -B -pl sluice-core test -Dtest='TopicFileFuzzTest#anyTopicFileIsRejectedOrServed'
  * </pre>
@@ -108,7 +113,7 @@ class TopicFileFuzzTest {
         fuzzing.runWithinDeadline(() -> exercise(input));
     }
 
-    /** The valid seeds reach the deep paths: the subscriber takes the first sample of the test's publisher. */
+    /** The valid seeds reach the deep paths: the subscriber takes a sample of the test's publishers. */
     @Test
     @Timeout(60)
     void shouldDeliverOnEveryValidSeed() {
@@ -119,7 +124,7 @@ class TopicFileFuzzTest {
         });
     }
 
-    /** Runs the steps on {@code input}; returns whether the subscriber took a sample of the test's publisher. */
+    /** Runs the steps on {@code input}; returns whether the subscriber took a sample of the test's publishers. */
     private boolean exercise(byte[] input) {
         Path directory = sluice.directory();
         ByteBuffer image = image(input);
@@ -132,10 +137,14 @@ class TopicFileFuzzTest {
             validate(image, size);
             attempt(() -> sluice.topicInfo(TOPIC).orElse(null), directory);
             attempt(() -> TopicFile.describe(domain, TOPIC), directory);
+            Supplier<Publisher<MemorySegment>> joinPublisher = () -> sluice.publisher(TOPIC, TYPE, PUBLISHING);
+            List<Publisher<MemorySegment>> publishers = new ArrayList<>();
+            publishers.add(attempt(joinPublisher, directory)); // there before the subscriber
             Subscriber<MemorySegment> subscriber = attempt(
                 () -> sluice.subscriber(TOPIC, TYPE, qos(input.length > 1 ? input[1] : 0)), directory);
-            Publisher<MemorySegment> publisher = attempt(() -> sluice.publisher(TOPIC, TYPE, PUBLISHING), directory);
-            if (publisher != null) {
+            publishers.add(attempt(joinPublisher, directory)); // and one after it
+            publishers.removeIf(Objects::isNull);
+            for (Publisher<MemorySegment> publisher : publishers) {
                 attempt(() -> {
                     for (int i = 0; i < 4; i++) {
                         publish(publisher, 16);
@@ -145,10 +154,11 @@ class TopicFileFuzzTest {
             }
             if (subscriber != null) {
                 delivered = Boolean.TRUE.equals(attempt(() -> read(subscriber.take()), directory));
+                attempt(() -> read(subscriber.take()), directory);
                 attempt(() -> read(subscriber.latest()), directory);
                 attempt(subscriber::lostCount, directory);
             }
-            if (publisher != null) {
+            for (Publisher<MemorySegment> publisher : publishers) {
                 attempt(() -> {
                     publisher.close();
                     return null;
@@ -238,7 +248,7 @@ class TopicFileFuzzTest {
     }
 
     private static Qos qos(int selector) {
-        return switch (Math.floorMod(selector, 3)) {
+        return switch (selector & 0b11) {
             case 0 -> Qos.latest();
             case 1 -> Qos.queue(4);
             default -> Qos.reliable(2);
@@ -288,10 +298,10 @@ class TopicFileFuzzTest {
     }
 
     /**
-     * Valid topic files, as live participants leave them: empty (one per QoS, with and without the window), with a
-     * live publisher whose segment is gone and a live reliable subscriber that never took anything, with a live
-     * subscriber whose executor wants a doorbell rung, and with a live subscriber pinning slots of the next
-     * generation.
+     * Valid topic files, as live participants leave them: empty (one per QoS, and one of the control bytes alone,
+     * the rest of the file as valid), with a live publisher whose segment is gone and a live reliable subscriber
+     * that never took anything, with a live subscriber whose executor wants a doorbell rung, and with a live
+     * subscriber pinning slots of the next generation.
      */
     static Stream<Arguments> validTopicFiles() {
         ByteBuffer lively = BadInputFiles.validTopicFile(TYPE).order(ByteOrder.LITTLE_ENDIAN);
@@ -316,12 +326,14 @@ class TopicFileFuzzTest {
         pinning.putInt(REGISTRY_VERSION_OFFSET, 1).putInt(NEXT_GENERATION_OFFSET, 7);
         long pinRow = activeSubscriber(pinning, 3, Qos.Kind.QUEUE, 4);
         pinning.putInt((int) pinRow + S_HELD_MASK, 0b11);
-        pinning.putLong((int) TopicLayout.pin(3, 0), pinValue(7, 0)).putLong((int) TopicLayout.pin(3, 1), pinValue(7, 2));
+        pinning.putLong((int) TopicLayout.pin(3, 0), pinValue(7, 0))
+            .putLong((int) TopicLayout.pin(3, 1), pinValue(7, 2));
 
         return Stream.of(
-            Arguments.of(Named.of("empty-latest", input(0, 0, null))),
-            Arguments.of(Named.of("empty-queue", input(0, 1, null))),
+            Arguments.of(Named.of("empty-latest", input(0, 0, BadInputFiles.validTopicFile(TYPE)))),
+            Arguments.of(Named.of("empty-queue", input(0, 1, BadInputFiles.validTopicFile(TYPE)))),
             Arguments.of(Named.of("empty-reliable", input(0, 2, BadInputFiles.validTopicFile(TYPE)))),
+            Arguments.of(Named.of("control-bytes-only", input(0, 1, null))),
             Arguments.of(Named.of("live-publisher-reliable-subscriber", input(0b1001, 1, lively))),
             Arguments.of(Named.of("live-subscriber-with-doorbell", input(0b10000, 0, belled))),
             Arguments.of(Named.of("live-subscriber-pinning", input(0b100000, 1, pinning))));
