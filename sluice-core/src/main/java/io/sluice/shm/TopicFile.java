@@ -256,6 +256,11 @@ final class TopicFile implements AutoCloseable {
         checkEquals(file, "maxPublishers", memory.get(JAVA_INT, MAX_PUBLISHERS_OFFSET), MAX_PUBLISHERS);
         checkEquals(file, "maxSubscribers", memory.get(JAVA_INT, MAX_SUBSCRIBERS_OFFSET), MAX_SUBSCRIBERS);
         checkEquals(file, "maxHeld", memory.get(JAVA_INT, MAX_HELD_OFFSET), MAX_HELD);
+        int registryVersion = memory.get(JAVA_INT, REGISTRY_VERSION_OFFSET);
+        if (registryVersion < 0) { // 0 when new; bumpRegistry wraps to 1, never below
+            throw new CorruptDataException("topic file registryVersion < 0: file=" + file + ", registryVersion="
+                + registryVersion);
+        }
         return new TypeLengths(
             checkRange(file, "typeNameLength", memory.get(JAVA_INT, TYPE_NAME_LENGTH_OFFSET), TYPE_NAME_CAPACITY - 1),
             checkRange(file, "schemaLength", memory.get(JAVA_INT, SCHEMA_LENGTH_OFFSET), SCHEMA_CAPACITY),

@@ -72,6 +72,7 @@ class BadInputTopicFileTest extends OpenSluiceTest {
         "typeNameLength,  40, 256,   'typeNameLength out of range', 'typeNameLength=256'",
         "schemaLength,    44, -1,    'schemaLength out of range', 'schemaLength=-1'",
         "hashLength,      48, 96,    'hashLength out of range', 'hashLength=96'",
+        "registryVersion, 192, -5,   'registryVersion < 0', 'registryVersion=-5'",
     })
     @Timeout(30)
     void shouldRejectTopicFileWithWrongSizes(String field, int offset, long value, String problem, String named)
