@@ -11,6 +11,7 @@ import io.sluice.Subscriber;
 import io.sluice.TestRoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -85,6 +86,8 @@ class TopicFileFuzzTest {
     private Sluice sluice;
     private Domain domain;
     private Path topicFile;
+    /** Set by {@link #exercise} for its steps. */
+    private boolean tolerateOpenFindings;
 
     @BeforeEach
     void open() {
@@ -124,8 +127,48 @@ class TopicFileFuzzTest {
         });
     }
 
-    /** Runs the steps on {@code input}; returns whether the subscriber took a sample of the test's publishers. */
+    /**
+     * Issue 11, open: once REGISTRY_VERSION reaches Integer.MAX_VALUE (2^31 - 1 registry changes, or a file that
+     * says so), every publisher joining fails with IllegalStateException: its incarnation, the version + 1, wraps to
+     * Integer.MIN_VALUE, while {@code TopicFile.bumpRegistry} wraps the version to 1 ({@code ShmPublisher}'s
+     * constructor). Found by reading the code around the fuzzer's negative-version finding; the input is crafted.
+     * Enable once fixed, and move the input to {@code TopicFileFuzzTestInputs/anyTopicFileIsRejectedOrServed/}.
+     */
+    @Test
+    @Disabled("issue 11: a publisher cannot join a topic whose REGISTRY_VERSION is Integer.MAX_VALUE")
+    @Timeout(60)
+    void shouldJoinWhenRegistryVersionWraps() {
+        byte[] input = openFinding("registry-version-at-max");
+        fuzzing.runWithinDeadline(() -> assertTrue(exercise(input, false), "delivers"));
+    }
+
+    /** An input of an open finding: replayed by its disabled test, tolerated while fuzzing (see {@link #exercise}). */
+    private static byte[] openFinding(String name) {
+        try (var in = TopicFileFuzzTest.class.getResourceAsStream("TopicFileFuzzTestOpenFindings/" + name)) {
+            assertNotNull(in, name);
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Whether {@code e} is an open finding (see {@link #shouldJoinWhenRegistryVersionWraps}). */
+    private static boolean isOpenFinding(RuntimeException e) {
+        return e instanceof IllegalStateException && e.getMessage() != null
+            && e.getMessage().startsWith("registry moved under the admin lock");
+    }
+
     private boolean exercise(byte[] input) {
+        return exercise(input, true);
+    }
+
+    /**
+     * Runs the steps on {@code input}; returns whether the subscriber took a sample of the test's publishers. With
+     * {@code tolerateOpenFindings}, a step that fails only with an open finding counts as rejected, so that fuzzing
+     * goes on to find others.
+     */
+    private boolean exercise(byte[] input, boolean tolerateOpenFindings) {
+        this.tolerateOpenFindings = tolerateOpenFindings;
         Path directory = sluice.directory();
         ByteBuffer image = image(input);
         long size = size(input);
@@ -222,7 +265,9 @@ class TopicFileFuzzTest {
         try {
             return step.get();
         } catch (RuntimeException e) {
-            ShmFuzzing.checkRejection(e, named, TOPIC);
+            if (!(tolerateOpenFindings && isOpenFinding(e))) {
+                ShmFuzzing.checkRejection(e, named, TOPIC);
+            }
             return null;
         }
     }
