@@ -217,13 +217,19 @@ class SegmentFuzzTest {
         return file;
     }
 
-    /** Writes the input's segment as generation {@code generation} (for 2: GENERATION 2, no SUCCESSOR). */
-    private void writeSegment(byte[] input, int generation) {
+    /** The first {@link #HEADER_LENGTH} bytes of the input's segment: zeros past the end of the input. */
+    private static ByteBuffer header(byte[] input) {
         ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         int headerLength = Math.clamp(input.length - CONTROL_LENGTH, 0, HEADER_LENGTH);
         if (headerLength > 0) {
             header.put(0, input, CONTROL_LENGTH, headerLength);
         }
+        return header;
+    }
+
+    /** Writes the input's segment as generation {@code generation} (for 2: GENERATION 2, no SUCCESSOR). */
+    private void writeSegment(byte[] input, int generation) {
+        ByteBuffer header = header(input);
         if (generation != 1) {
             header.putInt(GENERATION_OFFSET, generation).putInt(SUCCESSOR_OFFSET, 0);
         }
@@ -243,8 +249,7 @@ class SegmentFuzzTest {
 
     /** Whether the input's segment (generation 1) names generation 1 as its SUCCESSOR. */
     private static boolean successorNamesItsOwnGeneration(byte[] input) {
-        int at = CONTROL_LENGTH + SUCCESSOR_OFFSET;
-        return input.length >= at + 4 && ByteBuffer.wrap(input, at, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() == 1;
+        return header(input).getInt(SUCCESSOR_OFFSET) == 1;
     }
 
     private static long size(byte[] input) {
