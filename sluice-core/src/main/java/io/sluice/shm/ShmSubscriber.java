@@ -766,6 +766,11 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
      */
     private boolean switchGeneration(Source source) {
         int generation = kind == Qos.Kind.LATEST ? 0 : source.mapping.successor();
+        if (generation != 0 && !TopicFile.generationAfter(generation, source.mapping.generation)) {
+            source.switchFailedAt = file.registryVersion(); // reported once; not followed round in a circle
+            throw new CorruptDataException("segment SUCCESSOR does not come after its generation: file="
+                + source.mapping.path + ", successor=" + generation + ", generation=" + source.mapping.generation);
+        }
         SegmentMapping<T> next = generation == 0 ? null
             : SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), generation), generation, type);
         if (next == null) {

@@ -256,6 +256,7 @@ final class TopicFile implements AutoCloseable {
         checkEquals(file, "maxPublishers", memory.get(JAVA_INT, MAX_PUBLISHERS_OFFSET), MAX_PUBLISHERS);
         checkEquals(file, "maxSubscribers", memory.get(JAVA_INT, MAX_SUBSCRIBERS_OFFSET), MAX_SUBSCRIBERS);
         checkEquals(file, "maxHeld", memory.get(JAVA_INT, MAX_HELD_OFFSET), MAX_HELD);
+        // REGISTRY_VERSION takes every value but 0 in its life (it wraps through the negatives): nothing to check
         return new TypeLengths(
             checkRange(file, "typeNameLength", memory.get(JAVA_INT, TYPE_NAME_LENGTH_OFFSET), TYPE_NAME_CAPACITY - 1),
             checkRange(file, "schemaLength", memory.get(JAVA_INT, SCHEMA_LENGTH_OFFSET), SCHEMA_CAPACITY),

@@ -97,12 +97,12 @@ class BadInputTopicFileTest extends OpenSluiceTest {
     @Timeout(30)
     void shouldRejectCorruptNextGenerationWhenPublisherJoins() throws Exception {
         ByteBuffer file = BadInputFiles.validTopicFile(TYPE);
-        file.putInt(TopicLayout.NEXT_GENERATION_OFFSET, -7);
+        file.putInt(TopicLayout.NEXT_GENERATION_OFFSET, 0); // generations skip 0: a negative one is fine, 0 is not
         Path path = directory.resolve("broken.topic");
         BadInputFiles.write(path, file);
         CorruptDataException e = assertThrows(CorruptDataException.class,
             () -> sluice.publisher("/broken", TYPE, PublisherOptions.defaults()));
-        assertContains(e.getMessage(), "nextGeneration", "nextGeneration=-7", path.toString());
+        assertContains(e.getMessage(), "nextGeneration", "nextGeneration=0", path.toString());
         assertHealthyTopicWorks(sluice);
     }
 
