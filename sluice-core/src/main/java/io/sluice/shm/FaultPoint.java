@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * point was reached.
  */
 public enum FaultPoint {
-    /** Publisher constructor: its segment file exists, its registry row is not active yet. */
+    /** Publisher constructor: its registry row is active, its segment (prepared unnamed) has no name yet. */
+    PUBLISHER_ROW_ACTIVE("publisher.row-active"),
+    /** Publisher constructor: its segment is named, the registry not bumped yet. */
     PUBLISHER_CREATED_SEGMENT("publisher.created-segment"),
     /** Publisher, reusing a slot: SLOT_SEQUENCE is CLAIMING, the pins are not checked yet. */
     PUBLISHER_CLAIMING("publisher.claiming"),

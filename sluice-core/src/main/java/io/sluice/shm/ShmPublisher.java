@@ -165,6 +165,9 @@ public final class ShmPublisher<T> implements Publisher<T> {
             INT.set(opened.memory, base + P_HISTORY, history);
             opened.writeName(base + P_NAME, owner.name());
             INT.setRelease(opened.memory, base + P_STATE, STATE_ACTIVE);
+            if (FaultPoint.ENABLED) {
+                FaultPoint.PUBLISHER_ROW_ACTIVE.hit();
+            }
             SegmentMapping<T> toName = draft;
             draft = null;
             named = toName.publishAs(owner.domain().segmentPath(opened.topicBase(), generation), generation, row,

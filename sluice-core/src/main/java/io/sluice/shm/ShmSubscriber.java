@@ -668,6 +668,12 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
                         sources[index] = attach(index, incarnation,
                             (int) INT.getAcquire(registry, base + P_GENERATION),
                             (int) INT.getAcquire(registry, base + P_HISTORY));
+                        if (sources[index] == null && !file.isAlive(PUBLISHER_LOCK_BASE + index)) {
+                            // under the admin lock a live publisher's row always names a file: this one died
+                            // between activating its row and naming its segment; reclaim it now rather than
+                            // failing to attach at every take until somebody else does
+                            file.reclaimDead(-1, row);
+                        }
                     } catch (RuntimeException e) {
                         failure = failure == null ? e : failure; // the other publishers still attach
                     }

@@ -121,6 +121,41 @@ class TransportCrashDefectTest extends MultiProcessTest {
         assertEquals(7, taken + queue.lostCount());
     }
 
+    // ------------------------------------------------------------------------------------------ defect 6
+
+    @Test
+    @Timeout(120)
+    void shouldReclaimAPublisherThatDiedBeforeNamingItsSegmentByTakingAlone() throws Exception {
+        sluice = Sluice.open("test", root.options());
+        Subscriber<MemorySegment> queue = sluice.subscriber("/lidar", TYPE, Qos.queue(8));
+        ChildJvm lidar = children.start("lidar", List.of("env",
+            "JAVA_TOOL_OPTIONS=-Dsluice.fault.halt=publisher.row-active"), System.getProperty("java.class.path"),
+            null, ParticipantChild.class, List.of(root.path().toString()));
+        lidar.send("PUB /lidar 4 64 1000 0"); // dies with its row active and its segment unnamed
+        assertEquals(137, lidar.awaitExit(CHILD_TIMEOUT), "halted at the fault point: " + lidar.stderr());
+        assertTrue(lidar.stderr().contains("FAULT publisher.row-active"), lidar.stderr());
+        // no call that probes: taking alone finds the row that names no file and reclaims it
+        long deadline = System.nanoTime() + STATE_DEADLINE_NANOS;
+        while (activePublisherRows("lidar.topic") != 0) {
+            assertTrue(System.nanoTime() - deadline < 0, "the dead row is reclaimed by taking");
+            assertEquals(null, queue.take(Duration.ofMillis(10)));
+        }
+        assertEquals(List.of("lidar.topic"), root.domainFiles(), "nothing of the dead publisher is left");
+    }
+
+    private int activePublisherRows(String topicFile) throws IOException {
+        Path path = root.domainDirectory().resolve(topicFile);
+        int active = 0;
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            for (int row = 0; row < TopicLayout.MAX_PUBLISHERS; row++) {
+                ByteBuffer state = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+                channel.read(state, TopicLayout.publisherRow(row) + TopicLayout.P_STATE);
+                active += state.getInt(0) == TopicLayout.STATE_ACTIVE ? 1 : 0;
+            }
+        }
+        return active;
+    }
+
     // ------------------------------------------------------------------------------------------ defect 11
 
     private static void signal(ChildJvm child, String signal) throws Exception {

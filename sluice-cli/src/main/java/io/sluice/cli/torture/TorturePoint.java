@@ -39,7 +39,7 @@ record TorturePoint(String label, Role role, int hits) {
 
     static TorturePoint of(String label) {
         return switch (label) {
-            case "publisher.created-segment", "publisher.close-locked", "publisher.close-charged",
+            case "publisher.row-active", "publisher.created-segment", "publisher.close-locked", "publisher.close-charged",
                  "publisher.close-unlinked", "publisher.close-row-cleared" -> new TorturePoint(label, Role.PUBLISHER, 1);
             case "publisher.claiming" -> new TorturePoint(label, Role.PUBLISHER, 12);
             case "publisher.sequence-stored", "publisher.tail-stored" -> new TorturePoint(label, Role.PUBLISHER, 30);
