@@ -151,8 +151,7 @@ public final class Sluice implements AutoCloseable {
      * {@code sluice clean} calls it.
      */
     public static CleanReport clean(Path root) {
-        io.sluice.shm.Domain.Swept swept = io.sluice.shm.Domain.sweepAll(root, true);
-        return new CleanReport(swept.domains(), swept.files(), swept.bytes(), swept.directoriesRemoved());
+        return io.sluice.shm.Domain.sweepAll(root, true);
     }
 
     /** The directory holding this domain's files. */

@@ -38,10 +38,6 @@ public final class Domain {
         this.directory = directory;
     }
 
-    /** Files and bytes removed by a sweep: of how many domain directories, and how many of them were removed. */
-    public record Swept(int domains, long files, long bytes, int directoriesRemoved) {
-    }
-
     /**
      * Sweeps every domain directory of this user below {@code root} ({@code sluice-<uid>-<n>}, a plain directory
      * the user owns), as {@link #sweep} does for one: a crash in a domain nobody opens again (each run of
@@ -49,7 +45,7 @@ public final class Domain {
      * participant is touched. With {@code removeEmpty}, a domain directory left empty is removed too: only for an
      * explicit clean, since a process that has just created the directory to join it would find it gone.
      */
-    public static Swept sweepAll(Path root, boolean removeEmpty) {
+    public static io.sluice.CleanReport sweepAll(Path root, boolean removeEmpty) {
         String prefix = "sluice-" + Integer.toUnsignedString(currentUid()) + "-";
         int domains = 0;
         long files = 0;
@@ -73,7 +69,7 @@ public final class Domain {
         } catch (IOException ignored) {
             // the root went away: nothing to sweep
         }
-        return new Swept(domains, files, bytes, removed);
+        return new io.sluice.CleanReport(domains, files, bytes, removed);
     }
 
     private static boolean ownPlainDirectory(Path path) {

@@ -35,10 +35,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * FILE_ID is random and non-zero; a subscriber row names a bell by (pid, slot, FILE_ID), so that a publisher never
  * rings a file of a dead process whose pid a new process reuses. The owning process holds an open-file-description
  * lock on byte 0 for the life of the file and removes the file when it releases its last bell; a sweep that gets
- * the lock (the owner died) removes it. The owner opens or creates its file, and publishers open others' files,
+ * the lock (the owner died) removes it. The owner creates its file anew, and publishers open others' files
  * through {@link Native#openChecked}: a FIFO, socket, symlink, directory, or a file of another user or of a mode
- * other than 0600 under the name is a {@link io.sluice.CorruptDataException} naming it for the owner, and is never
- * rung by a publisher nor removed by a sweep.
+ * other than 0600 under a name is never rung by a publisher nor removed by a sweep. Under its own name the owner
+ * finds only a dead process's leftover, which it replaces (a directory there is a
+ * {@link io.sluice.CorruptDataException} naming it).
  *
  * <p>The wake-up protocol is {@link io.sluice.exec}'s {@code Wakeup} across processes. The executor reads
  * SEQUENCE (acquire) before it looks at its subscriptions, then, finding nothing, increments WAITERS (a full
@@ -87,8 +88,7 @@ public final class Doorbell implements AutoCloseable {
     /**
      * A doorbell of this process in {@code domain}, creating the process's bell file when needed.
      *
-     * @throws io.sluice.CorruptDataException when the process's bell file is not a regular file of the user with
-     *         mode 0600 (a FIFO, a symlink, another user's file…), naming it
+     * @throws io.sluice.CorruptDataException when a directory stands under the process's bell file name
      */
     public static Doorbell acquire(Domain domain) {
         Path directory = domain.directory().toAbsolutePath().normalize();
@@ -184,11 +184,17 @@ public final class Doorbell implements AutoCloseable {
             for (int attempt = 1; ; attempt++) {
                 try {
                     int fd = Native.openChecked(path, Native.O_RDWR, Native.Creation.NEW).fd();
-                    if (!Native.tryLock(fd, 0)) {
-                        Native.close(fd); // a sweeper that found it between our create and our lock: try again
-                    } else {
+                    boolean ours;
+                    try {
+                        // a sweeper may find the new file before we lock it, and remove it: then try again
+                        ours = Native.tryLock(fd, 0) && Domain.sameFile(fd, path);
+                    } catch (IOException e) {
+                        ours = false;
+                    }
+                    if (ours) {
                         return initialize(directory, path, fd);
                     }
+                    Native.close(fd);
                 } catch (IOException | io.sluice.CorruptDataException taken) {
                     // the name is taken by a leftover of a dead process with our pid, whatever it is: remove it
                     try {

@@ -45,8 +45,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * {@code O_NOFOLLOW}, a directory opened for writing, a socket) is reported the same way, after an {@code lstat}
  * of the name. The size the caller checks is the one {@code statx} gave with these checks, so nothing is looked up
  * again by name. A file it creates ({@code O_CREAT | O_EXCL}) is set to 0600 whatever the umask. {@code O_NONBLOCK}
- * stays set: on a regular file it changes nothing Sluice does (mapping, {@code posix_fallocate}, locks, whose
- * waiting {@code F_OFD_SETLKW} chooses).
+ * stays set: on a regular file it changes nothing Sluice does (mapping, {@code posix_fallocate}, locks: Sluice
+ * only ever tries a lock, and waits for one by polling, never with {@code F_OFD_SETLKW}).
  */
 public final class Native {
     public static final int O_RDONLY = 0;
@@ -74,7 +74,6 @@ public final class Native {
 
     private static final int F_OFD_GETLK = 36;
     private static final int F_OFD_SETLK = 37;
-    private static final int F_OFD_SETLKW = 38;
     private static final short F_RDLCK = 0;
     private static final short F_WRLCK = 1;
     private static final short F_UNLCK = 2;
@@ -576,11 +575,6 @@ public final class Native {
      */
     public static boolean tryLock(int fd, long offset) throws IOException {
         return lockCall(fd, F_OFD_SETLK, F_WRLCK, offset, "F_OFD_SETLK");
-    }
-
-    /** Takes an exclusive lock on byte {@code offset}, waiting for it. */
-    public static void lock(int fd, long offset) throws IOException {
-        lockCall(fd, F_OFD_SETLKW, F_WRLCK, offset, "F_OFD_SETLKW");
     }
 
     /** Releases a lock taken through {@code fd} on byte {@code offset}. */

@@ -122,9 +122,8 @@ final class SegmentMapping<T> {
             throw new SluiceException("cannot name segment " + path + ": " + e.getMessage(), e);
         }
         Native.close(fd);
-        SegmentLayout.Header named = new SegmentLayout.Header(MAGIC, VERSION, generation, memory.byteSize(), slotCount,
-            ringMask + 1, slotCapacity, slotStride, startSequence, publisherIndex, incarnation);
-        return new SegmentMapping<>(path, arena, memory, type, -1, named);
+        return new SegmentMapping<>(path, arena, memory, type, -1, SegmentLayout.Header.of(generation, slotCount,
+            slotCapacity, startSequence, publisherIndex, incarnation));
     }
 
     /**

@@ -656,7 +656,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
     @Override
     public int subscriberCount() {
         if (!file.lockAdminOrGiveUp()) {
-            return file.countLive(ACTIVE_SUBSCRIBERS_OFFSET, -1); // a stopped holder: count, reclaim later
+            return file.countLiveSubscribers(); // a stopped holder: count, reclaim later
         }
         try {
             file.reclaimDead(row, -1);
@@ -688,16 +688,13 @@ public final class ShmPublisher<T> implements Publisher<T> {
         }
         closed = true;
         flushReliable();
-        if (!file.lockAdminOrGiveUp()) {
-            // the registry stays locked by a stopped participant: leave without waiting for it; our row lock goes
-            // with the descriptor, and whoever reclaims the row then seals, charges and removes our files
-            segment.release();
-            bells.close();
-            file.close();
-            owner.forget(this);
-            return;
-        }
+        // when the registry stays locked by a stopped participant, leave without waiting for it: our row lock goes
+        // with the descriptor, and whoever reclaims the row then seals, charges and removes our files
+        boolean locked = file.lockAdminOrGiveUp();
         try {
+            if (!locked) {
+                return;
+            }
             if (FaultPoint.ENABLED) {
                 FaultPoint.PUBLISHER_CLOSE_LOCKED.hit();
             }
@@ -730,7 +727,9 @@ public final class ShmPublisher<T> implements Publisher<T> {
                 file.removeTopicFiles();
             }
         } finally {
-            file.unlockAdmin();
+            if (locked) {
+                file.unlockAdmin();
+            }
             segment.release();
             bells.close();
             file.close();

@@ -906,16 +906,14 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
                 retire(source.mapping);
             }
         }
-        if (!file.lockAdminOrGiveUp()) {
-            // the registry stays locked by a stopped participant: leave without waiting for it; our row lock goes
-            // with the descriptor, and whoever reclaims the row then clears it
-            lost += (long) LONG.getVolatile(file.memory, subscriberRow(row) + S_LOST_ELSEWHERE);
-            file.close();
-            owner.forget(this);
-            return;
-        }
+        // when the registry stays locked by a stopped participant, leave without waiting for it: our row lock goes
+        // with the descriptor, and whoever reclaims the row then clears it
+        boolean locked = file.lockAdminOrGiveUp();
         try {
             lost += (long) LONG.getVolatile(file.memory, subscriberRow(row) + S_LOST_ELSEWHERE);
+            if (!locked) {
+                return;
+            }
             file.clearSubscriberRow(row);
             file.bumpRegistry();
             file.unlockRow(SUBSCRIBER_LOCK_BASE + row);
@@ -924,7 +922,9 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
                 file.removeTopicFiles();
             }
         } finally {
-            file.unlockAdmin();
+            if (locked) {
+                file.unlockAdmin();
+            }
             file.close();
             owner.forget(this);
         }

@@ -304,24 +304,22 @@ final class TopicFile implements AutoCloseable {
      * @throws io.sluice.TopicBusyException naming the holder's pid when it stays taken
      */
     void lockAdmin() {
-        try {
-            if (!lockWithin(fd, ADMIN_LOCK_TIMEOUT_NANOS)) {
-                throw busy(topic, path, -1);
-            }
-        } catch (IOException e) {
-            throw new SluiceException("cannot lock topic " + topic + ": " + e.getMessage(), e);
+        if (!lockAdminOrGiveUp()) {
+            throw busy(topic, path, -1);
         }
-        markHolder();
     }
 
     /** {@link #lockAdmin()} that says false instead of throwing when the lock stays taken. */
     boolean lockAdminOrGiveUp() {
         try {
-            lockAdmin();
-            return true;
-        } catch (io.sluice.TopicBusyException e) {
-            return false;
+            if (!lockWithin(fd, ADMIN_LOCK_TIMEOUT_NANOS)) {
+                return false;
+            }
+        } catch (IOException e) {
+            throw new SluiceException("cannot lock topic " + topic + ": " + e.getMessage(), e);
         }
+        markHolder();
+        return true;
     }
 
     boolean tryLockAdmin() {
@@ -664,12 +662,12 @@ final class TopicFile implements AutoCloseable {
         return joinedBefore(subscriber, incarnation) ? firstSequence : Long.MAX_VALUE;
     }
 
-    /** Without the admin lock: the live subscribers (rows whose bit is set in the bitmap at {@code offset}). */
-    int countLive(int offset, int ownSubscriber) {
+    /** Without the admin lock: the live subscribers (active rows whose lock is held). */
+    int countLiveSubscribers() {
         int count = 0;
-        for (int subscriber = nextSubscriber(offset, 0); subscriber >= 0;
-             subscriber = nextSubscriber(offset, subscriber + 1)) {
-            if (subscriber == ownSubscriber || isAlive(SUBSCRIBER_LOCK_BASE + subscriber)) {
+        for (int subscriber = nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
+             subscriber = nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
+            if (isAlive(SUBSCRIBER_LOCK_BASE + subscriber)) {
                 count++;
             }
         }
