@@ -1,7 +1,8 @@
 /**
  * Sluice: zero-copy shared-memory publish/subscribe for robot sensor data. The API ({@code io.sluice}), the
  * messages ({@code io.sluice.msg…}) and the executors ({@code io.sluice.exec}) are exported; the shared-memory
- * transport ({@code io.sluice.shm}) is internal. Sluice calls {@code mmap},
+ * transport ({@code io.sluice.shm}) and the operating-system layer under it ({@code io.sluice.os}: system calls, futex
+ * words, doorbells) are internal. Sluice calls {@code mmap},
  * {@code fcntl} and {@code futex} through the FFM API: run with {@code --enable-native-access=io.sluice} (or
  * {@code ALL-UNNAMED} on the class path).
  */

@@ -1,7 +1,7 @@
 package io.sluice.exec;
 
 import io.sluice.Subscriber;
-import io.sluice.shm.FutexWaitable;
+import io.sluice.os.FutexWaitable;
 
 import java.time.Duration;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package io.sluice.exec;
 
-import io.sluice.shm.FutexWaitable;
+import io.sluice.os.FutexWaitable;
 
 /**
  * One registration of an executor, and the two ways executors run it: {@link #dispatch} (the event loop: handle

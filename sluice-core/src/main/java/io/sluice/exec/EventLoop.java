@@ -1,6 +1,6 @@
 package io.sluice.exec;
 
-import io.sluice.shm.Doorbell;
+import io.sluice.os.Doorbell;
 import io.sluice.shm.ShmSubscriber;
 
 import java.nio.file.Path;
@@ -171,7 +171,7 @@ final class EventLoop extends AbstractExecutor {
             Path directory = shm.domain().directory();
             Doorbell bell = bellsByDomain.get(directory);
             if (bell == null) {
-                bell = Doorbell.acquire(shm.domain());
+                bell = Doorbell.acquire(shm.domain().directory());
                 bellsByDomain.put(directory, bell);
                 bells = bellsByDomain.values().toArray(new Doorbell[0]);
                 bellKeys = new int[bells.length];

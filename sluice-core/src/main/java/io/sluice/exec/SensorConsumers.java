@@ -3,8 +3,8 @@ package io.sluice.exec;
 import io.sluice.Qos;
 import io.sluice.Sample;
 import io.sluice.Subscriber;
-import io.sluice.shm.FutexWaitable;
-import io.sluice.shm.Native;
+import io.sluice.os.FutexWaitable;
+import io.sluice.os.Native;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

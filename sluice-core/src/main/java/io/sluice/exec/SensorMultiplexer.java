@@ -8,8 +8,8 @@ import io.sluice.Qos;
 import io.sluice.Sample;
 import io.sluice.SluiceException;
 import io.sluice.Subscriber;
-import io.sluice.shm.FutexWaitable;
-import io.sluice.shm.Native;
+import io.sluice.os.FutexWaitable;
+import io.sluice.os.Native;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -2,7 +2,7 @@ package io.sluice.exec;
 
 import io.sluice.Sample;
 import io.sluice.Subscriber;
-import io.sluice.shm.FutexWaitable;
+import io.sluice.os.FutexWaitable;
 
 import java.util.Objects;
 

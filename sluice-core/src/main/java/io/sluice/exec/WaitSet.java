@@ -1,8 +1,8 @@
 package io.sluice.exec;
 
-import io.sluice.shm.Doorbell;
-import io.sluice.shm.FutexWaitable;
-import io.sluice.shm.Native;
+import io.sluice.os.Doorbell;
+import io.sluice.os.FutexWaitable;
+import io.sluice.os.Native;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,6 +1,6 @@
 package io.sluice.exec;
 
-import io.sluice.shm.Native;
+import io.sluice.os.Native;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,5 +1,7 @@
 package io.sluice.shm;
 
+import io.sluice.os.Native;
+import io.sluice.os.Doorbell;
 import io.sluice.CorruptDataException;
 import io.sluice.SluiceException;
 
@@ -252,14 +254,6 @@ public final class Domain {
     }
 
     /** Whether {@code path} still names the file open as {@code fd} (same device and inode). */
-    static boolean sameFile(int fd, Path path) throws IOException {
-        try {
-            return Native.fstat(fd).sameFile(Native.lstat(path));
-        } catch (java.nio.file.NoSuchFileException gone) {
-            return false;
-        }
-    }
-
     /** Removes the bell file of process {@code pid} if that process is dead (its lock on the file is free). */
     void removeDeadBells(int pid) {
         removeIfUnlocked(Doorbell.path(directory, pid));
@@ -273,7 +267,7 @@ public final class Domain {
             return; // gone, or not a file of ours: left alone
         }
         try {
-            if (Native.tryLock(fd, 0) && sameFile(fd, file)) {
+            if (Native.tryLock(fd, 0) && Native.sameFile(fd, file)) {
                 unlinkQuietly(file); // still the file we locked, not one a new owner made in its place
             }
         } catch (IOException ignored) {

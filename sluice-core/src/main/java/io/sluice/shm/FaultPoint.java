@@ -1,5 +1,6 @@
 package io.sluice.shm;
 
+import io.sluice.os.Native;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;

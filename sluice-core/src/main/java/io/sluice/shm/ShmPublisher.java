@@ -1,5 +1,8 @@
 package io.sluice.shm;
 
+import io.sluice.os.Native;
+import io.sluice.os.Doorbell;
+import io.sluice.os.BellRinger;
 import io.sluice.Loan;
 import io.sluice.MessageShape;
 import io.sluice.MessageType;

@@ -1,5 +1,8 @@
 package io.sluice.shm;
 
+import io.sluice.os.Native;
+import io.sluice.os.Doorbell;
+import io.sluice.os.FutexWaitable;
 import io.sluice.CorruptDataException;
 import io.sluice.MessageType;
 import io.sluice.Qos;

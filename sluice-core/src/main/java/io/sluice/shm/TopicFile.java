@@ -1,5 +1,6 @@
 package io.sluice.shm;
 
+import io.sluice.os.Native;
 import io.sluice.CorruptDataException;
 import io.sluice.IncompatibleTypeException;
 import io.sluice.MessageType;

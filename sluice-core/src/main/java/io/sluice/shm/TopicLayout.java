@@ -1,5 +1,7 @@
 package io.sluice.shm;
 
+import io.sluice.os.Doorbell;
+
 /**
  * Layout of a topic file, {@code <topic>.topic}: the topic's type, the futex word publishers wake subscribers
  * through, and the registry of participants — one row per publisher and one per subscriber.

@@ -8,7 +8,7 @@ import io.sluice.Publisher;
 import io.sluice.Qos;
 import io.sluice.Sample;
 import io.sluice.Subscriber;
-import io.sluice.shm.FutexWaitable;
+import io.sluice.os.FutexWaitable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,7 @@
 package io.sluice.shm;
 
+import io.sluice.os.Doorbell;
+import io.sluice.os.BellRinger;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.sluice.TestRoot;
 import org.junit.jupiter.api.AfterEach;

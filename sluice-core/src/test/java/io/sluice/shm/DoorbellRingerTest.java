@@ -1,5 +1,7 @@
 package io.sluice.shm;
 
+import io.sluice.os.Doorbell;
+import io.sluice.os.BellRinger;
 import io.sluice.TestRoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,8 +26,8 @@ class DoorbellRingerTest {
     @Test
     void shouldRingTheNamedBellOnlyWhenPidSlotAndFileIdMatch() throws Exception {
         Domain domain = Domain.open(root.path(), 0);
-        try (Doorbell bell = Doorbell.acquire(domain);
-             Doorbell other = Doorbell.acquire(domain);
+        try (Doorbell bell = Doorbell.acquire(domain.directory());
+             Doorbell other = Doorbell.acquire(domain.directory());
              BellRinger ringer = new BellRinger(domain.directory())) {
             int key = bell.key();
             int otherKey = other.key();
@@ -46,7 +48,7 @@ class DoorbellRingerTest {
     @Test
     void shouldLookAgainForABellFileItCouldNotMapAMomentAgo() throws Exception {
         Domain domain = Domain.open(root.path(), 0);
-        try (Doorbell bell = Doorbell.acquire(domain);
+        try (Doorbell bell = Doorbell.acquire(domain.directory());
              BellRinger ringer = new BellRinger(domain.directory())) {
             java.nio.file.Path file = Doorbell.path(domain.directory(), bell.pid());
             java.nio.file.Path aside = file.resolveSibling("aside");
@@ -82,8 +84,8 @@ class DoorbellRingerTest {
     void shouldKeepTheBellFileOfALiveProcessWhenSweepingAndRemoveItWithTheLastBell() throws Exception {
         Domain domain = Domain.open(root.path(), 0);
         java.nio.file.Path file = Doorbell.path(domain.directory(), ProcessHandle.current().pid());
-        Doorbell first = Doorbell.acquire(domain);
-        Doorbell second = Doorbell.acquire(domain);
+        Doorbell first = Doorbell.acquire(domain.directory());
+        Doorbell second = Doorbell.acquire(domain.directory());
         domain.sweep();
         assertTrue(Files.exists(file), "a live process's bells survive a sweep");
         first.close();

@@ -1,5 +1,8 @@
 package io.sluice.shm;
 
+import io.sluice.os.Native;
+import io.sluice.os.Doorbell;
+import io.sluice.os.BellRinger;
 import io.sluice.CorruptDataException;
 import io.sluice.Publisher;
 import io.sluice.PublisherOptions;
@@ -178,12 +181,12 @@ class HostileFileTest {
         Sluice joining = open("joining"); // its sweep looks at the bell files of dead processes
         Domain domain = Domain.open(root.path(), 0);
         if (kind == Hostile.DIRECTORY) {
-            CorruptDataException e = assertThrows(CorruptDataException.class, () -> Doorbell.acquire(domain));
+            CorruptDataException e = assertThrows(CorruptDataException.class, () -> Doorbell.acquire(domain.directory()));
             assertContains(e.getMessage(), kind.named);
             assertContains(e.getMessage(), "file=" + own);
             assertStillThere(kind, own);
         } else {
-            try (Doorbell bell = Doorbell.acquire(domain)) {
+            try (Doorbell bell = Doorbell.acquire(domain.directory())) {
                 Native.FileStatus status = Native.lstat(own);
                 assertTrue(status.isRegularFile() && status.permissions() == 0600, "a new private bell file: "
                     + status);

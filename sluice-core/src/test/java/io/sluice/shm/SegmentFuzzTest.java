@@ -1,5 +1,6 @@
 package io.sluice.shm;
 
+import io.sluice.os.Native;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.sluice.Qos;
 import io.sluice.Sample;

@@ -1,5 +1,6 @@
 package io.sluice.cli.demo;
 
+import io.sluice.os.Native;
 import io.sluice.MessageShape;
 import io.sluice.msg.CdrMessage;
 import io.sluice.msg.CdrType;

@@ -1,4 +1,4 @@
-package io.sluice.shm;
+package io.sluice.os;
 
 import java.lang.foreign.MemorySegment;
 

@@ -1,4 +1,4 @@
-package io.sluice.shm;
+package io.sluice.os;
 
 import io.sluice.SluiceException;
 
@@ -19,7 +19,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * A futex word in shared memory that the publishers of any number of topics ring to wake one executor thread, so
  * that an executor with many subscriptions sleeps on one word instead of one per topic. A subscriber that an
- * executor drives names the executor's doorbell in its registry row ({@link ShmSubscriber#ringOn}); a publisher
+ * executor drives names the executor's doorbell in its registry row ({@code ShmSubscriber.ringOn}); a publisher
  * that publishes rings the doorbell of every such subscriber: an atomic increment, and a {@code FUTEX_WAKE} only
  * while the executor sleeps.
  *
@@ -49,17 +49,17 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * system call only when it sees the sleeper.
  */
 public final class Doorbell implements AutoCloseable {
-    static final long MAGIC = 0x422d45434955_4c53L; // "SLUICE-B" little endian
-    static final int VERSION = 1;
-    static final int SLOTS = 1024;
-    static final int LINE = 64;
-    static final long MAGIC_OFFSET = 0;
-    static final long VERSION_OFFSET = 8;
-    static final long FILE_ID_OFFSET = 12;
-    static final long SLOTS_OFFSET = 16;
-    static final long FILE_LENGTH = LINE + (long) SLOTS * LINE;
-    static final String PREFIX = "bells-";
-    static final String SUFFIX = ".bell";
+    public static final long MAGIC = 0x422d45434955_4c53L; // "SLUICE-B" little endian
+    public static final int VERSION = 1;
+    public static final int SLOTS = 1024;
+    public static final int LINE = 64;
+    public static final long MAGIC_OFFSET = 0;
+    public static final long VERSION_OFFSET = 8;
+    public static final long FILE_ID_OFFSET = 12;
+    public static final long SLOTS_OFFSET = 16;
+    public static final long FILE_LENGTH = LINE + (long) SLOTS * LINE;
+    public static final String PREFIX = "bells-";
+    public static final String SUFFIX = ".bell";
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -77,11 +77,11 @@ public final class Doorbell implements AutoCloseable {
         this.word = file.memory.asSlice(offset(slot), 4);
     }
 
-    static long offset(int slot) {
+    public static long offset(int slot) {
         return LINE + (long) slot * LINE;
     }
 
-    static Path path(Path directory, long pid) {
+    public static Path path(Path directory, long pid) {
         return directory.resolve(PREFIX + pid + SUFFIX);
     }
 
@@ -90,8 +90,8 @@ public final class Doorbell implements AutoCloseable {
      *
      * @throws io.sluice.CorruptDataException when a directory stands under the process's bell file name
      */
-    public static Doorbell acquire(Domain domain) {
-        Path directory = domain.directory().toAbsolutePath().normalize();
+    public static Doorbell acquire(Path domainDirectory) {
+        Path directory = domainDirectory.toAbsolutePath().normalize();
         synchronized (FILES) {
             BellFile file = FILES.get(directory);
             if (file == null) {
@@ -187,7 +187,7 @@ public final class Doorbell implements AutoCloseable {
                     boolean ours;
                     try {
                         // a sweeper may find the new file before we lock it, and remove it: then try again
-                        ours = Native.tryLock(fd, 0) && Domain.sameFile(fd, path);
+                        ours = Native.tryLock(fd, 0) && Native.sameFile(fd, path);
                     } catch (IOException e) {
                         ours = false;
                     }

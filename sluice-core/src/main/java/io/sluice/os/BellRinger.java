@@ -1,4 +1,4 @@
-package io.sluice.shm;
+package io.sluice.os;
 
 import io.sluice.CorruptDataException;
 
@@ -20,11 +20,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * its executor's periodic upkeep, never later than 200 ms), and the file is looked for again a second later. Used
  * by the publisher's thread only; allocates only when it maps a file.
  */
-final class BellRinger implements AutoCloseable {
+public final class BellRinger implements AutoCloseable {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
     private static final int MAX_FILES = 64;
     /** How long an entry that could not be mapped waits before the next attempt. */
-    static final long RETRY_NANOS = 1_000_000_000L;
+    public static final long RETRY_NANOS = 1_000_000_000L;
 
     private final Path directory;
     private final int[] pids = new int[MAX_FILES];
@@ -36,12 +36,12 @@ final class BellRinger implements AutoCloseable {
     private int count;
     private int nextEvicted;
 
-    BellRinger(Path directory) {
+    public BellRinger(Path directory) {
         this.directory = directory;
     }
 
     /** Rings bell {@code slot} of process {@code pid}'s file with id {@code fileId}, if it can be found. */
-    void ring(int pid, int slot, int fileId) {
+    public void ring(int pid, int slot, int fileId) {
         if (pid <= 0 || slot < 0 || slot >= Doorbell.SLOTS || fileId == 0) {
             return;
         }

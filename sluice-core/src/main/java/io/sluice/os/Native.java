@@ -1,4 +1,4 @@
-package io.sluice.shm;
+package io.sluice.os;
 
 import io.sluice.CorruptDataException;
 
@@ -370,6 +370,15 @@ public final class Native {
         }
     }
 
+    /** Whether {@code fd} is the file {@code path} names now (false when the name is gone): same device and inode. */
+    public static boolean sameFile(int fd, Path path) throws IOException {
+        try {
+            return fstat(fd).sameFile(lstat(path));
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return false;
+        }
+    }
+
     /** {@code statx} of an open descriptor. */
     public static FileStatus fstat(int fd) throws IOException {
         return statx(fd, "", AT_EMPTY_PATH, "statx", "fd=" + fd);
@@ -729,7 +738,7 @@ public final class Native {
     }
 
     /** Stops this whole process with {@code SIGSTOP} until somebody sends it {@code SIGCONT}: for fault injection. */
-    static void stopSelf() {
+    public static void stopSelf() {
         try {
             int ignored = (int) RAISE.invokeExact(SIGSTOP);
         } catch (Throwable t) {
