@@ -339,12 +339,10 @@ public final class Domain {
         if (!header.valid() || header.publisherIndex() < 0 || header.publisherIndex() >= TopicLayout.MAX_PUBLISHERS) {
             return false;
         }
-        long row = TopicLayout.publisherRow(header.publisherIndex());
-        return (int) TopicFile.INT.getVolatile(topic.memory, row + TopicLayout.P_STATE) == TopicLayout.STATE_ACTIVE
-            && (int) TopicFile.INT.getVolatile(topic.memory, row + TopicLayout.P_INCARNATION) == header.incarnation()
-            && !TopicFile.generationAfter(
-                (int) TopicFile.INT.getVolatile(topic.memory, row + TopicLayout.P_FIRST_GENERATION), generation)
-            && !TopicFile.generationAfter(generation,
-                (int) TopicFile.INT.getVolatile(topic.memory, row + TopicLayout.P_GENERATION));
+        PublisherRow row = topic.publisher(header.publisherIndex());
+        return row.activeVolatile()
+            && row.incarnationVolatile() == header.incarnation()
+            && !TopicFile.generationAfter(row.firstGenerationVolatile(), generation)
+            && !TopicFile.generationAfter(generation, row.generationVolatile());
     }
 }

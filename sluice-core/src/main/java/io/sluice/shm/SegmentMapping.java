@@ -266,6 +266,21 @@ final class SegmentMapping<T> {
         return (long) TopicFile.LONG.getVolatile(memory, (long) TAIL_OFFSET);
     }
 
+    /** Under the admin lock, by the publisher: names the generation that follows this one. */
+    void successorRelease(int generation) {
+        TopicFile.INT.setRelease(memory, (long) SUCCESSOR_OFFSET, generation);
+    }
+
+    /** The offset of the ring entry of {@code sequence}. */
+    long ringEntryOffset(long sequence) {
+        return RING_OFFSET + (sequence & ringMask) * Integer.BYTES;
+    }
+
+    /** The publish stamp of {@code slot}, acquire-loaded. */
+    long stampAcquire(int slot) {
+        return (long) TopicFile.LONG.getAcquire(memory, slotOffset(slot) + SLOT_TIMESTAMP);
+    }
+
     int successor() {
         return (int) TopicFile.INT.getAcquire(memory, (long) SUCCESSOR_OFFSET);
     }
@@ -276,7 +291,7 @@ final class SegmentMapping<T> {
      * @throws CorruptDataException when the descriptor points outside the slot pool
      */
     int ringSlot(long sequence) {
-        int slot = (int) TopicFile.INT.getAcquire(memory, RING_OFFSET + (sequence & ringMask) * Integer.BYTES);
+        int slot = (int) TopicFile.INT.getAcquire(memory, ringEntryOffset(sequence));
         if (slot < 0 || slot >= slotCount) {
             throw new CorruptDataException("descriptor points outside the slot pool: file=" + path + ", sequence="
                 + sequence + ", slot=" + slot + ", slotCount=" + slotCount);

@@ -1,6 +1,5 @@
 package io.sluice.shm;
 
-import io.sluice.os.Native;
 import io.sluice.os.Doorbell;
 import io.sluice.os.BellRinger;
 import io.sluice.Loan;
@@ -16,8 +15,6 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 import static io.sluice.shm.SegmentLayout.*;
-import static io.sluice.shm.TopicFile.INT;
-import static io.sluice.shm.TopicFile.LONG;
 import static io.sluice.shm.TopicLayout.*;
 
 /**
@@ -90,10 +87,10 @@ public final class ShmPublisher<T> implements Publisher<T> {
     private final long maxMessageSize;
     private final TopicFile file;
     private final int row;
+    private final PublisherRow ownRow;
     private final int incarnation;
     private final int slotCount;
     private final int history;
-    private final MemorySegment notifyWord;
     /** Rings the doorbells of subscribers whose executors sleep on one word for many topics. */
     private final BellRinger bells;
 
@@ -138,36 +135,17 @@ public final class ShmPublisher<T> implements Publisher<T> {
             throw e;
         }
         SegmentMapping<T> named = null;
-        int claimed = -1;
+        PublisherRow claimed = null;
         try {
             opened.reclaimDead(-1, -1);
-            int freeRow = -1;
-            for (int candidate = 0; candidate < MAX_PUBLISHERS && freeRow < 0; candidate++) {
-                long base = publisherRow(candidate);
-                if ((int) INT.getVolatile(opened.memory, base + P_STATE) == STATE_FREE
-                    && opened.tryLockRow(PUBLISHER_LOCK_BASE + candidate)) {
-                    freeRow = candidate;
-                }
-            }
-            if (freeRow < 0) {
-                throw new SluiceException("too many publishers on topic " + topic + ": maxPublishers="
-                    + MAX_PUBLISHERS);
-            }
-            claimed = freeRow;
-            this.row = freeRow;
+            claimed = opened.claimPublisherRow();
+            this.ownRow = claimed;
+            this.row = claimed.index;
             this.incarnation = opened.nextRegistryVersion();
             int generation = opened.nextGeneration();
             // the row is active (and its lock ours) before the segment has a name: a death from here on leaves a
             // dead row, which any participant reclaims with whatever files it names
-            long base = publisherRow(row);
-            opened.memory.asSlice(base, PUBLISHER_ROW_LENGTH).fill((byte) 0);
-            INT.set(opened.memory, base + P_GENERATION, generation);
-            INT.set(opened.memory, base + P_FIRST_GENERATION, generation);
-            INT.set(opened.memory, base + P_INCARNATION, incarnation);
-            INT.set(opened.memory, base + P_PID, (int) ProcessHandle.current().pid());
-            INT.set(opened.memory, base + P_HISTORY, history);
-            opened.writeName(base + P_NAME, owner.name());
-            INT.setRelease(opened.memory, base + P_STATE, STATE_ACTIVE);
+            claimed.activate(generation, incarnation, (int) ProcessHandle.current().pid(), history, owner.name());
             if (FaultPoint.ENABLED) {
                 FaultPoint.PUBLISHER_ROW_ACTIVE.hit();
             }
@@ -192,8 +170,8 @@ public final class ShmPublisher<T> implements Publisher<T> {
                 owner.domain().unlinkQuietly(named.path);
                 named.release();
             }
-            if (claimed >= 0) {
-                opened.memory.asSlice(publisherRow(claimed), PUBLISHER_ROW_LENGTH).fill((byte) 0);
+            if (claimed != null) {
+                claimed.clear();
             }
             opened.unlockAdmin();
             opened.close();
@@ -201,7 +179,6 @@ public final class ShmPublisher<T> implements Publisher<T> {
         }
         opened.unlockAdmin();
         this.file = opened;
-        this.notifyWord = opened.notifyWord();
         this.bells = new BellRinger(owner.domain().directory());
         this.tail = FIRST_SEQUENCE;
         resetSlots();
@@ -354,8 +331,8 @@ public final class ShmPublisher<T> implements Publisher<T> {
         MemorySegment registry = file.memory;
         for (int subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
              subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
-            if (SlotProtocol.rowPins(registry, subscriberRow(subscriber) + S_HELD_MASK, TopicLayout.pin(subscriber, 0),
-                    pin)) {
+            SubscriberRow other = file.subscriber(subscriber);
+            if (SlotProtocol.rowPins(registry, other.heldMaskOffset(), other.pinOffset(0), pin)) {
                 return true;
             }
         }
@@ -367,7 +344,6 @@ public final class ShmPublisher<T> implements Publisher<T> {
      * depth ahead; {@link #BLOCKED} when one is a full depth behind; Long.MAX_VALUE when none holds it back.
      */
     private long reliableFloor() {
-        MemorySegment registry = file.memory;
         long floor = Long.MAX_VALUE;
         for (int subscriber = file.nextSubscriber(RELIABLE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
              subscriber = file.nextSubscriber(RELIABLE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
@@ -376,7 +352,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
                 continue;
             }
             // a depth below 1 is no depth a subscriber can ask for (Qos checks it): a damaged row counts as 1
-            int depth = Math.max(1, (int) INT.getVolatile(registry, subscriberRow(subscriber) + S_DEPTH));
+            int depth = Math.max(1, file.subscriber(subscriber).depthVolatile());
             if (tail - cursor >= depth) {
                 return BLOCKED; // as far behind as its depth allows: no publish until it moves
             }
@@ -430,7 +406,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
         MemorySegment memory = segment.memory;
         long slotOffset = segment.slotOffset(slot);
         SlotProtocol.commitSlot(memory, slotOffset, length, System.nanoTime(), sequence);
-        SlotProtocol.commitRing(memory, RING_OFFSET + (sequence & segment.ringMask) * Integer.BYTES, slot);
+        SlotProtocol.commitRing(memory, segment.ringEntryOffset(sequence), slot);
         if (FaultPoint.ENABLED) {
             FaultPoint.PUBLISHER_SEQUENCE_STORED.hit();
         }
@@ -445,8 +421,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
         publishCount++;
         VarHandle.fullFence();
         if (file.anySleeping()) {
-            INT.getAndAdd(file.memory, (long) NOTIFY_OFFSET, 1);
-            Native.futexWakeAll(notifyWord);
+            file.wakeAll();
         }
         if (file.anyBelled()) {
             ringBells();
@@ -455,16 +430,13 @@ public final class ShmPublisher<T> implements Publisher<T> {
 
     /** Rings the doorbell of every subscriber whose BELL bit is set (see {@link Doorbell} for the protocol). */
     private void ringBells() {
-        MemorySegment registry = file.memory;
         for (int word = 0; word < MAX_SUBSCRIBERS / 64; word++) {
             long bits = file.belledWord(word);
             while (bits != 0) {
                 int subscriber = word * 64 + Long.numberOfTrailingZeros(bits);
                 bits &= bits - 1;
-                long base = subscriberRow(subscriber);
-                bells.ring((int) INT.getAcquire(registry, base + S_BELL_PID),
-                    (int) INT.getAcquire(registry, base + S_BELL_SLOT),
-                    (int) INT.getAcquire(registry, base + S_BELL_FILE_ID));
+                SubscriberRow named = file.subscriber(subscriber);
+                bells.ring(named.bellPidAcquire(), named.bellSlotAcquire(), named.bellFileIdAcquire());
             }
         }
     }
@@ -505,11 +477,11 @@ public final class ShmPublisher<T> implements Publisher<T> {
             if (FaultPoint.ENABLED) {
                 FaultPoint.GROW_CREATED.hit();
             }
-            INT.setRelease(old.memory, (long) SUCCESSOR_OFFSET, generation);
+            old.successorRelease(generation);
             if (FaultPoint.ENABLED) {
                 FaultPoint.GROW_SUCCESSOR_SET.hit();
             }
-            INT.setRelease(file.memory, publisherRow(row) + P_GENERATION, generation);
+            ownRow.generationRelease(generation);
             file.bumpRegistry();
         } finally {
             file.unlockAdmin();
@@ -551,15 +523,13 @@ public final class ShmPublisher<T> implements Publisher<T> {
             }
             long source = old.slotOffset(from);
             long target = grown.slotOffset(i);
-            long length = (long) LONG.get(old.memory, source + SLOT_LENGTH);
+            long length = SlotProtocol.length(old.memory, source);
             MemorySegment.copy(old.memory, source + SLOT_HEADER_LENGTH, grown.memory, target + SLOT_HEADER_LENGTH,
                 length);
-            LONG.set(grown.memory, target + SLOT_LENGTH, length);
-            LONG.set(grown.memory, target + SLOT_TIMESTAMP, (long) LONG.get(old.memory, source + SLOT_TIMESTAMP));
-            LONG.setRelease(grown.memory, target + SLOT_SEQUENCE, sequence);
-            INT.setRelease(grown.memory, RING_OFFSET + (sequence & grown.ringMask) * Integer.BYTES, i);
+            SlotProtocol.commitSlot(grown.memory, target, length, SlotProtocol.stamp(old.memory, source), sequence);
+            SlotProtocol.commitRing(grown.memory, grown.ringEntryOffset(sequence), i);
         }
-        LONG.setRelease(grown.memory, (long) TAIL_OFFSET, tail);
+        SlotProtocol.commitTail(grown.memory, tail);
     }
 
     /**
@@ -590,12 +560,13 @@ public final class ShmPublisher<T> implements Publisher<T> {
         boolean keepsGenerations = !retired.isEmpty();
         for (int subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
              subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
-            boolean costly = file.isSubscriberBitSet(SLEEPING_SUBSCRIBERS_OFFSET, subscriber)
-                || file.isSubscriberBitSet(RELIABLE_SUBSCRIBERS_OFFSET, subscriber)
-                || file.isSubscriberBitSet(BELL_SUBSCRIBERS_OFFSET, subscriber)
-                || (int) INT.getVolatile(file.memory, subscriberRow(subscriber) + S_HELD_MASK) != 0
-                || (keepsGenerations && file.inOrder(subscriber));
-            if (costly && !file.isAlive(SUBSCRIBER_LOCK_BASE + subscriber)) {
+            SubscriberRow other = file.subscriber(subscriber);
+            boolean costly = other.bitVolatile(SLEEPING_SUBSCRIBERS_OFFSET)
+                || other.bitVolatile(RELIABLE_SUBSCRIBERS_OFFSET)
+                || other.bitVolatile(BELL_SUBSCRIBERS_OFFSET)
+                || other.heldMaskVolatile() != 0
+                || (keepsGenerations && other.inOrderVolatile());
+            if (costly && !file.isAlive(other.lockByte())) {
                 return true;
             }
         }
@@ -622,7 +593,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
     private boolean anySubscriberNeeds(int generation) {
         for (int subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
              subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
-            if (!file.inOrder(subscriber)) {
+            if (!file.subscriber(subscriber).inOrderVolatile()) {
                 continue;
             }
             boolean needs = file.attached(subscriber, row, incarnation)
@@ -663,12 +634,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
         }
         try {
             file.reclaimDead(row, -1);
-            int count = 0;
-            for (int word = 0; word < MAX_SUBSCRIBERS / 64; word++) {
-                count += Long.bitCount((long) LONG.getVolatile(file.memory,
-                    (long) ACTIVE_SUBSCRIBERS_OFFSET + word * 8L));
-            }
-            return count;
+            return file.countSubscriberBits(ACTIVE_SUBSCRIBERS_OFFSET);
         } finally {
             file.unlockAdmin();
         }
@@ -701,7 +667,6 @@ public final class ShmPublisher<T> implements Publisher<T> {
             if (FaultPoint.ENABLED) {
                 FaultPoint.PUBLISHER_CLOSE_LOCKED.hit();
             }
-            long base = publisherRow(row);
             // the row stays ACTIVE until the end: a closer that dies midway is reclaimed like any dead publisher
             // charge first, while the files are there: a closer that dies now leaves them for a reclaimer, which
             // seals them and charges again, idempotently (see TopicFile.chargeUnattached)
@@ -719,12 +684,12 @@ public final class ShmPublisher<T> implements Publisher<T> {
             if (FaultPoint.ENABLED) {
                 FaultPoint.PUBLISHER_CLOSE_UNLINKED.hit();
             }
-            file.memory.asSlice(base, PUBLISHER_ROW_LENGTH).fill((byte) 0);
+            ownRow.clear();
             if (FaultPoint.ENABLED) {
                 FaultPoint.PUBLISHER_CLOSE_ROW_CLEARED.hit();
             }
             file.bumpRegistry();
-            file.unlockRow(PUBLISHER_LOCK_BASE + row);
+            file.unlockRow(ownRow.lockByte());
             file.reclaimDead(row, -1);
             if (!file.anyOtherAlive(row, -1)) {
                 file.removeTopicFiles();

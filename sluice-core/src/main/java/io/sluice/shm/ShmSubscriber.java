@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 import static io.sluice.shm.SegmentLayout.*;
-import static io.sluice.shm.TopicFile.INT;
-import static io.sluice.shm.TopicFile.LONG;
 import static io.sluice.shm.TopicLayout.*;
 
 /**
@@ -63,6 +61,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     private final WaitStrategy waitStrategy;
     private final TopicFile file;
     private final int row;
+    private final SubscriberRow ownRow;
     private final int joinIncarnation;
     private final long heldMaskOffset;
     private final MemorySegment notifyWord;
@@ -103,38 +102,18 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         TopicFile opened = TopicFile.openLocked(owner.domain(), topic, type);
         try {
             opened.reclaimDead(-1, -1);
-            int freeRow = -1;
-            for (int candidate = 0; candidate < MAX_SUBSCRIBERS && freeRow < 0; candidate++) {
-                if ((int) INT.getVolatile(opened.memory, subscriberRow(candidate) + S_STATE) == STATE_FREE
-                    && opened.tryLockRow(SUBSCRIBER_LOCK_BASE + candidate)) {
-                    freeRow = candidate;
-                }
-            }
-            if (freeRow < 0) {
-                throw new SluiceException("too many subscribers on topic " + topic + ": maxSubscribers="
-                    + MAX_SUBSCRIBERS);
-            }
-            this.row = freeRow;
-            long base = subscriberRow(row);
+            SubscriberRow claimed = opened.claimSubscriberRow();
+            this.ownRow = claimed;
+            this.row = claimed.index;
             this.joinIncarnation = opened.nextRegistryVersion();
-            opened.memory.asSlice(base, SUBSCRIBER_ROW_LENGTH).fill((byte) 0);
-            INT.set(opened.memory, base + S_INCARNATION, joinIncarnation);
-            INT.set(opened.memory, base + S_QOS, kind.ordinal() + 1);
-            INT.set(opened.memory, base + S_DEPTH, qos.depth());
-            INT.set(opened.memory, base + S_PID, (int) ProcessHandle.current().pid());
-            opened.writeName(base + S_NAME, owner.name());
-            INT.setRelease(opened.memory, base + S_STATE, STATE_ACTIVE);
-            opened.setSubscriberBit(ACTIVE_SUBSCRIBERS_OFFSET, row, true);
-            if (kind == Qos.Kind.RELIABLE) {
-                opened.setSubscriberBit(RELIABLE_SUBSCRIBERS_OFFSET, row, true);
-            }
+            claimed.activate(joinIncarnation, kind, qos.depth(), (int) ProcessHandle.current().pid(), owner.name());
         } catch (RuntimeException e) {
             opened.unlockAdmin();
             opened.close();
             throw e;
         }
         this.file = opened;
-        this.heldMaskOffset = subscriberRow(row) + S_HELD_MASK;
+        this.heldMaskOffset = ownRow.heldMaskOffset();
         this.notifyWord = opened.notifyWord();
         this.lastProbe = System.nanoTime();
         // Attach the publishers already there before anybody can count this subscriber (subscriberCount() takes the
@@ -169,7 +148,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
 
     @Override
     public long lostCount() {
-        return closed ? lost : lost + (long) LONG.getVolatile(file.memory, subscriberRow(row) + S_LOST_ELSEWHERE);
+        return closed ? lost : lost + ownRow.lostElsewhereVolatile();
     }
 
     @Override
@@ -275,10 +254,9 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
 
     /** Sleeps on the topic's futex word; see the wake-up protocol in {@link ShmPublisher}. */
     private Sample<T> blockUntil(long deadline) {
-        MemorySegment registry = file.memory;
         while (true) {
-            int seen = (int) INT.getVolatile(registry, (long) NOTIFY_OFFSET);
-            file.setSubscriberBit(SLEEPING_SUBSCRIBERS_OFFSET, row, true); // atomic: a full fence before the look
+            int seen = file.notifyVolatile();
+            ownRow.bitAtomic(SLEEPING_SUBSCRIBERS_OFFSET, true); // a full fence before the look
             Sample<T> sample;
             try {
                 sample = take();
@@ -290,7 +268,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
                     Native.futexWait(notifyWord, seen, Math.min(remaining, MAX_SLEEP_NANOS), timespec);
                 }
             } finally {
-                file.setSubscriberBit(SLEEPING_SUBSCRIBERS_OFFSET, row, false);
+                ownRow.bitAtomic(SLEEPING_SUBSCRIBERS_OFFSET, false);
             }
             if (sample != null) {
                 return sample;
@@ -314,15 +292,15 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     @Override
     public int armWait() {
         checkOpen();
-        int seen = (int) INT.getVolatile(file.memory, (long) NOTIFY_OFFSET);
-        file.setSubscriberBit(SLEEPING_SUBSCRIBERS_OFFSET, row, true);
+        int seen = file.notifyVolatile();
+        ownRow.bitAtomic(SLEEPING_SUBSCRIBERS_OFFSET, true);
         return seen;
     }
 
     @Override
     public void disarmWait() {
         if (!closed) {
-            file.setSubscriberBit(SLEEPING_SUBSCRIBERS_OFFSET, row, false);
+            ownRow.bitAtomic(SLEEPING_SUBSCRIBERS_OFFSET, false);
         }
     }
 
@@ -341,19 +319,16 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
                 + "; an executor that shares it waits on the topic's word instead");
         }
         ringing = bell;
-        long base = subscriberRow(row);
-        file.setSubscriberBit(BELL_SUBSCRIBERS_OFFSET, row, false);
-        INT.setRelease(file.memory, base + S_BELL_PID, bell.pid());
-        INT.setRelease(file.memory, base + S_BELL_SLOT, bell.slot());
-        INT.setRelease(file.memory, base + S_BELL_FILE_ID, bell.fileId());
-        file.setSubscriberBit(BELL_SUBSCRIBERS_OFFSET, row, true);
+        ownRow.bitAtomic(BELL_SUBSCRIBERS_OFFSET, false);
+        ownRow.bellRelease(bell.pid(), bell.slot(), bell.fileId());
+        ownRow.bitAtomic(BELL_SUBSCRIBERS_OFFSET, true);
     }
 
     /** Stops the ringing of {@code bell} started by {@link #ringOn}; harmless when closed or ringing another. */
     public void ringOff(Doorbell bell) {
         if (!closed && ringing == bell) {
             ringing = null;
-            file.setSubscriberBit(BELL_SUBSCRIBERS_OFFSET, row, false);
+            ownRow.bitAtomic(BELL_SUBSCRIBERS_OFFSET, false);
         }
     }
 
@@ -568,12 +543,12 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             malformed++;
             throw damaged;
         }
-        return (long) LONG.getAcquire(mapping.memory, mapping.slotOffset(slot) + SLOT_TIMESTAMP);
+        return mapping.stampAcquire(slot);
     }
 
     /** A free entry of the held-sample table (PINS and HELD_MASK bit). */
     private int freeHeld() {
-        int mask = (int) INT.getVolatile(file.memory, heldMaskOffset);
+        int mask = ownRow.heldMaskVolatile();
         int free = ~mask & ((1 << MAX_HELD) - 1);
         if (free == 0) {
             throw new SluiceException("subscriber holds too many samples: topic=" + topic + ", held=" + MAX_HELD
@@ -588,7 +563,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
      * length outside its slot, or a message its type rejects — the pin is undone and the exception thrown.
      */
     private SampleImpl pin(int held, Source source, SegmentMapping<T> mapping, int slot, long sequence) {
-        SlotProtocol.pin(file.memory, heldMaskOffset, held, TopicLayout.pin(row, held),
+        SlotProtocol.pin(file.memory, heldMaskOffset, held, ownRow.pinOffset(held),
             pinValue(mapping.generation, slot));
         long current = SlotProtocol.settledSequence(mapping.memory, mapping.slotOffset(slot) + SLOT_SEQUENCE,
             CLAIM_SPIN_LIMIT);
@@ -598,13 +573,13 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             return null;
         }
         long slotOffset = mapping.slotOffset(slot);
-        long length = mapping.memory.get(java.lang.foreign.ValueLayout.JAVA_LONG, slotOffset + SLOT_LENGTH);
+        long length = SlotProtocol.length(mapping.memory, slotOffset);
         if (length < 0 || length > mapping.slotCapacity) {
             unpin(held);
             throw new CorruptDataException("sample length out of range [0, slotCapacity]: file=" + mapping.path
                 + ", slot=" + slot + ", length=" + length + ", slotCapacity=" + mapping.slotCapacity);
         }
-        long stamp = mapping.memory.get(java.lang.foreign.ValueLayout.JAVA_LONG, slotOffset + SLOT_TIMESTAMP);
+        long stamp = SlotProtocol.stamp(mapping.memory, slotOffset);
         SampleImpl sample = samples[held];
         try {
             sample.bind(mapping, slot, sequence, length, stamp, source.index);
@@ -616,7 +591,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     }
 
     private void unpin(int held) {
-        SlotProtocol.unpin(file.memory, heldMaskOffset, held, TopicLayout.pin(row, held));
+        SlotProtocol.unpin(file.memory, heldMaskOffset, held, ownRow.pinOffset(held));
     }
 
     // --------------------------------------------------------------------------- publishers come and go
@@ -639,14 +614,13 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             return;
         }
         registrySeen = version;
-        MemorySegment registry = file.memory;
         RuntimeException failure = null;
         boolean locked = false;
         try {
             for (int index = 0; index < MAX_PUBLISHERS; index++) {
-                long base = publisherRow(index);
-                int state = (int) INT.getAcquire(registry, base + P_STATE);
-                int incarnation = (int) INT.getAcquire(registry, base + P_INCARNATION);
+                PublisherRow publisher = file.publisher(index);
+                int state = publisher.stateAcquire();
+                int incarnation = publisher.incarnationAcquire();
                 Source source = sources[index];
                 if (source != null && (state != STATE_ACTIVE || source.incarnation != incarnation)) {
                     sources[index] = null;
@@ -661,17 +635,16 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
                             break;
                         }
                         // the row may have changed before we got the lock: read it again under the lock
-                        state = (int) INT.getAcquire(registry, base + P_STATE);
-                        incarnation = (int) INT.getAcquire(registry, base + P_INCARNATION);
+                        state = publisher.stateAcquire();
+                        incarnation = publisher.incarnationAcquire();
                         if (state != STATE_ACTIVE || incarnation == 0) {
                             continue;
                         }
                     }
                     try {
-                        sources[index] = attach(index, incarnation,
-                            (int) INT.getAcquire(registry, base + P_GENERATION),
-                            (int) INT.getAcquire(registry, base + P_HISTORY));
-                        if (sources[index] == null && !file.isAlive(PUBLISHER_LOCK_BASE + index)) {
+                        sources[index] = attach(index, incarnation, publisher.generationAcquire(),
+                            publisher.historyAcquire());
+                        if (sources[index] == null && !file.isAlive(publisher.lockByte())) {
                             // under the admin lock a live publisher's row always names a file: this one died
                             // between activating its row and naming its segment; reclaim it now rather than
                             // failing to attach at every take until somebody else does
@@ -722,7 +695,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         boolean first = joinIncarnation - incarnation < 0; // we were here before it: everything it publishes is ours
         SegmentMapping<T> mapping = null;
         if (first) {
-            int firstGeneration = (int) INT.getAcquire(file.memory, publisherRow(index) + P_FIRST_GENERATION);
+            int firstGeneration = file.publisher(index).firstGenerationAcquire();
             mapping = SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), firstGeneration),
                 firstGeneration, type);
         }
@@ -783,8 +756,9 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         SegmentMapping<T> next = generation == 0 ? null
             : SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), generation), generation, type);
         if (next == null) {
-            generation = (int) INT.getAcquire(file.memory, publisherRow(source.index) + P_GENERATION);
-            int incarnation = (int) INT.getAcquire(file.memory, publisherRow(source.index) + P_INCARNATION);
+            PublisherRow publisher = file.publisher(source.index);
+            generation = publisher.generationAcquire();
+            int incarnation = publisher.incarnationAcquire();
             if (incarnation != source.incarnation || generation == source.mapping.generation) {
                 return false; // the publisher left; refresh() will notice
             }
@@ -853,7 +827,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     private void maybeProbe() {
         lastProbe = System.nanoTime();
         for (Source source : sources) {
-            if (source != null && !file.isAlive(PUBLISHER_LOCK_BASE + source.index)) {
+            if (source != null && !file.isAlive(file.publisher(source.index).lockByte())) {
                 file.reclaimDeadIfAdminFree(-1, row);
                 refresh();
                 return;
@@ -875,7 +849,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         refresh();
         int count = 0;
         for (int index = 0; index < MAX_PUBLISHERS; index++) {
-            if ((int) INT.getAcquire(file.memory, publisherRow(index) + P_STATE) == STATE_ACTIVE) {
+            if (file.publisher(index).activeAcquire()) {
                 count++;
             }
         }
@@ -913,13 +887,13 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         // with the descriptor, and whoever reclaims the row then clears it
         boolean locked = file.lockAdminOrGiveUp();
         try {
-            lost += (long) LONG.getVolatile(file.memory, subscriberRow(row) + S_LOST_ELSEWHERE);
+            lost += ownRow.lostElsewhereVolatile();
             if (!locked) {
                 return;
             }
-            file.clearSubscriberRow(row);
+            ownRow.clear();
             file.bumpRegistry();
-            file.unlockRow(SUBSCRIBER_LOCK_BASE + row);
+            file.unlockRow(ownRow.lockByte());
             file.reclaimDead(-1, row);
             if (!file.anyOtherAlive(-1, row)) {
                 file.removeTopicFiles();
@@ -937,7 +911,6 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     private final class Source {
         final int index;
         final int incarnation;
-        final long cursorOffset;
         SegmentMapping<T> mapping;
         long cursor;
         long lastSeen = -1;
@@ -955,7 +928,6 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             this.incarnation = incarnation;
             this.mapping = mapping;
             this.cursor = cursor;
-            this.cursorOffset = TopicLayout.cursor(row, index);
         }
 
         /**
@@ -964,15 +936,13 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
          * caller's next look at the segment.
          */
         void publishCursor() {
-            LONG.setRelease(file.memory, cursorOffset, cursor);
-            INT.setRelease(file.memory, cursorOffset + CURSOR_GENERATION, mapping.generation);
-            INT.setVolatile(file.memory, cursorOffset + CURSOR_INCARNATION, incarnation);
+            ownRow.cursorEntryVolatile(index, cursor, mapping.generation, incarnation);
         }
 
         /** After a switch: tells an in-order source's publisher that the old generation's file is no longer needed. */
         void publishGeneration() {
             if (kind != Qos.Kind.LATEST && !left) {
-                INT.setRelease(file.memory, cursorOffset + CURSOR_GENERATION, mapping.generation);
+                ownRow.cursorGenerationRelease(index, mapping.generation);
             }
         }
 
@@ -983,7 +953,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         void advance(long next) {
             cursor = next;
             if (kind != Qos.Kind.LATEST && !left) {
-                LONG.setRelease(file.memory, cursorOffset, next);
+                ownRow.cursorRelease(index, next);
             }
         }
 

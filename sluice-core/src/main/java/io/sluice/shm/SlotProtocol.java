@@ -83,6 +83,16 @@ final class SlotProtocol {
         LONG.setRelease(segment, slotOffset + SLOT_SEQUENCE, sequence);
     }
 
+    /** A committed slot's LENGTH (plain: read by its publisher, or after the acquire of its sequence). */
+    static long length(MemorySegment segment, long slotOffset) {
+        return (long) LONG.get(segment, slotOffset + SLOT_LENGTH);
+    }
+
+    /** A committed slot's TIMESTAMP (plain: read by its publisher, or after the acquire of its sequence). */
+    static long stamp(MemorySegment segment, long slotOffset) {
+        return (long) LONG.get(segment, slotOffset + SLOT_TIMESTAMP);
+    }
+
     /** Commit, second step: the ring entry of the sequence names the slot. */
     static void commitRing(MemorySegment segment, long ringEntryOffset, int slot) {
         INT.setRelease(segment, ringEntryOffset, slot);

@@ -45,6 +45,9 @@ final class TopicFile implements AutoCloseable {
     final int fd;
     final Arena arena;
     final MemorySegment memory;
+    private final PublisherRow[] publishers = new PublisherRow[MAX_PUBLISHERS];
+    private final SubscriberRow[] subscribers = new SubscriberRow[MAX_SUBSCRIBERS];
+    private final MemorySegment notifyWord;
     private boolean closed;
     private Native.ProbeBuffers probeBuffers;
 
@@ -55,6 +58,58 @@ final class TopicFile implements AutoCloseable {
         this.fd = fd;
         this.arena = arena;
         this.memory = memory;
+        this.notifyWord = memory.asSlice(NOTIFY_OFFSET, 4);
+        for (int row = 0; row < MAX_PUBLISHERS; row++) {
+            publishers[row] = new PublisherRow(this, row);
+        }
+        for (int row = 0; row < MAX_SUBSCRIBERS; row++) {
+            subscribers[row] = new SubscriberRow(this, row);
+        }
+    }
+
+    /** Publisher row {@code row} (0 to MAX_PUBLISHERS - 1). */
+    PublisherRow publisher(int row) {
+        return publishers[row];
+    }
+
+    /** Subscriber row {@code row} (0 to MAX_SUBSCRIBERS - 1). */
+    SubscriberRow subscriber(int row) {
+        return subscribers[row];
+    }
+
+    /**
+     * Under the admin lock: claims a free publisher row — FREE, and its lock ours (a row whose owner died and was not
+     * reclaimed yet keeps STATE ACTIVE, so it is not taken here: {@link #reclaimDead} frees it first).
+     *
+     * @throws SluiceException when every row is taken
+     */
+    PublisherRow claimPublisherRow() {
+        int row = claimRow(MAX_PUBLISHERS, PUBLISHER_LOCK_BASE, true);
+        if (row < 0) {
+            throw new SluiceException("too many publishers on topic " + topic + ": maxPublishers=" + MAX_PUBLISHERS);
+        }
+        return publishers[row];
+    }
+
+    /** Under the admin lock: claims a free subscriber row, as {@link #claimPublisherRow}. */
+    SubscriberRow claimSubscriberRow() {
+        int row = claimRow(MAX_SUBSCRIBERS, SUBSCRIBER_LOCK_BASE, false);
+        if (row < 0) {
+            throw new SluiceException("too many subscribers on topic " + topic + ": maxSubscribers="
+                + MAX_SUBSCRIBERS);
+        }
+        return subscribers[row];
+    }
+
+    /** The one row claim: the first row whose STATE is FREE and whose lock this participant gets, or -1. */
+    private int claimRow(int rows, long lockBase, boolean publisher) {
+        for (int row = 0; row < rows; row++) {
+            int state = publisher ? publishers[row].stateVolatile() : subscribers[row].stateVolatile();
+            if (state == STATE_FREE && tryLockRow(lockBase + row)) {
+                return row;
+            }
+        }
+        return -1;
     }
 
     /** The lengths of the type's strings in a topic file, read once and validated by {@link #validate}. */
@@ -488,9 +543,14 @@ final class TopicFile implements AutoCloseable {
         return a - b > 0;
     }
 
+    /** NOTIFY, read volatile: a sleeper reads it before it announces itself and looks for work. */
+    int notifyVolatile() {
+        return (int) INT.getVolatile(memory, (long) NOTIFY_OFFSET);
+    }
+
     void wakeAll() {
         INT.getAndAdd(memory, (long) NOTIFY_OFFSET, 1);
-        Native.futexWakeAll(memory.asSlice(NOTIFY_OFFSET, 4));
+        Native.futexWakeAll(notifyWord);
     }
 
     /** Under the admin lock: the next segment generation of the topic. */
@@ -502,11 +562,6 @@ final class TopicFile implements AutoCloseable {
         }
         memory.set(JAVA_INT, NEXT_GENERATION_OFFSET, successor(generation));
         return generation;
-    }
-
-    boolean subscriberBit(int offset, int row) {
-        long word = (long) LONG.getVolatile(memory, (long) offset + (row >>> 6) * 8L);
-        return (word & (1L << row)) != 0;
     }
 
     /**
@@ -524,6 +579,15 @@ final class TopicFile implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /** How many subscriber bits the bitmap at {@code bitmapOffset} has set (volatile reads). */
+    int countSubscriberBits(int bitmapOffset) {
+        int count = 0;
+        for (int word = 0; word < MAX_SUBSCRIBERS / 64; word++) {
+            count += Long.bitCount((long) LONG.getVolatile(memory, (long) bitmapOffset + word * 8L));
+        }
+        return count;
     }
 
     boolean isSubscriberBitSet(int offset, int row) {
@@ -547,32 +611,29 @@ final class TopicFile implements AutoCloseable {
     int reclaimDead(int ownPublisher, int ownSubscriber) {
         int reclaimed = 0;
         boolean publishersReclaimed = false;
-        for (int row = 0; row < MAX_PUBLISHERS; row++) {
-            long base = publisherRow(row);
-            if (row == ownPublisher || (int) INT.getVolatile(memory, base + P_STATE) != STATE_ACTIVE) {
+        for (PublisherRow publisher : publishers) {
+            if (publisher.index == ownPublisher || !publisher.activeVolatile()) {
                 continue;
             }
-            long lock = PUBLISHER_LOCK_BASE + row;
+            long lock = publisher.lockByte();
             if (tryLockRow(lock)) {
                 if (FaultPoint.ENABLED) {
                     FaultPoint.RECLAIM_ROW_LOCKED.hit();
                 }
-                memory.asSlice(base, PUBLISHER_ROW_LENGTH).fill((byte) 0);
+                publisher.clear();
                 unlockRow(lock);
                 reclaimed++;
                 publishersReclaimed = true;
             }
         }
-        for (int row = 0; row < MAX_SUBSCRIBERS; row++) {
-            long base = subscriberRow(row);
-            if (row == ownSubscriber || (int) INT.getVolatile(memory, base + S_STATE) != STATE_ACTIVE) {
+        for (SubscriberRow subscriber : subscribers) {
+            if (subscriber.index == ownSubscriber || !subscriber.activeVolatile()) {
                 continue;
             }
-            long lock = SUBSCRIBER_LOCK_BASE + row;
+            long lock = subscriber.lockByte();
             if (tryLockRow(lock)) {
-                int bellPid = isSubscriberBitSet(BELL_SUBSCRIBERS_OFFSET, row)
-                    ? (int) INT.getVolatile(memory, base + S_BELL_PID) : 0;
-                clearSubscriberRow(row);
+                int bellPid = subscriber.bitVolatile(BELL_SUBSCRIBERS_OFFSET) ? subscriber.bellPidAcquire() : 0;
+                subscriber.clear();
                 if (bellPid > 0) {
                     domain.removeDeadBells(bellPid); // its executor's doorbells died with it
                 }
@@ -587,17 +648,6 @@ final class TopicFile implements AutoCloseable {
             bumpRegistry();
         }
         return reclaimed;
-    }
-
-    /** Under the admin lock, with the row's lock held by us: forgets a subscriber row. */
-    void clearSubscriberRow(int row) {
-        long base = subscriberRow(row);
-        setSubscriberBit(SLEEPING_SUBSCRIBERS_OFFSET, row, false); // it may have died asleep: stop waking it
-        setSubscriberBit(BELL_SUBSCRIBERS_OFFSET, row, false);
-        setSubscriberBit(ACTIVE_SUBSCRIBERS_OFFSET, row, false);
-        setSubscriberBit(RELIABLE_SUBSCRIBERS_OFFSET, row, false);
-        memory.asSlice(base, SUBSCRIBER_ROW_LENGTH).fill((byte) 0);
-        VarHandle.fullFence();
     }
 
     /**
@@ -618,37 +668,29 @@ final class TopicFile implements AutoCloseable {
         }
         for (int subscriber = nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
              subscriber = nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
-            if (inOrder(subscriber) && !attached(subscriber, publisherIndex, incarnation)
+            SubscriberRow row = subscribers[subscriber];
+            if (row.inOrderVolatile() && !attached(subscriber, publisherIndex, incarnation)
                 && joinedBefore(subscriber, incarnation)) {
-                long cursor = TopicLayout.cursor(subscriber, publisherIndex);
-                LONG.getAndAdd(memory, subscriberRow(subscriber) + S_LOST_ELSEWHERE, published);
-                LONG.setRelease(memory, cursor, published);
-                INT.setRelease(memory, cursor + CURSOR_GENERATION, 0);
-                INT.setVolatile(memory, cursor + CURSOR_INCARNATION, incarnation);
+                row.lostElsewhereAdd(published);
+                row.cursorEntryVolatile(publisherIndex, published, 0, incarnation);
             }
         }
     }
 
-    /** Whether a subscriber takes samples in order (queue or reliable), so that it owes a publisher every one. */
-    boolean inOrder(int subscriber) {
-        return (int) INT.getVolatile(memory, subscriberRow(subscriber) + S_QOS) != io.sluice.Qos.Kind.LATEST.ordinal() + 1;
-    }
-
     /** Whether a subscriber's cursor for publisher row {@code publisherIndex} refers to that incarnation. */
     boolean attached(int subscriber, int publisherIndex, int incarnation) {
-        return (int) INT.getAcquire(memory, TopicLayout.cursor(subscriber, publisherIndex) + CURSOR_INCARNATION)
-            == incarnation;
+        return subscribers[subscriber].cursorIncarnationAcquire(publisherIndex) == incarnation;
     }
 
     /** Whether a subscriber joined before the publisher incarnation, and so is owed all it publishes. */
     boolean joinedBefore(int subscriber, int incarnation) {
-        int joined = (int) INT.getVolatile(memory, subscriberRow(subscriber) + S_INCARNATION);
+        int joined = subscribers[subscriber].incarnationVolatile();
         return joined != 0 && joined - incarnation < 0;
     }
 
     /** The newest generation of publisher row {@code publisherIndex} the subscriber has mapped (see CURSOR_GENERATION). */
     int mappedGeneration(int subscriber, int publisherIndex) {
-        return (int) INT.getAcquire(memory, TopicLayout.cursor(subscriber, publisherIndex) + CURSOR_GENERATION);
+        return subscribers[subscriber].cursorGenerationAcquire(publisherIndex);
     }
 
     /**
@@ -658,7 +700,7 @@ final class TopicFile implements AutoCloseable {
      */
     long position(int subscriber, int publisherIndex, int incarnation, long firstSequence) {
         if (attached(subscriber, publisherIndex, incarnation)) {
-            return (long) LONG.getAcquire(memory, TopicLayout.cursor(subscriber, publisherIndex));
+            return subscribers[subscriber].cursorAcquire(publisherIndex);
         }
         return joinedBefore(subscriber, incarnation) ? firstSequence : Long.MAX_VALUE;
     }
@@ -678,9 +720,8 @@ final class TopicFile implements AutoCloseable {
     /** Without the admin lock: the live publishers (active rows whose lock is held). */
     int countLivePublishers() {
         int count = 0;
-        for (int row = 0; row < MAX_PUBLISHERS; row++) {
-            if ((int) INT.getVolatile(memory, publisherRow(row) + P_STATE) == STATE_ACTIVE
-                && isAlive(PUBLISHER_LOCK_BASE + row)) {
+        for (PublisherRow publisher : publishers) {
+            if (publisher.activeVolatile() && isAlive(publisher.lockByte())) {
                 count++;
             }
         }
@@ -689,15 +730,13 @@ final class TopicFile implements AutoCloseable {
 
     /** Under the admin lock: whether any participant other than the caller's own rows is alive. */
     boolean anyOtherAlive(int ownPublisher, int ownSubscriber) {
-        for (int row = 0; row < MAX_PUBLISHERS; row++) {
-            if (row != ownPublisher && (int) INT.getVolatile(memory, publisherRow(row) + P_STATE) == STATE_ACTIVE
-                && isAlive(PUBLISHER_LOCK_BASE + row)) {
+        for (PublisherRow publisher : publishers) {
+            if (publisher.index != ownPublisher && publisher.activeVolatile() && isAlive(publisher.lockByte())) {
                 return true;
             }
         }
-        for (int row = 0; row < MAX_SUBSCRIBERS; row++) {
-            if (row != ownSubscriber && (int) INT.getVolatile(memory, subscriberRow(row) + S_STATE) == STATE_ACTIVE
-                && isAlive(SUBSCRIBER_LOCK_BASE + row)) {
+        for (SubscriberRow subscriber : subscribers) {
+            if (subscriber.index != ownSubscriber && subscriber.activeVolatile() && isAlive(subscriber.lockByte())) {
                 return true;
             }
         }
@@ -723,7 +762,7 @@ final class TopicFile implements AutoCloseable {
     }
 
     MemorySegment notifyWord() {
-        return memory.asSlice(NOTIFY_OFFSET, 4);
+        return notifyWord;
     }
 
     /** Drops the mapping and the descriptor, and with it every lock this participant held. */
