@@ -7,14 +7,12 @@ import io.sluice.CorruptDataException;
 import io.sluice.MessageType;
 import io.sluice.Qos;
 import io.sluice.Sample;
-import io.sluice.SluiceException;
 import io.sluice.Subscriber;
 import io.sluice.WaitStrategy;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
@@ -22,65 +20,46 @@ import static io.sluice.shm.SegmentLayout.*;
 import static io.sluice.shm.TopicLayout.*;
 
 /**
- * The shared-memory subscriber: reads every publisher's segment of its topic in place.
+ * The shared-memory subscriber: reads every publisher's segment of its topic in place. A front over three parts:
+ * {@link PublisherSources} (attaching publishers, switching generations, draining those that left, probing their
+ * liveness), {@link HeldSamples} (the pin table of its row and the samples bound to it) and the waits of
+ * {@link #take(Duration)} and of executors ({@link FutexWaitable}, doorbells); this class joins them into the order in
+ * which samples are taken and counts what is lost.
  *
  * <h2>Implementation notes</h2>
- * <b>Taking sequence s</b> of a publisher: acquire-load TAIL (s &lt; TAIL means s was committed); read the ring entry
- * of s as a hint for its slot k; set a bit in HELD_MASK (atomic), store the pin (generation, k) (volatile), then read
- * SLOT_SEQUENCE[k] (volatile). Equal to s: the sample is ours and stays intact until the pin is cleared (see the
- * handshake in {@link ShmPublisher}). CLAIMING: the publisher is deciding about k right now; re-read (a bounded spin)
- * until it either restores s or moves on. Anything else: s was overwritten; the pin is cleared and the loss counted.
- * Release: clear the pin (release store), then the mask bit (atomic).
+ * <b>Taking sequence s</b> of a publisher in order: acquire-load TAIL (s &lt; TAIL means s was committed); skip what
+ * the QoS depth or the ring no longer holds (counted lost); read the ring entry of s as a hint for its slot k and pin
+ * k ({@link HeldSamples#pin}): the pin either holds s, or s was overwritten (counted lost), or the publisher is stuck
+ * deciding about k (try again at the next take). A drained generation whose SUCCESSOR is set is switched from; a
+ * generation whose publisher is gone without successor ends at its FINAL_END, past which nothing can be read (counted
+ * lost). {@code latest()} and the latest QoS pin the newest sample by publish stamp over all publishers instead.
  *
- * <p><b>Publishers come and go.</b> Every take first compares REGISTRY_VERSION (one acquire load) with the version
- * it last read; on a change it rereads the publisher rows: a new incarnation is attached (its segment mapped
- * read-only), a new generation of a known publisher is switched to once the old one is drained (its TAIL is final
- * once its SUCCESSOR is set), a publisher that left is drained of what it published and then dropped. A publisher
- * that died is found by probing its row lock every {@link #PROBE_INTERVAL_NANOS} while the subscriber takes or spins
- * and at least every {@link #MAX_SLEEP_NANOS} while it sleeps, and its row and
- * files are reclaimed.
- *
- * <p><b>Mappings</b> of generations the subscriber has moved past are unmapped when the last sample on them closes.
+ * <p><b>Sleeping</b> follows the wake-up protocol in {@link ShmPublisher}: read NOTIFY, set the row's SLEEPING bit (an
+ * atomic, a full fence), look for a sample once more, and only then sleep on NOTIFY, at most
+ * {@link #MAX_SLEEP_NANOS} so that the publishers' liveness is still probed.
  */
 public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
-    static final long PROBE_INTERVAL_NANOS = 50_000_000L;
     /** Longest futex sleep: an idle subscriber wakes this often to probe its publishers' liveness. */
-    private static final long MAX_SLEEP_NANOS = PROBE_INTERVAL_NANOS;
-    /**
-     * How long a pin waits out a slot in CLAIMING (a live publisher resolves it within its pin scan, microseconds):
-     * past it the publisher is stopped, preempted or dead, and the take moves on instead of spinning.
-     */
-    private static final int CLAIM_SPIN_LIMIT = 1_000;
-    private static final long ATTACH_RETRY_NANOS = 100_000_000L;
+    private static final long MAX_SLEEP_NANOS = PublisherSources.PROBE_INTERVAL_NANOS;
 
     private final Participant owner;
     private final String topic;
-    private final MessageType<T> type;
     private final Qos qos;
     private final Qos.Kind kind;
     private final WaitStrategy waitStrategy;
     private final TopicFile file;
     private final int row;
     private final SubscriberRow ownRow;
-    private final int joinIncarnation;
-    private final long heldMaskOffset;
     private final MemorySegment notifyWord;
     private final MemorySegment timespec = Arena.ofAuto().allocate(16, 8);
 
-    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of an inner class of a generic class
-    private final Source[] sources = new ShmSubscriber.Source[MAX_PUBLISHERS];
-    private final List<Source> draining = new ArrayList<>();
-    private final SampleImpl[] samples;
-    private final Object retireLock = new Object();
-    private int registrySeen = -1;
-    /** When to try again to attach a publisher whose segment could not be mapped; 0 when none failed. */
-    private long attachRetryAt;
+    private final HeldSamples<T> pins;
+    private final PublisherSources<T> publishers;
+    private final PublisherSource<T>[] sources;
+    private final List<PublisherSource<T>> draining;
     private int lastServed = -1;
     private long lost;
     private long malformed;
-    /** Set by the last {@link #pin} that gave up on a slot its publisher left in CLAIMING. */
-    private boolean claimStalled;
-    private long lastProbe;
     private int takeCount;
     private volatile boolean closed;
     /** The doorbell publishers ring for this subscriber, or null (see {@link #ringOn}). */
@@ -89,23 +68,17 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     ShmSubscriber(Participant owner, String topic, MessageType<T> type, Qos qos) {
         this.owner = owner;
         this.topic = topic;
-        this.type = type;
         this.qos = qos;
         this.kind = qos.kind();
         this.waitStrategy = qos.waitStrategy() != null ? qos.waitStrategy() : owner.options().waitStrategy();
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        SampleImpl[] pool = new ShmSubscriber.SampleImpl[MAX_HELD];
-        for (int held = 0; held < MAX_HELD; held++) {
-            pool[held] = new SampleImpl(held);
-        }
-        this.samples = pool;
         TopicFile opened = TopicFile.openLocked(owner.domain(), topic, type);
+        int joinIncarnation;
         try {
             opened.reclaimDead(-1, -1);
             SubscriberRow claimed = opened.claimSubscriberRow();
             this.ownRow = claimed;
             this.row = claimed.index;
-            this.joinIncarnation = opened.nextRegistryVersion();
+            joinIncarnation = opened.nextRegistryVersion();
             claimed.activate(joinIncarnation, kind, qos.depth(), (int) ProcessHandle.current().pid(), owner.name());
         } catch (RuntimeException e) {
             opened.unlockAdmin();
@@ -113,17 +86,18 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             throw e;
         }
         this.file = opened;
-        this.heldMaskOffset = ownRow.heldMaskOffset();
         this.notifyWord = opened.notifyWord();
-        this.lastProbe = System.nanoTime();
+        this.pins = new HeldSamples<>(topic, opened, ownRow);
+        this.publishers = new PublisherSources<>(owner, topic, type, qos, opened, ownRow, joinIncarnation, pins);
+        this.sources = publishers.sources;
+        this.draining = publishers.draining;
         // Attach the publishers already there before anybody can count this subscriber (subscriberCount() takes the
         // admin lock we hold): a publisher that sees it and publishes at once must reach it. What they publish from
         // the attach on is ours; the admin lock keeps their rows and generations still meanwhile.
         try {
-            refresh(true);
+            publishers.refresh(true);
         } catch (RuntimeException e) {
-            registrySeen = -1; // look again, and report it, at the first take
-            attachRetryAt = 0;
+            publishers.lookAgain(); // and report it at the first take
         } catch (Error e) {
             opened.unlockAdmin();
             close(); // a row nobody can close would hold back reliable publishers for the life of this process
@@ -148,7 +122,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
 
     @Override
     public long lostCount() {
-        return closed ? lost : lost + ownRow.lostElsewhereVolatile();
+        return closed ? lost : lost + publishers.lost + ownRow.lostElsewhereVolatile();
     }
 
     @Override
@@ -162,36 +136,14 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     public Sample<T> take() {
         checkOpen();
         try {
-            refresh();
+            publishers.refresh();
             if ((++takeCount & 255) == 0) {
-                probeIfDue(System.nanoTime());
+                publishers.probeIfDue(System.nanoTime());
             }
             return kind == Qos.Kind.LATEST ? takeNewestUnseen() : takeInOrder();
         } catch (InternalError fault) {
-            throw diagnose(fault);
+            throw publishers.diagnose(fault);
         }
-    }
-
-    /**
-     * A read of a mapping faulted: HotSpot reports SIGBUS on a mapped file as InternalError. Name the file when one
-     * shrank under its mapping (somebody truncated it); otherwise it is not ours to explain.
-     */
-    private RuntimeException diagnose(InternalError fault) {
-        List<Source> all = new ArrayList<>(draining);
-        for (Source source : sources) {
-            if (source != null) {
-                all.add(source);
-            }
-        }
-        for (Source source : all) {
-            String shrinkage = source.mapping.shrinkage();
-            if (shrinkage != null) {
-                CorruptDataException corrupt = new CorruptDataException(shrinkage + ", topic=" + topic);
-                corrupt.initCause(fault);
-                return corrupt;
-            }
-        }
-        throw fault;
     }
 
     @Override
@@ -224,7 +176,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
                 if (now - deadline >= 0) {
                     return null;
                 }
-                probeIfDue(now);
+                publishers.probeIfDue(now);
             }
         }
     }
@@ -248,7 +200,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             if (now - deadline >= 0) {
                 return null;
             }
-            probeIfDue(now);
+            publishers.probeIfDue(now);
         }
     }
 
@@ -274,7 +226,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
                 return sample;
             }
             long now = System.nanoTime();
-            probeIfDue(now);
+            publishers.probeIfDue(now);
             if (now - deadline >= 0) {
                 return take();
             }
@@ -340,27 +292,27 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     @Override
     public void maintain(long nowNanos) {
         if (!closed) {
-            probeIfDue(nowNanos);
+            publishers.probeIfDue(nowNanos);
         }
     }
 
     private Sample<T> takeInOrder() {
         if (!draining.isEmpty()) {
             for (int i = 0; i < draining.size(); i++) {
-                Source source = draining.get(i);
+                PublisherSource<T> source = draining.get(i);
                 Sample<T> sample = takeFrom(source);
                 if (sample != null) {
                     return sample;
                 }
                 if (source.drained()) {
-                    drop(source);
+                    publishers.drop(source);
                     draining.remove(i--);
                 }
             }
         }
         for (int i = 1; i <= MAX_PUBLISHERS; i++) {
             int index = (lastServed + i) & (MAX_PUBLISHERS - 1);
-            Source source = sources[index];
+            PublisherSource<T> source = sources[index];
             if (source != null) {
                 Sample<T> sample = takeFrom(source);
                 if (sample != null) {
@@ -373,7 +325,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     }
 
     /** The next sample of {@code source} in order, counting what was skipped; null when it has none now. */
-    private Sample<T> takeFrom(Source source) {
+    private Sample<T> takeFrom(PublisherSource<T> source) {
         while (true) {
             SegmentMapping<T> mapping = source.mapping;
             long tail = mapping.tailAcquire();
@@ -383,7 +335,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
                     return null;
                 }
                 int version = file.registryVersion();
-                if (version != source.switchFailedAt && switchGeneration(source)) {
+                if (version != source.switchFailedAt && publishers.switchGeneration(source)) {
                     continue;
                 }
                 long end = mapping.finalEnd();
@@ -404,10 +356,10 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
                 lost += tail - cursor - limit;
                 cursor = tail - limit;
             }
-            int held = freeHeld();
-            SampleImpl sample;
+            int held = pins.free();
+            Sample<T> sample;
             try {
-                sample = pin(held, source, mapping, mapping.ringSlot(cursor), cursor);
+                sample = pins.pin(held, source.index, mapping, mapping.ringSlot(cursor), cursor);
             } catch (RuntimeException poison) {
                 // it cannot be read (its type rejects it, or its header is damaged): released by pin, skipped here,
                 // counted, and reported to the caller, so that one bad sample never wedges the subscriber
@@ -416,13 +368,13 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
                 malformed++;
                 throw poison;
             }
-            if (sample == null && claimStalled && !source.left) {
+            if (sample == null && pins.claimStalled() && !source.left) {
                 // its publisher is deciding about that slot and does not finish: stopped, preempted or dead. The
                 // sample may yet be kept for us: try again at the next take (from here: what was skipped above is
                 // counted already); a death is found by the probe, and a publisher gone never finishes its claim,
                 // so then the sample counts as lost below
                 source.advance(cursor);
-                probeIfDue(System.nanoTime());
+                publishers.probeIfDue(System.nanoTime());
                 return null;
             }
             source.advance(cursor + 1);
@@ -434,13 +386,13 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     }
 
     private Sample<T> takeNewestUnseen() {
-        Source best = null;
+        PublisherSource<T> best = null;
         long bestStamp = 0;
-        for (Source source : sources) {
+        for (PublisherSource<T> source : sources) {
             if (source == null) {
                 continue;
             }
-            jumpToNewestGeneration(source);
+            publishers.jumpToNewestGeneration(source);
             SegmentMapping<T> mapping = source.mapping;
             long newest = mapping.tailAcquire() - 1;
             if (newest < mapping.startSequence || newest <= source.lastSeen || newest == source.poisoned) {
@@ -455,9 +407,9 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         if (best == null) {
             return null;
         }
-        SampleImpl sample = pinNewest(best);
+        Sample<T> sample = pinNewest(best);
         if (sample != null) {
-            best.lastSeen = sample.sequence;
+            best.lastSeen = sample.sequence();
         }
         return sample;
     }
@@ -468,22 +420,22 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         try {
             return newest();
         } catch (InternalError fault) {
-            throw diagnose(fault);
+            throw publishers.diagnose(fault);
         }
     }
 
     private Sample<T> newest() {
-        refresh();
+        publishers.refresh();
         if ((++takeCount & 255) == 0) {
-            probeIfDue(System.nanoTime());
+            publishers.probeIfDue(System.nanoTime());
         }
-        Source best = null;
+        PublisherSource<T> best = null;
         long bestStamp = 0;
-        for (Source source : sources) {
+        for (PublisherSource<T> source : sources) {
             if (source == null) {
                 continue;
             }
-            SegmentMapping<T> mapping = kind == Qos.Kind.LATEST ? jumpToNewestGeneration(source) : source.mapping;
+            SegmentMapping<T> mapping = kind == Qos.Kind.LATEST ? publishers.jumpToNewestGeneration(source) : source.mapping;
             long newest = mapping.tailAcquire() - 1;
             if (newest < mapping.startSequence || newest == source.poisoned) {
                 continue;
@@ -502,17 +454,17 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
      * be read is remembered as poisoned (neither {@link #take} nor {@link #latest} offers it again), counted, and
      * reported.
      */
-    private SampleImpl pinNewest(Source source) {
+    private Sample<T> pinNewest(PublisherSource<T> source) {
         SegmentMapping<T> mapping = source.mapping;
-        int held = freeHeld();
+        int held = pins.free();
         for (int attempt = 0; attempt < 16; attempt++) {
             long newest = mapping.tailAcquire() - 1;
             if (newest < mapping.startSequence) {
                 return null;
             }
-            SampleImpl sample;
+            Sample<T> sample;
             try {
-                sample = pin(held, source, mapping, mapping.ringSlot(newest), newest);
+                sample = pins.pin(held, source.index, mapping, mapping.ringSlot(newest), newest);
             } catch (RuntimeException poison) {
                 source.poisoned = newest;
                 source.lastSeen = Math.max(source.lastSeen, newest);
@@ -522,8 +474,8 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             if (sample != null) {
                 return sample;
             }
-            if (claimStalled) {
-                probeIfDue(System.nanoTime()); // a publisher stuck in its claim: do not spin on it again now
+            if (pins.claimStalled()) {
+                publishers.probeIfDue(System.nanoTime()); // a publisher stuck in its claim: do not spin on it again now
                 return null;
             }
         }
@@ -534,7 +486,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
      * The publish stamp of sample {@code newest}, through its ring entry. A ring entry outside the slot pool is a
      * damaged sample like any other: remembered as poisoned (not offered again), counted, and reported once.
      */
-    private long newestStamp(Source source, SegmentMapping<T> mapping, long newest) {
+    private long newestStamp(PublisherSource<T> source, SegmentMapping<T> mapping, long newest) {
         int slot;
         try {
             slot = mapping.ringSlot(newest);
@@ -544,295 +496,6 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             throw damaged;
         }
         return mapping.stampAcquire(slot);
-    }
-
-    /** A free entry of the held-sample table (PINS and HELD_MASK bit). */
-    private int freeHeld() {
-        int mask = ownRow.heldMaskVolatile();
-        int free = ~mask & ((1 << MAX_HELD) - 1);
-        if (free == 0) {
-            throw new SluiceException("subscriber holds too many samples: topic=" + topic + ", held=" + MAX_HELD
-                + "; close samples before taking more");
-        }
-        return Integer.numberOfTrailingZeros(free);
-    }
-
-    /**
-     * Pins {@code slot} in entry {@code held} (from {@link #freeHeld}) and checks it holds {@code sequence}; returns
-     * the bound sample, or null when the slot has moved on (the pin is undone). When the sample cannot be read — a
-     * length outside its slot, or a message its type rejects — the pin is undone and the exception thrown.
-     */
-    private SampleImpl pin(int held, Source source, SegmentMapping<T> mapping, int slot, long sequence) {
-        SlotProtocol.pin(file.memory, heldMaskOffset, held, ownRow.pinOffset(held),
-            pinValue(mapping.generation, slot));
-        long current = SlotProtocol.settledSequence(mapping.memory, mapping.slotOffset(slot) + SLOT_SEQUENCE,
-            CLAIM_SPIN_LIMIT);
-        claimStalled = current == CLAIMING;
-        if (current != sequence) {
-            unpin(held);
-            return null;
-        }
-        long slotOffset = mapping.slotOffset(slot);
-        long length = SlotProtocol.length(mapping.memory, slotOffset);
-        if (length < 0 || length > mapping.slotCapacity) {
-            unpin(held);
-            throw new CorruptDataException("sample length out of range [0, slotCapacity]: file=" + mapping.path
-                + ", slot=" + slot + ", length=" + length + ", slotCapacity=" + mapping.slotCapacity);
-        }
-        long stamp = SlotProtocol.stamp(mapping.memory, slotOffset);
-        SampleImpl sample = samples[held];
-        try {
-            sample.bind(mapping, slot, sequence, length, stamp, source.index);
-        } catch (RuntimeException rejected) {
-            unpin(held);
-            throw rejected;
-        }
-        return sample;
-    }
-
-    private void unpin(int held) {
-        SlotProtocol.unpin(file.memory, heldMaskOffset, held, ownRow.pinOffset(held));
-    }
-
-    // --------------------------------------------------------------------------- publishers come and go
-
-    /** Rereads the publisher rows when the registry changed since the last look. */
-    private void refresh() {
-        refresh(false);
-    }
-
-    /**
-     * Rereads the publisher rows when the registry changed since the last look. A new publisher incarnation is
-     * attached under the topic's admin lock ({@code adminHeld}: the caller holds it already), so that attaching and
-     * a reclaimer charging the subscribers that never attached to a dead publisher ({@link TopicFile#chargeUnattached})
-     * exclude each other: each sample is either read or charged, never both. When the lock is busy, the attach waits
-     * for a later take.
-     */
-    private void refresh(boolean adminHeld) {
-        int version = file.registryVersion();
-        if (version == registrySeen && (attachRetryAt == 0 || System.nanoTime() - attachRetryAt < 0)) {
-            return;
-        }
-        registrySeen = version;
-        RuntimeException failure = null;
-        boolean locked = false;
-        try {
-            for (int index = 0; index < MAX_PUBLISHERS; index++) {
-                PublisherRow publisher = file.publisher(index);
-                int state = publisher.stateAcquire();
-                int incarnation = publisher.incarnationAcquire();
-                Source source = sources[index];
-                if (source != null && (state != STATE_ACTIVE || source.incarnation != incarnation)) {
-                    sources[index] = null;
-                    retireSource(source);
-                    source = null;
-                }
-                if (state == STATE_ACTIVE && source == null && incarnation != 0) {
-                    if (!adminHeld && !locked) {
-                        locked = file.tryLockAdmin();
-                        if (!locked) {
-                            registrySeen = -1; // somebody changes the registry right now: attach at a later take
-                            break;
-                        }
-                        // the row may have changed before we got the lock: read it again under the lock
-                        state = publisher.stateAcquire();
-                        incarnation = publisher.incarnationAcquire();
-                        if (state != STATE_ACTIVE || incarnation == 0) {
-                            continue;
-                        }
-                    }
-                    try {
-                        sources[index] = attach(index, incarnation, publisher.generationAcquire(),
-                            publisher.historyAcquire());
-                        if (sources[index] == null && !file.isAlive(publisher.lockByte())) {
-                            // under the admin lock a live publisher's row always names a file: this one died
-                            // between activating its row and naming its segment; reclaim it now rather than
-                            // failing to attach at every take until somebody else does
-                            file.reclaimDead(-1, row);
-                        }
-                    } catch (RuntimeException e) {
-                        failure = failure == null ? e : failure; // the other publishers still attach
-                    }
-                }
-            }
-        } finally {
-            if (locked) {
-                file.unlockAdmin();
-            }
-        }
-        if (failure == null) {
-            attachRetryAt = 0;
-            return;
-        }
-        boolean first = attachRetryAt == 0;
-        attachRetryAt = System.nanoTime() + ATTACH_RETRY_NANOS; // it may be transient (no descriptors, no memory)
-        if (first) {
-            throw failure; // reported once; retried quietly until it attaches
-        }
-    }
-
-    /** A publisher left: in-order subscribers finish what it published, the others let it go now. */
-    private void retireSource(Source source) {
-        source.left = true;
-        if (kind != Qos.Kind.LATEST && !source.drained()) {
-            draining.add(source);
-        } else {
-            drop(source);
-        }
-    }
-
-    private void drop(Source source) {
-        if (kind != Qos.Kind.LATEST) {
-            long unread = source.mapping.tailAcquire() - source.cursor;
-            if (unread > 0) {
-                lost += unread;
-            }
-        }
-        retire(source.mapping);
-    }
-
-    private Source attach(int index, int incarnation, int generation, int history) {
-        boolean first = joinIncarnation - incarnation < 0; // we were here before it: everything it publishes is ours
-        SegmentMapping<T> mapping = null;
-        if (first) {
-            int firstGeneration = file.publisher(index).firstGenerationAcquire();
-            mapping = SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), firstGeneration),
-                firstGeneration, type);
-        }
-        if (mapping == null) {
-            mapping = SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), generation), generation, type);
-        }
-        if (mapping == null) {
-            registrySeen = -1; // moved on or left meanwhile: look again next time
-            return null;
-        }
-        if (mapping.publisherIndex != index || mapping.incarnation != incarnation) {
-            mapping.release();
-            throw new CorruptDataException("segment belongs to another publisher: file=" + mapping.path
-                + ", publisherIndex=" + mapping.publisherIndex + ", incarnation=" + mapping.incarnation
-                + ", expected publisherIndex=" + index + ", incarnation=" + incarnation);
-        }
-        if (first) {
-            long start = mapping.startSequence;
-            if (kind != Qos.Kind.LATEST && start > 0) {
-                lost += start; // its first generations are gone: what they held is counted, not skipped silently
-            }
-            Source source = new Source(index, incarnation, mapping, start);
-            source.publishCursor();
-            return source;
-        }
-        // A publisher that was there first owes us what it publishes from now on. Its flow control sees us only once
-        // our cursor names its incarnation, so that cursor is stored before we decide where we start: a provisional
-        // one (a lower bound of the start), a full fence, then the look at TAIL. Any slot reuse that did not see the
-        // provisional cursor read the cursors after storing a TAIL our look sees, and so reused a slot older than
-        // our start (see "A subscriber attaching" in ShmPublisher); every later one respects the cursor.
-        // a late joiner is owed the publisher's history, but a queue subscriber no more of it than its depth holds
-        long keep = Math.max(0, kind == Qos.Kind.QUEUE ? Math.min(history, qos.depth()) : history);
-        Source source = new Source(index, incarnation, mapping,
-            Math.max(mapping.startSequence, mapping.tailAcquire() - keep));
-        source.publishCursor();
-        if (FaultPoint.ENABLED) {
-            FaultPoint.SUBSCRIBER_ATTACH_CURSOR_STORED.hit();
-        }
-        long tail = mapping.tailVolatile();
-        if (FaultPoint.ENABLED) {
-            FaultPoint.SUBSCRIBER_ATTACH_TAIL_READ.hit();
-        }
-        source.advance(Math.max(source.cursor, tail - keep));
-        return source;
-    }
-
-    /**
-     * The old generation is drained and has a successor: move to it, or, when its file is already gone, to the
-     * publisher's current generation (counting what lay between as lost).
-     */
-    private boolean switchGeneration(Source source) {
-        int generation = kind == Qos.Kind.LATEST ? 0 : source.mapping.successor();
-        if (generation != 0 && !TopicFile.generationAfter(generation, source.mapping.generation)) {
-            source.switchFailedAt = file.registryVersion(); // reported once; not followed round in a circle
-            throw new CorruptDataException("segment SUCCESSOR does not come after its generation: file="
-                + source.mapping.path + ", successor=" + generation + ", generation=" + source.mapping.generation);
-        }
-        SegmentMapping<T> next = generation == 0 ? null
-            : SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), generation), generation, type);
-        if (next == null) {
-            PublisherRow publisher = file.publisher(source.index);
-            generation = publisher.generationAcquire();
-            int incarnation = publisher.incarnationAcquire();
-            if (incarnation != source.incarnation || generation == source.mapping.generation) {
-                return false; // the publisher left; refresh() will notice
-            }
-            next = SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), generation), generation, type);
-            if (next == null) {
-                return false;
-            }
-        }
-        if (next.publisherIndex != source.index || next.incarnation != source.incarnation) {
-            next.release();
-            throw new CorruptDataException("successor segment belongs to another publisher: file=" + next.path
-                + ", publisherIndex=" + next.publisherIndex + ", incarnation=" + next.incarnation
-                + ", expected publisherIndex=" + source.index + ", incarnation=" + source.incarnation);
-        }
-        retire(source.mapping);
-        source.mapping = next;
-        if (FaultPoint.ENABLED) {
-            FaultPoint.SUBSCRIBER_SWITCHED.hit();
-        }
-        source.publishGeneration();
-        if (next.startSequence > source.cursor) {
-            if (kind != Qos.Kind.LATEST) {
-                lost += next.startSequence - source.cursor;
-            }
-            source.advance(next.startSequence);
-        }
-        return true;
-    }
-
-    private SegmentMapping<T> jumpToNewestGeneration(Source source) {
-        SegmentMapping<T> mapping = source.mapping;
-        if (mapping.successor() != 0) {
-            switchGeneration(source);
-        }
-        return source.mapping;
-    }
-
-    /** Unmaps {@code mapping} now, or when the last sample on it closes. */
-    private void retire(SegmentMapping<T> mapping) {
-        synchronized (retireLock) {
-            mapping.retired = true;
-            releaseIfUnused(mapping);
-        }
-    }
-
-    private void releaseIfUnused(SegmentMapping<T> mapping) {
-        if (mapping.unmapped) {
-            return;
-        }
-        for (SampleImpl sample : samples) {
-            if (sample.open && sample.mapping == mapping) {
-                return;
-            }
-        }
-        mapping.unmapped = true;
-        mapping.release();
-    }
-
-    private void probeIfDue(long now) {
-        if (now - lastProbe >= PROBE_INTERVAL_NANOS) {
-            maybeProbe();
-        }
-    }
-
-    /** Probes the liveness of every attached publisher; a dead one's row and files are reclaimed. */
-    private void maybeProbe() {
-        lastProbe = System.nanoTime();
-        for (Source source : sources) {
-            if (source != null && !file.isAlive(file.publisher(source.index).lockByte())) {
-                file.reclaimDeadIfAdminFree(-1, row);
-                refresh();
-                return;
-            }
-        }
     }
 
     @Override
@@ -846,7 +509,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         } finally {
             file.unlockAdmin();
         }
-        refresh();
+        publishers.refresh();
         int count = 0;
         for (int index = 0; index < MAX_PUBLISHERS; index++) {
             if (file.publisher(index).activeAcquire()) {
@@ -868,26 +531,14 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             return;
         }
         closed = true;
-        for (SampleImpl sample : samples) {
-            sample.open = false;
-        }
         // unmap before the pins go: a sample still read on another thread then fails cleanly instead of seeing its
         // slot reused under it
-        synchronized (retireLock) {
-            for (Source source : sources) {
-                if (source != null) {
-                    retire(source.mapping);
-                }
-            }
-            for (Source source : draining) {
-                retire(source.mapping);
-            }
-        }
+        pins.closeAll(publishers.mappings());
         // when the registry stays locked by a stopped participant, leave without waiting for it: our row lock goes
         // with the descriptor, and whoever reclaims the row then clears it
         boolean locked = file.lockAdminOrGiveUp();
         try {
-            lost += ownRow.lostElsewhereVolatile();
+            lost += publishers.lost + ownRow.lostElsewhereVolatile();
             if (!locked) {
                 return;
             }
@@ -904,141 +555,6 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             }
             file.close();
             owner.forget(this);
-        }
-    }
-
-    /** One publisher incarnation as this subscriber sees it. */
-    private final class Source {
-        final int index;
-        final int incarnation;
-        SegmentMapping<T> mapping;
-        long cursor;
-        long lastSeen = -1;
-        /** The newest sample that could not be read (latest and newest skip it), or -1. */
-        long poisoned = -1;
-        /** The registry version at which switching to the next generation last failed, or 0. */
-        int switchFailedAt;
-        /** Its publisher is gone and nothing more of it can be read. */
-        boolean finished;
-        /** Its publisher left the registry; what it published is being drained. */
-        boolean left;
-
-        Source(int index, int incarnation, SegmentMapping<T> mapping, long cursor) {
-            this.index = index;
-            this.incarnation = incarnation;
-            this.mapping = mapping;
-            this.cursor = cursor;
-        }
-
-        /**
-         * Makes the cursor known to the publisher (reliable flow control, and which generations it may remove):
-         * cursor and generation first, then whose they are, with a volatile store that orders it before the
-         * caller's next look at the segment.
-         */
-        void publishCursor() {
-            ownRow.cursorEntryVolatile(index, cursor, mapping.generation, incarnation);
-        }
-
-        /** After a switch: tells an in-order source's publisher that the old generation's file is no longer needed. */
-        void publishGeneration() {
-            if (kind != Qos.Kind.LATEST && !left) {
-                ownRow.cursorGenerationRelease(index, mapping.generation);
-            }
-        }
-
-        /**
-         * Moves on; in-order subscribers publish the cursor (flow control, and when old generations may go) — except
-         * for a publisher that left: its row, and so the cursor word, may already belong to its successor.
-         */
-        void advance(long next) {
-            cursor = next;
-            if (kind != Qos.Kind.LATEST && !left) {
-                ownRow.cursorRelease(index, next);
-            }
-        }
-
-        boolean drained() {
-            return finished || (cursor >= mapping.tailAcquire() && mapping.successor() == 0);
-        }
-    }
-
-    private final class SampleImpl implements Sample<T> {
-        private final int held;
-        volatile boolean open;
-        SegmentMapping<T> mapping;
-        private int slot;
-        private long sequence;
-        private long length;
-        private long stamp;
-        private int publisher;
-        private T view;
-        private MemorySegment bytes;
-
-        SampleImpl(int held) {
-            this.held = held;
-        }
-
-        void bind(SegmentMapping<T> mapping, int slot, long sequence, long length, long stamp, int publisher) {
-            this.mapping = mapping;
-            this.slot = slot;
-            this.sequence = sequence;
-            this.length = length;
-            this.stamp = stamp;
-            this.publisher = publisher;
-            this.bytes = mapping.slice(slot, length);
-            this.view = mapping.view(slot, length);
-            this.open = true;
-        }
-
-        @Override
-        public T message() {
-            check();
-            return view;
-        }
-
-        @Override
-        public MemorySegment segment() {
-            check();
-            return bytes;
-        }
-
-        @Override
-        public long sequence() {
-            return sequence;
-        }
-
-        @Override
-        public long publishNanos() {
-            return stamp;
-        }
-
-        @Override
-        public int publisherIndex() {
-            return publisher;
-        }
-
-        private void check() {
-            if (!open) {
-                throw new IllegalStateException("sample closed: topic=" + topic + ", sequence=" + sequence);
-            }
-        }
-
-        @Override
-        public void close() {
-            if (!open) {
-                return;
-            }
-            SegmentMapping<T> on = mapping; // read before the pin goes: then the taker may rebind this object
-            open = false;
-            if (closed) {
-                return;
-            }
-            unpin(held);
-            if (on.retired) {
-                synchronized (retireLock) {
-                    releaseIfUnused(on);
-                }
-            }
         }
     }
 }

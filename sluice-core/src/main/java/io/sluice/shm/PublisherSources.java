@@ -1,0 +1,332 @@
+package io.sluice.shm;
+
+import io.sluice.CorruptDataException;
+import io.sluice.MessageType;
+import io.sluice.Qos;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.sluice.shm.TopicLayout.MAX_PUBLISHERS;
+import static io.sluice.shm.TopicLayout.STATE_ACTIVE;
+
+/**
+ * The publishers of a topic as one subscriber sees them: which incarnations it is attached to, which generation of
+ * each it reads, and those that left but still hold samples it is owed.
+ *
+ * <h2>Implementation notes</h2>
+ * Every take first compares REGISTRY_VERSION (one acquire load) with the version last read; on a change
+ * {@link #refresh} rereads the publisher rows: a new incarnation is attached (its segment mapped read-only), a new
+ * generation of a known publisher is switched to once the old one is drained (its TAIL is final once its SUCCESSOR is
+ * set), a publisher that left is drained of what it published and then dropped. A publisher that died is found by
+ * probing its row lock every {@link #PROBE_INTERVAL_NANOS} while the subscriber takes or spins and at least every
+ * {@link io.sluice.os.FutexWaitable#MAINTENANCE_INTERVAL_NANOS} while it sleeps, and its row and files are reclaimed.
+ * How an attach orders its cursor before its look at TAIL, so that a reliable subscriber loses nothing from its
+ * first moment, is told at {@link #attach} and in {@link ShmPublisher}.
+ *
+ * <p>Used by the subscriber's taking thread only (the constructor's attach runs under the admin lock).
+ *
+ * @param <T> the message view
+ */
+final class PublisherSources<T> {
+    static final long PROBE_INTERVAL_NANOS = 50_000_000L;
+    private static final long ATTACH_RETRY_NANOS = 100_000_000L;
+
+    private final Participant owner;
+    private final String topic;
+    private final MessageType<T> type;
+    private final Qos qos;
+    private final Qos.Kind kind;
+    private final boolean inOrder;
+    private final TopicFile file;
+    private final SubscriberRow ownRow;
+    private final int row;
+    private final int joinIncarnation;
+    private final HeldSamples<T> pins;
+
+    @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array
+    final PublisherSource<T>[] sources = new PublisherSource[MAX_PUBLISHERS];
+    final List<PublisherSource<T>> draining = new ArrayList<>();
+    private int registrySeen = -1;
+    /** When to try again to attach a publisher whose segment could not be mapped; 0 when none failed. */
+    private long attachRetryAt;
+    private long lastProbe;
+    /** Samples lost to generations and publishers this subscriber could not reach. */
+    long lost;
+
+    PublisherSources(Participant owner, String topic, MessageType<T> type, Qos qos, TopicFile file,
+                     SubscriberRow ownRow, int joinIncarnation, HeldSamples<T> pins) {
+        this.owner = owner;
+        this.topic = topic;
+        this.type = type;
+        this.qos = qos;
+        this.kind = qos.kind();
+        this.inOrder = kind != Qos.Kind.LATEST;
+        this.file = file;
+        this.ownRow = ownRow;
+        this.row = ownRow.index;
+        this.joinIncarnation = joinIncarnation;
+        this.pins = pins;
+        this.lastProbe = System.nanoTime();
+    }
+
+    /** Forgets the registry version seen, so that the next {@link #refresh} rereads the rows and reports a failure. */
+    void lookAgain() {
+        registrySeen = -1;
+        attachRetryAt = 0;
+    }
+
+    /** Every mapping held, for the subscriber's close. */
+    List<SegmentMapping<T>> mappings() {
+        List<SegmentMapping<T>> all = new ArrayList<>();
+        for (PublisherSource<T> source : sources) {
+            if (source != null) {
+                all.add(source.mapping);
+            }
+        }
+        for (PublisherSource<T> source : draining) {
+            all.add(source.mapping);
+        }
+        return all;
+    }
+
+    /**
+     * A read of a mapping faulted: HotSpot reports SIGBUS on a mapped file as InternalError. Name the file when one
+     * shrank under its mapping (somebody truncated it); otherwise it is not ours to explain.
+     */
+    RuntimeException diagnose(InternalError fault) {
+        List<PublisherSource<T>> all = new ArrayList<>(draining);
+        for (PublisherSource<T> source : sources) {
+            if (source != null) {
+                all.add(source);
+            }
+        }
+        for (PublisherSource<T> source : all) {
+            String shrinkage = source.mapping.shrinkage();
+            if (shrinkage != null) {
+                CorruptDataException corrupt = new CorruptDataException(shrinkage + ", topic=" + topic);
+                corrupt.initCause(fault);
+                return corrupt;
+            }
+        }
+        throw fault;
+    }
+
+    /** Rereads the publisher rows when the registry changed since the last look. */
+    void refresh() {
+        refresh(false);
+    }
+
+    /**
+     * Rereads the publisher rows when the registry changed since the last look. A new publisher incarnation is
+     * attached under the topic's admin lock ({@code adminHeld}: the caller holds it already), so that attaching and
+     * a reclaimer charging the subscribers that never attached to a dead publisher ({@link TopicFile#chargeUnattached})
+     * exclude each other: each sample is either read or charged, never both. When the lock is busy, the attach waits
+     * for a later take.
+     */
+    void refresh(boolean adminHeld) {
+        int version = file.registryVersion();
+        if (version == registrySeen && (attachRetryAt == 0 || System.nanoTime() - attachRetryAt < 0)) {
+            return;
+        }
+        registrySeen = version;
+        RuntimeException failure = null;
+        boolean locked = false;
+        try {
+            for (int index = 0; index < MAX_PUBLISHERS; index++) {
+                PublisherRow publisher = file.publisher(index);
+                int state = publisher.stateAcquire();
+                int incarnation = publisher.incarnationAcquire();
+                PublisherSource<T> source = sources[index];
+                if (source != null && (state != STATE_ACTIVE || source.incarnation != incarnation)) {
+                    sources[index] = null;
+                    retireSource(source);
+                    source = null;
+                }
+                if (state == STATE_ACTIVE && source == null && incarnation != 0) {
+                    if (!adminHeld && !locked) {
+                        locked = file.tryLockAdmin();
+                        if (!locked) {
+                            registrySeen = -1; // somebody changes the registry right now: attach at a later take
+                            break;
+                        }
+                        // the row may have changed before we got the lock: read it again under the lock
+                        state = publisher.stateAcquire();
+                        incarnation = publisher.incarnationAcquire();
+                        if (state != STATE_ACTIVE || incarnation == 0) {
+                            continue;
+                        }
+                    }
+                    try {
+                        sources[index] = attach(index, incarnation, publisher.generationAcquire(),
+                            publisher.historyAcquire());
+                        if (sources[index] == null && !file.isAlive(publisher.lockByte())) {
+                            // under the admin lock a live publisher's row always names a file: this one died
+                            // between activating its row and naming its segment; reclaim it now rather than
+                            // failing to attach at every take until somebody else does
+                            file.reclaimDead(-1, row);
+                        }
+                    } catch (RuntimeException e) {
+                        failure = failure == null ? e : failure; // the other publishers still attach
+                    }
+                }
+            }
+        } finally {
+            if (locked) {
+                file.unlockAdmin();
+            }
+        }
+        if (failure == null) {
+            attachRetryAt = 0;
+            return;
+        }
+        boolean first = attachRetryAt == 0;
+        attachRetryAt = System.nanoTime() + ATTACH_RETRY_NANOS; // it may be transient (no descriptors, no memory)
+        if (first) {
+            throw failure; // reported once; retried quietly until it attaches
+        }
+    }
+
+    /** A publisher left: in-order subscribers finish what it published, the others let it go now. */
+    private void retireSource(PublisherSource<T> source) {
+        source.left = true;
+        if (inOrder && !source.drained()) {
+            draining.add(source);
+        } else {
+            drop(source);
+        }
+    }
+
+    void drop(PublisherSource<T> source) {
+        if (inOrder) {
+            long unread = source.mapping.tailAcquire() - source.cursor;
+            if (unread > 0) {
+                lost += unread;
+            }
+        }
+        pins.retire(source.mapping);
+    }
+
+    private PublisherSource<T> attach(int index, int incarnation, int generation, int history) {
+        boolean first = joinIncarnation - incarnation < 0; // we were here before it: everything it publishes is ours
+        SegmentMapping<T> mapping = null;
+        if (first) {
+            int firstGeneration = file.publisher(index).firstGenerationAcquire();
+            mapping = SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), firstGeneration),
+                firstGeneration, type);
+        }
+        if (mapping == null) {
+            mapping = SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), generation), generation, type);
+        }
+        if (mapping == null) {
+            registrySeen = -1; // moved on or left meanwhile: look again next time
+            return null;
+        }
+        if (mapping.publisherIndex != index || mapping.incarnation != incarnation) {
+            mapping.release();
+            throw new CorruptDataException("segment belongs to another publisher: file=" + mapping.path
+                + ", publisherIndex=" + mapping.publisherIndex + ", incarnation=" + mapping.incarnation
+                + ", expected publisherIndex=" + index + ", incarnation=" + incarnation);
+        }
+        if (first) {
+            long start = mapping.startSequence;
+            if (inOrder && start > 0) {
+                lost += start; // its first generations are gone: what they held is counted, not skipped silently
+            }
+            PublisherSource<T> source = new PublisherSource<>(ownRow, inOrder, index, incarnation, mapping, start);
+            source.publishCursor();
+            return source;
+        }
+        // A publisher that was there first owes us what it publishes from now on. Its flow control sees us only once
+        // our cursor names its incarnation, so that cursor is stored before we decide where we start: a provisional
+        // one (a lower bound of the start), a full fence, then the look at TAIL. Any slot reuse that did not see the
+        // provisional cursor read the cursors after storing a TAIL our look sees, and so reused a slot older than
+        // our start (see "A subscriber attaching" in ShmPublisher); every later one respects the cursor.
+        // a late joiner is owed the publisher's history, but a queue subscriber no more of it than its depth holds
+        long keep = Math.max(0, kind == Qos.Kind.QUEUE ? Math.min(history, qos.depth()) : history);
+        PublisherSource<T> source = new PublisherSource<>(ownRow, inOrder, index, incarnation, mapping,
+            Math.max(mapping.startSequence, mapping.tailAcquire() - keep));
+        source.publishCursor();
+        if (FaultPoint.ENABLED) {
+            FaultPoint.SUBSCRIBER_ATTACH_CURSOR_STORED.hit();
+        }
+        long tail = mapping.tailVolatile();
+        if (FaultPoint.ENABLED) {
+            FaultPoint.SUBSCRIBER_ATTACH_TAIL_READ.hit();
+        }
+        source.advance(Math.max(source.cursor, tail - keep));
+        return source;
+    }
+
+    /**
+     * The old generation is drained and has a successor: move to it, or, when its file is already gone, to the
+     * publisher's current generation (counting what lay between as lost).
+     */
+    boolean switchGeneration(PublisherSource<T> source) {
+        int generation = kind == Qos.Kind.LATEST ? 0 : source.mapping.successor();
+        if (generation != 0 && !TopicFile.generationAfter(generation, source.mapping.generation)) {
+            source.switchFailedAt = file.registryVersion(); // reported once; not followed round in a circle
+            throw new CorruptDataException("segment SUCCESSOR does not come after its generation: file="
+                + source.mapping.path + ", successor=" + generation + ", generation=" + source.mapping.generation);
+        }
+        SegmentMapping<T> next = generation == 0 ? null
+            : SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), generation), generation, type);
+        if (next == null) {
+            PublisherRow publisher = file.publisher(source.index);
+            generation = publisher.generationAcquire();
+            int incarnation = publisher.incarnationAcquire();
+            if (incarnation != source.incarnation || generation == source.mapping.generation) {
+                return false; // the publisher left; refresh() will notice
+            }
+            next = SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), generation), generation, type);
+            if (next == null) {
+                return false;
+            }
+        }
+        if (next.publisherIndex != source.index || next.incarnation != source.incarnation) {
+            next.release();
+            throw new CorruptDataException("successor segment belongs to another publisher: file=" + next.path
+                + ", publisherIndex=" + next.publisherIndex + ", incarnation=" + next.incarnation
+                + ", expected publisherIndex=" + source.index + ", incarnation=" + source.incarnation);
+        }
+        pins.retire(source.mapping);
+        source.mapping = next;
+        if (FaultPoint.ENABLED) {
+            FaultPoint.SUBSCRIBER_SWITCHED.hit();
+        }
+        source.publishGeneration();
+        if (next.startSequence > source.cursor) {
+            if (inOrder) {
+                lost += next.startSequence - source.cursor;
+            }
+            source.advance(next.startSequence);
+        }
+        return true;
+    }
+
+    SegmentMapping<T> jumpToNewestGeneration(PublisherSource<T> source) {
+        SegmentMapping<T> mapping = source.mapping;
+        if (mapping.successor() != 0) {
+            switchGeneration(source);
+        }
+        return source.mapping;
+    }
+
+    void probeIfDue(long now) {
+        if (now - lastProbe >= PROBE_INTERVAL_NANOS) {
+            maybeProbe();
+        }
+    }
+
+    /** Probes the liveness of every attached publisher; a dead one's row and files are reclaimed. */
+    private void maybeProbe() {
+        lastProbe = System.nanoTime();
+        for (PublisherSource<T> source : sources) {
+            if (source != null && !file.isAlive(file.publisher(source.index).lockByte())) {
+                file.reclaimDeadIfAdminFree(-1, row);
+                refresh();
+                return;
+            }
+        }
+    }
+}
