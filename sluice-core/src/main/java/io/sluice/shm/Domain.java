@@ -310,24 +310,35 @@ public final class Domain {
         } catch (IOException ignored) {
             return; // the directory went away
         }
-        java.util.Set<Long> charged = new java.util.HashSet<>();
-        for (Unowned file : unowned) {
+        // every file is sealed before any is charged for or removed: a reclaimer that dies midway leaves files that
+        // all know the end, and the next one (which may find fewer of them) never lowers it (see SegmentMapping.seal)
+        long[] ends = new long[unowned.size()];
+        for (int i = 0; i < ends.length; i++) {
+            Unowned file = unowned.get(i);
             if (file.header().valid()) {
-                long end = file.header().tail();
+                long end = file.header().knownEnd();
                 for (Unowned other : unowned) {
                     if (other.header().valid() && other.header().publisherIndex() == file.header().publisherIndex()
                         && other.header().incarnation() == file.header().incarnation()
                         && TopicFile.generationAfter(other.generation(), file.generation())) {
-                        end = Math.max(end, other.header().tail());
+                        end = Math.max(end, other.header().knownEnd());
                     }
                 }
+                ends[i] = end;
                 SegmentMapping.seal(file.path(), end);
-                int index = file.header().publisherIndex();
-                long owner = ((long) index << 32) | (file.header().incarnation() & 0xffffffffL);
-                if (index >= 0 && index < TopicLayout.MAX_PUBLISHERS && charged.add(owner)) {
-                    topic.chargeUnattached(file.header().publisherIndex(), file.header().incarnation(), end);
-                }
             }
+        }
+        // each gone incarnation is charged once, with the furthest end any of its files knows
+        java.util.Map<Long, Long> published = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < ends.length; i++) {
+            Unowned file = unowned.get(i);
+            int index = file.header().publisherIndex();
+            if (file.header().valid() && index >= 0 && index < TopicLayout.MAX_PUBLISHERS) {
+                published.merge(((long) index << 32) | (file.header().incarnation() & 0xffffffffL), ends[i], Math::max);
+            }
+        }
+        published.forEach((owner, end) -> topic.chargeUnattached((int) (owner >>> 32), (int) (long) owner, end));
+        for (Unowned file : unowned) {
             if (FaultPoint.ENABLED) {
                 FaultPoint.RECLAIM_CHARGED.hit();
             }

@@ -174,7 +174,11 @@ final class SegmentMapping<T> {
     }
 
     /** Whose a segment file is, by its header; {@code valid} is false for a file that is not a segment. */
-    record Owner(boolean valid, int publisherIndex, int incarnation, long tail) {
+    /**
+     * Whose a segment file is, and the furthest its stream is known to reach: its TAIL, or the end an earlier seal
+     * wrote into FINAL_END when that is further (the newer generations it was computed from may be gone since).
+     */
+    record Owner(boolean valid, int publisherIndex, int incarnation, long knownEnd) {
     }
 
     /**
@@ -198,8 +202,10 @@ final class SegmentMapping<T> {
             if (header.get(JAVA_LONG, MAGIC_OFFSET) != MAGIC || header.get(JAVA_INT, VERSION_OFFSET) != VERSION) {
                 return new Owner(false, -1, 0, 0);
             }
+            long tail = (long) TopicFile.LONG.getAcquire(header, (long) TAIL_OFFSET);
+            long sealedEnd = (long) TopicFile.LONG.getAcquire(header, (long) FINAL_END_OFFSET) - 1;
             return new Owner(true, header.get(JAVA_INT, PUBLISHER_INDEX_OFFSET), header.get(JAVA_INT, INCARNATION_OFFSET),
-                (long) TopicFile.LONG.getAcquire(header, (long) TAIL_OFFSET));
+                Math.max(tail, sealedEnd));
         } catch (IOException | RuntimeException e) {
             return null;
         } finally {
@@ -224,13 +230,29 @@ final class SegmentMapping<T> {
             if (opened.size() >= RING_OFFSET) {
                 MemorySegment header = Native.map(fd, RING_OFFSET, true, arena);
                 if (header.get(JAVA_LONG, MAGIC_OFFSET) == MAGIC) {
-                    TopicFile.LONG.setRelease(header, (long) FINAL_END_OFFSET, endSequence + 1);
+                    raiseFinalEnd(header, endSequence + 1);
                 }
             }
         } catch (IOException | RuntimeException ignored) {
             // a damaged file: subscribers of it will not learn the end, and count nothing more
         } finally {
             Native.close(fd);
+        }
+    }
+
+    /**
+     * Raises FINAL_END to {@code value}, never lowers it: whoever seals knows an end at most as far as the true one
+     * (a closer knows it exactly; a reclaimer computes it from the files still there), so the furthest is right. A
+     * CAS, because two reclaimers of different topics' sweeps may seal one file at once.
+     */
+    private static void raiseFinalEnd(MemorySegment header, long value) {
+        long current = (long) TopicFile.LONG.getVolatile(header, (long) FINAL_END_OFFSET);
+        while (current == 0 || current < value) {
+            long witness = (long) TopicFile.LONG.compareAndExchange(header, (long) FINAL_END_OFFSET, current, value);
+            if (witness == current) {
+                return;
+            }
+            current = witness;
         }
     }
 

@@ -383,4 +383,43 @@ class TransportDefectTest {
         assertEquals(List.of(7L), drain(late), "a subscriber that was there gets each sample once");
         assertEquals(0, late.lostCount() + later.lostCount());
     }
+
+    // ------------------------------------------------------------------ SHM-FORMAT open point 3: sealing lowers no end
+
+    /**
+     * A reclaimer died after it had sealed a gone publisher's older generation with the true end (7, learnt from the
+     * newer generation) and unlinked the newer one. The next reclaimer finds only the older file, whose TAIL says 3:
+     * it must keep the end at 7, or a subscriber still in the older generation under-counts its loss by 4.
+     */
+    @Test
+    void shouldNeverLowerTheEndOfAStreamWhenAReclaimerFindsOnlyOlderGenerations() {
+        Domain domain = Domain.open(root.path(), 0);
+        TopicFile topic = TopicFile.openLocked(domain, "/sealed", TYPE);
+        try {
+            // publisher row 0, incarnation 5, nowhere in the registry: gone. Generation 1 ends at 3, generation 2 at 7
+            SegmentMapping<MemorySegment> older = SegmentMapping.draft(domain.directory(), 4, 64, 0, TYPE)
+                .publishAs(domain.segmentPath(topic.topicBase(), 1), 1, 0, 5);
+            SlotProtocol.commitTail(older.memory, 3);
+            SegmentMapping<MemorySegment> newer = SegmentMapping.draft(domain.directory(), 4, 64, 3, TYPE)
+                .publishAs(domain.segmentPath(topic.topicBase(), 2), 2, 0, 5);
+            SlotProtocol.commitTail(newer.memory, 7);
+            SegmentMapping<MemorySegment> reader = SegmentMapping.open(older.path, 1, TYPE); // a subscriber in it
+
+            SegmentMapping.seal(older.path, 7); // the first reclaimer, which then unlinked the newer file and died
+            domain.unlinkQuietly(newer.path);
+            SegmentMapping.seal(older.path, 3); // a seal from less knowledge lowers nothing
+            assertEquals(7, reader.finalEnd(), "a later seal that knows less does not lower FINAL_END");
+
+            domain.removeUnownedSegments(topic); // the next reclaimer
+            assertEquals(7, reader.finalEnd(), "the end the older file already knew stays");
+            assertTrue(java.nio.file.Files.notExists(older.path), "the gone publisher's file is removed");
+            reader.release();
+            older.release();
+            newer.release();
+        } finally {
+            topic.removeTopicFiles();
+            topic.unlockAdmin();
+            topic.close();
+        }
+    }
 }
