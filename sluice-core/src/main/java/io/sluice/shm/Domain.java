@@ -221,7 +221,7 @@ public final class Domain {
                     if (!topic.anyOtherAlive(-1, -1)) {
                         topic.removeTopicFiles();
                     } else {
-                        removeUnownedSegments(topic);
+                        removeUnownedSegments(topic, 0);
                     }
                 } catch (RuntimeException e) {
                     // a damaged topic: reported to whoever uses it
@@ -282,9 +282,10 @@ public final class Domain {
      * owns the generations from its first to its current one whose header names its index and incarnation (older
      * ones it still keeps for slow subscribers, and removes itself). Before removing the files of a publisher that
      * is gone, each is sealed with the sequence its stream ended at, so subscribers still reading an old
-     * generation can count what they can no longer reach.
+     * generation can count what they can no longer reach. The rows set in {@code deadRows} (bit i: publisher row i)
+     * are dead and being reclaimed by the caller, which holds their locks: they own nothing.
      */
-    void removeUnownedSegments(TopicFile topic) {
+    void removeUnownedSegments(TopicFile topic, long deadRows) {
         String base = topic.topicBase();
         record Unowned(Path path, int generation, SegmentMapping.Owner header) {
         }
@@ -303,7 +304,7 @@ public final class Domain {
                     continue; // not a name Sluice makes: foreign, left alone
                 }
                 SegmentMapping.Owner header = SegmentMapping.readOwner(file); // null: gone, or not ours to judge
-                if (header != null && !owned(topic, generation, header)) {
+                if (header != null && !owned(topic, generation, header, deadRows)) {
                     unowned.add(new Unowned(file, generation, header));
                 }
             }
@@ -346,8 +347,9 @@ public final class Domain {
         }
     }
 
-    private static boolean owned(TopicFile topic, int generation, SegmentMapping.Owner header) {
-        if (!header.valid() || header.publisherIndex() < 0 || header.publisherIndex() >= TopicLayout.MAX_PUBLISHERS) {
+    private static boolean owned(TopicFile topic, int generation, SegmentMapping.Owner header, long deadRows) {
+        if (!header.valid() || header.publisherIndex() < 0 || header.publisherIndex() >= TopicLayout.MAX_PUBLISHERS
+            || (deadRows & (1L << header.publisherIndex())) != 0) {
             return false;
         }
         PublisherRow row = topic.publisher(header.publisherIndex());

@@ -610,20 +610,25 @@ final class TopicFile implements AutoCloseable {
      */
     int reclaimDead(int ownPublisher, int ownSubscriber) {
         int reclaimed = 0;
-        boolean publishersReclaimed = false;
+        long dead = 0; // a bit per dead publisher row whose lock we now hold
         for (PublisherRow publisher : publishers) {
-            if (publisher.index == ownPublisher || !publisher.activeVolatile()) {
-                continue;
-            }
-            long lock = publisher.lockByte();
-            if (tryLockRow(lock)) {
+            if (publisher.index != ownPublisher && publisher.activeVolatile() && tryLockRow(publisher.lockByte())) {
                 if (FaultPoint.ENABLED) {
                     FaultPoint.RECLAIM_ROW_LOCKED.hit();
                 }
+                dead |= 1L << publisher.index;
+            }
+        }
+        if (dead != 0) {
+            // the files first, the rows after: a reclaimer that dies before it is done leaves the rows active and
+            // dead (their locks go with it), so the next reclaimer does it all again; seals and charges are
+            // idempotent (see Domain.removeUnownedSegments and chargeUnattached)
+            domain.removeUnownedSegments(this, dead); // every generation of the dead, half-made ones included
+            for (long rows = dead; rows != 0; rows &= rows - 1) {
+                PublisherRow publisher = publishers[Long.numberOfTrailingZeros(rows)];
                 publisher.clear();
-                unlockRow(lock);
+                unlockRow(publisher.lockByte());
                 reclaimed++;
-                publishersReclaimed = true;
             }
         }
         for (SubscriberRow subscriber : subscribers) {
@@ -640,9 +645,6 @@ final class TopicFile implements AutoCloseable {
                 unlockRow(lock);
                 reclaimed++;
             }
-        }
-        if (publishersReclaimed) {
-            domain.removeUnownedSegments(this); // every generation of the dead, half-made ones included
         }
         if (reclaimed > 0) {
             bumpRegistry();

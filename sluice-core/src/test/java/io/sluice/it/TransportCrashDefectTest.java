@@ -225,4 +225,41 @@ class TransportCrashDefectTest extends MultiProcessTest {
         assertEquals(5, queue.lostCount(), "charged exactly once, by the closer or the reclaimer");
         assertEquals(List.of("odometry.topic"), root.domainFiles());
     }
+
+    // ---------------------------------------------------------- SHM-FORMAT open point 4: a reclaimer that dies midway
+
+    @Test
+    @Timeout(120)
+    void shouldFinishTheReclaimOfADeadPublisherWhoseReclaimerDiedMidway() {
+        sluice = Sluice.open("test", root.options());
+        Subscriber<MemorySegment> queue = sluice.subscriber("/cloud", TYPE, Qos.queue(16));
+        ChildJvm camera = children.start("camera", ParticipantChild.class, root.path().toString());
+        camera.request("PUB /cloud 4 64 1000 0", "PUB-READY", CHILD_TIMEOUT);
+        camera.request("PUBLISH 3 64", "PUBLISHED", CHILD_TIMEOUT);
+        camera.request("PUBLISH 2 128", "PUBLISHED", CHILD_TIMEOUT);   // grows to generation 2
+        camera.request("PUBLISH 2 1024", "PUBLISHED", CHILD_TIMEOUT);  // and to generation 3
+        camera.kill();
+        // a participant that joins reclaims the dead publisher and dies after sealing and charging its files,
+        // before it removed any
+        ChildJvm reclaimer = children.start("reclaimer", List.of("env",
+            "JAVA_TOOL_OPTIONS=-Dsluice.fault.halt=reclaim.charged"), System.getProperty("java.class.path"),
+            null, ParticipantChild.class, List.of(root.path().toString()));
+        reclaimer.send("SUBS 1 /cloud LATEST");
+        assertEquals(137, reclaimer.awaitExit(CHILD_TIMEOUT), "halted at the fault point: " + reclaimer.stderr());
+        assertTrue(reclaimer.stderr().contains("FAULT reclaim.charged"), reclaimer.stderr());
+        // the next reclaim of the topic (here, counting) finishes the job: no sweep, no restart needed
+        assertEquals(0, queue.publisherCount());
+        assertEquals(List.of("cloud.topic"), root.domainFiles(), "nothing of the dead publisher is left");
+        long taken = 0;
+        while (true) {
+            try (Sample<MemorySegment> sample = queue.take()) {
+                if (sample == null) {
+                    break;
+                }
+                assertTrue(Payload.verify(sample.segment(), sample.sequence()));
+                taken++;
+            }
+        }
+        assertEquals(7, taken + queue.lostCount(), "taken " + taken + " + lost " + queue.lostCount() + " == 7");
+    }
 }

@@ -410,7 +410,7 @@ class TransportDefectTest {
             SegmentMapping.seal(older.path, 3); // a seal from less knowledge lowers nothing
             assertEquals(7, reader.finalEnd(), "a later seal that knows less does not lower FINAL_END");
 
-            domain.removeUnownedSegments(topic); // the next reclaimer
+            domain.removeUnownedSegments(topic, 0); // the next reclaimer
             assertEquals(7, reader.finalEnd(), "the end the older file already knew stays");
             assertTrue(java.nio.file.Files.notExists(older.path), "the gone publisher's file is removed");
             reader.release();
