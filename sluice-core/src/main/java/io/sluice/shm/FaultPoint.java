@@ -57,6 +57,11 @@ public enum FaultPoint {
     SUBSCRIBER_PINNED("subscriber.pinned"),
     /** Subscriber switching generations: the next generation is mapped, its cursor row does not say so yet. */
     SUBSCRIBER_SWITCHED("subscriber.switched"),
+    /**
+     * Closer or reclaimer charging a subscriber that never attached: the loss is added to its LOST_ELSEWHERE, its
+     * cursor entry still says "charging" (see {@code TopicFile.chargeUnattached}).
+     */
+    CHARGE_ADDED("charge.added"),
     /** Reclaimer: a dead participant's row lock is taken, its row not cleared yet. */
     RECLAIM_ROW_LOCKED("reclaim.row-locked"),
     /** Reclaimer: a dead publisher's files are sealed and its unattached subscribers charged, not yet unlinked. */

@@ -659,10 +659,14 @@ final class TopicFile implements AutoCloseable {
      * learn the end from the sealed generations; subscribers attach only under the admin lock, so a subscriber is
      * either attached or charged, never both.
      *
-     * <p>Idempotent: a charged subscriber's cursor entry for the publisher is then made to name the incarnation, as
-     * if it had attached and read to the end, so that a second charge — the closer died before removing the files
-     * and a reclaimer charges again, or two reclaims meet the same files — finds it settled. Only a death between
-     * one subscriber's add and its mark can count that subscriber's loss twice.
+     * <p>Exactly once, whoever dies where. A charge is three steps on the subscriber's cursor entry for the publisher:
+     * a <em>journal</em> — CURSOR = ~L (negative: "charging"), where L is LOST_ELSEWHERE before the add, with the
+     * incarnation — then the add to LOST_ELSEWHERE, then the entry settled (CURSOR = published, as if it had attached
+     * and read to the end). A second charge of the same incarnation (the closer died before removing the files and a
+     * reclaimer charges again, or a reclaimer died and the next one redoes its work) finds a settled entry and does
+     * nothing, or finds the journal: LOST_ELSEWHERE still equal to L means the add did not happen and it adds;
+     * anything else means it did. Only chargers change LOST_ELSEWHERE, all under the admin lock, so the comparison
+     * cannot be fooled by another writer.
      */
     void chargeUnattached(int publisherIndex, int incarnation, long published) {
         if (published <= 0) {
@@ -671,9 +675,25 @@ final class TopicFile implements AutoCloseable {
         for (int subscriber = nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
              subscriber = nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
             SubscriberRow row = subscribers[subscriber];
-            if (row.inOrderVolatile() && !attached(subscriber, publisherIndex, incarnation)
-                && joinedBefore(subscriber, incarnation)) {
+            if (!row.inOrderVolatile()) {
+                continue;
+            }
+            if (attached(subscriber, publisherIndex, incarnation)) {
+                long cursor = row.cursorAcquire(publisherIndex);
+                if (cursor < 0) { // a charger died between its journal and the settled entry: finish its charge
+                    if (row.lostElsewhereVolatile() == ~cursor) {
+                        row.lostElsewhereAdd(published);
+                    }
+                    row.cursorEntryVolatile(publisherIndex, published, 0, incarnation);
+                }
+                continue;
+            }
+            if (joinedBefore(subscriber, incarnation)) {
+                row.cursorEntryVolatile(publisherIndex, ~row.lostElsewhereVolatile(), 0, incarnation);
                 row.lostElsewhereAdd(published);
+                if (FaultPoint.ENABLED) {
+                    FaultPoint.CHARGE_ADDED.hit();
+                }
                 row.cursorEntryVolatile(publisherIndex, published, 0, incarnation);
             }
         }

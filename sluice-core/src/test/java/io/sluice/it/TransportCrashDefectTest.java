@@ -207,7 +207,7 @@ class TransportCrashDefectTest extends MultiProcessTest {
     // ------------------------------------------------------------------------------------------ defect 12
 
     @ParameterizedTest
-    @ValueSource(strings = {"publisher.close-locked", "publisher.close-charged", "publisher.close-unlinked"})
+    @ValueSource(strings = {"publisher.close-locked", "charge.added", "publisher.close-charged", "publisher.close-unlinked"})
     @Timeout(120)
     void shouldChargeASubscriberOnceWhenThePublisherDiesInTheMiddleOfItsClose(String point) {
         sluice = Sluice.open("test", root.options());

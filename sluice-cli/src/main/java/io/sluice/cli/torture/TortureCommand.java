@@ -154,7 +154,7 @@ public final class TortureCommand {
 
     private static TortureRun.Result runOne(TorturePoint point, String mode, int run, SplittableRandom random,
                                             Options options, Progress progress) {
-        String victimQos = TortureRun.SURVIVOR_QOS.get(run % TortureRun.SURVIVOR_QOS.size());
+        String victimQos = TortureRun.VICTIM_QOS.get(run % TortureRun.VICTIM_QOS.size());
         int nth = 1 + random.nextInt(point.hits());
         TortureRun.Result result = new TortureRun(point, mode, victimQos, nth).run();
         progress.step(point.label() + " " + mode + (result.clean() ? "" : " FAILED"));
@@ -170,9 +170,9 @@ public final class TortureCommand {
         for (TortureRun.Result result : results) {
             rows.computeIfAbsent(result.point().label() + " " + result.mode(), key -> new ArrayList<>()).add(result);
         }
-        out.printf("%-34s %5s %7s | %-26s | %-26s | %-26s | %5s %9s%n", "point mode", "runs", "reached",
-            "latest: silent/over/torn", "queue: silent/over/torn", "reliable: silent/over/torn", "files",
-            "block ms");
+        out.printf("%-34s %5s %7s | %-26s | %-26s | %-26s | %-26s | %5s %9s%n", "point mode", "runs", "reached",
+            "latest: silent/over/torn", "queue: silent/over/torn", "reliable: silent/over/torn",
+            "late: silent/over/torn", "files", "block ms");
         int failed = 0;
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, List<TortureRun.Result>> row : rows.entrySet()) {

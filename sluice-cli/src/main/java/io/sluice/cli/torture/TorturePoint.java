@@ -49,6 +49,8 @@ record TorturePoint(String label, Role role, int hits) {
             case "subscriber.mask-set", "subscriber.pinned" -> new TorturePoint(label, Role.SUBSCRIBER, 8);
             case "subscriber.switched" -> new TorturePoint(label, Role.SUBSCRIBER, 2);
             case "reclaim.row-locked", "reclaim.charged" -> new TorturePoint(label, Role.RECLAIMER, 1);
+            // the closer charges the late survivor, which never attached
+            case "charge.added" -> new TorturePoint(label, Role.PUBLISHER, 1);
             default -> throw new IllegalArgumentException("the torture does not know fault point " + label
                 + ": add it to TorturePoint");
         };

@@ -34,7 +34,14 @@ import java.util.stream.Stream;
  * taken twice, no single non-blocking call blocks long, and no file is left once everybody is gone.
  */
 final class TortureRun {
-    static final List<String> SURVIVOR_QOS = List.of("latest", "queue", "reliable");
+    /** The QoS a victim subscriber takes with, in turn. */
+    static final List<String> VICTIM_QOS = List.of("latest", "queue", "reliable");
+    /**
+     * The survivors: one per QoS, and {@code late}, a queue subscriber that joins first but takes nothing until the
+     * victim is done, so that it never attaches to a publisher that comes and goes: what it is owed is charged to it
+     * (by the closer or a reclaimer), exactly once, and a charge interrupted by a death shows here.
+     */
+    static final List<String> SURVIVOR_QOS = List.of("latest", "queue", "reliable", "late");
     private static final int COUNT = 30;
     private static final Duration VICTIM_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(15);
@@ -114,6 +121,11 @@ final class TortureRun {
 
         boolean inOrder() {
             return !qos.equals("latest");
+        }
+
+        /** Whether it takes while the victim runs ({@code late} waits until the victim is done). */
+        boolean eager() {
+            return !qos.equals("late");
         }
 
         /** Takes what is there now; each take() is non-blocking, and the longest is kept. */
@@ -262,7 +274,7 @@ final class TortureRun {
             try (Sluice sluice = Sluice.open("survivors", options)) {
                 for (String qos : SURVIVOR_QOS) {
                     survivors.add(new Survivor(qos, sluice.subscriber(TortureChild.TOPIC, TortureChild.TYPE,
-                        TortureChild.qos(qos))));
+                        TortureChild.qos(qos.equals("late") ? "queue" : qos))));
                 }
                 Publisher<MemorySegment> publisher = null;
                 if (point.role() == TorturePoint.Role.SUBSCRIBER) {
@@ -276,7 +288,7 @@ final class TortureRun {
                     long deadline = System.nanoTime() + VICTIM_TIMEOUT.toNanos();
                     while (helper.after < 10 && System.nanoTime() - deadline < 0) {
                         helper.poll();
-                        survivors.forEach(Survivor::drain);
+                        drainEager(survivors);
                         Thread.sleep(1);
                     }
                     // SIGKILL through kill(1): Process.destroyForcibly also closes our end of its pipes, and the lines
@@ -319,7 +331,7 @@ final class TortureRun {
                         nextPublish = System.nanoTime() + 1_000_000;
                     }
                     if (helper == null || reached || victimGone) {
-                        survivors.forEach(Survivor::drain);
+                        drainEager(survivors);
                     }
                     boolean publishing = publisher != null && publisher.publishedCount() < 3L * COUNT;
                     if (!victim.process.isAlive() && !publishing) {
@@ -372,6 +384,14 @@ final class TortureRun {
             closeQuietly(victim);
             closeQuietly(helper);
             removeRoot(root);
+        }
+    }
+
+    private static void drainEager(List<Survivor> survivors) {
+        for (Survivor survivor : survivors) {
+            if (survivor.eager()) {
+                survivor.drain();
+            }
         }
     }
 
