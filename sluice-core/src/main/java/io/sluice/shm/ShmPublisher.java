@@ -88,6 +88,11 @@ public final class ShmPublisher<T> implements Publisher<T> {
     private final TopicFile file;
     private final int row;
     private final PublisherRow ownRow;
+    /** Dead subscriber rows passed over while the admin lock is busy: a bit per row (see reclaimDeadSubscribers). */
+    private final long[] passedOver = new long[MAX_SUBSCRIBERS / 64];
+    /** The incarnation each passed-over row had when found dead. */
+    private final int[] passedOverIncarnation = new int[MAX_SUBSCRIBERS];
+    private boolean anyPassedOver;
     private final int incarnation;
     private final int slotCount;
     private final int history;
@@ -269,7 +274,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
                 // every slot is pinned or kept as history: only the death of a subscriber could free one
                 if (!reclaimed) {
                     reclaimed = true;
-                    file.reclaimDeadIfAdminFree(row, -1);
+                    reclaimDeadSubscribers();
                     continue;
                 }
                 if (attempt < SPIN_ATTEMPTS) {
@@ -294,7 +299,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
                 lastProgress = now;
             } else if (now - lastProgress >= WAIT_PROBE_INTERVAL_NANOS) {
                 lastProgress = now;
-                file.reclaimDeadIfAdminFree(row, -1); // no progress: is the slow subscriber still alive?
+                reclaimDeadSubscribers(); // no progress: is the slow subscriber still alive?
             }
             if (now - deadline >= 0) {
                 throw new PublishTimeoutException("reliable subscriber did not make room in time: topic=" + topic
@@ -332,7 +337,8 @@ public final class ShmPublisher<T> implements Publisher<T> {
         for (int subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
              subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
             SubscriberRow other = file.subscriber(subscriber);
-            if (SlotProtocol.rowPins(registry, other.heldMaskOffset(), other.pinOffset(0), pin)) {
+            if (SlotProtocol.rowPins(registry, other.heldMaskOffset(), other.pinOffset(0), pin)
+                && !passedOver(subscriber)) {
                 return true;
             }
         }
@@ -348,7 +354,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
         for (int subscriber = file.nextSubscriber(RELIABLE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
              subscriber = file.nextSubscriber(RELIABLE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
             long cursor = file.position(subscriber, row, incarnation, FIRST_SEQUENCE);
-            if (cursor == Long.MAX_VALUE) {
+            if (cursor == Long.MAX_VALUE || passedOver(subscriber)) {
                 continue;
             }
             // a depth below 1 is no depth a subscriber can ask for (Qos checks it): a damaged row counts as 1
@@ -361,6 +367,42 @@ public final class ShmPublisher<T> implements Publisher<T> {
         return floor;
     }
 
+
+    /**
+     * Reclaims dead subscribers that hold this publisher back. When the admin lock is busy — possibly held by a
+     * participant stopped with it (SIGSTOP, a debugger) — the dead are not reclaimed but passed over: a subscriber
+     * that pins slots or holds reliable flow control and whose row lock probes free is dead, can read nothing more,
+     * and is owed nothing, so its pins and cursor stop counting until whoever gets the lock reclaims its row
+     * (SHM-FORMAT, section 10.4). A row is passed over only while it keeps the incarnation found dead.
+     */
+    private void reclaimDeadSubscribers() {
+        if (file.reclaimDeadIfAdminFree(row, -1)) {
+            return;
+        }
+        for (int subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, 0); subscriber >= 0;
+             subscriber = file.nextSubscriber(ACTIVE_SUBSCRIBERS_OFFSET, subscriber + 1)) {
+            SubscriberRow other = file.subscriber(subscriber);
+            int joined = other.incarnationVolatile();
+            if ((other.heldMaskVolatile() != 0 || other.bitVolatile(RELIABLE_SUBSCRIBERS_OFFSET))
+                && !passedOver(subscriber) && !file.isAlive(other.lockByte())) {
+                passedOver[subscriber >>> 6] |= 1L << subscriber;
+                passedOverIncarnation[subscriber] = joined;
+                anyPassedOver = true;
+            }
+        }
+    }
+
+    /** Whether subscriber row {@code subscriber} is dead and passed over (see {@link #reclaimDeadSubscribers}). */
+    private boolean passedOver(int subscriber) {
+        if (!anyPassedOver || (passedOver[subscriber >>> 6] & (1L << subscriber)) == 0) {
+            return false;
+        }
+        if (passedOverIncarnation[subscriber] == file.subscriber(subscriber).incarnationVolatile()) {
+            return true;
+        }
+        passedOver[subscriber >>> 6] &= ~(1L << subscriber); // reclaimed (or its row taken again) meanwhile
+        return false;
+    }
 
     private void removeFromOrder(int i) {
         // shift the i entries before it one place towards the tail, then drop the head
@@ -549,7 +591,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
         if (now - lastSubscriberProbe >= SUBSCRIBER_PROBE_INTERVAL_NANOS) {
             lastSubscriberProbe = now;
             if (anyCostlyDeadSubscriber()) {
-                file.reclaimDeadIfAdminFree(row, -1);
+                reclaimDeadSubscribers();
             }
         }
         unlinkRetiredGenerations();
@@ -621,7 +663,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
             }
             if (now - nextProbe >= 0) {
                 nextProbe = now + WAIT_PROBE_INTERVAL_NANOS;
-                file.reclaimDeadIfAdminFree(row, -1);
+                reclaimDeadSubscribers();
             }
             LockSupport.parkNanos(100_000);
         }

@@ -441,15 +441,20 @@ final class TopicFile implements AutoCloseable {
         INT.setRelease(memory, (long) ADMIN_HOLDER_OFFSET, (int) ProcessHandle.current().pid());
     }
 
-    /** Reclaims dead rows unless somebody holds the admin lock right now (then they are doing it). */
-    void reclaimDeadIfAdminFree(int ownPublisher, int ownSubscriber) {
-        if (tryLockAdmin()) {
-            try {
-                reclaimDead(ownPublisher, ownSubscriber);
-            } finally {
-                unlockAdmin();
-            }
+    /**
+     * Reclaims dead rows unless somebody holds the admin lock right now (then they are doing it, or are stopped while
+     * holding it); returns whether it looked.
+     */
+    boolean reclaimDeadIfAdminFree(int ownPublisher, int ownSubscriber) {
+        if (!tryLockAdmin()) {
+            return false;
         }
+        try {
+            reclaimDead(ownPublisher, ownSubscriber);
+        } finally {
+            unlockAdmin();
+        }
+        return true;
     }
 
     void unlockAdmin() {

@@ -262,4 +262,40 @@ class TransportCrashDefectTest extends MultiProcessTest {
         }
         assertEquals(7, taken + queue.lostCount(), "taken " + taken + " + lost " + queue.lostCount() + " == 7");
     }
+
+    // --------------------------------------- SHM-FORMAT open point 12: dead subscribers behind a stopped lock holder
+
+    @Test
+    @Timeout(120)
+    void shouldPassOverADeadReliableSubscriberWhileAStoppedParticipantHoldsTheRegistryLock() throws Exception {
+        sluice = Sluice.open("test", root.options());
+        Publisher<MemorySegment> publisher = sluice.publisher("/pose", TYPE, io.sluice.PublisherOptions.defaults()
+            .withSlots(4).withReliableTimeout(Duration.ofSeconds(20)));
+        ChildJvm slow = children.start("slow", ParticipantChild.class, root.path().toString());
+        slow.request("SUBS 1 /pose RELIABLE 2", "SUBS-READY 1 publishers=1", CHILD_TIMEOUT);
+        ChildJvm stopped = children.start("stopped", List.of("env",
+            "JAVA_TOOL_OPTIONS=-Dsluice.fault.stop=publisher.close-locked"), System.getProperty("java.class.path"),
+            null, ParticipantChild.class, List.of(root.path().toString()));
+        stopped.request("PUB /pose 4 64 1000 0", "PUB-READY", CHILD_TIMEOUT);
+        stopped.send("EXIT"); // stops itself holding the registry lock of /pose
+        long deadline = System.nanoTime() + STATE_DEADLINE_NANOS;
+        while (!stopped.stderr().contains("FAULT publisher.close-locked")) {
+            assertTrue(System.nanoTime() - deadline < 0, "the child reached the fault point: " + stopped.stderr());
+            Thread.sleep(10);
+        }
+        slow.kill(); // a reliable subscriber that will never take: dead, and nobody can reclaim its row now
+        try {
+            // the dead subscriber's depth is 2: without passing it over, the third publish waits for the lock and
+            // times out (20 s) instead
+            for (int i = 0; i < 10; i++) {
+                publish(publisher, 64);
+            }
+            assertEquals(10, publisher.publishedCount());
+        } finally {
+            signal(stopped, "CONT");
+        }
+        assertEquals(0, stopped.awaitExit(CHILD_TIMEOUT), stopped.stderr());
+        publisher.close();
+        assertEquals(List.of(), root.domainFiles(), "the dead row was reclaimed once the lock was free");
+    }
 }
