@@ -10,7 +10,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A publisher's side of {@link Doorbell}s: rings the bell a subscriber row names, mapping the bell files of other
@@ -22,6 +21,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class BellRinger implements AutoCloseable {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final int MAX_FILES = 64;
     /** How long an entry that could not be mapped waits before the next attempt. */
     public static final long RETRY_NANOS = 1_000_000_000L;
@@ -113,7 +113,8 @@ public final class BellRinger implements AutoCloseable {
                 return index;
             }
             MemorySegment memory = Native.map(fd, Doorbell.FILE_LENGTH, true, arena);
-            if (memory.get(JAVA_LONG, Doorbell.MAGIC_OFFSET) != Doorbell.MAGIC
+            // MAGIC is stored last, with release, by the file's creator: acquire it before the fields it publishes
+            if ((long) LONG.getAcquire(memory, Doorbell.MAGIC_OFFSET) != Doorbell.MAGIC
                 || memory.get(JAVA_INT, Doorbell.VERSION_OFFSET) != Doorbell.VERSION
                 || memory.get(JAVA_INT, Doorbell.FILE_ID_OFFSET) != fileId) {
                 arena.close();

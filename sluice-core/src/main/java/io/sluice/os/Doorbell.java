@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.Map;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A futex word in shared memory that the publishers of any number of topics ring to wake one executor thread, so
@@ -61,6 +60,7 @@ public final class Doorbell implements AutoCloseable {
     public static final String PREFIX = "bells-";
     public static final String SUFFIX = ".bell";
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** This process's bell files, by domain directory; guarded by itself. */
@@ -229,8 +229,7 @@ public final class Doorbell implements AutoCloseable {
                 memory.set(JAVA_INT, SLOTS_OFFSET, SLOTS);
                 memory.set(JAVA_INT, FILE_ID_OFFSET, id);
                 memory.set(JAVA_INT, VERSION_OFFSET, VERSION);
-                VarHandle.releaseFence();
-                memory.set(JAVA_LONG, MAGIC_OFFSET, MAGIC);
+                LONG.setRelease(memory, MAGIC_OFFSET, MAGIC); // publishes the fields above
                 return new BellFile(directory, path, fd, arena, memory, id);
             } catch (IOException | RuntimeException e) {
                 arena.close();
