@@ -240,20 +240,54 @@ public final class Domain {
         } catch (IOException ignored) {
             // the directory went away
         }
+        java.util.Set<String> orphaned = new java.util.LinkedHashSet<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SEGMENT_SUFFIX)) {
             for (Path file : files) {
                 String base = segmentBase(file.getFileName().toString());
-                Path topic = directory.resolve(base + TOPIC_SUFFIX);
-                if (!base.isEmpty() && !Files.exists(topic, LinkOption.NOFOLLOW_LINKS)) {
-                    unlinkQuietly(file); // its topic is gone, so is every participant of it
+                if (!base.isEmpty() && !Files.exists(directory.resolve(base + TOPIC_SUFFIX), LinkOption.NOFOLLOW_LINKS)) {
+                    orphaned.add(base); // its topic is gone, so is every participant of it
                 }
             }
         } catch (IOException ignored) {
             // the directory went away
         }
+        for (String base : orphaned) {
+            removeOrphanedSegments(base);
+        }
     }
 
-    /** Whether {@code path} still names the file open as {@code fd} (same device and inode). */
+    /**
+     * Removes the segment files of {@code base}, whose topic file was gone, under that topic's admin lock: the sweep
+     * makes (or finds) an empty topic file, locks it, removes the segments and then the empty file. A participant
+     * creating the topic meanwhile either holds the lock first (then the topic is skipped: its creator removes
+     * orphans itself, see {@link TopicFile#openLocked}) or opened the empty file and finds it unlinked once it gets
+     * the lock, and starts again; so a segment named by a new topic's publisher is never removed here.
+     */
+    private void removeOrphanedSegments(String base) {
+        Path path = directory.resolve(base + TOPIC_SUFFIX);
+        int fd;
+        try {
+            fd = Native.openChecked(path, Native.O_RDWR, Native.Creation.EXISTING_OR_NEW).fd();
+        } catch (IOException | CorruptDataException e) {
+            return; // something else under the name: left for whoever opens that topic to report
+        }
+        try {
+            if (!Native.tryLock(fd, TopicLayout.ADMIN_LOCK)) {
+                return; // being created or used right now
+            }
+            Native.FileStatus status = Native.fstat(fd);
+            if (status.links() == 0 || status.size() != 0) {
+                return; // removed, or a topic again: its own participants tend its segments now
+            }
+            removeSegments(base);
+            unlinkQuietly(path);
+        } catch (IOException e) {
+            // it went away: nothing to remove
+        } finally {
+            Native.close(fd); // drops the lock
+        }
+    }
+
     /** Removes the bell file of process {@code pid} if that process is dead (its lock on the file is free). */
     void removeDeadBells(int pid) {
         removeIfUnlocked(Doorbell.path(directory, pid));

@@ -159,9 +159,13 @@ final class TopicFile implements AutoCloseable {
                 }
                 TopicFile file = new TopicFile(topic, domain, path, fd, arena, memory);
                 try {
-                    TypeLengths lengths = memory.get(JAVA_LONG, MAGIC_OFFSET) == 0
-                        ? initialize(memory, type) // new, or its creator died before finishing it
-                        : validate(memory, path.toString(), size);
+                    boolean fresh = memory.get(JAVA_LONG, MAGIC_OFFSET) == 0; // new, or its creator died early
+                    if (fresh) {
+                        // nobody can have published on a topic before its file was made: segment files under its
+                        // names are orphans of an earlier topic of the same name, and would block the new names
+                        domain.removeSegments(file.topicBase());
+                    }
+                    TypeLengths lengths = fresh ? initialize(memory, type) : validate(memory, path.toString(), size);
                     checkType(topic, readType(topic, memory, lengths), type);
                 } catch (RuntimeException e) {
                     arena.close();

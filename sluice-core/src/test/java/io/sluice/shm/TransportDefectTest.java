@@ -422,4 +422,28 @@ class TransportDefectTest {
             topic.close();
         }
     }
+
+    // ------------------------------------------------- SHM-FORMAT open point 7: orphaned segments and new topics
+
+    @Test
+    void shouldNameANewTopicsSegmentsOverOrphansOfAnEarlierTopicOfTheSameName() throws Exception {
+        Sluice camera = participant("camera");
+        java.nio.file.Path directory = Domain.open(root.path(), 0).directory();
+        // a crash of an earlier /depth left its first segment behind, after this participant's sweep ran
+        BadInputFiles.write(directory.resolve("depth.1.seg"), java.nio.ByteBuffer.allocate(8192));
+        Publisher<MemorySegment> publisher = camera.publisher("/depth", TYPE);
+        Subscriber<MemorySegment> subscriber = camera.subscriber("/depth", TYPE, Qos.queue(4));
+        publish(publisher, 0, 64);
+        assertEquals(List.of(0L), drain(subscriber));
+    }
+
+    @Test
+    void shouldSweepOrphanedSegmentsUnderTheirTopicsLockAndLeaveNoTopicFileBehind() throws Exception {
+        java.nio.file.Path directory = Domain.open(root.path(), 0).directory();
+        BadInputFiles.write(directory.resolve("depth.1.seg"), java.nio.ByteBuffer.allocate(8192));
+        BadInputFiles.write(directory.resolve("depth.2.seg"), java.nio.ByteBuffer.allocate(8192));
+        participant("sweeper"); // opening a domain sweeps it
+        assertEquals(List.of(), root.domainFiles(), "the orphans are gone, and so is the empty topic file the sweep "
+            + "locked them under");
+    }
 }
