@@ -61,9 +61,14 @@ final class SubscriberRow {
         return (int) INT.getVolatile(memory, base + S_INCARNATION);
     }
 
-    /** Whether the subscriber takes samples in order (queue or reliable), so that it is owed every sample. */
+    /**
+     * Whether the subscriber takes samples in order (S_QOS names queue or reliable), so that it is owed every sample.
+     * Any other value — latest, or a value no implementation writes — is not in order: such a row holds back no
+     * generation and is charged nothing (reliable flow control follows the RELIABLE bit, not S_QOS).
+     */
     boolean inOrderVolatile() {
-        return (int) INT.getVolatile(memory, base + S_QOS) != Qos.Kind.LATEST.ordinal() + 1;
+        int qos = (int) INT.getVolatile(memory, base + S_QOS);
+        return qos == Qos.Kind.QUEUE.ordinal() + 1 || qos == Qos.Kind.RELIABLE.ordinal() + 1;
     }
 
     int depthVolatile() {

@@ -446,4 +446,30 @@ class TransportDefectTest {
         assertEquals(List.of(), root.domainFiles(), "the orphans are gone, and so is the empty topic file the sweep "
             + "locked them under");
     }
+
+    // ------------------------------------------- SHM-FORMAT open point 13: subscriber rows a publisher cannot trust
+
+    @Test
+    void shouldTreatOnlyQueueAndReliableRowsAsOwedEverySample() {
+        Domain domain = Domain.open(root.path(), 0);
+        TopicFile topic = TopicFile.openLocked(domain, "/qos", TYPE);
+        try {
+            SubscriberRow row = topic.claimSubscriberRow();
+            row.activate(1, Qos.Kind.QUEUE, 4, 1, "written by another implementation");
+            long qos = TopicLayout.SUBSCRIBER_ROWS_OFFSET + (long) row.index * TopicLayout.SUBSCRIBER_ROW_LENGTH
+                + TopicLayout.S_QOS;
+            List<Boolean> inOrder = new ArrayList<>();
+            for (int value : new int[] {0, 1, 2, 3, 4, -1}) {
+                topic.memory.set(java.lang.foreign.ValueLayout.JAVA_INT, qos, value);
+                inOrder.add(row.inOrderVolatile());
+            }
+            assertEquals(List.of(false, false, true, true, false, false), inOrder,
+                "S_QOS 0, 1 (latest), 2 (queue), 3 (reliable), 4, -1");
+            row.clear();
+        } finally {
+            topic.removeTopicFiles();
+            topic.unlockAdmin();
+            topic.close();
+        }
+    }
 }
