@@ -15,6 +15,11 @@ final class PublisherSource<T> {
     final int index;
     final int incarnation;
     SegmentMapping<T> mapping;
+    /**
+     * The publisher's newest generation, mapped for {@code latest()} while an in-order subscriber still drains an
+     * older one; null when none is mapped.
+     */
+    SegmentMapping<T> newest;
     long cursor;
     long lastSeen = -1;
     /** The newest sample that could not be read (latest and newest skip it), or -1. */

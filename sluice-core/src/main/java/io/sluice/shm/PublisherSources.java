@@ -82,10 +82,16 @@ final class PublisherSources<T> {
         for (PublisherSource<T> source : sources) {
             if (source != null) {
                 all.add(source.mapping);
+                if (source.newest != null) {
+                    all.add(source.newest);
+                }
             }
         }
         for (PublisherSource<T> source : draining) {
             all.add(source.mapping);
+            if (source.newest != null) {
+                all.add(source.newest);
+            }
         }
         return all;
     }
@@ -205,6 +211,57 @@ final class PublisherSources<T> {
             }
         }
         pins.retire(source.mapping);
+        retireNewest(source);
+    }
+
+    private void retireNewest(PublisherSource<T> source) {
+        if (source.newest != null) {
+            pins.retire(source.newest);
+            source.newest = null;
+        }
+    }
+
+    /**
+     * The mapping holding the publisher's newest sample, for {@code latest()} on an in-order subscriber: the one the
+     * subscriber drains when that is the publisher's current generation, else the current generation, mapped aside
+     * (and kept until the subscriber switches to it or past it) without moving the subscriber's cursor.
+     */
+    SegmentMapping<T> newestMapping(PublisherSource<T> source) {
+        SegmentMapping<T> mapping = source.mapping;
+        if (mapping.successor() == 0 || source.left) {
+            return mapping;
+        }
+        PublisherRow publisher = file.publisher(source.index);
+        int generation = publisher.generationAcquire();
+        if (publisher.incarnationAcquire() != source.incarnation
+            || !TopicFile.generationAfter(generation, mapping.generation)) {
+            return mapping; // the publisher left, or the row is being changed: the drained generation will do
+        }
+        if (source.newest != null && source.newest.generation == generation) {
+            return source.newest;
+        }
+        SegmentMapping<T> newest = SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), generation),
+            generation, type);
+        if (newest == null) {
+            return source.newest != null ? source.newest : mapping; // moved on again: look next time
+        }
+        if (newest.publisherIndex != source.index || newest.incarnation != source.incarnation) {
+            newest.release();
+            return mapping;
+        }
+        retireNewest(source);
+        source.newest = newest;
+        return newest;
+    }
+
+    /** Generation {@code generation} of {@code source}'s publisher: mapped aside by {@link #newestMapping}, or opened. */
+    private SegmentMapping<T> open(PublisherSource<T> source, int generation) {
+        SegmentMapping<T> newest = source.newest;
+        if (newest != null && newest.generation == generation) {
+            source.newest = null;
+            return newest;
+        }
+        return SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), generation), generation, type);
     }
 
     private PublisherSource<T> attach(int index, int incarnation, int generation, int history) {
@@ -269,8 +326,7 @@ final class PublisherSources<T> {
             throw new CorruptDataException("segment SUCCESSOR does not come after its generation: file="
                 + source.mapping.path + ", successor=" + generation + ", generation=" + source.mapping.generation);
         }
-        SegmentMapping<T> next = generation == 0 ? null
-            : SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), generation), generation, type);
+        SegmentMapping<T> next = generation == 0 ? null : open(source, generation);
         if (next == null) {
             PublisherRow publisher = file.publisher(source.index);
             generation = publisher.generationAcquire();
@@ -278,7 +334,7 @@ final class PublisherSources<T> {
             if (incarnation != source.incarnation || generation == source.mapping.generation) {
                 return false; // the publisher left; refresh() will notice
             }
-            next = SegmentMapping.open(owner.domain().segmentPath(file.topicBase(), generation), generation, type);
+            next = open(source, generation);
             if (next == null) {
                 return false;
             }
@@ -291,6 +347,9 @@ final class PublisherSources<T> {
         }
         pins.retire(source.mapping);
         source.mapping = next;
+        if (source.newest != null && !TopicFile.generationAfter(source.newest.generation, next.generation)) {
+            retireNewest(source); // switched past it
+        }
         if (FaultPoint.ENABLED) {
             FaultPoint.SUBSCRIBER_SWITCHED.hit();
         }

@@ -407,7 +407,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         if (best == null) {
             return null;
         }
-        Sample<T> sample = pinNewest(best);
+        Sample<T> sample = pinNewest(best, best.mapping);
         if (sample != null) {
             best.lastSeen = sample.sequence();
         }
@@ -430,12 +430,15 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             publishers.probeIfDue(System.nanoTime());
         }
         PublisherSource<T> best = null;
+        SegmentMapping<T> bestMapping = null;
         long bestStamp = 0;
         for (PublisherSource<T> source : sources) {
             if (source == null) {
                 continue;
             }
-            SegmentMapping<T> mapping = kind == Qos.Kind.LATEST ? publishers.jumpToNewestGeneration(source) : source.mapping;
+            // an in-order subscriber may still be draining an older generation: the newest sample is in the newest
+            SegmentMapping<T> mapping = kind == Qos.Kind.LATEST ? publishers.jumpToNewestGeneration(source)
+                : publishers.newestMapping(source);
             long newest = mapping.tailAcquire() - 1;
             if (newest < mapping.startSequence || newest == source.poisoned) {
                 continue;
@@ -443,10 +446,11 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             long stamp = newestStamp(source, mapping, newest);
             if (best == null || stamp - bestStamp > 0) {
                 best = source;
+                bestMapping = mapping;
                 bestStamp = stamp;
             }
         }
-        return best == null ? null : pinNewest(best);
+        return best == null ? null : pinNewest(best, bestMapping);
     }
 
     /**
@@ -454,8 +458,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
      * be read is remembered as poisoned (neither {@link #take} nor {@link #latest} offers it again), counted, and
      * reported.
      */
-    private Sample<T> pinNewest(PublisherSource<T> source) {
-        SegmentMapping<T> mapping = source.mapping;
+    private Sample<T> pinNewest(PublisherSource<T> source, SegmentMapping<T> mapping) {
         int held = pins.free();
         for (int attempt = 0; attempt < 16; attempt++) {
             long newest = mapping.tailAcquire() - 1;

@@ -472,4 +472,34 @@ class TransportDefectTest {
             topic.close();
         }
     }
+
+    // ---------------------------------------- SHM-FORMAT open point 10: latest() of an in-order subscriber after growth
+
+    @Test
+    void shouldGiveTheNewestSampleToLatestOnAQueueSubscriberStillDrainingAnOlderGeneration() {
+        Sluice camera = participant("camera");
+        Sluice viewer = participant("viewer");
+        Subscriber<MemorySegment> queue = viewer.subscriber("/depth", TYPE, Qos.queue(16));
+        Publisher<MemorySegment> publisher = camera.publisher("/depth", TYPE,
+            PublisherOptions.defaults().withSlots(4).withInitialSize(64));
+        for (long sequence = 0; sequence < 3; sequence++) {
+            publish(publisher, sequence, 64); // generation 1
+        }
+        try (Sample<MemorySegment> first = queue.take()) {
+            assertEquals(0, first.sequence(), "the queue subscriber now reads generation 1");
+        }
+        publish(publisher, 3, 1024); // grows to generation 2
+        publish(publisher, 4, 1024);
+        try (Sample<MemorySegment> newest = queue.latest()) {
+            assertNotNull(newest);
+            assertEquals(4, newest.sequence(), "the newest sample, in the newest generation");
+            assertTrue(Payload.verify(newest.segment(), 4));
+        }
+        publish(publisher, 5, 4096); // grows again, past the generation latest() mapped aside
+        try (Sample<MemorySegment> newest = queue.latest()) {
+            assertEquals(5, newest.sequence());
+        }
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), drain(queue), "latest() did not move the queue's place");
+        assertEquals(0, queue.lostCount());
+    }
 }
