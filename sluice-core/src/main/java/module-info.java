@@ -1,6 +1,7 @@
 /**
  * Sluice: zero-copy shared-memory publish/subscribe for robot sensor data. The API ({@code io.sluice}), the
- * messages ({@code io.sluice.msg…}) and the executors ({@code io.sluice.exec}) are exported; the shared-memory
+ * messages ({@code io.sluice.msg…}), the executors ({@code io.sluice.exec}) and request/response services
+ * ({@code io.sluice.service}) are exported; the shared-memory
  * transport ({@code io.sluice.shm}) is internal. Sluice calls {@code mmap},
  * {@code fcntl} and {@code futex} through the FFM API: run with {@code --enable-native-access=io.sluice} (or
  * {@code ALL-UNNAMED} on the class path).
@@ -14,4 +15,5 @@ module io.sluice {
     exports io.sluice.msg.sensor_msgs;
     exports io.sluice.msg.std_msgs;
     exports io.sluice.msg.tf2_msgs;
+    exports io.sluice.service;
 }
