@@ -257,13 +257,13 @@ abstract class AbstractExecutor implements Executor {
 
     private void work() {
         workers.add(Thread.currentThread());
-        IdleStrategy idle = options.idleStrategy();
+        var idler = options.waitStrategy().blocks() ? null : options.waitStrategy().idler();
         try {
             while (state == RUNNING) {
-                if (idle == null) {
-                    cycle(MAX_WAIT_NANOS);
+                if (idler == null) {
+                    cycle(MAX_WAIT_NANOS); // blocks in the kernel when it finds nothing
                 } else {
-                    idle.idle(cycle(0));
+                    idler.idle(cycle(0));
                 }
             }
             if (shutdown == Shutdown.DRAIN) {

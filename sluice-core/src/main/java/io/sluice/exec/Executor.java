@@ -135,7 +135,7 @@ public interface Executor extends Agent, AutoCloseable {
 
     /**
      * One duty cycle without waiting: what {@link #runOnce(Duration) runOnce(Duration.ZERO)} does. An executor is an
-     * {@link Agent}, so an application may run it with an {@link AgentRunner} and an idle strategy of its own
+     * {@link Agent}, so an application may run it with an {@link AgentRunner} and a wait strategy of its own
      * (then not {@link #start()} or {@link #run()} as well; close the runner before the executor).
      */
     @Override
