@@ -1,8 +1,5 @@
 package io.sluice;
 
-import io.sluice.exec.Client;
-import io.sluice.exec.Service;
-import io.sluice.exec.ServiceHandler;
 import io.sluice.shm.Participant;
 import io.sluice.shm.TopicNames;
 
@@ -10,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -27,13 +25,17 @@ import java.util.WeakHashMap;
  *     }
  * }
  * }
- * Closing the participant closes every publisher, subscriber, service and client it created. A {@code Sluice} is
+ * Closing the participant closes every publisher and subscriber it created, after what was handed to
+ * {@link #closeOnClose} (the services and clients of {@code io.sluice.service}, for example). A {@code Sluice} is
  * thread-safe; each publisher and subscriber is used by one thread at a time.
  */
 public final class Sluice implements AutoCloseable {
+    /** The longest topic name, in characters. */
+    public static final int MAX_TOPIC_LENGTH = TopicNames.MAX_LENGTH;
+
     private final Participant participant;
-    /** Services and clients to close with the participant; weak, so that closed ones need not be forgotten. */
-    private final Set<AutoCloseable> services = Collections.synchronizedSet(
+    /** What {@link #closeOnClose} was given; weak, so that closed ones need not be forgotten. */
+    private final Set<AutoCloseable> dependents = Collections.synchronizedSet(
         Collections.newSetFromMap(new WeakHashMap<>()));
 
     private Sluice(String name, SluiceOptions options) {
@@ -78,49 +80,22 @@ public final class Sluice implements AutoCloseable {
     }
 
     /**
-     * A server of the request/response service {@code name}: {@code handler} answers every {@link Client} of the
-     * service, writing each response in place in shared memory. The service serves once registered with an
-     * executor ({@link io.sluice.exec.Executor#service}) or when its user calls {@link Service#serveAvailable()}.
-     * It uses the topic {@code name/request}, and answers each client on a topic of its own below
-     * {@code name/response/}.
-     *
-     * {@snippet :
-     * Service<Int64, Int64> twice = sluice.service("/twice", Int64.TYPE, Int64.TYPE, (request, response) ->
-     *     response.loan(Int64.TYPE.withCapacity(Int64.TYPE.defaultSize())).data(2 * request.data()));
-     * executor.service(twice);
-     * }
-     *
-     * @throws IllegalArgumentException   when {@code name} is not a valid topic name, or too long for the suffixes
-     * @throws IncompatibleTypeException  when the service's topics carry other types
+     * Has {@code dependent} closed when this participant closes, before its publishers and subscribers: for objects
+     * built of this participant's publishers and subscribers, such as a service, that must stop using them first.
+     * Held weakly: registering keeps nothing alive, and a dependent that nobody references any more is forgotten.
      */
-    public <Req, Res> Service<Req, Res> service(String name, MessageType<Req> requestType,
-                                                MessageType<Res> responseType, ServiceHandler<Req, Res> handler) {
-        return track(Service.create(this, name, requestType, responseType, handler));
+    public void closeOnClose(AutoCloseable dependent) {
+        dependents.add(Objects.requireNonNull(dependent, "dependent"));
     }
 
     /**
-     * A client of the request/response service {@code name}: calls it and waits ({@link Client#call}), or gets the
-     * response on an executor ({@link Client#callAsync}, after {@link io.sluice.exec.Executor#client}).
+     * Checks a topic name as ROS 2 spells them: {@code /} then tokens of letters, digits and underscores separated
+     * by single slashes, no token starting with a digit, at most {@link #MAX_TOPIC_LENGTH} characters.
      *
-     * {@snippet :
-     * Client<Int64, Int64> twice = sluice.client("/twice", Int64.TYPE, Int64.TYPE);
-     * try (Sample<Int64> response = twice.call(Int64.TYPE.withCapacity(Int64.TYPE.defaultSize()),
-     *         request -> request.data(21), Duration.ofSeconds(1))) {
-     *     assert response.message().data() == 42;
-     * }
-     * }
-     *
-     * @throws IllegalArgumentException   when {@code name} is not a valid topic name, or too long for the suffixes
-     * @throws IncompatibleTypeException  when the service's topics carry other types
+     * @throws IllegalArgumentException naming the name and what is wrong with it
      */
-    public <Req, Res> Client<Req, Res> client(String name, MessageType<Req> requestType,
-                                              MessageType<Res> responseType) {
-        return track(Client.create(this, name, requestType, responseType));
-    }
-
-    private <S extends AutoCloseable> S track(S endpoint) {
-        services.add(endpoint);
-        return endpoint;
+    public static void validateTopic(String topic) {
+        TopicNames.validate(topic);
     }
 
     public String name() {
@@ -162,9 +137,9 @@ public final class Sluice implements AutoCloseable {
     @Override
     public void close() {
         List<AutoCloseable> open;
-        synchronized (services) {
-            open = new ArrayList<>(services);
-            services.clear();
+        synchronized (dependents) {
+            open = new ArrayList<>(dependents);
+            dependents.clear();
         }
         for (AutoCloseable endpoint : open) {
             try {

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * @param domain          isolates groups of participants on one host; default from {@code SLUICE_DOMAIN}, else 0
  * @param root            where topic files live; default {@code /dev/shm}. Sluice keeps its files in the
  *                        directory {@code sluice-<uid>-<domain>} below it, private to the user (0700, files 0600)
- * @param waitStrategy    how subscribers wait unless their {@link Qos} says otherwise; default {@link WaitStrategy#BLOCK}
+ * @param waitStrategy    how subscribers wait unless their {@link Qos} says otherwise; default {@link WaitStrategy#block()}
  * @param maxMessageSize  the largest loan a publisher may ask for; default 1 GiB
  */
 public record SluiceOptions(int domain, Path root, WaitStrategy waitStrategy, long maxMessageSize) {
@@ -38,7 +38,7 @@ public record SluiceOptions(int domain, Path root, WaitStrategy waitStrategy, lo
                 throw new IllegalArgumentException("SLUICE_DOMAIN is not a number: SLUICE_DOMAIN=" + env);
             }
         }
-        return new SluiceOptions(domain, Path.of("/dev/shm"), WaitStrategy.BLOCK, DEFAULT_MAX_MESSAGE_SIZE);
+        return new SluiceOptions(domain, Path.of("/dev/shm"), WaitStrategy.block(), DEFAULT_MAX_MESSAGE_SIZE);
     }
 
     public SluiceOptions withDomain(int domain) {

@@ -34,7 +34,9 @@ class ReadmeExampleTest {
     /** What each example must print: the class name and a line of its output. */
     private static final Map<String, List<String>> EXPECTED = Map.of(
         "Hello", List.of("2208x1242 rgb8 zed_left #0"),
-        "Node", List.of("command calibrate", "tick 0", "tick 4"));
+        "Node", List.of("command calibrate", "tick 0", "tick 4"),
+        "Twice", List.of("twice 21 = 42", "twice 5 = 10"),
+        "Waiting", List.of("backoff took #0, block took #0", "the spinning executor handled it"));
 
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)

@@ -33,7 +33,7 @@ final class SluiceFixture implements AutoCloseable {
             throw new UncheckedIOException("cannot create a temporary root under /dev/shm", e);
         }
         this.sluice = Sluice.open(name, SluiceOptions.defaults().withRoot(root).withDomain(0)
-            .withWaitStrategy(WaitStrategy.SPIN));
+            .withWaitStrategy(WaitStrategy.spin()));
     }
 
     @Override

@@ -58,23 +58,13 @@ abstract class AbstractExecutor implements Executor {
     }
 
     @Override
-    public <T> Registration subscription(Subscriber<T> subscriber, SampleHandler<T> handler) {
-        return add(new SubscriptionEntity<>(this, Entity.Kind.SUBSCRIPTION, subscriber, handler));
-    }
-
-    /** A subscription in another group of the polling point: the request side of a service, the response side of a client. */
-    <T> Registration subscription(Entity.Kind kind, Subscriber<T> subscriber, SampleHandler<T> handler) {
+    public <T> Registration subscription(Subscriber<T> subscriber, SampleHandler<T> handler, Turn turn) {
+        Entity.Kind kind = switch (Objects.requireNonNull(turn, "turn")) {
+            case SUBSCRIPTION -> Entity.Kind.SUBSCRIPTION;
+            case SERVICE -> Entity.Kind.SERVICE;
+            case CLIENT -> Entity.Kind.CLIENT;
+        };
         return add(new SubscriptionEntity<>(this, kind, subscriber, handler));
-    }
-
-    @Override
-    public Registration service(Service<?, ?> service) {
-        return Objects.requireNonNull(service, "service").attach(this); // subscription(Entity.Kind.SERVICE, ...)
-    }
-
-    @Override
-    public Registration client(Client<?, ?> client) {
-        return Objects.requireNonNull(client, "client").attach(this); // subscription(Entity.Kind.CLIENT, ...) + a timer
     }
 
     @Override
@@ -267,13 +257,13 @@ abstract class AbstractExecutor implements Executor {
 
     private void work() {
         workers.add(Thread.currentThread());
-        IdleStrategy idle = options.idleStrategy();
+        var idler = options.waitStrategy().blocks() ? null : options.waitStrategy().idler();
         try {
             while (state == RUNNING) {
-                if (idle == null) {
-                    cycle(MAX_WAIT_NANOS);
+                if (idler == null) {
+                    cycle(MAX_WAIT_NANOS); // blocks in the kernel when it finds nothing
                 } else {
-                    idle.idle(cycle(0));
+                    idler.idle(cycle(0));
                 }
             }
             if (shutdown == Shutdown.DRAIN) {

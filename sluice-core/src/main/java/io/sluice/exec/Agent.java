@@ -2,8 +2,8 @@ package io.sluice.exec;
 
 /**
  * A duty-cycle agent: the unit of work an executor's thread runs over and over. {@link #doWork()} does what there
- * is to do now, without blocking, and says how much that was; an {@link IdleStrategy} decides what the thread does
- * when it was nothing. One {@link AgentRunner} owns the thread and the error handling.
+ * is to do now, without blocking, and says how much that was; a {@link io.sluice.WaitStrategy} decides what the
+ * thread does when it was nothing. One {@link AgentRunner} owns the thread and the error handling.
  */
 public interface Agent {
     /**

@@ -1,41 +1,68 @@
 package io.sluice.exec;
 
+import io.sluice.WaitStrategy;
+
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * Runs an {@link Agent}'s duty cycles on one thread, its own or one the caller provides, until closed: each cycle
- * calls {@link Agent#doWork()} and hands the work done to the {@link IdleStrategy}. What the agent throws goes to the
- * {@link ErrorHandler}, is counted, and the loop goes on.
+ * calls {@link Agent#doWork()}, and when it did nothing the thread waits as the {@link WaitStrategy} says. What the
+ * agent throws goes to the {@link ErrorHandler}, is counted, and the loop goes on.
  *
  * {@snippet :
- * try (AgentRunner runner = AgentRunner.start(agent, IdleStrategy.blocking(wakeup, 100_000_000), ErrorHandler.logging())) {
- *     ...                      // the agent runs on its own thread
- * }                            // stops it, waits for the thread, calls agent.onClose() there
+ * Wakeup wakeup = new Wakeup();          // the agent's producers signal it after making work available
+ * try (AgentRunner runner = AgentRunner.start(
+ *         new AgentRunner(agent, WaitStrategy.block(), wakeup, ErrorHandler.logging()))) {
+ *     ...                                // the agent runs on its own thread
+ * }                                      // stops it, waits for the thread, calls agent.onClose() there
  * }
- * Or on the caller's thread: {@code new AgentRunner(agent, idle, errors).run()} returns once another thread has
- * called {@link #close()}.
+ * Or on the caller's thread: {@code new AgentRunner(agent, wait, wakeup, errors).run()} returns once another thread
+ * has called {@link #close()}.
  */
 public final class AgentRunner implements Runnable, AutoCloseable {
+    /** The longest sleep of a blocking runner between duty cycles, so that an agent's upkeep still runs. */
+    static final long MAX_BLOCK_NANOS = AbstractExecutor.MAX_WAIT_NANOS;
+
     private final Agent agent;
-    private final IdleStrategy idle;
+    private final WaitStrategy wait;
+    private final Wakeup wakeup;
     private final ErrorHandler errors;
-    private final Runnable wake;
+    private final long maxBlockNanos;
     private volatile boolean running = true;
     private volatile Thread thread;
     private volatile long errorCount;
 
-    /** A runner for {@code agent}; {@code wake} is called by {@link #close()} to end a blocked idle wait. */
-    public AgentRunner(Agent agent, IdleStrategy idle, ErrorHandler errors, Runnable wake) {
-        this.agent = Objects.requireNonNull(agent, "agent");
-        this.idle = Objects.requireNonNull(idle, "idle");
-        this.errors = Objects.requireNonNull(errors, "errors");
-        this.wake = Objects.requireNonNull(wake, "wake");
+    /**
+     * A runner for {@code agent} that waits with {@code wait}: {@link WaitStrategy#block()} sleeps on {@code wakeup}
+     * (at most {@value #MAX_BLOCK_NANOS} ns at a time) until a producer {@link Wakeup#signal() signals} it; spin and
+     * backoff poll. {@link #close()} signals {@code wakeup} to end a sleep.
+     */
+    public AgentRunner(Agent agent, WaitStrategy wait, Wakeup wakeup, ErrorHandler errors) {
+        this(agent, wait, wakeup, errors, MAX_BLOCK_NANOS);
     }
 
-    /** A runner whose idle strategy needs no wake to stop (spinning, backoff). */
-    public AgentRunner(Agent agent, IdleStrategy idle, ErrorHandler errors) {
-        this(agent, idle, errors, () -> { });
+    /** With a longest sleep of {@code maxBlockNanos}: a test makes it long, so that a lost wake-up shows. */
+    AgentRunner(Agent agent, WaitStrategy wait, Wakeup wakeup, ErrorHandler errors, long maxBlockNanos) {
+        this.agent = Objects.requireNonNull(agent, "agent");
+        this.wait = Objects.requireNonNull(wait, "wait");
+        this.wakeup = Objects.requireNonNull(wakeup, "wakeup");
+        this.errors = Objects.requireNonNull(errors, "errors");
+        this.maxBlockNanos = maxBlockNanos;
+    }
+
+    /**
+     * A runner that polls with a spin or backoff strategy, with no wakeup to block on.
+     *
+     * @throws IllegalArgumentException for {@link WaitStrategy#block()}, which needs the {@link Wakeup} that the
+     *                                  agent's producers signal
+     */
+    public AgentRunner(Agent agent, WaitStrategy wait, ErrorHandler errors) {
+        this(agent, wait, new Wakeup(), errors);
+        if (wait.blocks()) {
+            throw new IllegalArgumentException("block() sleeps on a Wakeup that the agent's producers signal: "
+                + "use AgentRunner(agent, wait, wakeup, errors)");
+        }
     }
 
     /** Starts {@code runner} on a new platform thread named after the agent's role. */
@@ -52,8 +79,10 @@ public final class AgentRunner implements Runnable, AutoCloseable {
         if (thread == null) {
             thread = Thread.currentThread();
         }
+        WaitStrategy.Idler idler = wait.blocks() ? null : wait.idler();
         try {
             while (running) {
+                int key = wakeup.key(); // before looking for work, so that a signal after it is not lost
                 int work;
                 try {
                     work = agent.doWork();
@@ -61,7 +90,11 @@ public final class AgentRunner implements Runnable, AutoCloseable {
                     report(error);
                     work = 1; // not idle: look again at once
                 }
-                idle.idle(work);
+                if (idler != null) {
+                    idler.idle(work);
+                } else if (work == 0) {
+                    wakeup.await(key, maxBlockNanos);
+                }
             }
         } finally {
             try {
@@ -104,7 +137,7 @@ public final class AgentRunner implements Runnable, AutoCloseable {
     /** {@link #close()} with a bound on the wait. */
     public void close(Duration timeout) {
         running = false;
-        wake.run();
+        wakeup.signal();
         Thread runnerThread = thread;
         if (runnerThread == null || runnerThread == Thread.currentThread()) {
             return;

@@ -75,7 +75,23 @@ public interface Executor extends Agent, AutoCloseable {
      * Runs {@code handler} on every sample {@code subscriber} takes (its QoS decides which: all in order, or only
      * the newest). While the executor sleeps it is woken by the topic's publishers directly.
      */
-    <T> Registration subscription(Subscriber<T> subscriber, SampleHandler<T> handler);
+    default <T> Registration subscription(Subscriber<T> subscriber, SampleHandler<T> handler) {
+        return subscription(subscriber, handler, Turn.SUBSCRIPTION);
+    }
+
+    /**
+     * As {@link #subscription(Subscriber, SampleHandler)}, taking its {@code turn} at a polling point: the
+     * request side of a service runs with the services, the response side of a client with the clients (the
+     * baselines' order; the event loop handles every subscription alike). For layers such as request/response that
+     * build their endpoints from subscribers.
+     */
+    <T> Registration subscription(Subscriber<T> subscriber, SampleHandler<T> handler, Turn turn);
+
+    /**
+     * Where a subscription's callbacks run at a polling point, which runs ready timers, then subscriptions, then
+     * services, then clients, then guard conditions and inboxes (the groups of ROS 2's executors).
+     */
+    enum Turn { SUBSCRIPTION, SERVICE, CLIENT }
 
     /** A periodic timer whose first deadline is one period from now. */
     default Registration timer(Duration period, TimerHandler handler) {
@@ -99,20 +115,6 @@ public interface Executor extends Agent, AutoCloseable {
      */
     <E> Inbox<E> inbox(String name, int capacity, Consumer<? super E> handler);
 
-    /**
-     * Serves {@code service}'s requests on this executor: its handler runs once per request, in the group of
-     * services (after timers and subscriptions at a polling point). A service is registered with one executor at a
-     * time.
-     */
-    Registration service(Service<?, ?> service);
-
-    /**
-     * Runs the handlers of {@code client}'s {@link Client#callAsync asynchronous calls} on this executor: once per
-     * response, in the group of clients, and on failure (a deadline passed, the server left), checked by a timer
-     * every 10 ms. A client is registered with one executor at a time.
-     */
-    Registration client(Client<?, ?> client);
-
     /** Starts the executor's own thread(s) and returns at once. */
     Executor start();
 
@@ -133,7 +135,7 @@ public interface Executor extends Agent, AutoCloseable {
 
     /**
      * One duty cycle without waiting: what {@link #runOnce(Duration) runOnce(Duration.ZERO)} does. An executor is an
-     * {@link Agent}, so an application may run it with an {@link AgentRunner} and an idle strategy of its own
+     * {@link Agent}, so an application may run it with an {@link AgentRunner} and a wait strategy of its own
      * (then not {@link #start()} or {@link #run()} as well; close the runner before the executor).
      */
     @Override

@@ -14,7 +14,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 
 import static io.sluice.shm.SegmentLayout.*;
 import static io.sluice.shm.TopicLayout.*;
@@ -47,6 +46,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     private final Qos qos;
     private final Qos.Kind kind;
     private final WaitStrategy waitStrategy;
+    private final WaitStrategy.Idler idler;
     private final TopicFile file;
     private final int row;
     private final SubscriberRow ownRow;
@@ -71,6 +71,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         this.qos = qos;
         this.kind = qos.kind();
         this.waitStrategy = qos.waitStrategy() != null ? qos.waitStrategy() : owner.options().waitStrategy();
+        this.idler = waitStrategy.blocks() ? null : waitStrategy.idler();
         TopicFile opened = TopicFile.openLocked(owner.domain(), topic, type);
         int joinIncarnation;
         try {
@@ -157,50 +158,25 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             return null;
         }
         long deadline = System.nanoTime() + timeoutNanos;
-        return switch (waitStrategy) {
-            case SPIN -> spinUntil(deadline);
-            case BACKOFF -> backoffUntil(deadline);
-            case BLOCK -> blockUntil(deadline);
-        };
+        return waitStrategy.blocks() ? blockUntil(deadline) : idleUntil(deadline);
     }
 
-    private Sample<T> spinUntil(long deadline) {
-        for (int spins = 1; ; spins++) {
-            Thread.onSpinWait();
+    /** Spins, or backs off, with the strategy's idler between takes. */
+    private Sample<T> idleUntil(long deadline) {
+        idler.reset();
+        while (true) {
+            boolean clockDue = idler.idle();
             Sample<T> sample = take();
             if (sample != null) {
                 return sample;
             }
-            if ((spins & 1023) == 0) {
+            if (clockDue) {
                 long now = System.nanoTime();
                 if (now - deadline >= 0) {
                     return null;
                 }
                 publishers.probeIfDue(now);
             }
-        }
-    }
-
-    private Sample<T> backoffUntil(long deadline) {
-        long park = 1_000;
-        for (int attempt = 0; ; attempt++) {
-            if (attempt < 200) {
-                Thread.onSpinWait();
-            } else if (attempt < 220) {
-                Thread.yield();
-            } else {
-                LockSupport.parkNanos(park);
-                park = Math.min(park * 2, 1_000_000);
-            }
-            Sample<T> sample = take();
-            if (sample != null) {
-                return sample;
-            }
-            long now = System.nanoTime();
-            if (now - deadline >= 0) {
-                return null;
-            }
-            publishers.probeIfDue(now);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sluice.exec;
 
 import io.sluice.Await;
+import io.sluice.WaitStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -60,7 +61,7 @@ class AgentRunnerTest {
         for (int i = 0; i < 30; i++) {
             agent.queue.add(i % 3 == 0 ? -i - 1 : i);
         }
-        try (AgentRunner runner = AgentRunner.start(new AgentRunner(agent, IdleStrategy.backoff(10, 10, 1_000_000),
+        try (AgentRunner runner = AgentRunner.start(new AgentRunner(agent, WaitStrategy.backoff(10, 10, 1_000_000),
             (role, error) -> reports.add(role + ": " + error.getMessage())))) {
             while (agent.handled.size() < 20) {
                 Thread.sleep(1);
@@ -76,7 +77,7 @@ class AgentRunnerTest {
         QueueAgent agent = new QueueAgent();
         agent.queue.add(-1);
         agent.queue.add(7);
-        try (AgentRunner runner = AgentRunner.start(new AgentRunner(agent, IdleStrategy.busySpin(), (role, error) -> {
+        try (AgentRunner runner = AgentRunner.start(new AgentRunner(agent, WaitStrategy.spin(), (role, error) -> {
             throw new IllegalStateException("a handler that throws");
         }))) {
             while (agent.handled.isEmpty()) {
@@ -91,8 +92,8 @@ class AgentRunnerTest {
     void shouldWakeABlockedRunnerForEveryEventWithoutLosingOne() throws Exception {
         QueueAgent agent = new QueueAgent();
         Wakeup wakeup = new Wakeup();
-        try (AgentRunner runner = AgentRunner.start(new AgentRunner(agent, IdleStrategy.blocking(wakeup, LONG_WAIT),
-            ErrorHandler.logging(), wakeup::signal))) {
+        try (AgentRunner runner = AgentRunner.start(new AgentRunner(agent, WaitStrategy.block(), wakeup,
+            ErrorHandler.logging(), LONG_WAIT))) {
             for (int i = 0; i < 2_000; i++) {
                 agent.queue.add(i);
                 wakeup.signal(); // the runner blocks between most of these: a lost wake would hang it for 60 s
@@ -121,8 +122,8 @@ class AgentRunnerTest {
     void shouldStopABlockedRunnerAndCloseTheAgentOnItsThread() throws Exception {
         QueueAgent agent = new QueueAgent();
         Wakeup wakeup = new Wakeup();
-        AgentRunner runner = AgentRunner.start(new AgentRunner(agent, IdleStrategy.blocking(wakeup, LONG_WAIT),
-            ErrorHandler.logging(), wakeup::signal));
+        AgentRunner runner = AgentRunner.start(new AgentRunner(agent, WaitStrategy.block(), wakeup,
+            ErrorHandler.logging(), LONG_WAIT));
         Await.allAsleepInKernel("queue-agent"); // the close must end a sleep
         runner.close();
         assertFalse(runner.isRunning());
@@ -132,7 +133,7 @@ class AgentRunnerTest {
     @Test
     void shouldRunOnTheCallersThreadUntilClosedFromAnother() throws Exception {
         QueueAgent agent = new QueueAgent();
-        AgentRunner runner = new AgentRunner(agent, IdleStrategy.backoff(0, 0, 1_000_000), ErrorHandler.logging());
+        AgentRunner runner = new AgentRunner(agent, WaitStrategy.backoff(0, 0, 1_000_000), ErrorHandler.logging());
         CountDownLatch started = new CountDownLatch(1);
         AtomicInteger handledBeforeClose = new AtomicInteger();
         Thread caller = Thread.ofPlatform().start(() -> {
@@ -153,8 +154,8 @@ class AgentRunnerTest {
     }
 
     @Test
-    void shouldRefuseNonsenseSettings() {
-        assertThrows(IllegalArgumentException.class, () -> IdleStrategy.backoff(-1, 0, 1));
-        assertThrows(IllegalArgumentException.class, () -> IdleStrategy.blocking(new Wakeup(), 0));
+    void shouldRefuseToBlockWithoutAWakeup() {
+        assertThrows(IllegalArgumentException.class, () -> new AgentRunner(new QueueAgent(), WaitStrategy.block(),
+            ErrorHandler.logging())); // nothing to block on
     }
 }

@@ -65,8 +65,7 @@ class PollingPointOrderTest {
             ExecutorOptions options = ExecutorOptions.defaults().withName("order").withClock(clock)
                 .withErrorHandler((role, error) -> ran.add("error " + error));
             executor = pollingPoint ? Executor.pollingPoint(options) : Executor.eventLoop(options);
-            AbstractExecutor registry = (AbstractExecutor) executor;
-            registry.subscription(Entity.Kind.CLIENT, responses, sample -> ran.add("client " + value(sample)));
+            executor.subscription(responses, sample -> ran.add("client " + value(sample)), Executor.Turn.CLIENT);
             executor.subscription(a, sample -> {
                 long value = value(sample);
                 ran.add("a " + value);
@@ -79,7 +78,7 @@ class PollingPointOrderTest {
             });
             executor.timer(Duration.ofMillis(10), (deadline, missed) -> ran.add("t10"));
             inbox = executor.inbox("i", 16, event -> ran.add("inbox " + event));
-            registry.subscription(Entity.Kind.SERVICE, requests, sample -> ran.add("service " + value(sample)));
+            executor.subscription(requests, sample -> ran.add("service " + value(sample)), Executor.Turn.SERVICE);
             executor.subscription(b, sample -> ran.add("b " + value(sample)));
             guard = executor.guardCondition("g", () -> ran.add("guard"));
             executor.timer(Duration.ofMillis(5), (deadline, missed) -> ran.add("t5"));

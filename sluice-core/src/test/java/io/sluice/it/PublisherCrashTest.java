@@ -110,13 +110,13 @@ class PublisherCrashTest extends MultiProcessTest {
     /** How a subscriber waits in {@link #shouldNoticeADeadPublisherWithoutBeingAsked}. */
     enum Waiting {
         /** take() again and again, never waiting: probes every 50 ms. */
-        TAKING(WaitStrategy.BLOCK),
+        TAKING(WaitStrategy.block()),
         /** One take(timeout) that spins: probes every 50 ms. */
-        SPINNING(WaitStrategy.SPIN),
+        SPINNING(WaitStrategy.spin()),
         /** One take(timeout) that spins, yields, then parks. */
-        BACKING_OFF(WaitStrategy.BACKOFF),
+        BACKING_OFF(WaitStrategy.backoff()),
         /** One take(timeout) asleep in the kernel: probes at least every 200 ms. */
-        SLEEPING(WaitStrategy.BLOCK);
+        SLEEPING(WaitStrategy.block());
 
         final WaitStrategy strategy;
 

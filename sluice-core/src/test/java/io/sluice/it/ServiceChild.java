@@ -4,7 +4,7 @@ import io.sluice.MessageShape;
 import io.sluice.Sluice;
 import io.sluice.SluiceOptions;
 import io.sluice.exec.Executor;
-import io.sluice.exec.Service;
+import io.sluice.service.Service;
 import io.sluice.msg.std_msgs.Int64;
 
 import java.io.BufferedReader;
@@ -32,7 +32,7 @@ public final class ServiceChild {
         String mode = args[2];
         Sluice sluice = Sluice.open("service-child-" + ProcessHandle.current().pid(),
             SluiceOptions.defaults().withRoot(root).withDomain(0));
-        Service<Int64, Int64> service = sluice.service(name, Int64.TYPE, Int64.TYPE, (request, response) -> {
+        Service<Int64, Int64> service = Service.open(sluice, name, Int64.TYPE, Int64.TYPE, (request, response) -> {
             long value = request.data();
             switch (mode) {
                 case "triple" -> response.loan(INT64).data(3 * value);
@@ -48,7 +48,7 @@ public final class ServiceChild {
             }
         });
         Executor executor = Executor.eventLoop();
-        executor.service(service);
+        service.register(executor);
         executor.start();
         ParticipantChild.say("SERVING");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -3,11 +3,11 @@ package io.sluice.it;
 import io.sluice.MessageShape;
 import io.sluice.Sample;
 import io.sluice.Sluice;
-import io.sluice.exec.Client;
+import io.sluice.service.Client;
 import io.sluice.exec.Executor;
-import io.sluice.exec.ResponseHandler;
-import io.sluice.exec.ServiceException;
-import io.sluice.exec.ServiceUnavailableException;
+import io.sluice.service.ResponseHandler;
+import io.sluice.service.ServiceException;
+import io.sluice.service.ServiceUnavailableException;
 import io.sluice.msg.std_msgs.Int64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,7 +44,7 @@ class ServiceCrashTest extends MultiProcessTest {
 
     private Client<Int64, Int64> client() {
         sluice = Sluice.open("test", root.options());
-        Client<Int64, Int64> client = sluice.client("/compute", Int64.TYPE, Int64.TYPE);
+        Client<Int64, Int64> client = Client.open(sluice, "/compute", Int64.TYPE, Int64.TYPE);
         assertTrue(client.waitForServer(CHILD_TIMEOUT), "the child's service appears");
         return client;
     }
@@ -112,7 +112,7 @@ class ServiceCrashTest extends MultiProcessTest {
         CompletableFuture<ServiceException> failure = new CompletableFuture<>();
         AtomicReference<String> thread = new AtomicReference<>();
         try (Executor executor = Executor.eventLoop()) {
-            executor.client(client);
+            client.register(executor);
             executor.start();
             client.callAsync(INT64, request -> request.data(11), CALL_TIMEOUT, new ResponseHandler<>() {
                 @Override

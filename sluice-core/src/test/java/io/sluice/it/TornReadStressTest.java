@@ -91,7 +91,7 @@ class TornReadStressTest {
         List<Tally> tallies = List.of(
             new Tally("latest/block", sluice.subscriber("/torn", TYPE, Qos.latest())),
             new Tally("queue2/backoff", sluice.subscriber("/torn", TYPE,
-                Qos.queue(2).withWaitStrategy(WaitStrategy.BACKOFF))),
+                Qos.queue(2).withWaitStrategy(WaitStrategy.backoff()))),
             new Tally("queue4/block", sluice.subscriber("/torn", TYPE, Qos.queue(4))));
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
 

@@ -113,7 +113,7 @@ public final class BenchCommand {
 
     private static void addNotes(BenchReport report, Machine machine) {
         BenchOptions options = report.options;
-        if (options.waitStrategy() == io.sluice.WaitStrategy.SPIN && options.mode() != BenchOptions.Mode.IDLE) {
+        if (options.waitStrategy().equals(io.sluice.WaitStrategy.spin()) && options.mode() != BenchOptions.Mode.IDLE) {
             int busy = options.subscribers() + 1; // spinning subscribers, and a publisher that spins or publishes
             if (busy > machine.cores()) {
                 report.notes.add(String.format(Locale.ROOT, "%d busy processes on %d cores: they share cores,"

@@ -111,7 +111,7 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
     public static BenchOptions defaults(Mode mode) {
         boolean executor = mode == Mode.EXECUTOR;
         return new BenchOptions(mode, 64, 1, false,
-            mode == Mode.IDLE || executor ? WaitStrategy.BLOCK : WaitStrategy.SPIN,
+            mode == Mode.IDLE || executor ? WaitStrategy.block() : WaitStrategy.spin(),
             executor ? EXECUTOR_DURATION : Duration.ofSeconds(mode == Mode.IDLE ? 10 : 5), 0,
             executor ? EXECUTOR_WARMUP : Duration.ofSeconds(2), -1, 0, false, -1, "", 0, false, "");
     }
@@ -281,9 +281,9 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
 
     static WaitStrategy parseWait(String text) {
         return switch (text) {
-            case "spin" -> WaitStrategy.SPIN;
-            case "block" -> WaitStrategy.BLOCK;
-            case "backoff" -> WaitStrategy.BACKOFF;
+            case "spin" -> WaitStrategy.spin();
+            case "block" -> WaitStrategy.block();
+            case "backoff" -> WaitStrategy.backoff();
             default -> throw new IllegalArgumentException("wait must be spin, block or backoff: wait=" + text);
         };
     }
@@ -345,7 +345,7 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
 
     /** The wait strategy's command-line name. */
     public String waitLabel() {
-        return waitStrategy.name().toLowerCase(Locale.ROOT);
+        return waitStrategy.toString();
     }
 
     /** The arguments that give a child process these options in {@code role} as subscriber {@code index}. */

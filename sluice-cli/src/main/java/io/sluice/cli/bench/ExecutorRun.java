@@ -16,7 +16,6 @@ import io.sluice.Sluice;
 import io.sluice.Subscriber;
 import io.sluice.exec.Executor;
 import io.sluice.exec.ExecutorOptions;
-import io.sluice.exec.IdleStrategy;
 import io.sluice.exec.Inbox;
 import io.sluice.exec.Shutdown;
 import org.HdrHistogram.Histogram;
@@ -61,7 +60,7 @@ import java.util.function.LongSupplier;
  *   <li><b>Throughput.</b> Three producer threads to one consumer that adds a long field of each event:
  *       {@code executor.inbox(…)} of the event loop against a multi-producer Disruptor of the same capacity, with
  *       blocking waits (default idle vs {@code BlockingWaitStrategy}) and with busy-spinning ones
- *       ({@code IdleStrategy.busySpin()} vs {@code BusySpinWaitStrategy}). Producers spin when full on both sides
+ *       ({@code WaitStrategy.spin()} vs {@code BusySpinWaitStrategy}). Producers spin when full on both sides
  *       ({@code offer} / {@code tryNext}). No allocation per event on either side: the Disruptor's producers write
  *       into the ring's preallocated events (two-phase {@code tryNext}/{@code publish}); ours write into a
  *       per-producer pool of preallocated events and offer the reference ({@link ExecutorWork.Pool} explains why
@@ -552,7 +551,7 @@ final class ExecutorRun {
                 }
             }
             report.throughput.add(new ExecutorReport.ThroughputRow(idle, "event-loop",
-                busySpin ? "inbox, IdleStrategy.busySpin()" : "inbox, blocking idle (default)", eventLoop,
+                busySpin ? "inbox, WaitStrategy.spin()" : "inbox, blocking idle (default)", eventLoop,
                 eventLoopFull, eventLoopMachine));
             report.throughput.add(new ExecutorReport.ThroughputRow(idle, "disruptor",
                 busySpin ? "RingBuffer MULTI, BusySpinWaitStrategy" : "RingBuffer MULTI, BlockingWaitStrategy",
@@ -564,7 +563,7 @@ final class ExecutorRun {
     private double throughputEventLoop(boolean busySpin, long[] fullOut, double[] machineOut) {
         ExecutorOptions executorOptions = ExecutorOptions.defaults().withName("bench-event-loop");
         Executor executor = Executor.eventLoop(busySpin
-            ? executorOptions.withIdleStrategy(IdleStrategy.busySpin()) : executorOptions);
+            ? executorOptions.withWaitStrategy(io.sluice.WaitStrategy.spin()) : executorOptions);
         ExecutorWork.CellTally tally = new ExecutorWork.CellTally();
         Inbox<ExecutorWork.Cell> inbox = executor.inbox("throughput", CAPACITY, tally::handle);
         Thread consumer = Thread.ofPlatform().name("bench-event-loop").daemon().start(executor::run);

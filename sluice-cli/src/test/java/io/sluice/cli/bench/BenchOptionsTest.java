@@ -62,11 +62,11 @@ class BenchOptionsTest {
         assertEquals(64, latency.size());
         assertEquals(1, latency.subscribers());
         assertFalse(latency.touch());
-        assertEquals(WaitStrategy.SPIN, latency.waitStrategy());
+        assertEquals(WaitStrategy.spin(), latency.waitStrategy());
         assertEquals(4, latency.effectiveSlots());
         assertFalse(latency.isChild());
         BenchOptions idle = BenchOptions.parse(new String[] {"idle"});
-        assertEquals(WaitStrategy.BLOCK, idle.waitStrategy());
+        assertEquals(WaitStrategy.block(), idle.waitStrategy());
         assertEquals(Duration.ofSeconds(10), idle.duration());
         assertEquals(Duration.ofSeconds(2), idle.warmup());
     }
@@ -80,7 +80,7 @@ class BenchOptionsTest {
         assertEquals(1024, options.size());
         assertEquals(3, options.subscribers());
         assertTrue(options.touch());
-        assertEquals(WaitStrategy.BLOCK, options.waitStrategy());
+        assertEquals(WaitStrategy.block(), options.waitStrategy());
         assertEquals(1000, options.count());
         assertEquals(Duration.ofMillis(500), options.warmup());
         assertEquals(10, options.warmupCount());
@@ -140,7 +140,7 @@ class BenchOptionsTest {
         assertFalse(executor.quick());
         assertEquals(Duration.ofSeconds(2), executor.duration());
         assertEquals(Duration.ofSeconds(1), executor.warmup());
-        assertEquals(WaitStrategy.BLOCK, executor.waitStrategy());
+        assertEquals(WaitStrategy.block(), executor.waitStrategy());
         assertEquals("", executor.childSpec());
     }
 

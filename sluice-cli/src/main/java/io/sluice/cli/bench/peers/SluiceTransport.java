@@ -25,7 +25,7 @@ import java.time.Duration;
  *   <li>fan-out: 8 slots, {@code Qos.queue(4)} per sink (a slow sink loses messages, counted, instead of holding
  *       the camera back).
  * </ul>
- * {@code wait=block} is {@link WaitStrategy#BLOCK} (futex), {@code wait=spin} {@link WaitStrategy#SPIN}.
+ * {@code wait=block} is {@link WaitStrategy#block()} (futex), {@code wait=spin} {@link WaitStrategy#spin()}.
  */
 final class SluiceTransport implements JavaTransport {
     private static final MessageType<MemorySegment> TYPE = MessageType.raw("sluice_bench/msg/Payload");
@@ -40,7 +40,7 @@ final class SluiceTransport implements JavaTransport {
             throw new IllegalArgumentException("the sluice transport needs domain=<n>");
         }
         this.args = args;
-        this.wait = args.spin() ? WaitStrategy.SPIN : WaitStrategy.BLOCK;
+        this.wait = args.spin() ? WaitStrategy.spin() : WaitStrategy.block();
         this.sluice = Sluice.open(args.role() + "-" + args.index(),
             SluiceOptions.defaults().withDomain(args.domain()).withWaitStrategy(wait));
     }

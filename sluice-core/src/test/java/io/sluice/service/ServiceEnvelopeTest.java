@@ -1,4 +1,4 @@
-package io.sluice.exec;
+package io.sluice.service;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.sluice.exec;
+package io.sluice.service;
 
 /**
  * No server could answer: none was present when the call was made (after waiting up to the timeout for one, for

@@ -1,4 +1,4 @@
-package io.sluice.exec;
+package io.sluice.service;
 
 /** No response came within the call's timeout, while a server of the service was alive. */
 public final class ServiceTimeoutException extends ServiceException {

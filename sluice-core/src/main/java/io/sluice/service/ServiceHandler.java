@@ -1,4 +1,4 @@
-package io.sluice.exec;
+package io.sluice.service;
 
 /**
  * Answers one request of a {@link Service}, on the thread that serves it (the executor's, or the caller of

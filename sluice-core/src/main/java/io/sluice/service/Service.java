@@ -1,4 +1,4 @@
-package io.sluice.exec;
+package io.sluice.service;
 
 import io.sluice.Loan;
 import io.sluice.MessageShape;
@@ -9,7 +9,10 @@ import io.sluice.Qos;
 import io.sluice.Sample;
 import io.sluice.Sluice;
 import io.sluice.Subscriber;
-import io.sluice.shm.TopicNames;
+import io.sluice.exec.ErrorHandler;
+import io.sluice.exec.Executor;
+import io.sluice.exec.Registration;
+import io.sluice.exec.SampleHandler;
 
 import java.lang.foreign.MemorySegment;
 import java.util.HexFormat;
@@ -22,9 +25,9 @@ import java.util.Objects;
  * {@snippet :
  * try (Sluice sluice = Sluice.open("adder");
  *      Executor executor = Executor.eventLoop()) {
- *     Service<Int64, Int64> twice = sluice.service("/twice", Int64.TYPE, Int64.TYPE, (request, response) ->
+ *     Service<Int64, Int64> twice = Service.open(sluice, "/twice", Int64.TYPE, Int64.TYPE, (request, response) ->
  *         response.loan(Int64.TYPE.withCapacity(Int64.TYPE.defaultSize())).data(2 * request.data()));
- *     executor.service(twice);       // or call twice.serveAvailable() from a loop of yours
+ *     twice.register(executor);      // or call twice.serveAvailable() from a loop of yours
  *     executor.run();
  * }
  * }
@@ -90,23 +93,25 @@ public final class Service<Req, Res> implements AutoCloseable {
     }
 
     /**
-     * A service {@code name} of {@code sluice}, answering with {@code handler}; {@link Sluice#service} is the usual
-     * way to make one, and closes it with the {@code Sluice}. A service made here is closed by its user.
+     * Opens the service {@code name} in {@code sluice}, answering with {@code handler}: the one way to make a service.
+     * It is closed by {@link #close()}, or with {@code sluice}.
      *
      * @throws IllegalArgumentException              when {@code name} is not a valid topic name or is too long for
      *                                               the suffixes {@code /request} and {@code /response}
      * @throws io.sluice.IncompatibleTypeException   when the service's topics carry other types
      */
-    public static <Req, Res> Service<Req, Res> create(Sluice sluice, String name, MessageType<Req> requestType,
-                                                      MessageType<Res> responseType, ServiceHandler<Req, Res> handler) {
-        return new Service<>(sluice, name, requestType, responseType, handler);
+    public static <Req, Res> Service<Req, Res> open(Sluice sluice, String name, MessageType<Req> requestType,
+                                                    MessageType<Res> responseType, ServiceHandler<Req, Res> handler) {
+        Service<Req, Res> service = new Service<>(sluice, name, requestType, responseType, handler);
+        sluice.closeOnClose(service);
+        return service;
     }
 
     /** The longest service name: its response topics add {@code /response/c} and 16 hex digits. */
-    static final int MAX_NAME_LENGTH = TopicNames.MAX_LENGTH - "/response/c".length() - 16;
+    public static final int MAX_NAME_LENGTH = Sluice.MAX_TOPIC_LENGTH - "/response/c".length() - 16;
 
     static void validateName(String name) {
-        TopicNames.validate(name);
+        Sluice.validateTopic(name);
         if (name.length() > MAX_NAME_LENGTH) {
             throw new IllegalArgumentException("service name too long for its topics: length=" + name.length()
                 + ", max=" + MAX_NAME_LENGTH + ", name=" + name);
@@ -167,8 +172,16 @@ public final class Service<Req, Res> implements AutoCloseable {
         return malformed;
     }
 
-    /** Registers with {@code executor}: called by {@link Executor#service}. */
-    Registration attach(AbstractExecutor executor) {
+    /**
+     * Serves this service's requests on {@code executor}: the handler runs once per request, on the executor's
+     * thread, in its turn of services ({@link Executor.Turn#SERVICE}: after timers and subscriptions at a polling
+     * point); what it throws also goes to the executor's {@link ErrorHandler}. A service is registered with one
+     * executor at a time; closing the registration stops serving there.
+     *
+     * @throws IllegalStateException when the service is registered already, or closed
+     */
+    public Registration register(Executor executor) {
+        Objects.requireNonNull(executor, "executor");
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("service closed: name=" + name);
@@ -177,7 +190,7 @@ public final class Service<Req, Res> implements AutoCloseable {
             if (current != null && current.isActive()) {
                 throw new IllegalStateException("service already registered with an executor: name=" + name);
             }
-            registration = executor.subscription(Entity.Kind.SERVICE, requests, onRequest);
+            registration = executor.subscription(requests, onRequest, Executor.Turn.SERVICE);
             return registration;
         }
     }

@@ -1,4 +1,4 @@
-package io.sluice.exec;
+package io.sluice.service;
 
 import io.sluice.Loan;
 import io.sluice.MessageShape;
@@ -10,6 +10,10 @@ import io.sluice.Qos;
 import io.sluice.Sample;
 import io.sluice.Sluice;
 import io.sluice.Subscriber;
+import io.sluice.exec.Executor;
+import io.sluice.exec.Registration;
+import io.sluice.exec.SampleHandler;
+import io.sluice.exec.TimerHandler;
 
 import java.lang.foreign.MemorySegment;
 import java.security.SecureRandom;
@@ -24,13 +28,13 @@ import java.util.function.Consumer;
  * {@snippet :
  * MessageShape<Int64> int64 = Int64.TYPE.withCapacity(Int64.TYPE.defaultSize());
  * try (Sluice sluice = Sluice.open("caller")) {
- *     Client<Int64, Int64> twice = sluice.client("/twice", Int64.TYPE, Int64.TYPE);
+ *     Client<Int64, Int64> twice = Client.open(sluice, "/twice", Int64.TYPE, Int64.TYPE);
  *     try (Sample<Int64> response = twice.call(int64, request -> request.data(21), Duration.ofSeconds(1))) {
  *         System.out.println(response.message().data());     // 42
  *     }
  *
  *     try (Executor executor = Executor.eventLoop()) {          // or asynchronously, on an executor
- *         executor.client(twice);
+ *         twice.register(executor);
  *         executor.start();
  *         twice.callAsync(int64, request -> request.data(5), Duration.ofSeconds(1), new ResponseHandler<>() {
  *             public void onResponse(Sample<Int64> response) { use(response.message().data()); }
@@ -148,16 +152,18 @@ public final class Client<Req, Res> implements AutoCloseable {
     }
 
     /**
-     * A client of the service {@code name} in {@code sluice}; {@link Sluice#client} is the usual way to make one,
-     * and closes it with the {@code Sluice}. A client made here is closed by its user.
+     * Opens a client of the service {@code name} in {@code sluice}: the one way to make a client. No server need be
+     * there yet. It is closed by {@link #close()}, or with {@code sluice}.
      *
      * @throws IllegalArgumentException              when {@code name} is not a valid topic name or is too long for
      *                                               the suffixes {@code /request} and {@code /response}
      * @throws io.sluice.IncompatibleTypeException   when the service's topics carry other types
      */
-    public static <Req, Res> Client<Req, Res> create(Sluice sluice, String name, MessageType<Req> requestType,
-                                                     MessageType<Res> responseType) {
-        return new Client<>(sluice, name, requestType, responseType);
+    public static <Req, Res> Client<Req, Res> open(Sluice sluice, String name, MessageType<Req> requestType,
+                                                   MessageType<Res> responseType) {
+        Client<Req, Res> client = new Client<>(sluice, name, requestType, responseType);
+        sluice.closeOnClose(client);
+        return client;
     }
 
     private static long newClientId() {
@@ -378,7 +384,7 @@ public final class Client<Req, Res> implements AutoCloseable {
         long deadline = System.nanoTime() + timeoutNanos;
         if (!registered()) {
             throw new IllegalStateException("client is not registered with an executor, use call or "
-                + "executor.client(client): service=" + name);
+                + "client.register(executor): service=" + name);
         }
         sendLock.lock();
         try {
@@ -427,14 +433,22 @@ public final class Client<Req, Res> implements AutoCloseable {
         }
     }
 
-    /** Registers with {@code executor}: called by {@link Executor#client}. */
-    Registration attach(AbstractExecutor executor) {
+    /**
+     * Runs the handlers of this client's {@link #callAsync asynchronous calls} on {@code executor}: once per
+     * response, in its turn of clients ({@link Executor.Turn#CLIENT}), and on failure (a deadline passed, the
+     * server left), checked by a timer every 10 ms. A client is registered with one executor at a time; while it
+     * is, {@link #call} is refused.
+     *
+     * @throws IllegalStateException when the client is registered already, or closed
+     */
+    public Registration register(Executor executor) {
+        Objects.requireNonNull(executor, "executor");
         synchronized (callLock) {
             checkOpen();
             if (registered()) {
                 throw new IllegalStateException("client already registered with an executor: service=" + name);
             }
-            Registration subscription = executor.subscription(Entity.Kind.CLIENT, responses, onResponse);
+            Registration subscription = executor.subscription(responses, onResponse, Executor.Turn.CLIENT);
             Registration timer;
             try {
                 timer = executor.timer(TICK, onTick);

@@ -1,4 +1,4 @@
-package io.sluice.exec;
+package io.sluice.service;
 
 import io.sluice.Allocations;
 import io.sluice.Await;
@@ -9,6 +9,9 @@ import io.sluice.Qos;
 import io.sluice.Sample;
 import io.sluice.Sluice;
 import io.sluice.TestRoot;
+import io.sluice.exec.Executor;
+import io.sluice.exec.ExecutorOptions;
+import io.sluice.exec.Registration;
 import io.sluice.msg.std_msgs.Int64;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -97,9 +100,9 @@ class ServiceTest {
 
     /** A participant with a started event-loop serving {@link #twicePlusOne}. */
     private Service<Int64, Int64> startServer(Sluice sluice, String name) {
-        Service<Int64, Int64> service = sluice.service(name, Int64.TYPE, Int64.TYPE, ServiceTest::twicePlusOne);
+        Service<Int64, Int64> service = Service.open(sluice, name, Int64.TYPE, Int64.TYPE, ServiceTest::twicePlusOne);
         Executor executor = keep(Executor.eventLoop(OPTIONS.withName("server")));
-        executor.service(service);
+        service.register(executor);
         executor.start();
         return service;
     }
@@ -115,7 +118,7 @@ class ServiceTest {
         Sluice server = keep(Sluice.open("server", root.options()));
         Sluice caller = keep(Sluice.open("caller", root.options()));
         startServer(server, "/twice");
-        Client<Int64, Int64> client = caller.client("/twice", Int64.TYPE, Int64.TYPE);
+        Client<Int64, Int64> client = Client.open(caller, "/twice", Int64.TYPE, Int64.TYPE);
         for (long value = 0; value < 1_000; value++) {
             try (Sample<Int64> response = client.call(INT64, request -> request.data(12_345), LONG)) {
                 assertEquals(24_691, response.message().data());
@@ -131,13 +134,13 @@ class ServiceTest {
     @Test
     void shouldAnswerVariableLengthCdrMessages() {
         Sluice sluice = keep(Sluice.open("both", root.options()));
-        Service<io.sluice.msg.std_msgs.String, io.sluice.msg.std_msgs.String> upper = sluice.service("/upper",
+        Service<io.sluice.msg.std_msgs.String, io.sluice.msg.std_msgs.String> upper = Service.open(sluice, "/upper",
             io.sluice.msg.std_msgs.String.TYPE, io.sluice.msg.std_msgs.String.TYPE,
             (request, response) -> response.loan(TEXT).data(request.data().toUpperCase()));
         Executor executor = keep(Executor.eventLoop(OPTIONS.withName("server")));
-        executor.service(upper);
+        upper.register(executor);
         executor.start();
-        Client<io.sluice.msg.std_msgs.String, io.sluice.msg.std_msgs.String> client = sluice.client("/upper",
+        Client<io.sluice.msg.std_msgs.String, io.sluice.msg.std_msgs.String> client = Client.open(sluice, "/upper",
             io.sluice.msg.std_msgs.String.TYPE, io.sluice.msg.std_msgs.String.TYPE);
         for (String text : List.of("", "a", "hello service", "x".repeat(200), "ünïcødé")) {
             try (Sample<io.sluice.msg.std_msgs.String> response = client.call(TEXT, request -> request.data(text),
@@ -160,7 +163,7 @@ class ServiceTest {
                 long base = 1_000_000L * (c + 1);
                 results.add(threads.submit(() -> {
                     try (Sluice caller = Sluice.open("caller", root.options())) {
-                        Client<Int64, Int64> client = caller.client("/twice", Int64.TYPE, Int64.TYPE);
+                        Client<Int64, Int64> client = Client.open(caller, "/twice", Int64.TYPE, Int64.TYPE);
                         for (long i = 0; i < calls; i++) {
                             assertEquals(2 * (base + i) + 1, call(client, base + i, LONG));
                         }
@@ -188,7 +191,7 @@ class ServiceTest {
     void shouldRaiseTheHandlersExceptionAtTheClient() {
         Sluice sluice = keep(Sluice.open("both", root.options()));
         Service<Int64, Int64> service = startServer(sluice, "/twice");
-        Client<Int64, Int64> client = sluice.client("/twice", Int64.TYPE, Int64.TYPE);
+        Client<Int64, Int64> client = Client.open(sluice, "/twice", Int64.TYPE, Int64.TYPE);
         ServiceException error = assertThrows(ServiceException.class, () -> call(client, FAIL, LONG));
         assertEquals(ServiceException.class, error.getClass(), "neither a timeout nor unavailable: " + error);
         assertTrue(error.getMessage().contains("IllegalArgumentException: cannot double -1"), error.getMessage());
@@ -200,10 +203,10 @@ class ServiceTest {
     @Test
     void shouldAnswerAHandlerThatLoansNoResponseWithAnError() {
         Sluice sluice = keep(Sluice.open("both", root.options()));
-        Service<Int64, Int64> service = sluice.service("/silent", Int64.TYPE, Int64.TYPE, (request, response) -> { });
-        Client<Int64, Int64> client = sluice.client("/silent", Int64.TYPE, Int64.TYPE);
+        Service<Int64, Int64> service = Service.open(sluice, "/silent", Int64.TYPE, Int64.TYPE, (request, response) -> { });
+        Client<Int64, Int64> client = Client.open(sluice, "/silent", Int64.TYPE, Int64.TYPE);
         Executor executor = keep(Executor.eventLoop(OPTIONS.withName("server")));
-        executor.service(service);
+        service.register(executor);
         executor.start();
         ServiceException error = assertThrows(ServiceException.class, () -> call(client, 1, LONG));
         assertTrue(error.getMessage().contains("without loaning a response"), error.getMessage());
@@ -213,7 +216,7 @@ class ServiceTest {
     void shouldTimeOutAndIgnoreTheLateResponse() {
         Sluice sluice = keep(Sluice.open("both", root.options()));
         startServer(sluice, "/twice");
-        Client<Int64, Int64> client = sluice.client("/twice", Int64.TYPE, Int64.TYPE);
+        Client<Int64, Int64> client = Client.open(sluice, "/twice", Int64.TYPE, Int64.TYPE);
         assertThrows(ServiceTimeoutException.class, () -> call(client, SLOW_REQUEST, Duration.ofMillis(200)));
         // the server answers the slow request first, then this one: the late answer must not be taken for it
         assertEquals(11, call(client, 5, LONG));
@@ -223,7 +226,7 @@ class ServiceTest {
     @Test
     void shouldReportNoServerAfterWaitingForOne() {
         Sluice sluice = keep(Sluice.open("caller", root.options()));
-        Client<Int64, Int64> client = sluice.client("/nobody", Int64.TYPE, Int64.TYPE);
+        Client<Int64, Int64> client = Client.open(sluice, "/nobody", Int64.TYPE, Int64.TYPE);
         assertTrue(!client.waitForServer(Duration.ofMillis(50)));
         ServiceUnavailableException error = assertThrows(ServiceUnavailableException.class,
             () -> call(client, 1, Duration.ofMillis(300)));
@@ -233,7 +236,7 @@ class ServiceTest {
     @Test
     void shouldWaitForAServerThatAppearsDuringTheCall() throws Exception {
         Sluice sluice = keep(Sluice.open("both", root.options()));
-        Client<Int64, Int64> client = sluice.client("/late", Int64.TYPE, Int64.TYPE);
+        Client<Int64, Int64> client = Client.open(sluice, "/late", Int64.TYPE, Int64.TYPE);
         CompletableFuture<Long> result = new CompletableFuture<>();
         Thread caller = Thread.ofPlatform().name("late-caller").start(() -> {
             try {
@@ -251,9 +254,9 @@ class ServiceTest {
     @Test
     void shouldServeOnTheCallersThreadWithoutAnExecutor() throws Exception {
         Sluice sluice = keep(Sluice.open("both", root.options()));
-        Service<Int64, Int64> service = sluice.service("/manual", Int64.TYPE, Int64.TYPE,
+        Service<Int64, Int64> service = Service.open(sluice, "/manual", Int64.TYPE, Int64.TYPE,
             ServiceTest::twicePlusOne);
-        Client<Int64, Int64> client = sluice.client("/manual", Int64.TYPE, Int64.TYPE);
+        Client<Int64, Int64> client = Client.open(sluice, "/manual", Int64.TYPE, Int64.TYPE);
         ExecutorService caller = Executors.newSingleThreadExecutor();
         try {
             Future<Long> result = caller.submit(() -> call(client, 20, LONG));
@@ -272,12 +275,12 @@ class ServiceTest {
     @Test
     void shouldKeepEveryAllowedAsynchronousCallPendingWhileTheServerIsBusy() throws Exception {
         Sluice sluice = keep(Sluice.open("both", root.options()));
-        Service<Int64, Int64> service = sluice.service("/busy", Int64.TYPE, Int64.TYPE, ServiceTest::twicePlusOne);
+        Service<Int64, Int64> service = Service.open(sluice, "/busy", Int64.TYPE, Int64.TYPE, ServiceTest::twicePlusOne);
         Executor server = keep(Executor.eventLoop(OPTIONS.withName("server")));
-        server.service(service); // not started yet: the server is there, but takes no request
-        Client<Int64, Int64> client = sluice.client("/busy", Int64.TYPE, Int64.TYPE);
+        service.register(server); // not started yet: the server is there, but takes no request
+        Client<Int64, Int64> client = Client.open(sluice, "/busy", Int64.TYPE, Int64.TYPE);
         Executor callbacks = keep(Executor.eventLoop(OPTIONS.withName("client")));
-        callbacks.client(client);
+        client.register(callbacks);
         callbacks.start();
         CountDownLatch answered = new CountDownLatch(Client.MAX_PENDING);
         List<Long> wrong = Collections.synchronizedList(new ArrayList<>());
@@ -322,7 +325,7 @@ class ServiceTest {
     @Test
     void shouldDropAndCountMalformedRequestsAndGoOnServing() throws Exception {
         Sluice sluice = keep(Sluice.open("both", root.options()));
-        Service<Int64, Int64> service = sluice.service("/robust", Int64.TYPE, Int64.TYPE,
+        Service<Int64, Int64> service = Service.open(sluice, "/robust", Int64.TYPE, Int64.TYPE,
             ServiceTest::twicePlusOne);
         io.sluice.Publisher<Int64> forger = keep(sluice.publisher(Service.requestTopic("/robust"),
             ServiceEnvelope.request(Int64.TYPE)));
@@ -342,17 +345,17 @@ class ServiceTest {
         assertEquals(3, service.malformedCount());
         assertEquals(0, service.handledCount());
         Executor executor = keep(Executor.eventLoop(OPTIONS.withName("server")));
-        executor.service(service);
+        service.register(executor);
         executor.start();
-        Client<Int64, Int64> client = sluice.client("/robust", Int64.TYPE, Int64.TYPE);
+        Client<Int64, Int64> client = Client.open(sluice, "/robust", Int64.TYPE, Int64.TYPE);
         assertEquals(7, call(client, 3, LONG), "a well-formed request is still answered");
     }
 
     @Test
     void shouldAnswerWithoutAllocatingOnTheServersThreadOnceWarm() throws Exception {
         Sluice sluice = keep(Sluice.open("both", root.options()));
-        Service<Int64, Int64> service = sluice.service("/lean", Int64.TYPE, Int64.TYPE, ServiceTest::twicePlusOne);
-        Client<Int64, Int64> client = sluice.client("/lean", Int64.TYPE, Int64.TYPE);
+        Service<Int64, Int64> service = Service.open(sluice, "/lean", Int64.TYPE, Int64.TYPE, ServiceTest::twicePlusOne);
+        Client<Int64, Int64> client = Client.open(sluice, "/lean", Int64.TYPE, Int64.TYPE);
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         Thread caller = Thread.ofPlatform().start(() -> {
             while (!stop.get()) {
@@ -389,26 +392,26 @@ class ServiceTest {
     @Test
     void shouldRefuseAPlainSubscriberOfTheRequestTopic() {
         Sluice sluice = keep(Sluice.open("both", root.options()));
-        sluice.service("/typed", Int64.TYPE, Int64.TYPE, ServiceTest::twicePlusOne);
+        Service.open(sluice, "/typed", Int64.TYPE, Int64.TYPE, ServiceTest::twicePlusOne);
         assertThrows(IncompatibleTypeException.class,
             () -> sluice.subscriber("/typed/request", Int64.TYPE, Qos.queue(4)));
         assertThrows(IncompatibleTypeException.class,
-            () -> sluice.client("/typed", MessageType.raw("test/msg/Other"), Int64.TYPE));
+            () -> Client.open(sluice, "/typed", MessageType.raw("test/msg/Other"), Int64.TYPE));
     }
 
     @Test
     void shouldCarryRawMessagesWithTheSixteenByteHeader() {
         MessageType<MemorySegment> raw = MessageType.raw("test/msg/Blob");
         Sluice sluice = keep(Sluice.open("both", root.options()));
-        Service<MemorySegment, MemorySegment> echo = sluice.service("/echo", raw, raw, (request, response) -> {
+        Service<MemorySegment, MemorySegment> echo = Service.open(sluice, "/echo", raw, raw, (request, response) -> {
             MemorySegment out = response.loan(request.byteSize());
             out.copyFrom(request);
             assertEquals(out, response.segment());
         });
         Executor executor = keep(Executor.pollingPoint(OPTIONS.withName("server")));
-        executor.service(echo);
+        echo.register(executor);
         executor.start();
-        Client<MemorySegment, MemorySegment> client = sluice.client("/echo", raw, raw);
+        Client<MemorySegment, MemorySegment> client = Client.open(sluice, "/echo", raw, raw);
         try (Sample<MemorySegment> response = client.call(24, request -> {
             for (int i = 0; i < 3; i++) {
                 request.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i, 100 + i);
@@ -423,10 +426,10 @@ class ServiceTest {
     void shouldCloseTheResponseTopicOfAClientThatLeft() throws Exception {
         Sluice sluice = keep(Sluice.open("both", root.options()));
         Service<Int64, Int64> service = startServer(sluice, "/twice");
-        try (Client<Int64, Int64> leaving = Client.create(sluice, "/twice", Int64.TYPE, Int64.TYPE)) {
+        try (Client<Int64, Int64> leaving = Client.open(sluice, "/twice", Int64.TYPE, Int64.TYPE)) {
             assertEquals(1, call(leaving, 0, LONG));
         }
-        Client<Int64, Int64> staying = sluice.client("/twice", Int64.TYPE, Int64.TYPE);
+        Client<Int64, Int64> staying = Client.open(sluice, "/twice", Int64.TYPE, Int64.TYPE);
         assertEquals(5, call(staying, 2, LONG)); // two clients have called: two response topics, until a sweep
         long deadline = System.nanoTime() + LONG.toNanos();
         while (service.clientCount() != 1 && System.nanoTime() - deadline < 0) {
@@ -439,8 +442,8 @@ class ServiceTest {
     @Test
     void shouldCloseServicesAndClientsWithTheSluice() {
         Sluice sluice = Sluice.open("both", root.options());
-        Service<Int64, Int64> service = sluice.service("/closed", Int64.TYPE, Int64.TYPE, ServiceTest::twicePlusOne);
-        Client<Int64, Int64> client = sluice.client("/closed", Int64.TYPE, Int64.TYPE);
+        Service<Int64, Int64> service = Service.open(sluice, "/closed", Int64.TYPE, Int64.TYPE, ServiceTest::twicePlusOne);
+        Client<Int64, Int64> client = Client.open(sluice, "/closed", Int64.TYPE, Int64.TYPE);
         assertTrue(client.waitForServer(LONG));
         sluice.close();
         assertThrows(IllegalStateException.class, service::serveAvailable);
@@ -494,9 +497,9 @@ class ServiceTest {
         Sluice server = keep(Sluice.open("server", root.options()));
         Sluice caller = keep(Sluice.open("caller", root.options()));
         startServer(server, "/twice");
-        Client<Int64, Int64> client = caller.client("/twice", Int64.TYPE, Int64.TYPE);
+        Client<Int64, Int64> client = Client.open(caller, "/twice", Int64.TYPE, Int64.TYPE);
         Executor executor = keep(kind.create());
-        Registration registration = executor.client(client);
+        Registration registration = client.register(executor);
         executor.start();
         assertThrows(IllegalStateException.class, () -> call(client, 1, LONG), "no blocking call while registered");
         assertTrue(client.waitForServer(LONG));
@@ -538,12 +541,12 @@ class ServiceTest {
     @Test
     void shouldRefuseAnAsynchronousCallWithoutServerOrExecutor() {
         Sluice sluice = keep(Sluice.open("caller", root.options()));
-        Client<Int64, Int64> client = sluice.client("/nobody", Int64.TYPE, Int64.TYPE);
+        Client<Int64, Int64> client = Client.open(sluice, "/nobody", Int64.TYPE, Int64.TYPE);
         Outcomes outcomes = new Outcomes(1);
         assertThrows(IllegalStateException.class,
             () -> client.callAsync(INT64, request -> request.data(1), LONG, outcomes.handler(1)));
         Executor executor = keep(Executor.eventLoop(OPTIONS.withName("client")));
-        executor.client(client);
+        client.register(executor);
         executor.start();
         assertThrows(ServiceUnavailableException.class,
             () -> client.callAsync(INT64, request -> request.data(1), LONG, outcomes.handler(1)));
@@ -554,10 +557,10 @@ class ServiceTest {
     void shouldFailPendingAsynchronousCallsWhenTheServerCloses() throws Exception {
         Sluice server = keep(Sluice.open("server", root.options()));
         Sluice caller = keep(Sluice.open("caller", root.options()));
-        Service<Int64, Int64> service = server.service("/quit", Int64.TYPE, Int64.TYPE, ServiceTest::twicePlusOne);
-        Client<Int64, Int64> client = caller.client("/quit", Int64.TYPE, Int64.TYPE);
+        Service<Int64, Int64> service = Service.open(server, "/quit", Int64.TYPE, Int64.TYPE, ServiceTest::twicePlusOne);
+        Client<Int64, Int64> client = Client.open(caller, "/quit", Int64.TYPE, Int64.TYPE);
         Executor executor = keep(Executor.eventLoop(OPTIONS.withName("client")));
-        executor.client(client);
+        client.register(executor);
         executor.start();
         Outcomes outcomes = new Outcomes(1);
         client.callAsync(INT64, request -> request.data(1), Duration.ofSeconds(60), outcomes.handler(1));

@@ -1,4 +1,4 @@
-package io.sluice.exec;
+package io.sluice.service;
 
 import io.sluice.Sample;
 
