@@ -5,6 +5,7 @@ import io.sluice.msg.CdrTree;
 import io.sluice.msg.MalformedMessageException;
 import io.sluice.msg.sensor_msgs.CompressedImage;
 import io.sluice.msg.sensor_msgs.Image;
+import io.sluice.msg.sensor_msgs.JointState;
 import io.sluice.msg.sensor_msgs.PointCloud2;
 import io.sluice.msg.sensor_msgs.PointField;
 import org.junit.jupiter.api.AfterEach;
@@ -137,6 +138,96 @@ class SensorMessagesTest {
                         + image.data().get(ValueLayout.JAVA_BYTE, 0);
                 }
             });
+            assertTrue(sink[0] != 0);
+        }
+    }
+
+    // ------------------------------------------------------------------ defect 10: lengths that change every time
+
+    @Test
+    void shouldPublishAndTakeCompressedImagesOfChangingLengthWithoutAllocatingOnceWarm() {
+        try (Sluice sluice = Sluice.open("camera", root.options())) {
+            Subscriber<CompressedImage> subscriber = sluice.subscriber("/jpeg", CompressedImage.TYPE, Qos.queue(4));
+            Publisher<CompressedImage> publisher = sluice.publisher("/jpeg", CompressedImage.TYPE);
+            CompressedImage.Shape[] shapes = {CompressedImage.sized("jpeg", 4096).frameId("zed_left"),
+                CompressedImage.sized("jpeg", 3000).frameId("zed_left")}; // loans of two sizes as well
+            long[] sink = {0};
+            int[] round = {0};
+            Allocations.assertNoneOnceWarm("a publish/take round of compressed images of changing length", 5_000,
+                500, () -> {
+                    int i = round[0]++;
+                    int length = 1 + i % 2_999; // a new length every time
+                    try (Loan<CompressedImage> loan = publisher.loan(shapes[i & 1])) {
+                        CompressedImage image = loan.message();
+                        image.header().stamp().sec(i);
+                        image.dataCount(length);
+                        image.data(length - 1, (byte) i);
+                        loan.publish();
+                    }
+                    try (Sample<CompressedImage> sample = subscriber.take()) {
+                        CompressedImage image = sample.message();
+                        sink[0] += image.header().stamp().sec() + image.dataCount() + image.data(image.dataCount() - 1);
+                    }
+                });
+            assertTrue(sink[0] != 0);
+        }
+    }
+
+    @Test
+    void shouldPublishAndTakePointCloudsOfChangingPointCountWithoutAllocatingOnceWarm() {
+        try (Sluice sluice = Sluice.open("lidar", root.options())) {
+            Subscriber<PointCloud2> subscriber = sluice.subscriber("/points", PointCloud2.TYPE, Qos.queue(4));
+            Publisher<PointCloud2> publisher = sluice.publisher("/points", PointCloud2.TYPE);
+            PointCloud2.Shape shape = PointCloud2.sized(2_000, 1, PointCloud2.XYZ).frameId("lidar");
+            long[] sink = {0};
+            int[] round = {0};
+            Allocations.assertNoneOnceWarm("a publish/take round of point clouds of changing point count", 5_000, 500,
+                () -> {
+                    int i = round[0]++;
+                    int points = 1 + i % 1_999; // as many points as the scan returned
+                    try (Loan<PointCloud2> loan = publisher.loan(shape)) {
+                        PointCloud2 cloud = loan.message();
+                        cloud.header().stamp().sec(i);
+                        cloud.width(points).rowStep(points * 12).dataCount(points * 12);
+                        cloud.xyz().set(points - 1, i, -i, 0.5f);
+                        loan.publish();
+                    }
+                    try (Sample<PointCloud2> sample = subscriber.take()) {
+                        PointCloud2 cloud = sample.message();
+                        PointCloud2.Points xyz = cloud.xyz();
+                        sink[0] += cloud.header().stamp().sec() + cloud.width() + cloud.dataCount() + xyz.size()
+                            + (long) xyz.x(xyz.size() - 1);
+                    }
+                });
+            assertTrue(sink[0] != 0);
+        }
+    }
+
+    @Test
+    void shouldPublishAndTakeJointStatesWithChangingNamesWithoutAllocatingOnceWarm() {
+        String[] names = {"a", "elbow", "shoulder_pan", "wrist_3_link_joint", "gripper_finger_left_joint_0"};
+        try (Sluice sluice = Sluice.open("arm", root.options())) {
+            Subscriber<JointState> subscriber = sluice.subscriber("/joints", JointState.TYPE, Qos.queue(4));
+            Publisher<JointState> publisher = sluice.publisher("/joints", JointState.TYPE);
+            MessageShape<JointState> shape = JointState.TYPE.withCapacity(1024);
+            long[] sink = {0};
+            int[] round = {0};
+            Allocations.assertNoneOnceWarm("a publish/take round of joint states with changing names", 5_000, 500,
+                () -> {
+                    int i = round[0]++;
+                    try (Loan<JointState> loan = publisher.loan(shape)) {
+                        JointState joints = loan.message();
+                        joints.header().stamp().sec(i);
+                        joints.nameCount(2).name(0, names[i % 5]).name(1, names[i / 5 % 3]); // 15 lengths in turn
+                        joints.positionCount(2).position(0, i).position(1, -i);
+                        loan.publish();
+                    }
+                    try (Sample<JointState> sample = subscriber.take()) {
+                        JointState joints = sample.message();
+                        sink[0] += joints.header().stamp().sec() + joints.nameCount() + joints.positionCount()
+                            + (long) joints.position(0);
+                    }
+                });
             assertTrue(sink[0] != 0);
         }
     }

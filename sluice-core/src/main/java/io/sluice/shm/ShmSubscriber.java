@@ -999,7 +999,6 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         private long stamp;
         private int publisher;
         private T view;
-        private MemorySegment bytes;
 
         SampleImpl(int held) {
             this.held = held;
@@ -1012,7 +1011,6 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             this.length = length;
             this.stamp = stamp;
             this.publisher = publisher;
-            this.bytes = mapping.slice(slot, length);
             this.view = mapping.view(slot, length);
             this.open = true;
         }
@@ -1026,7 +1024,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         @Override
         public MemorySegment segment() {
             check();
-            return bytes;
+            return mapping.slice(slot, length); // made on demand: a take that reads message() allocates nothing
         }
 
         @Override
