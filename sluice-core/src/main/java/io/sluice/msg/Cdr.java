@@ -76,9 +76,17 @@ public final class Cdr {
         message.set(KIND, 2, (short) 0);
     }
 
-    /** Throws unless {@code size} bytes at {@code at} lie inside the message, which ends at {@code limit}. */
+    /**
+     * Throws unless {@code size} bytes at {@code at} lie inside the message, which ends at {@code limit}.
+     *
+     * <p>Written as {@link java.util.Objects#checkIndex(long, long)}, which C2 compiles to one unsigned compare, as it
+     * does the FFM access's own check behind it: two plain compares against the limit cost reading four fields of an
+     * {@code Image} 6% more (22.5 against 21.2 ns, {@code MessageReadBenchmark.imageFields}), this 1.5%.
+     */
     public static void check(long limit, long at, long size, String type, String field) {
-        if (at < ORIGIN || at > limit - size) {
+        try {
+            java.util.Objects.checkIndex(at - ORIGIN, limit - size - ORIGIN + 1); // a negative length fails every index
+        } catch (IndexOutOfBoundsException e) {
             throw new MalformedMessageException(type, field, at, "needs " + size + " bytes, message ends at " + limit);
         }
     }
