@@ -9,11 +9,20 @@ import java.lang.foreign.MemorySegment;
  * @param <T> the message view
  */
 public interface Loan<T> extends AutoCloseable {
-    /** The message view over {@link #segment()}. */
+    /**
+     * The message view over the loaned bytes. A CDR flyweight is one object per slot, re-pointed at each loan by its
+     * size without allocating; its checks stop at the loaned size.
+     */
     T message();
 
     /**
      * The slot's bytes, exactly the loaned size, writable until publish or close.
+     *
+     * <p>The segment is made at the first call (or by {@link Publisher#loan(MessageShape)}, which initializes it): a
+     * {@code MemorySegment} has one size, so a loan of a new size needs a new one; the last four sizes of each slot
+     * are kept. To publish messages of changing length without allocating, loan one shape with room for the largest
+     * (a CDR type's {@code withCapacity}, {@code CompressedImage.sized(format, capacity)}) and set the lengths through
+     * {@link #message()}: the publisher sends only the bytes the message takes.
      *
      * <p>After {@link #publish()} or {@link #close()}, {@code message()} and {@code segment()} throw
      * {@link IllegalStateException}; a segment (or a view) obtained before stays mapped, because revoking it would

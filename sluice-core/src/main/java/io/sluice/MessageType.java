@@ -46,6 +46,27 @@ public interface MessageType<T> {
     }
 
     /**
+     * Points {@code view}, made by {@link #wrap} for an earlier message in the same slot, at the message in the first
+     * {@code length} bytes of {@code region}, and returns it (or a new view). The transport calls it whenever the
+     * length of the message in a slot changes, with the same {@code region} every time: the whole slot, made once.
+     * Bytes of {@code region} past {@code length} are not part of the message (an earlier, longer message left them
+     * there): a view must check every read against {@code length}, not against the region's size.
+     *
+     * <p>A view that keeps the region and the length re-points without allocating: the CDR flyweights
+     * ({@link io.sluice.msg.CdrType}) do, so messages whose length changes from one sample to the next (compressed
+     * images, point clouds, strings) allocate nothing. The default makes the slice of exactly {@code length} bytes
+     * and calls {@link #rewrap(Object, MemorySegment)}, so a type that does not override this keeps working and
+     * allocates a slice (some 40 bytes) each time the length changes, as it did before. A view that is the message's
+     * {@code MemorySegment} itself ({@link #raw}) is never re-pointed: the transport calls {@link #wrap} with the
+     * slice of the new length, one of the last few it keeps per slot.
+     *
+     * @throws IndexOutOfBoundsException when {@code length} is negative or above the region's size
+     */
+    default T rewrap(T view, MemorySegment region, long length) {
+        return rewrap(view, region.asSlice(0, length));
+    }
+
+    /**
      * How many of the loaned bytes {@code message} holds a message in: a publisher sends only those. Types whose
      * messages can end before their loan (a CDR message loaned with room for longer strings) say where; the default
      * is the whole loan.
@@ -54,7 +75,17 @@ public interface MessageType<T> {
         return message.byteSize();
     }
 
-    /** Raw bytes under a type name: the message is its {@link MemorySegment}. */
+    /**
+     * Raw bytes under a type name: the message is its {@link MemorySegment}.
+     *
+     * <p>A {@code MemorySegment} has one fixed size, so a message of a new length needs a new one: raw messages whose
+     * length keeps changing allocate one slice (some 40 bytes) per publish or take of a new length, unlike CDR
+     * messages. The transport keeps the last few slices of each slot, so a topic that alternates among a few lengths
+     * (up to four per slot) allocates nothing once warm. For data whose length varies freely, publish a CDR type
+     * with a {@code uint8[]} field instead, such as {@code sensor_msgs/msg/CompressedImage}: loan it once with room
+     * for the largest message ({@code CompressedImage.sized("jpeg", capacity)}), set {@code dataCount(n)}, and its
+     * flyweight re-points at each length without allocating.
+     */
     static MessageType<MemorySegment> raw(String name) {
         return new RawType(name);
     }

@@ -9,11 +9,19 @@ import java.lang.foreign.MemorySegment;
  * @param <T> the message view
  */
 public interface Sample<T> extends AutoCloseable {
-    /** The message view, read-only. */
+    /**
+     * The message view, read-only. A CDR flyweight is one object per slot, re-pointed at each message by its length:
+     * taking messages whose length changes from one sample to the next allocates nothing.
+     */
     T message();
 
     /**
-     * The message bytes, read-only.
+     * The message bytes, read-only, exactly its length.
+     *
+     * <p>The segment is made at the first call, not at the take: a {@code MemorySegment} has one size, so a message
+     * of a new length needs a new one (some 40 bytes; the last four lengths of each slot are kept, so a stream that
+     * alternates among a few lengths allocates nothing once warm). A take that reads only through {@link #message()}
+     * never makes one.
      *
      * <p>After {@link #close()}, {@code message()} and {@code segment()} throw {@link IllegalStateException}; a
      * segment (or a view) obtained before stays mapped, because revoking it would cost an allocation per take. Do not

@@ -5,6 +5,7 @@ import io.sluice.msg.CdrTree;
 import io.sluice.msg.MalformedMessageException;
 import io.sluice.msg.sensor_msgs.CompressedImage;
 import io.sluice.msg.sensor_msgs.Image;
+import io.sluice.msg.sensor_msgs.JointState;
 import io.sluice.msg.sensor_msgs.PointCloud2;
 import io.sluice.msg.sensor_msgs.PointField;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +17,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -25,6 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The shapes and views of the sensor messages: sized loans, bulk data in place, point views. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SensorMessagesTest {
+    private static final String[] JOINTS = {"a", "elbow", "shoulder_pan", "wrist_3_link_joint",
+        "gripper_finger_left_joint_0"};
+
     private final TestRoot root = new TestRoot();
     private final Arena arena = Arena.ofConfined();
 
@@ -116,29 +121,86 @@ class SensorMessagesTest {
         assertTrue(sink[0] != 0);
     }
 
-    @Test
-    void shouldPublishAndTakeImagesWithoutAllocatingOnceWarm() {
-        try (Sluice sluice = Sluice.open("camera", root.options())) {
-            Subscriber<Image> subscriber = sluice.subscriber("/rgb", Image.TYPE, Qos.queue(4));
-            Publisher<Image> publisher = sluice.publisher("/rgb", Image.TYPE);
-            Image.Shape shape = Image.sized(64, 48, "rgb8").frameId("zed_left");
+    /** What a round does to its loan: round {@code i} writes its message. */
+    private interface Writer<T> {
+        void write(T message, int i);
+    }
+
+    /**
+     * Publishes one message of {@code type} and takes it back, round after round on one topic, and fails unless a
+     * round allocates nothing once warm: {@code shapes} are loaned in turn, {@code write} fills the loan,
+     * {@code read} reads the sample (what it returns is kept, so that nothing is optimised away).
+     */
+    @SafeVarargs
+    private <T> void assertRoundsAllocateNothing(String what, MessageType<T> type, Writer<T> write,
+                                                 ToLongFunction<T> read, MessageShape<T>... shapes) {
+        try (Sluice sluice = Sluice.open("node", root.options())) {
+            Subscriber<T> subscriber = sluice.subscriber("/topic", type, Qos.queue(4));
+            Publisher<T> publisher = sluice.publisher("/topic", type);
             long[] sink = {0};
             int[] round = {0};
-            Allocations.assertNoneOnceWarm("a publish/take round of images", 5_000, 500, () -> {
+            Allocations.assertNoneOnceWarm(what, 5_000, 500, () -> {
                 int i = round[0]++;
-                try (Loan<Image> loan = publisher.loan(shape)) {
-                    loan.message().header().stamp().nanos(i * 1_000_000L);
-                    loan.message().data().set(ValueLayout.JAVA_BYTE, 0, (byte) i);
+                try (Loan<T> loan = publisher.loan(shapes[i % shapes.length])) {
+                    write.write(loan.message(), i);
                     loan.publish();
                 }
-                try (Sample<Image> sample = subscriber.take()) {
-                    Image image = sample.message();
-                    sink[0] += image.width() + image.encoding().length() + image.header().stamp().nanos()
-                        + image.data().get(ValueLayout.JAVA_BYTE, 0);
+                try (Sample<T> sample = subscriber.take()) {
+                    sink[0] += read.applyAsLong(sample.message());
                 }
             });
             assertTrue(sink[0] != 0);
         }
+    }
+
+    @Test
+    void shouldPublishAndTakeImagesWithoutAllocatingOnceWarm() {
+        assertRoundsAllocateNothing("a publish/take round of images", Image.TYPE, (image, i) -> {
+            image.header().stamp().nanos(i * 1_000_000L);
+            image.data().set(ValueLayout.JAVA_BYTE, 0, (byte) i);
+        }, image -> image.width() + image.encoding().length() + image.header().stamp().nanos()
+            + image.data().get(ValueLayout.JAVA_BYTE, 0), Image.sized(64, 48, "rgb8").frameId("zed_left"));
+    }
+
+    // ------------------------------------------------------------------ defect 10: lengths that change every time
+
+    @Test
+    void shouldPublishAndTakeCompressedImagesOfChangingLengthWithoutAllocatingOnceWarm() {
+        assertRoundsAllocateNothing("a publish/take round of compressed images of changing length",
+            CompressedImage.TYPE, (image, i) -> {
+                int length = 1 + i % 2_999; // a new length every time
+                image.header().stamp().sec(i);
+                image.dataCount(length);
+                image.data(length - 1, (byte) i);
+            }, image -> image.header().stamp().sec() + image.dataCount() + image.data(image.dataCount() - 1),
+            CompressedImage.sized("jpeg", 4096).frameId("zed_left"),
+            CompressedImage.sized("jpeg", 3000).frameId("zed_left")); // loans of two sizes as well
+    }
+
+    @Test
+    void shouldPublishAndTakePointCloudsOfChangingPointCountWithoutAllocatingOnceWarm() {
+        assertRoundsAllocateNothing("a publish/take round of point clouds of changing point count",
+            PointCloud2.TYPE, (cloud, i) -> {
+                int points = 1 + i % 1_999; // as many points as the scan returned
+                cloud.header().stamp().sec(i);
+                cloud.width(points).rowStep(points * 12).dataCount(points * 12);
+                cloud.xyz().set(points - 1, i, -i, 0.5f);
+            }, cloud -> {
+                PointCloud2.Points xyz = cloud.xyz();
+                return cloud.header().stamp().sec() + cloud.width() + cloud.dataCount() + xyz.size()
+                    + (long) xyz.x(xyz.size() - 1);
+            }, PointCloud2.sized(2_000, 1, PointCloud2.XYZ).frameId("lidar"));
+    }
+
+    @Test
+    void shouldPublishAndTakeJointStatesWithChangingNamesWithoutAllocatingOnceWarm() {
+        assertRoundsAllocateNothing("a publish/take round of joint states with changing names", JointState.TYPE,
+            (joints, i) -> {
+                joints.header().stamp().sec(i);
+                joints.nameCount(2).name(0, JOINTS[i % 5]).name(1, JOINTS[i / 5 % 3]); // 15 lengths in turn
+                joints.positionCount(2).position(0, i).position(1, -i);
+            }, joints -> joints.header().stamp().sec() + joints.nameCount() + joints.positionCount()
+                + (long) joints.position(0), JointState.TYPE.withCapacity(1024));
     }
 
     @Test

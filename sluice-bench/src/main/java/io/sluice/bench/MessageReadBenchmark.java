@@ -44,12 +44,16 @@ import java.util.concurrent.TimeUnit;
  *       made once per trial — a subscriber's view, which the transport keeps per slot;</li>
  *   <li>{@code imageFieldsFreshView}: the same through a {@code new Image(segment)} per call: the cost of
  *       wrapping;</li>
+ *   <li>{@code imageFieldsInSlot}: the same through an {@link Image} over the whole loan (256 bytes of room after
+ *       the message) re-pointed at the message by its length, as the transport does when lengths change: every
+ *       check stops at the length, not at the segment's end;</li>
  *   <li>{@code imageDeserialize}: the conventional baseline — {@link ConventionalCdr#image} builds the message as
  *       Java objects (strings decoded, pixels copied into a {@code byte[]}), then the same fields are read from
  *       it;</li>
  *   <li>{@code cloudPoint}: {@code cloud.xyz()} (which checks the point layout), then x, y, z of point {@code i};</li>
  *   <li>{@code cloudPointCachedView}: x, y, z of point {@code i} through the {@code Points} view taken once per
  *       trial;</li>
+ *   <li>{@code cloudPointInSlot}: {@code cloudPoint} through a cloud re-pointed within its whole loan;</li>
  *   <li>{@code cloudDeserialize}: {@link ConventionalCdr#pointCloud2}, then x, y, z of point {@code i} found by name in
  *       its {@code fields}.</li>
  * </ul>
@@ -84,7 +88,9 @@ public class MessageReadBenchmark {
     private ByteBuffer imageBuffer;
     private ByteBuffer cloudBuffer;
     private Image image;
+    private Image imageInSlot;
     private PointCloud2 cloud;
+    private PointCloud2 cloudInSlot;
     private PointCloud2.Points points;
     private final long[] indices = new long[INDICES];
     private int next;
@@ -116,6 +122,8 @@ public class MessageReadBenchmark {
         cloudBuffer = cloudBytes.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         image = new Image(imageBytes);
         cloud = new PointCloud2(cloudBytes);
+        imageInSlot = Image.TYPE.rewrap(new Image(imageLoan), imageLoan, imageBytes.byteSize());
+        cloudInSlot = PointCloud2.TYPE.rewrap(new PointCloud2(cloudLoan), cloudLoan, cloudBytes.byteSize());
         points = cloud.xyz();
         SplittableRandom random = new SplittableRandom(42);
         for (int k = 0; k < INDICES; k++) {
@@ -156,6 +164,9 @@ public class MessageReadBenchmark {
             throw new IllegalStateException("image read differently: conventional=" + message.width() + "x"
                 + message.height() + " " + message.encoding() + ", flyweight=" + image);
         }
+        if (imageInSlot.cdrEnd() != imageBytes.byteSize() || cloudInSlot.xyz().size() != points.size()) {
+            throw new IllegalStateException("a view re-pointed within its loan reads another message");
+        }
         PointCloud2Message deserialised = ConventionalCdr.pointCloud2(cloudBuffer);
         for (long i : indices) {
             if (deserialised.floatAt(i, deserialised.offsetOf("x")) != points.x(i)
@@ -188,6 +199,11 @@ public class MessageReadBenchmark {
     }
 
     @Benchmark
+    public void imageFieldsInSlot(Blackhole blackhole) {
+        read(imageInSlot, blackhole);
+    }
+
+    @Benchmark
     public void imageFieldsFreshView(Blackhole blackhole) {
         read(new Image(imageBytes), blackhole);
     }
@@ -201,13 +217,22 @@ public class MessageReadBenchmark {
         blackhole.consume(message.data().length);
     }
 
-    @Benchmark
-    public void cloudPoint(Blackhole blackhole) {
+    private void readPoint(PointCloud2 cloud, Blackhole blackhole) {
         PointCloud2.Points view = cloud.xyz();
         long i = nextIndex();
         blackhole.consume(view.x(i));
         blackhole.consume(view.y(i));
         blackhole.consume(view.z(i));
+    }
+
+    @Benchmark
+    public void cloudPoint(Blackhole blackhole) {
+        readPoint(cloud, blackhole);
+    }
+
+    @Benchmark
+    public void cloudPointInSlot(Blackhole blackhole) {
+        readPoint(cloudInSlot, blackhole);
     }
 
     @Benchmark

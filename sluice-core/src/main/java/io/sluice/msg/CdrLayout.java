@@ -20,45 +20,53 @@ import java.util.List;
  * message from scratch (padding inside a run moves along as it was).
  */
 public final class CdrLayout {
+    private static final byte[] NO_BYTES = {};
+    /** What {@link #zero} copies from. */
+    private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[4096]);
     /** Runs to move: old offset, length, new offset; runs of items that move by the same distance. */
     private long[] items = new long[48];
     private int itemCount;
     /** During {@link #relayout}: where the next item goes. */
     private long cursor;
+    /** During {@link #relayout}: where the message's room ends. */
+    private long limit;
 
     /** A reusable walker: its item buffer grows once and is kept, so relayouts allocate nothing after warm-up. */
     public CdrLayout() {
     }
 
-    /** The end of the message of type {@code definition} starting at {@code at}; every length is checked. */
-    public static long end(MsgDefinition definition, MemorySegment m, long at) {
+    /**
+     * The end of the message of type {@code definition} starting at {@code at}; every length is checked against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end(MsgDefinition definition, MemorySegment m, long limit, long at) {
         if (definition.fields().isEmpty()) {
-            Cdr.check(m, at, 1, definition.name(), "(empty)");
+            Cdr.check(limit, at, 1, definition.name(), "(empty)");
             return at + 1;
         }
         long p = at;
         List<MsgField> fields = definition.fields();
         for (int i = 0; i < fields.size(); i++) { // indexed: no iterator on the publish path
             MsgField field = fields.get(i);
-            p = fieldEnd(definition, field, m, p);
+            p = fieldEnd(definition, field, m, limit, p);
         }
         return p;
     }
 
-    /** The end of {@code field} of {@code owner} starting at {@code at}. */
-    public static long fieldEnd(MsgDefinition owner, MsgField field, MemorySegment m, long at) {
+    /** The end of {@code field} of {@code owner} starting at {@code at} in a message that ends at {@code limit}. */
+    public static long fieldEnd(MsgDefinition owner, MsgField field, MemorySegment m, long limit, long at) {
         String type = owner.name();
         String name = field.name();
         long p = at;
         int count;
         switch (field.array()) {
             case NONE -> {
-                return valueEnd(owner, field, m, p);
+                return valueEnd(owner, field, m, limit, p);
             }
             case FIXED -> count = field.arrayLength();
             default -> {
                 p = Cdr.align(p, 4);
-                count = Cdr.count(m, p, minSize(field), type, name);
+                count = Cdr.count(m, limit, p, minSize(field), type, name);
                 if (field.arrayLength() > 0 && count > field.arrayLength()) {
                     throw new MalformedMessageException(type, name, p, "sequence of " + count
                         + " elements above its bound " + field.arrayLength());
@@ -73,34 +81,34 @@ public final class CdrLayout {
             int size = field.primitive().size();
             long start = Cdr.align(p, size);
             long end = start + (long) count * size;
-            if (end > m.byteSize() || end < start) {
+            if (end > limit || end < start) {
                 throw new MalformedMessageException(type, name, start, count + " elements of " + size
-                    + " bytes run past the end of the message at " + m.byteSize());
+                    + " bytes run past the end of the message at " + limit);
             }
             return end;
         }
         for (int i = 0; i < count; i++) {
-            p = valueEnd(owner, field, m, p);
+            p = valueEnd(owner, field, m, limit, p);
         }
         return p;
     }
 
-    private static long valueEnd(MsgDefinition owner, MsgField field, MemorySegment m, long at) {
+    private static long valueEnd(MsgDefinition owner, MsgField field, MemorySegment m, long limit, long at) {
         if (field.message() != null) {
-            return end(field.message(), m, at);
+            return end(field.message(), m, limit, at);
         }
         Primitive primitive = field.primitive();
         if (primitive.fixedSize()) {
             long start = Cdr.align(at, primitive.size());
-            Cdr.check(m, start, primitive.size(), owner.name(), field.name());
+            Cdr.check(limit, start, primitive.size(), owner.name(), field.name());
             return start + primitive.size();
         }
         long start = Cdr.align(at, 4);
         if (primitive == Primitive.WSTRING) {
-            int count = Cdr.count(m, start, 2, owner.name(), field.name());
+            int count = Cdr.count(m, limit, start, 2, owner.name(), field.name());
             return Cdr.align(start + 4, 2) + 2L * count;
         }
-        long end = Cdr.stringEnd(m, start, owner.name(), field.name());
+        long end = Cdr.stringEnd(m, limit, start, owner.name(), field.name());
         if (field.stringBound() > 0 && Cdr.stringBytes(m, start) > field.stringBound()) {
             throw new MalformedMessageException(owner.name(), field.name(), start, "string of "
                 + Cdr.stringBytes(m, start) + " bytes above its bound " + field.stringBound());
@@ -180,7 +188,7 @@ public final class CdrLayout {
             zeroPadding(m, p, start);
             long end = start + (long) count * size;
             if (m != null) {
-                m.asSlice(start, end - start).fill((byte) 0);
+                zero(m, start, end);
                 for (int i = 0; values != null && i < count; i++) {
                     putScalar(m, start + (long) i * size, primitive, values.get(i));
                 }
@@ -188,7 +196,7 @@ public final class CdrLayout {
             return end;
         }
         for (int i = 0; i < count; i++) {
-            byte[] text = values == null ? new byte[0] : ((String) values.get(i)).getBytes(StandardCharsets.UTF_8);
+            byte[] text = values == null ? NO_BYTES : ((String) values.get(i)).getBytes(StandardCharsets.UTF_8);
             long start = Cdr.align(p, 4);
             zeroPadding(m, p, start);
             if (m != null) {
@@ -235,8 +243,15 @@ public final class CdrLayout {
     }
 
     private static void zeroPadding(MemorySegment m, long from, long to) {
-        if (m != null && to > from) {
-            m.asSlice(from, to - from).fill((byte) 0);
+        if (m != null) {
+            zero(m, from, to);
+        }
+    }
+
+    /** Zeroes bytes {@code [from, to)} of {@code m} without allocating (a slice to fill would be an object). */
+    static void zero(MemorySegment m, long from, long to) {
+        for (long at = from; at < to; at += ZEROS.byteSize()) {
+            MemorySegment.copy(ZEROS, 0, m, at, Math.min(ZEROS.byteSize(), to - at));
         }
     }
 
@@ -244,19 +259,21 @@ public final class CdrLayout {
 
     /**
      * Moves everything after {@code oldEnd} so that it follows {@code newEnd}, re-aligned, in the message of type
-     * {@code root} held by {@code m} (a whole message, from its encapsulation header). Call it before changing the
-     * field that ends at {@code oldEnd}: the message must still be valid.
+     * {@code root} held by {@code m} (a whole message, from its encapsulation header, in the first {@code limit}
+     * bytes: its loan). Call it before changing the field that ends at {@code oldEnd}: the message must still be
+     * valid.
      *
      * @return the new end of the message
-     * @throws IllegalStateException when the message would no longer fit in {@code m}
+     * @throws IllegalStateException when the message would no longer fit in its {@code limit} bytes
      */
-    public long relayout(MsgDefinition root, MemorySegment m, long oldEnd, long newEnd) {
+    public long relayout(MsgDefinition root, MemorySegment m, long limit, long oldEnd, long newEnd) {
         itemCount = 0;
         cursor = newEnd;
-        collect(root, m, Cdr.body(m, root.name()), oldEnd);
-        if (cursor > m.byteSize()) {
+        this.limit = limit;
+        collect(root, m, Cdr.body(m, limit, root.name()), oldEnd);
+        if (cursor > limit) {
             throw new IllegalStateException("message of type " + root.name() + " would need " + cursor
-                + " bytes, its loan has " + m.byteSize() + ": loan a larger shape");
+                + " bytes, its loan has " + limit + ": loan a larger shape");
         }
         if (newEnd > oldEnd) {
             for (int i = itemCount - 1; i >= 0; i--) {
@@ -300,7 +317,7 @@ public final class CdrLayout {
 
     private long collect(MsgDefinition owner, MsgField field, MemorySegment m, long at, long from) {
         if (at < from) {
-            long end = fieldEnd(owner, field, m, at);
+            long end = fieldEnd(owner, field, m, limit, at);
             if (end <= from) {
                 return end; // wholly before the change: nothing to move
             }
@@ -311,7 +328,7 @@ public final class CdrLayout {
             count = field.arrayLength();
         } else if (field.array() == MsgField.Array.SEQUENCE) {
             p = Cdr.align(p, 4);
-            count = Cdr.count(m, p, minSize(field), owner.name(), field.name());
+            count = Cdr.count(m, limit, p, minSize(field), owner.name(), field.name());
             add(p, 4, 4, from);
             p += 4;
             if (count == 0) {
@@ -328,15 +345,15 @@ public final class CdrLayout {
         if (primitive.fixedSize()) {
             long start = Cdr.align(p, primitive.size());
             long length = (long) count * primitive.size();
-            Cdr.check(m, start, length, owner.name(), field.name());
+            Cdr.check(limit, start, length, owner.name(), field.name());
             add(start, length, primitive.size(), from);
             return start + length;
         }
         for (int i = 0; i < count; i++) {
             long start = Cdr.align(p, 4);
             long end = primitive == Primitive.WSTRING
-                ? Cdr.align(start + 4, 2) + 2L * Cdr.count(m, start, 2, owner.name(), field.name())
-                : Cdr.stringEnd(m, start, owner.name(), field.name());
+                ? Cdr.align(start + 4, 2) + 2L * Cdr.count(m, limit, start, 2, owner.name(), field.name())
+                : Cdr.stringEnd(m, limit, start, owner.name(), field.name());
             add(start, end - start, 4, from);
             p = end;
         }

@@ -26,11 +26,14 @@ public final class CdrReader {
 
     private final int bulkLimit;
     private final MemorySegment message;
+    /** Where the message ends: its segment's size. */
+    private final long limit;
     /** The type errors name: the one the field paths start from. */
     private final String rootType;
 
     private CdrReader(MemorySegment message, int bulkLimit, String rootType) {
         this.message = message;
+        this.limit = message.byteSize();
         this.bulkLimit = bulkLimit;
         this.rootType = rootType;
     }
@@ -50,7 +53,7 @@ public final class CdrReader {
             throw new IllegalArgumentException("bulkLimit < 0: bulkLimit=" + bulkLimit);
         }
         CdrReader reader = new CdrReader(message, bulkLimit, schema.root().name());
-        long[] end = {Cdr.body(message, schema.root().name())};
+        long[] end = {Cdr.body(message, message.byteSize(), schema.root().name())};
         return reader.message(schema.root(), "", end);
     }
 
@@ -63,7 +66,7 @@ public final class CdrReader {
     private CdrTree message(MsgDefinition definition, String path, long[] cursor) {
         List<CdrTree.Field> fields = new ArrayList<>(definition.fields().size());
         if (definition.fields().isEmpty()) {
-            Cdr.check(message, cursor[0], 1, rootType, path.isEmpty() ? "(empty)" : path);
+            Cdr.check(limit, cursor[0], 1, rootType, path.isEmpty() ? "(empty)" : path);
             cursor[0]++;
         }
         for (MsgField field : definition.fields()) {
@@ -85,7 +88,7 @@ public final class CdrReader {
             count = field.arrayLength();
         } else {
             long at = Cdr.align(cursor[0], 4);
-            count = Cdr.count(message, at, CdrLayout.minSize(field), type, path);
+            count = Cdr.count(message, limit, at, CdrLayout.minSize(field), type, path);
             if (field.arrayLength() > 0 && count > field.arrayLength()) {
                 throw new MalformedMessageException(type, path, at, "sequence of " + count
                     + " elements above its bound " + field.arrayLength());
@@ -98,7 +101,7 @@ public final class CdrReader {
         if (field.isPrimitive() && field.primitive().fixedSize()) {
             int size = field.primitive().size();
             long start = Cdr.align(cursor[0], size);
-            Cdr.check(message, start, (long) count * size, type, path);
+            Cdr.check(limit, start, (long) count * size, type, path);
             int shown = Math.min(count, bulkLimit);
             List<Object> values = new ArrayList<>(shown);
             for (int i = 0; i < shown; i++) {
@@ -124,10 +127,10 @@ public final class CdrReader {
     /** The end of one string or message of {@code field} at {@code at}: checked, not decoded. */
     private long skip(MsgField field, String path, long at) {
         if (field.message() != null) {
-            return CdrLayout.end(field.message(), message, at);
+            return CdrLayout.end(field.message(), message, limit, at);
         }
         long start = Cdr.align(at, 4);
-        long end = Cdr.stringEnd(message, start, rootType, path);
+        long end = Cdr.stringEnd(message, limit, start, rootType, path);
         if (field.stringBound() > 0 && Cdr.stringBytes(message, start) > field.stringBound()) {
             throw new MalformedMessageException(rootType, path, start, "string of " + Cdr.stringBytes(message, start)
                 + " bytes above its bound " + field.stringBound());
@@ -142,7 +145,7 @@ public final class CdrReader {
         Primitive primitive = field.primitive();
         if (primitive == Primitive.STRING) {
             long at = Cdr.align(cursor[0], 4);
-            long end = Cdr.stringEnd(message, at, rootType, path);
+            long end = Cdr.stringEnd(message, limit, at, rootType, path);
             int length = Cdr.stringBytes(message, at);
             if (field.stringBound() > 0 && length > field.stringBound()) {
                 throw new MalformedMessageException(rootType, path, at, "string of " + length
@@ -155,7 +158,7 @@ public final class CdrReader {
             throw new MalformedMessageException(rootType, path, cursor[0], "wstring is not supported");
         }
         long at = Cdr.align(cursor[0], primitive.size());
-        Cdr.check(message, at, primitive.size(), rootType, path);
+        Cdr.check(limit, at, primitive.size(), rootType, path);
         cursor[0] = at + primitive.size();
         return primitive(primitive, at);
     }

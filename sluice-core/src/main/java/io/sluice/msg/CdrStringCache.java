@@ -17,9 +17,12 @@ public final class CdrStringCache {
 
     private Entry last = EMPTY;
 
-    /** Reads the string whose length prefix is at {@code at} (aligned), checking it as {@link Cdr#stringEnd} does. */
-    public String read(MemorySegment message, long at, String type, String field) {
-        Cdr.stringEnd(message, at, type, field);
+    /**
+     * Reads the string whose length prefix is at {@code at} (aligned) in a message that ends at {@code limit},
+     * checking it as {@link Cdr#stringEnd} does.
+     */
+    public String read(MemorySegment message, long limit, long at, String type, String field) {
+        Cdr.stringEnd(message, limit, at, type, field);
         int length = Cdr.stringBytes(message, at);
         Entry entry = last;
         if (entry.bytes.length == length

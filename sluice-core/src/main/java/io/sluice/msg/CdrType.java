@@ -110,16 +110,27 @@ public final class CdrType<T> implements MessageType<T> {
     /** Points a whole-message flyweight at {@code message}: it keeps its nested views and string caches. */
     @Override
     public T rewrap(T view, MemorySegment message) {
-        if (view instanceof CdrMessage flyweight && flyweight.cdrRebind(message)) {
+        return rewrap(view, message, message.byteSize());
+    }
+
+    /**
+     * Points a whole-message flyweight at the message in the first {@code length} bytes of {@code region}, allocating
+     * nothing: it keeps its segment, nested views and string caches, and checks every field against
+     * {@code length}. Any other view (a {@link #dynamic} type's, whose view is the bytes) is made anew over a slice.
+     */
+    @Override
+    public T rewrap(T view, MemorySegment region, long length) {
+        if (view instanceof CdrMessage flyweight && flyweight.cdrRebind(region, length)) {
             return view;
         }
-        return wrap(message);
+        return wrap(length == region.byteSize() ? region : region.asSlice(0, length));
     }
 
     /** The CDR length of the message at the start of {@code message}: what a publisher sends of a larger loan. */
     @Override
     public long encodedSize(MemorySegment message) {
-        return CdrLayout.end(schema.root(), message, Cdr.body(message, name()));
+        long limit = message.byteSize();
+        return CdrLayout.end(schema.root(), message, limit, Cdr.body(message, limit, name()));
     }
 
     /** The parsed schema. */

@@ -161,7 +161,6 @@ final class HeldSamples<T> {
         private long stamp;
         private int publisher;
         private T view;
-        private MemorySegment bytes;
 
         SampleImpl(int held) {
             this.held = held;
@@ -174,7 +173,6 @@ final class HeldSamples<T> {
             this.length = length;
             this.stamp = stamp;
             this.publisher = publisher;
-            this.bytes = mapping.slice(slot, length);
             this.view = mapping.view(slot, length);
             this.open = true;
         }
@@ -188,7 +186,7 @@ final class HeldSamples<T> {
         @Override
         public MemorySegment segment() {
             check();
-            return bytes;
+            return mapping.slice(slot, length); // made on demand: a take that reads message() allocates nothing
         }
 
         @Override

@@ -17,7 +17,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * One process's mapping of one segment generation, with the header values it validated in final fields, and a
- * per-slot cache of message views so that steady traffic of one size allocates nothing.
+ * per-slot cache of message views so that traffic allocates nothing once warm, whatever the lengths of its messages.
  *
  * <p>Opening a generation: the file is opened through {@link Native#openChecked} (a regular file of the user, mode
  * 0600, never a FIFO that could block the open); its header page is mapped and its fixed fields copied out once
@@ -30,6 +30,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * {@link #release()} is called by its owner and every sample or loan on it is closed.
  */
 final class SegmentMapping<T> {
+    /** Slices kept per slot: a power of two. */
+    private static final int SLICES = 4;
+
     final Path path;
     final int generation;
     final MemorySegment memory;
@@ -45,9 +48,13 @@ final class SegmentMapping<T> {
     /** Kept open by subscribers to tell a file that shrank under the mapping; -1 for the publisher's own. */
     private final int fd;
     private final MessageType<T> type;
+    /** Per slot: its whole room, made once; views re-point within it (see {@link #view}). */
+    private final MemorySegment[] rooms;
     private final long[] viewLengths;
-    private final MemorySegment[] slices;
     private final Object[] views;
+    /** Per slot, {@link #SLICES} ways: the exact bytes of its last few lengths, made when someone asks for them. */
+    private final MemorySegment[] slices;
+    private final byte[] nextWay;
     /** Set when the owner has moved past this generation; it is unmapped once no sample uses it. */
     volatile boolean retired;
     /** Guarded by the owner's retire lock. */
@@ -70,10 +77,12 @@ final class SegmentMapping<T> {
         this.startSequence = header.startSequence();
         this.publisherIndex = header.publisherIndex();
         this.incarnation = header.incarnation();
+        this.rooms = new MemorySegment[slotCount];
         this.viewLengths = new long[slotCount];
         java.util.Arrays.fill(viewLengths, -1);
-        this.slices = new MemorySegment[slotCount];
         this.views = new Object[slotCount];
+        this.slices = new MemorySegment[slotCount * SLICES];
+        this.nextWay = new byte[slotCount];
     }
 
     /**
@@ -322,33 +331,59 @@ final class SegmentMapping<T> {
     }
 
 
-    /** The bytes of the message in {@code slot}, cached per slot while its length stays the same; its view follows. */
-    MemorySegment slice(int slot, long length) {
-        if (viewLengths[slot] != length) {
-            MemorySegment slice = memory.asSlice(slotOffset(slot) + SLOT_HEADER_LENGTH, length);
-            slices[slot] = slice;
-            if (views[slot] != null) {
-                views[slot] = rewrap(views[slot], slice);
-            }
-            viewLengths[slot] = length;
+    /** The room of {@code slot}: all its {@link #slotCapacity} bytes, made once. */
+    private MemorySegment room(int slot) {
+        MemorySegment room = rooms[slot];
+        if (room == null) {
+            room = memory.asSlice(slotOffset(slot) + SLOT_HEADER_LENGTH, slotCapacity);
+            rooms[slot] = room;
         }
-        return slices[slot];
+        return room;
     }
 
-    @SuppressWarnings("unchecked")
-    private Object rewrap(Object view, MemorySegment slice) {
-        return type.rewrap((T) view, slice);
+    /**
+     * The bytes of the message in {@code slot}, exactly {@code length} of them: one of the last {@value #SLICES}
+     * slices made for the slot, or a new one (a {@link MemorySegment} has one size).
+     */
+    MemorySegment slice(int slot, long length) {
+        int first = slot * SLICES;
+        for (int way = first; way < first + SLICES; way++) {
+            MemorySegment slice = slices[way];
+            if (slice != null && slice.byteSize() == length) {
+                return slice;
+            }
+        }
+        MemorySegment slice = room(slot).asSlice(0, length);
+        slices[first + (nextWay[slot]++ & (SLICES - 1))] = slice;
+        return slice;
     }
 
+    /**
+     * The view of the message of {@code length} bytes in {@code slot}: made once per slot, re-pointed when the length
+     * changes. A CDR flyweight re-points within the slot's room without allocating. A view that is the message's
+     * bytes (a raw type's) cannot be re-pointed: its type wraps the slot's slice of the new length instead, one of
+     * the few {@link #slice} keeps.
+     */
     @SuppressWarnings("unchecked")
     T view(int slot, long length) {
-        MemorySegment slice = slice(slot, length);
         Object view = views[slot];
-        if (view == null) {
-            view = type.wrap(slice);
-            views[slot] = view;
+        if (view != null && viewLengths[slot] == length) {
+            return (T) view;
         }
+        if (view == null || isBytesOf(view, slot)) {
+            view = type.wrap(slice(slot, length));
+        } else {
+            view = type.rewrap((T) view, room(slot), length);
+        }
+        views[slot] = view;
+        viewLengths[slot] = length;
         return (T) view;
+    }
+
+    /** Whether {@code view}, the view of {@code slot}, is the slot's message bytes themselves. */
+    private boolean isBytesOf(Object view, int slot) {
+        return view instanceof MemorySegment bytes && bytes.byteSize() == viewLengths[slot]
+            && bytes.address() == room(slot).address();
     }
 
     /** Unmaps. Afterwards every view of this mapping throws {@link IllegalStateException} when touched. */

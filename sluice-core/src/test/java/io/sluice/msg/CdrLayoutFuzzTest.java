@@ -42,7 +42,7 @@ class CdrLayoutFuzzTest {
         long end;
         try {
             before = CdrReader.read(schema, MemorySegment.ofArray(bytes), Integer.MAX_VALUE);
-            end = CdrLayout.end(root, MemorySegment.ofArray(bytes), Cdr.ORIGIN);
+            end = CdrLayout.end(root, MemorySegment.ofArray(bytes), bytes.length, Cdr.ORIGIN);
         } catch (MalformedMessageException malformed) {
             return;
         }
@@ -64,7 +64,7 @@ class CdrLayoutFuzzTest {
 
         assertEquals(CdrReader.read(schema, MemorySegment.ofArray(expected), Integer.MAX_VALUE),
             CdrReader.read(schema, loan, Integer.MAX_VALUE), "every value where a writer puts it");
-        long newEnd = CdrLayout.end(root, loan, Cdr.ORIGIN);
+        long newEnd = CdrLayout.end(root, loan, loan.byteSize(), Cdr.ORIGIN);
         assertEquals(expected.length, newEnd, "the message ends where a writer ends it");
         // what the message no longer takes, [new end, old end), is left as it was: it is not sent
         int after = (int) Math.min(Math.max(end, newEnd), bytes.length);

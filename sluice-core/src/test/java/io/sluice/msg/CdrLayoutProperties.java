@@ -185,7 +185,8 @@ class CdrLayoutProperties {
     @Property(tries = 300)
     void layoutEndIsTheWrittenLength(@ForAll("samples") Sample sample) {
         byte[] bytes = CdrTreeWriter.bytes(sample.schema().root(), sample.values());
-        assertEquals(bytes.length, CdrLayout.end(sample.schema().root(), MemorySegment.ofArray(bytes), Cdr.ORIGIN));
+        assertEquals(bytes.length,
+            CdrLayout.end(sample.schema().root(), MemorySegment.ofArray(bytes), bytes.length, Cdr.ORIGIN));
     }
 
     @Property(tries = 200)

@@ -46,7 +46,8 @@ class CdrReaderFuzzTest {
         MsgDefinition root = schema.root();
         Outcome summarised = Outcome.of(() -> CdrReader.read(schema, message));
         Outcome full = Outcome.of(() -> CdrReader.read(schema, message, Integer.MAX_VALUE));
-        Outcome layout = Outcome.of(() -> CdrLayout.end(root, message, Cdr.body(message, root.name())));
+        Outcome layout = Outcome.of(() -> CdrLayout.end(root, message, message.byteSize(),
+            Cdr.body(message, message.byteSize(), root.name())));
         assertEquals(full.failure == null, summarised.failure == null, "summarised and full read agree");
         assertEquals(full.failure == null, layout.failure == null,
             () -> "reader and layout agree: reader " + full + ", layout " + layout);
@@ -71,7 +72,8 @@ class CdrReaderFuzzTest {
         assertEquals(definition.fields().size(), fields.size());
         for (int i = 0; i < fields.size(); i++) {
             MsgField field = definition.fields().get(i);
-            long fieldEnd = CdrLayout.fieldEnd(definition, field, message, fields.get(i).offset());
+            long fieldEnd = CdrLayout.fieldEnd(definition, field, message, message.byteSize(),
+                fields.get(i).offset());
             long next = i + 1 < fields.size() ? fields.get(i + 1).offset() : end;
             assertEquals(next, fieldEnd, () -> definition.name() + "." + field.name() + " ends where the next starts");
             if (field.message() != null && field.array() == MsgField.Array.NONE) {

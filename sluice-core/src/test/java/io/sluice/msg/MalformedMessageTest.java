@@ -1,5 +1,6 @@
 package io.sluice.msg;
 
+import io.sluice.msg.sensor_msgs.JointState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -52,8 +53,8 @@ class MalformedMessageTest {
                 byte[] prefix = Arrays.copyOf(bytes, length);
                 MalformedMessageException read = readFails(schema, prefix);
                 MalformedMessageException walked = assertThrows(MalformedMessageException.class,
-                    () -> CdrLayout.end(schema.root(), MemorySegment.ofArray(prefix),
-                        Cdr.body(MemorySegment.ofArray(prefix), schema.root().name())));
+                    () -> CdrLayout.end(schema.root(), MemorySegment.ofArray(prefix), prefix.length,
+                        Cdr.body(MemorySegment.ofArray(prefix), prefix.length, schema.root().name())));
                 assertEquals(read.offset(), walked.offset(), schema.root().name() + " cut at " + length);
                 assertTrue(read.offset() <= Cdr.align(length, 8), read.getMessage());
             }
@@ -103,7 +104,8 @@ class MalformedMessageTest {
         assertEquals(8, read.offset());
         assertEquals(8, endFails(DOUBLES, bytes).offset());
         MemorySegment message = MemorySegment.ofArray(bytes);
-        assertThrows(MalformedMessageException.class, () -> Cdr.sequenceEnd(message, 8, 8, "t", "values"));
+        assertThrows(MalformedMessageException.class,
+            () -> Cdr.sequenceEnd(message, bytes.length, 8, 8, "t", "values"));
     }
 
     @Test
@@ -178,7 +180,8 @@ class MalformedMessageTest {
         putInt(bytes, sAt, 0);
         byte[] shorter = Arrays.copyOf(bytes, bytes.length - 1);
         assertEquals("", CdrReader.read(PRIMITIVES, MemorySegment.ofArray(shorter)).get("s"));
-        assertEquals(shorter.length, CdrLayout.end(PRIMITIVES.root(), MemorySegment.ofArray(shorter), Cdr.ORIGIN));
+        assertEquals(shorter.length, CdrLayout.end(PRIMITIVES.root(), MemorySegment.ofArray(shorter), shorter.length,
+            Cdr.ORIGIN));
     }
 
     // ------------------------------------------------------------------------------------------------ header
@@ -233,6 +236,64 @@ class MalformedMessageTest {
         assertEquals(4, endFails(SampleSchemas.EMPTY, new byte[] {0, 1, 0, 0}).offset());
     }
 
+    // ------------------------------------------------------------------- a view over a slot, re-pointed by length
+
+    /**
+     * A flyweight over a whole slot re-pointed at a shorter message (defect 10): the slot still holds the rest of a
+     * longer, valid message after the new length, and no read may take those stale bytes for part of the message.
+     * At every length short of the whole message, reading every field fails as it fails on a copy of exactly that
+     * many bytes: same field, same offset, same text.
+     */
+    @Test
+    void shouldNotReadTheStaleBytesAfterTheLengthOfAFlyweightRePointedWithinItsSlot() {
+        MemorySegment slot = MemorySegment.ofArray(new byte[1024]);
+        JointState.TYPE.writeDefault(slot);
+        JointState written = new JointState(slot);
+        written.header().frameId("base_link").stamp().sec(7);
+        written.nameCount(2).name(0, "shoulder_pan").name(1, "elbow");
+        written.positionCount(2).position(0, 0.5).position(1, -0.5);
+        written.effortCount(1).effort(0, 3.0);
+        int length = (int) written.cdrEnd();
+
+        JointState view = JointState.TYPE.wrap(slot.asSlice(0, length));
+        assertEquals(List.of("base_link", "shoulder_pan", "elbow", "0.5", "-0.5", "3.0"), readAll(view));
+        for (int cut = 0; cut < length; cut++) {
+            assertTrue(view == JointState.TYPE.rewrap(view, slot, cut), "re-pointed in place");
+            assertEquals(cut, view.cdrSegment().byteSize());
+            byte[] copy = slot.asSlice(0, cut).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            JointState exact = new JointState(MemorySegment.ofArray(copy));
+            MalformedMessageException expected = assertThrows(MalformedMessageException.class, () -> readAll(exact),
+                "a copy of " + cut + " bytes");
+            MalformedMessageException stale = assertThrows(MalformedMessageException.class, () -> readAll(view),
+                "the slot cut at " + cut);
+            assertEquals(expected.getMessage(), stale.getMessage(), "cut at " + cut);
+            assertThrows(MalformedMessageException.class, view::cdrEnd, "cut at " + cut);
+        }
+        assertTrue(view == JointState.TYPE.rewrap(view, slot, length));
+        assertEquals(List.of("base_link", "shoulder_pan", "elbow", "0.5", "-0.5", "3.0"), readAll(view));
+        assertEquals(length, view.cdrEnd());
+        assertThrows(IndexOutOfBoundsException.class, () -> JointState.TYPE.rewrap(view, slot, 1025));
+    }
+
+    /** Every field of a joint state, strings and numbers as text. */
+    private static List<String> readAll(JointState joints) {
+        List<String> values = new ArrayList<>();
+        values.add(joints.header().frameId());
+        assertEquals(7, joints.header().stamp().sec());
+        for (int i = 0; i < joints.nameCount(); i++) {
+            values.add(joints.name(i));
+        }
+        for (int i = 0; i < joints.positionCount(); i++) {
+            values.add(Double.toString(joints.position(i)));
+        }
+        assertEquals(0, joints.velocityCount());
+        assertEquals(joints.effortCount(), joints.effort().byteSize() / 8);
+        for (int i = 0; i < joints.effortCount(); i++) {
+            values.add(Double.toString(joints.effort(i)));
+        }
+        return values;
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     private static CdrTreeWriter.Written stamped() {
@@ -272,7 +333,7 @@ class MalformedMessageTest {
     private static MalformedMessageException endFails(MsgSchema schema, byte[] bytes) {
         MemorySegment message = MemorySegment.ofArray(bytes);
         return assertThrows(MalformedMessageException.class, () -> CdrLayout.end(schema.root(), message,
-            Cdr.body(message, schema.root().name())));
+            bytes.length, Cdr.body(message, bytes.length, schema.root().name())));
     }
 
     private static int indexOf(byte[] bytes, String text) {

@@ -65,7 +65,7 @@ class SchemaAndMessageFuzzTest {
         MemorySegment written = MemorySegment.ofArray(new byte[(int) size]);
         Cdr.writeHeader(written);
         assertEquals(size, CdrLayout.writeDefault(root, written, Cdr.ORIGIN));
-        assertEquals(size, CdrLayout.end(root, written, Cdr.ORIGIN), "the default message ends where written");
+        assertEquals(size, CdrLayout.end(root, written, size, Cdr.ORIGIN), "the default message ends where written");
         CdrTreeWriter.Written expected = CdrTreeWriter.write(root, CdrValues.defaults(root));
         assertArrayEquals(expected.bytes(), written.toArray(ValueLayout.JAVA_BYTE),
             "writeDefault writes what a writer of the default values writes");

@@ -1,5 +1,6 @@
 package io.sluice.shm;
 
+import io.sluice.Allocations;
 import io.sluice.Loan;
 import io.sluice.MessageType;
 import io.sluice.PublishTimeoutException;
@@ -12,6 +13,7 @@ import io.sluice.Subscriber;
 import io.sluice.TestRoot;
 import io.sluice.it.Payload;
 import io.sluice.msg.MalformedMessageException;
+import io.sluice.msg.sensor_msgs.CompressedImage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -501,5 +503,92 @@ class TransportDefectTest {
         }
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L), drain(queue), "latest() did not move the queue's place");
         assertEquals(0, queue.lostCount());
+    }
+
+    // ------------------------------------------------------------------------------------------ defect 10
+
+    /** CompressedImage as a publisher that sends {@code cut} bytes fewer than the message takes (a buggy encoder). */
+    private static final class Truncating implements MessageType<CompressedImage> {
+        int cut;
+
+        @Override
+        public String name() {
+            return CompressedImage.TYPE.name();
+        }
+
+        @Override
+        public String schema() {
+            return CompressedImage.TYPE.schema();
+        }
+
+        @Override
+        public String hash() {
+            return CompressedImage.TYPE.hash();
+        }
+
+        @Override
+        public CompressedImage wrap(MemorySegment message) {
+            return CompressedImage.TYPE.wrap(message);
+        }
+
+        @Override
+        public long encodedSize(MemorySegment message) {
+            return CompressedImage.TYPE.encodedSize(message) - cut;
+        }
+    }
+
+    @Test
+    void shouldRejectAMessageWhoseDataRunsPastItsLengthThoughItsSlotHoldsTheRestOfALongerOne() {
+        Sluice sluice = participant("node");
+        Subscriber<CompressedImage> subscriber = sluice.subscriber("/jpeg", CompressedImage.TYPE, Qos.queue(8));
+        Truncating type = new Truncating();
+        Publisher<CompressedImage> publisher = sluice.publisher("/jpeg", type);
+        CompressedImage.Shape shape = CompressedImage.sized("jpeg", 64).frameId("cam");
+        for (int round = 0; round < 24; round++) { // every slot holds a whole message, then one cut short of it
+            type.cut = round % 2 == 0 ? 0 : 1 + round;
+            try (Loan<CompressedImage> loan = publisher.loan(shape)) {
+                loan.message().data(63, (byte) round);
+                loan.publish();
+            }
+            try (Sample<CompressedImage> sample = subscriber.take()) {
+                assertNotNull(sample, "round " + round);
+                CompressedImage image = sample.message();
+                assertEquals("cam", image.header().frameId());
+                assertEquals("jpeg", image.format());
+                if (type.cut == 0) {
+                    assertEquals(64, image.dataCount());
+                    assertEquals((byte) round, image.data(63));
+                    continue;
+                }
+                assertEquals(4 + 8 + 8 + 4 + 5 + 3 + 4 + 64 - type.cut, sample.segment().byteSize());
+                MalformedMessageException e = assertThrows(MalformedMessageException.class, image::dataCount,
+                    "round " + round + ": the data runs past the message");
+                assertEquals("data", e.field());
+                assertThrows(MalformedMessageException.class, image::data);
+                assertThrows(MalformedMessageException.class, () -> image.data(63));
+            }
+        }
+    }
+
+    @Test
+    void shouldTakeRawMessagesAlternatingAmongAFewLengthsWithoutAllocatingOnceWarm() {
+        Sluice sluice = participant("node");
+        Subscriber<MemorySegment> subscriber = sluice.subscriber("/blob", TYPE, Qos.queue(4));
+        Publisher<MemorySegment> publisher = sluice.publisher("/blob", TYPE);
+        long[] lengths = {16, 24, 40};
+        long[] sink = {0};
+        int[] round = {0};
+        Allocations.assertNoneOnceWarm("a publish/take round of raw messages of three lengths in turn", 5_000, 500,
+            () -> {
+                int i = round[0]++;
+                try (Loan<MemorySegment> loan = publisher.loan(lengths[i % 3])) {
+                    loan.segment().set(JAVA_BYTE, 0, (byte) i);
+                    loan.publish();
+                }
+                try (Sample<MemorySegment> sample = subscriber.take()) {
+                    sink[0] += sample.message().byteSize() + sample.segment().get(JAVA_BYTE, 0);
+                }
+            });
+        assertTrue(sink[0] != 0);
     }
 }

@@ -21,8 +21,9 @@ import java.util.function.Function;
  *
  * <p>The class finds each field by chaining offset methods: {@code at$x()} is where field {@code x} starts, computed
  * from where the field before it ends (aligned as CDR wants, counted from byte 4). Fixed-size fields end by
- * arithmetic; strings and sequences by reading their length, checked against the segment. A static
- * {@code end$(segment, at)} does the same walk for a message nested in another, so a parent never needs the
+ * arithmetic; strings and sequences by reading their length, checked against the message's length, the
+ * {@code limit} (the segment may run past the message: a slot of shared memory). A static
+ * {@code end$(segment, limit, at)} does the same walk for a message nested in another, so a parent never needs the
  * nested class's instance. Loops (arrays of strings or messages) live in small {@code end$x} and {@code at$x(int)}
  * helpers.
  *
@@ -484,13 +485,14 @@ final class ClassWriter {
     private void writeEnd(StringBuilder out, String segmentType, String article) {
         if (plans.isEmpty()) {
             doc(out, "Where " + article + " that starts at {@code at} ends: a message without fields takes one byte.");
-            out.append("    public static long end$(").append(segmentType).append(" m, long at) {\n");
+            out.append("    public static long end$(").append(segmentType).append(" m, long limit, long at) {\n");
             out.append("        return at + 1;\n");
             out.append("    }\n\n");
             return;
         }
-        doc(out, "Where " + article + " that starts at {@code at} in {@code m} ends; checks every length it reads.");
-        out.append("    public static long end$(").append(segmentType).append(" m, long at) {\n");
+        doc(out, "Where " + article + " that starts at {@code at} in {@code m} ends; checks every length it reads"
+            + " against {@code limit}, where the whole message ends.");
+        out.append("    public static long end$(").append(segmentType).append(" m, long limit, long at) {\n");
         out.append("        long p = at;\n");
         for (Plan plan : plans) {
             String end = end(plan, "m", start(plan, "p"));
@@ -508,18 +510,18 @@ final class ClassWriter {
         String field = JavaText.literal(plan.field.name());
         String step = switch (plan.kind) {
             case FIXED_STRINGS, STRING_SEQUENCE ->
-                cdr() + ".stringEnd(m, " + cdr() + ".align(p, 4), NAME, " + field + ")";
-            case FIXED_MESSAGES, MESSAGE_SEQUENCE -> nested(plan) + ".end$(m, p)";
+                cdr() + ".stringEnd(m, limit, " + cdr() + ".align(p, 4), NAME, " + field + ")";
+            case FIXED_MESSAGES, MESSAGE_SEQUENCE -> nested(plan) + ".end$(m, limit, p)";
             default -> null;
         };
         if (step == null) {
             return;
         }
         out.append("    private static long end$").append(plan.method).append('(').append(segmentType)
-            .append(" m, long at) {\n");
+            .append(" m, long limit, long at) {\n");
         String bound;
         if (plan.kind.sequence()) {
-            out.append("        int count = ").append(cdr()).append(".count(m, at, ").append(minSize(plan))
+            out.append("        int count = ").append(cdr()).append(".count(m, limit, at, ").append(minSize(plan))
                 .append(", NAME, ").append(field).append(");\n");
             out.append("        long p = at + 4;\n");
             bound = "count";
@@ -549,8 +551,8 @@ final class ClassWriter {
         String field = JavaText.literal(plan.field.name());
         String step = switch (plan.kind) {
             case FIXED_STRINGS, STRING_SEQUENCE ->
-                cdr() + ".align(" + cdr() + ".stringEnd(segment, p, NAME, " + field + "), 4)";
-            case FIXED_MESSAGES, MESSAGE_SEQUENCE -> nested(plan) + ".end$(segment, p)";
+                cdr() + ".align(" + cdr() + ".stringEnd(segment, limit, p, NAME, " + field + "), 4)";
+            case FIXED_MESSAGES, MESSAGE_SEQUENCE -> nested(plan) + ".end$(segment, limit, p)";
             default -> null;
         };
         if (step == null) {
@@ -559,7 +561,8 @@ final class ClassWriter {
         out.append("    private long at$").append(plan.method).append("(int i) {\n");
         if (plan.kind.sequence()) {
             out.append("        long at = at$").append(plan.method).append("();\n");
-            out.append("        ").append(cdr()).append(".checkIndex(i, ").append(cdr()).append(".count(segment, at, ")
+            out.append("        ").append(cdr()).append(".checkIndex(i, ").append(cdr())
+                .append(".count(segment, limit, at, ")
                 .append(minSize(plan)).append(", NAME, ").append(field).append("), NAME, ").append(field)
                 .append(");\n");
             out.append("        long p = at + 4;\n");
@@ -585,17 +588,17 @@ final class ClassWriter {
         };
     }
 
-    /** Where {@code plan}'s field ends when it starts at {@code at} in segment {@code m}. */
+    /** Where {@code plan}'s field ends when it starts at {@code at} in segment {@code m}, checked against limit. */
     private String end(Plan plan, String m, String at) {
         String field = JavaText.literal(plan.field.name());
         return switch (plan.kind) {
             case SCALAR -> at + " + " + plan.size();
             case FIXED_PRIMITIVES -> at + " + " + (long) plan.size() * plan.field.arrayLength();
-            case STRING -> cdr() + ".stringEnd(" + m + ", " + at + ", NAME, " + field + ")";
-            case PRIMITIVE_SEQUENCE -> cdr() + ".sequenceEnd(" + m + ", " + at + ", " + plan.size() + ", NAME, "
-                + field + ")";
-            case MESSAGE -> nested(plan) + ".end$(" + m + ", " + at + ")";
-            default -> "end$" + plan.method + "(" + m + ", " + at + ")";
+            case STRING -> cdr() + ".stringEnd(" + m + ", limit, " + at + ", NAME, " + field + ")";
+            case PRIMITIVE_SEQUENCE -> cdr() + ".sequenceEnd(" + m + ", limit, " + at + ", " + plan.size()
+                + ", NAME, " + field + ")";
+            case MESSAGE -> nested(plan) + ".end$(" + m + ", limit, " + at + ")";
+            default -> "end$" + plan.method + "(" + m + ", limit, " + at + ")";
         };
     }
 
@@ -625,13 +628,13 @@ final class ClassWriter {
         String decl = declaration(plan.field);
         doc(out, decl + unsignedNote(plan.field.primitive()));
         out.append("    public ").append(type.name).append(' ').append(plan.method).append("() {\n");
-        out.append("        return ").append(cdr()).append(".get").append(type.access).append("(segment, at$")
+        out.append("        return ").append(cdr()).append(".get").append(type.access).append("(segment, limit, at$")
             .append(plan.method).append("(), NAME, ").append(field).append(");\n");
         out.append("    }\n\n");
         doc(out, "Sets " + decl + ".");
         out.append("    public ").append(simpleName).append(' ').append(plan.method).append('(').append(type.name)
             .append(" value) {\n");
-        out.append("        ").append(cdr()).append(".put").append(type.access).append("(segment, at$")
+        out.append("        ").append(cdr()).append(".put").append(type.access).append("(segment, limit, at$")
             .append(plan.method).append("(), value, NAME, ").append(field).append(");\n");
         out.append("        return this;\n");
         out.append("    }\n\n");
@@ -642,7 +645,7 @@ final class ClassWriter {
         String decl = declaration(plan.field);
         doc(out, decl);
         out.append("    public ").append(string).append(' ').append(plan.method).append("() {\n");
-        out.append("        return cache$").append(plan.method).append(".read(segment, at$").append(plan.method)
+        out.append("        return cache$").append(plan.method).append(".read(segment, limit, at$").append(plan.method)
             .append("(), NAME, ").append(field).append(");\n");
         out.append("    }\n\n");
         doc(out, "Sets " + decl + boundNote(plan) + "; a new length moves the fields after it.");
@@ -703,14 +706,15 @@ final class ClassWriter {
         doc(out, "Element {@code i} of " + decl + note + ".");
         out.append("    public ").append(type.name).append(' ').append(plan.method).append("(int i) {\n");
         String element = elementOffset(out, plan, field, sizeTimesI);
-        out.append("        return ").append(cdr()).append(".get").append(type.access).append("(segment, ")
+        out.append("        return ").append(cdr()).append(".get").append(type.access).append("(segment, limit, ")
             .append(element).append(", NAME, ").append(field).append(");\n");
         out.append("    }\n\n");
         doc(out, "Sets element {@code i} of " + decl + ".");
         out.append("    public ").append(simpleName).append(' ').append(plan.method).append("(int i, ")
             .append(type.name).append(" value) {\n");
         element = elementOffset(out, plan, field, sizeTimesI);
-        out.append("        ").append(cdr()).append(".put").append(type.access).append("(segment, ").append(element)
+        out.append("        ").append(cdr()).append(".put").append(type.access).append("(segment, limit, ")
+            .append(element)
             .append(", value, NAME, ").append(field).append(");\n");
         out.append("        return this;\n");
         out.append("    }\n\n");
@@ -726,7 +730,7 @@ final class ClassWriter {
                 + ", in place: a view, valid until the message is resized.");
             out.append("    public ").append(segmentType).append(' ').append(plan.method).append("() {\n");
             out.append("        long at = at$").append(plan.method).append("();\n");
-            out.append("        ").append(cdr()).append(".check(segment, at, ").append(bytes).append(", NAME, ")
+            out.append("        ").append(cdr()).append(".check(limit, at, ").append(bytes).append(", NAME, ")
                 .append(field).append(");\n");
             out.append("        return cdrSlice(at, ").append(bytes).append(");\n");
         }
@@ -740,7 +744,8 @@ final class ClassWriter {
                 .append(field).append(");\n");
             return "at$" + plan.method + "() + " + sizeTimesI;
         }
-        return cdr() + ".element(segment, at$" + plan.method + "(), " + plan.size() + ", i, NAME, " + field + ")";
+        return cdr() + ".element(segment, limit, at$" + plan.method + "(), " + plan.size() + ", i, NAME, " + field
+            + ")";
     }
 
     private void writeCount(StringBuilder out, Plan plan, String appended) {
@@ -749,7 +754,8 @@ final class ClassWriter {
         doc(out, "Elements in " + decl + ".");
         out.append("    public int ").append(plan.count).append("() {\n");
         if (plan.kind.sequence()) {
-            out.append("        return ").append(cdr()).append(".count(segment, at$").append(plan.method).append("(), ")
+            out.append("        return ").append(cdr()).append(".count(segment, limit, at$").append(plan.method)
+                .append("(), ")
                 .append(minSize(plan)).append(", NAME, ").append(field).append(");\n");
         } else {
             out.append("        return ").append(plan.length).append(";\n");
@@ -773,7 +779,7 @@ final class ClassWriter {
         writeCount(out, plan, "empty strings");
         doc(out, "Element {@code i} of " + decl + ".");
         out.append("    public ").append(string).append(' ').append(plan.method).append("(int i) {\n");
-        out.append("        return cache$").append(plan.method).append(".read(segment, at$").append(plan.method)
+        out.append("        return cache$").append(plan.method).append(".read(segment, limit, at$").append(plan.method)
             .append("(i), NAME, ").append(field).append(");\n");
         out.append("    }\n\n");
         doc(out, "Sets element {@code i} of " + decl + boundNote(plan) + "; a new length moves the fields after it.");

@@ -41,8 +41,11 @@ public final class Time extends TimeSupport {
         return DEFINITION;
     }
 
-    /** Where a {@code Time} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code Time} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
         p = Cdr.align(p, 4) + 4;
         p = Cdr.align(p, 4) + 4;
@@ -59,23 +62,23 @@ public final class Time extends TimeSupport {
 
     /** {@code int32 sec} */
     public int sec() {
-        return Cdr.getInt(segment, at$sec(), NAME, "sec");
+        return Cdr.getInt(segment, limit, at$sec(), NAME, "sec");
     }
 
     /** Sets {@code int32 sec}. */
     public Time sec(int value) {
-        Cdr.putInt(segment, at$sec(), value, NAME, "sec");
+        Cdr.putInt(segment, limit, at$sec(), value, NAME, "sec");
         return this;
     }
 
     /** {@code uint32 nanosec} (unsigned: {@link Integer#toUnsignedLong}) */
     public int nanosec() {
-        return Cdr.getInt(segment, at$nanosec(), NAME, "nanosec");
+        return Cdr.getInt(segment, limit, at$nanosec(), NAME, "nanosec");
     }
 
     /** Sets {@code uint32 nanosec}. */
     public Time nanosec(int value) {
-        Cdr.putInt(segment, at$nanosec(), value, NAME, "nanosec");
+        Cdr.putInt(segment, limit, at$nanosec(), value, NAME, "nanosec");
         return this;
     }
 }

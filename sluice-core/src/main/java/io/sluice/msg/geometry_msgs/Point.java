@@ -44,8 +44,11 @@ public final class Point extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where a {@code Point} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code Point} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
         p = Cdr.align(p, 8) + 8;
         p = Cdr.align(p, 8) + 8;
@@ -67,34 +70,34 @@ public final class Point extends CdrMessage {
 
     /** {@code float64 x} */
     public double x() {
-        return Cdr.getDouble(segment, at$x(), NAME, "x");
+        return Cdr.getDouble(segment, limit, at$x(), NAME, "x");
     }
 
     /** Sets {@code float64 x}. */
     public Point x(double value) {
-        Cdr.putDouble(segment, at$x(), value, NAME, "x");
+        Cdr.putDouble(segment, limit, at$x(), value, NAME, "x");
         return this;
     }
 
     /** {@code float64 y} */
     public double y() {
-        return Cdr.getDouble(segment, at$y(), NAME, "y");
+        return Cdr.getDouble(segment, limit, at$y(), NAME, "y");
     }
 
     /** Sets {@code float64 y}. */
     public Point y(double value) {
-        Cdr.putDouble(segment, at$y(), value, NAME, "y");
+        Cdr.putDouble(segment, limit, at$y(), value, NAME, "y");
         return this;
     }
 
     /** {@code float64 z} */
     public double z() {
-        return Cdr.getDouble(segment, at$z(), NAME, "z");
+        return Cdr.getDouble(segment, limit, at$z(), NAME, "z");
     }
 
     /** Sets {@code float64 z}. */
     public Point z(double value) {
-        Cdr.putDouble(segment, at$z(), value, NAME, "z");
+        Cdr.putDouble(segment, limit, at$z(), value, NAME, "z");
         return this;
     }
 }

@@ -57,11 +57,14 @@ public final class Pose extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where a {@code Pose} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code Pose} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
-        p = Point.end$(m, p);
-        p = Quaternion.end$(m, p);
+        p = Point.end$(m, limit, p);
+        p = Quaternion.end$(m, limit, p);
         return p;
     }
 
@@ -70,7 +73,7 @@ public final class Pose extends CdrMessage {
     }
 
     private long at$orientation() {
-        return Point.end$(segment, at$position());
+        return Point.end$(segment, limit, at$position());
     }
 
     /**

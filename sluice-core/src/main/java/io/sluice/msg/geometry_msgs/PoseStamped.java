@@ -73,11 +73,14 @@ public final class PoseStamped extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where a {@code PoseStamped} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code PoseStamped} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
-        p = Header.end$(m, p);
-        p = Pose.end$(m, p);
+        p = Header.end$(m, limit, p);
+        p = Pose.end$(m, limit, p);
         return p;
     }
 
@@ -86,7 +89,7 @@ public final class PoseStamped extends CdrMessage {
     }
 
     private long at$pose() {
-        return Header.end$(segment, at$header());
+        return Header.end$(segment, limit, at$header());
     }
 
     /**

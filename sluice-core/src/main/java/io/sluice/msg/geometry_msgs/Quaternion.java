@@ -46,8 +46,11 @@ public final class Quaternion extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where a {@code Quaternion} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code Quaternion} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
         p = Cdr.align(p, 8) + 8;
         p = Cdr.align(p, 8) + 8;
@@ -74,45 +77,45 @@ public final class Quaternion extends CdrMessage {
 
     /** {@code float64 x 0} */
     public double x() {
-        return Cdr.getDouble(segment, at$x(), NAME, "x");
+        return Cdr.getDouble(segment, limit, at$x(), NAME, "x");
     }
 
     /** Sets {@code float64 x 0}. */
     public Quaternion x(double value) {
-        Cdr.putDouble(segment, at$x(), value, NAME, "x");
+        Cdr.putDouble(segment, limit, at$x(), value, NAME, "x");
         return this;
     }
 
     /** {@code float64 y 0} */
     public double y() {
-        return Cdr.getDouble(segment, at$y(), NAME, "y");
+        return Cdr.getDouble(segment, limit, at$y(), NAME, "y");
     }
 
     /** Sets {@code float64 y 0}. */
     public Quaternion y(double value) {
-        Cdr.putDouble(segment, at$y(), value, NAME, "y");
+        Cdr.putDouble(segment, limit, at$y(), value, NAME, "y");
         return this;
     }
 
     /** {@code float64 z 0} */
     public double z() {
-        return Cdr.getDouble(segment, at$z(), NAME, "z");
+        return Cdr.getDouble(segment, limit, at$z(), NAME, "z");
     }
 
     /** Sets {@code float64 z 0}. */
     public Quaternion z(double value) {
-        Cdr.putDouble(segment, at$z(), value, NAME, "z");
+        Cdr.putDouble(segment, limit, at$z(), value, NAME, "z");
         return this;
     }
 
     /** {@code float64 w 1} */
     public double w() {
-        return Cdr.getDouble(segment, at$w(), NAME, "w");
+        return Cdr.getDouble(segment, limit, at$w(), NAME, "w");
     }
 
     /** Sets {@code float64 w 1}. */
     public Quaternion w(double value) {
-        Cdr.putDouble(segment, at$w(), value, NAME, "w");
+        Cdr.putDouble(segment, limit, at$w(), value, NAME, "w");
         return this;
     }
 }

@@ -57,11 +57,14 @@ public final class Transform extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where a {@code Transform} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code Transform} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
-        p = Vector3.end$(m, p);
-        p = Quaternion.end$(m, p);
+        p = Vector3.end$(m, limit, p);
+        p = Quaternion.end$(m, limit, p);
         return p;
     }
 
@@ -70,7 +73,7 @@ public final class Transform extends CdrMessage {
     }
 
     private long at$rotation() {
-        return Vector3.end$(segment, at$translation());
+        return Vector3.end$(segment, limit, at$translation());
     }
 
     /**

@@ -78,12 +78,15 @@ public final class TransformStamped extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where a {@code TransformStamped} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code TransformStamped} that starts at {@code at} in {@code m} ends; checks every length it reads
+     * against {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
-        p = Header.end$(m, p);
-        p = Cdr.stringEnd(m, Cdr.align(p, 4), NAME, "child_frame_id");
-        p = Transform.end$(m, p);
+        p = Header.end$(m, limit, p);
+        p = Cdr.stringEnd(m, limit, Cdr.align(p, 4), NAME, "child_frame_id");
+        p = Transform.end$(m, limit, p);
         return p;
     }
 
@@ -92,11 +95,11 @@ public final class TransformStamped extends CdrMessage {
     }
 
     private long at$childFrameId() {
-        return Cdr.align(Header.end$(segment, at$header()), 4);
+        return Cdr.align(Header.end$(segment, limit, at$header()), 4);
     }
 
     private long at$transform() {
-        return Cdr.stringEnd(segment, at$childFrameId(), NAME, "child_frame_id");
+        return Cdr.stringEnd(segment, limit, at$childFrameId(), NAME, "child_frame_id");
     }
 
     /**
@@ -112,7 +115,7 @@ public final class TransformStamped extends CdrMessage {
 
     /** {@code string child_frame_id} */
     public String childFrameId() {
-        return cache$childFrameId.read(segment, at$childFrameId(), NAME, "child_frame_id");
+        return cache$childFrameId.read(segment, limit, at$childFrameId(), NAME, "child_frame_id");
     }
 
     /** Sets {@code string child_frame_id}; a new length moves the fields after it. */

@@ -50,11 +50,14 @@ public final class Twist extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where a {@code Twist} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code Twist} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
-        p = Vector3.end$(m, p);
-        p = Vector3.end$(m, p);
+        p = Vector3.end$(m, limit, p);
+        p = Vector3.end$(m, limit, p);
         return p;
     }
 
@@ -63,7 +66,7 @@ public final class Twist extends CdrMessage {
     }
 
     private long at$angular() {
-        return Vector3.end$(segment, at$linear());
+        return Vector3.end$(segment, limit, at$linear());
     }
 
     /**

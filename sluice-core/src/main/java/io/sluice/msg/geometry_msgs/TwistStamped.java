@@ -66,11 +66,14 @@ public final class TwistStamped extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where a {@code TwistStamped} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code TwistStamped} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
-        p = Header.end$(m, p);
-        p = Twist.end$(m, p);
+        p = Header.end$(m, limit, p);
+        p = Twist.end$(m, limit, p);
         return p;
     }
 
@@ -79,7 +82,7 @@ public final class TwistStamped extends CdrMessage {
     }
 
     private long at$twist() {
-        return Header.end$(segment, at$header());
+        return Header.end$(segment, limit, at$header());
     }
 
     /**

@@ -90,20 +90,23 @@ public final class CameraInfo extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where a {@code CameraInfo} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code CameraInfo} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
-        p = Header.end$(m, p);
+        p = Header.end$(m, limit, p);
         p = Cdr.align(p, 4) + 4;
         p = Cdr.align(p, 4) + 4;
-        p = Cdr.stringEnd(m, Cdr.align(p, 4), NAME, "distortion_model");
-        p = Cdr.sequenceEnd(m, Cdr.align(p, 4), 8, NAME, "d");
+        p = Cdr.stringEnd(m, limit, Cdr.align(p, 4), NAME, "distortion_model");
+        p = Cdr.sequenceEnd(m, limit, Cdr.align(p, 4), 8, NAME, "d");
         p = Cdr.align(p, 8) + 72;
         p = Cdr.align(p, 8) + 72;
         p = Cdr.align(p, 8) + 96;
         p = Cdr.align(p, 4) + 4;
         p = Cdr.align(p, 4) + 4;
-        p = RegionOfInterest.end$(m, p);
+        p = RegionOfInterest.end$(m, limit, p);
         return p;
     }
 
@@ -112,7 +115,7 @@ public final class CameraInfo extends CdrMessage {
     }
 
     private long at$height() {
-        return Cdr.align(Header.end$(segment, at$header()), 4);
+        return Cdr.align(Header.end$(segment, limit, at$header()), 4);
     }
 
     private long at$width() {
@@ -124,11 +127,11 @@ public final class CameraInfo extends CdrMessage {
     }
 
     private long at$d() {
-        return Cdr.align(Cdr.stringEnd(segment, at$distortionModel(), NAME, "distortion_model"), 4);
+        return Cdr.align(Cdr.stringEnd(segment, limit, at$distortionModel(), NAME, "distortion_model"), 4);
     }
 
     private long at$k() {
-        return Cdr.align(Cdr.sequenceEnd(segment, at$d(), 8, NAME, "d"), 8);
+        return Cdr.align(Cdr.sequenceEnd(segment, limit, at$d(), 8, NAME, "d"), 8);
     }
 
     private long at$r() {
@@ -164,29 +167,29 @@ public final class CameraInfo extends CdrMessage {
 
     /** {@code uint32 height} (unsigned: {@link Integer#toUnsignedLong}) */
     public int height() {
-        return Cdr.getInt(segment, at$height(), NAME, "height");
+        return Cdr.getInt(segment, limit, at$height(), NAME, "height");
     }
 
     /** Sets {@code uint32 height}. */
     public CameraInfo height(int value) {
-        Cdr.putInt(segment, at$height(), value, NAME, "height");
+        Cdr.putInt(segment, limit, at$height(), value, NAME, "height");
         return this;
     }
 
     /** {@code uint32 width} (unsigned: {@link Integer#toUnsignedLong}) */
     public int width() {
-        return Cdr.getInt(segment, at$width(), NAME, "width");
+        return Cdr.getInt(segment, limit, at$width(), NAME, "width");
     }
 
     /** Sets {@code uint32 width}. */
     public CameraInfo width(int value) {
-        Cdr.putInt(segment, at$width(), value, NAME, "width");
+        Cdr.putInt(segment, limit, at$width(), value, NAME, "width");
         return this;
     }
 
     /** {@code string distortion_model} */
     public String distortionModel() {
-        return cache$distortionModel.read(segment, at$distortionModel(), NAME, "distortion_model");
+        return cache$distortionModel.read(segment, limit, at$distortionModel(), NAME, "distortion_model");
     }
 
     /** Sets {@code string distortion_model}; a new length moves the fields after it. */
@@ -197,7 +200,7 @@ public final class CameraInfo extends CdrMessage {
 
     /** Elements in {@code float64[] d}. */
     public int dCount() {
-        return Cdr.count(segment, at$d(), 8, NAME, "d");
+        return Cdr.count(segment, limit, at$d(), 8, NAME, "d");
     }
 
     /**
@@ -211,12 +214,12 @@ public final class CameraInfo extends CdrMessage {
 
     /** Element {@code i} of {@code float64[] d}. */
     public double d(int i) {
-        return Cdr.getDouble(segment, Cdr.element(segment, at$d(), 8, i, NAME, "d"), NAME, "d");
+        return Cdr.getDouble(segment, limit, Cdr.element(segment, limit, at$d(), 8, i, NAME, "d"), NAME, "d");
     }
 
     /** Sets element {@code i} of {@code float64[] d}. */
     public CameraInfo d(int i, double value) {
-        Cdr.putDouble(segment, Cdr.element(segment, at$d(), 8, i, NAME, "d"), value, NAME, "d");
+        Cdr.putDouble(segment, limit, Cdr.element(segment, limit, at$d(), 8, i, NAME, "d"), value, NAME, "d");
         return this;
     }
 
@@ -231,82 +234,82 @@ public final class CameraInfo extends CdrMessage {
     /** Element {@code i} of {@code float64[9] k}. */
     public double k(int i) {
         Cdr.checkIndex(i, K_LENGTH, NAME, "k");
-        return Cdr.getDouble(segment, at$k() + 8L * i, NAME, "k");
+        return Cdr.getDouble(segment, limit, at$k() + 8L * i, NAME, "k");
     }
 
     /** Sets element {@code i} of {@code float64[9] k}. */
     public CameraInfo k(int i, double value) {
         Cdr.checkIndex(i, K_LENGTH, NAME, "k");
-        Cdr.putDouble(segment, at$k() + 8L * i, value, NAME, "k");
+        Cdr.putDouble(segment, limit, at$k() + 8L * i, value, NAME, "k");
         return this;
     }
 
     /** The 72 bytes of {@code float64[9] k}, little endian, in place: a view, valid until the message is resized. */
     public MemorySegment k() {
         long at = at$k();
-        Cdr.check(segment, at, 72, NAME, "k");
+        Cdr.check(limit, at, 72, NAME, "k");
         return cdrSlice(at, 72);
     }
 
     /** Element {@code i} of {@code float64[9] r}. */
     public double r(int i) {
         Cdr.checkIndex(i, R_LENGTH, NAME, "r");
-        return Cdr.getDouble(segment, at$r() + 8L * i, NAME, "r");
+        return Cdr.getDouble(segment, limit, at$r() + 8L * i, NAME, "r");
     }
 
     /** Sets element {@code i} of {@code float64[9] r}. */
     public CameraInfo r(int i, double value) {
         Cdr.checkIndex(i, R_LENGTH, NAME, "r");
-        Cdr.putDouble(segment, at$r() + 8L * i, value, NAME, "r");
+        Cdr.putDouble(segment, limit, at$r() + 8L * i, value, NAME, "r");
         return this;
     }
 
     /** The 72 bytes of {@code float64[9] r}, little endian, in place: a view, valid until the message is resized. */
     public MemorySegment r() {
         long at = at$r();
-        Cdr.check(segment, at, 72, NAME, "r");
+        Cdr.check(limit, at, 72, NAME, "r");
         return cdrSlice(at, 72);
     }
 
     /** Element {@code i} of {@code float64[12] p}. */
     public double p(int i) {
         Cdr.checkIndex(i, P_LENGTH, NAME, "p");
-        return Cdr.getDouble(segment, at$p() + 8L * i, NAME, "p");
+        return Cdr.getDouble(segment, limit, at$p() + 8L * i, NAME, "p");
     }
 
     /** Sets element {@code i} of {@code float64[12] p}. */
     public CameraInfo p(int i, double value) {
         Cdr.checkIndex(i, P_LENGTH, NAME, "p");
-        Cdr.putDouble(segment, at$p() + 8L * i, value, NAME, "p");
+        Cdr.putDouble(segment, limit, at$p() + 8L * i, value, NAME, "p");
         return this;
     }
 
     /** The 96 bytes of {@code float64[12] p}, little endian, in place: a view, valid until the message is resized. */
     public MemorySegment p() {
         long at = at$p();
-        Cdr.check(segment, at, 96, NAME, "p");
+        Cdr.check(limit, at, 96, NAME, "p");
         return cdrSlice(at, 96);
     }
 
     /** {@code uint32 binning_x} (unsigned: {@link Integer#toUnsignedLong}) */
     public int binningX() {
-        return Cdr.getInt(segment, at$binningX(), NAME, "binning_x");
+        return Cdr.getInt(segment, limit, at$binningX(), NAME, "binning_x");
     }
 
     /** Sets {@code uint32 binning_x}. */
     public CameraInfo binningX(int value) {
-        Cdr.putInt(segment, at$binningX(), value, NAME, "binning_x");
+        Cdr.putInt(segment, limit, at$binningX(), value, NAME, "binning_x");
         return this;
     }
 
     /** {@code uint32 binning_y} (unsigned: {@link Integer#toUnsignedLong}) */
     public int binningY() {
-        return Cdr.getInt(segment, at$binningY(), NAME, "binning_y");
+        return Cdr.getInt(segment, limit, at$binningY(), NAME, "binning_y");
     }
 
     /** Sets {@code uint32 binning_y}. */
     public CameraInfo binningY(int value) {
-        Cdr.putInt(segment, at$binningY(), value, NAME, "binning_y");
+        Cdr.putInt(segment, limit, at$binningY(), value, NAME, "binning_y");
         return this;
     }
 

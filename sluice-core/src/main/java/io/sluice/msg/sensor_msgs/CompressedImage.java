@@ -58,12 +58,15 @@ public final class CompressedImage extends CompressedImageSupport {
         return DEFINITION;
     }
 
-    /** Where a {@code CompressedImage} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code CompressedImage} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
-        p = Header.end$(m, p);
-        p = Cdr.stringEnd(m, Cdr.align(p, 4), NAME, "format");
-        p = Cdr.sequenceEnd(m, Cdr.align(p, 4), 1, NAME, "data");
+        p = Header.end$(m, limit, p);
+        p = Cdr.stringEnd(m, limit, Cdr.align(p, 4), NAME, "format");
+        p = Cdr.sequenceEnd(m, limit, Cdr.align(p, 4), 1, NAME, "data");
         return p;
     }
 
@@ -72,11 +75,11 @@ public final class CompressedImage extends CompressedImageSupport {
     }
 
     private long at$format() {
-        return Cdr.align(Header.end$(segment, at$header()), 4);
+        return Cdr.align(Header.end$(segment, limit, at$header()), 4);
     }
 
     private long at$data() {
-        return Cdr.align(Cdr.stringEnd(segment, at$format(), NAME, "format"), 4);
+        return Cdr.align(Cdr.stringEnd(segment, limit, at$format(), NAME, "format"), 4);
     }
 
     /**
@@ -92,7 +95,7 @@ public final class CompressedImage extends CompressedImageSupport {
 
     /** {@code string format} */
     public String format() {
-        return cache$format.read(segment, at$format(), NAME, "format");
+        return cache$format.read(segment, limit, at$format(), NAME, "format");
     }
 
     /** Sets {@code string format}; a new length moves the fields after it. */
@@ -103,7 +106,7 @@ public final class CompressedImage extends CompressedImageSupport {
 
     /** Elements in {@code uint8[] data}. */
     public int dataCount() {
-        return Cdr.count(segment, at$data(), 1, NAME, "data");
+        return Cdr.count(segment, limit, at$data(), 1, NAME, "data");
     }
 
     /**
@@ -117,12 +120,12 @@ public final class CompressedImage extends CompressedImageSupport {
 
     /** Element {@code i} of {@code uint8[] data} (unsigned: {@link Byte#toUnsignedInt}). */
     public byte data(int i) {
-        return Cdr.getByte(segment, Cdr.element(segment, at$data(), 1, i, NAME, "data"), NAME, "data");
+        return Cdr.getByte(segment, limit, Cdr.element(segment, limit, at$data(), 1, i, NAME, "data"), NAME, "data");
     }
 
     /** Sets element {@code i} of {@code uint8[] data}. */
     public CompressedImage data(int i, byte value) {
-        Cdr.putByte(segment, Cdr.element(segment, at$data(), 1, i, NAME, "data"), value, NAME, "data");
+        Cdr.putByte(segment, limit, Cdr.element(segment, limit, at$data(), 1, i, NAME, "data"), value, NAME, "data");
         return this;
     }
 

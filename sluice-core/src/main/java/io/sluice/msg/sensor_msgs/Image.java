@@ -66,16 +66,19 @@ public final class Image extends ImageSupport {
         return DEFINITION;
     }
 
-    /** Where an {@code Image} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where an {@code Image} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
-        p = Header.end$(m, p);
+        p = Header.end$(m, limit, p);
         p = Cdr.align(p, 4) + 4;
         p = Cdr.align(p, 4) + 4;
-        p = Cdr.stringEnd(m, Cdr.align(p, 4), NAME, "encoding");
+        p = Cdr.stringEnd(m, limit, Cdr.align(p, 4), NAME, "encoding");
         p += 1;
         p = Cdr.align(p, 4) + 4;
-        p = Cdr.sequenceEnd(m, Cdr.align(p, 4), 1, NAME, "data");
+        p = Cdr.sequenceEnd(m, limit, Cdr.align(p, 4), 1, NAME, "data");
         return p;
     }
 
@@ -84,7 +87,7 @@ public final class Image extends ImageSupport {
     }
 
     private long at$height() {
-        return Cdr.align(Header.end$(segment, at$header()), 4);
+        return Cdr.align(Header.end$(segment, limit, at$header()), 4);
     }
 
     private long at$width() {
@@ -96,7 +99,7 @@ public final class Image extends ImageSupport {
     }
 
     private long at$isBigendian() {
-        return Cdr.stringEnd(segment, at$encoding(), NAME, "encoding");
+        return Cdr.stringEnd(segment, limit, at$encoding(), NAME, "encoding");
     }
 
     private long at$step() {
@@ -120,29 +123,29 @@ public final class Image extends ImageSupport {
 
     /** {@code uint32 height} (unsigned: {@link Integer#toUnsignedLong}) */
     public int height() {
-        return Cdr.getInt(segment, at$height(), NAME, "height");
+        return Cdr.getInt(segment, limit, at$height(), NAME, "height");
     }
 
     /** Sets {@code uint32 height}. */
     public Image height(int value) {
-        Cdr.putInt(segment, at$height(), value, NAME, "height");
+        Cdr.putInt(segment, limit, at$height(), value, NAME, "height");
         return this;
     }
 
     /** {@code uint32 width} (unsigned: {@link Integer#toUnsignedLong}) */
     public int width() {
-        return Cdr.getInt(segment, at$width(), NAME, "width");
+        return Cdr.getInt(segment, limit, at$width(), NAME, "width");
     }
 
     /** Sets {@code uint32 width}. */
     public Image width(int value) {
-        Cdr.putInt(segment, at$width(), value, NAME, "width");
+        Cdr.putInt(segment, limit, at$width(), value, NAME, "width");
         return this;
     }
 
     /** {@code string encoding} */
     public String encoding() {
-        return cache$encoding.read(segment, at$encoding(), NAME, "encoding");
+        return cache$encoding.read(segment, limit, at$encoding(), NAME, "encoding");
     }
 
     /** Sets {@code string encoding}; a new length moves the fields after it. */
@@ -153,29 +156,29 @@ public final class Image extends ImageSupport {
 
     /** {@code uint8 is_bigendian} (unsigned: {@link Byte#toUnsignedInt}) */
     public byte isBigendian() {
-        return Cdr.getByte(segment, at$isBigendian(), NAME, "is_bigendian");
+        return Cdr.getByte(segment, limit, at$isBigendian(), NAME, "is_bigendian");
     }
 
     /** Sets {@code uint8 is_bigendian}. */
     public Image isBigendian(byte value) {
-        Cdr.putByte(segment, at$isBigendian(), value, NAME, "is_bigendian");
+        Cdr.putByte(segment, limit, at$isBigendian(), value, NAME, "is_bigendian");
         return this;
     }
 
     /** {@code uint32 step} (unsigned: {@link Integer#toUnsignedLong}) */
     public int step() {
-        return Cdr.getInt(segment, at$step(), NAME, "step");
+        return Cdr.getInt(segment, limit, at$step(), NAME, "step");
     }
 
     /** Sets {@code uint32 step}. */
     public Image step(int value) {
-        Cdr.putInt(segment, at$step(), value, NAME, "step");
+        Cdr.putInt(segment, limit, at$step(), value, NAME, "step");
         return this;
     }
 
     /** Elements in {@code uint8[] data}. */
     public int dataCount() {
-        return Cdr.count(segment, at$data(), 1, NAME, "data");
+        return Cdr.count(segment, limit, at$data(), 1, NAME, "data");
     }
 
     /**
@@ -189,12 +192,12 @@ public final class Image extends ImageSupport {
 
     /** Element {@code i} of {@code uint8[] data} (unsigned: {@link Byte#toUnsignedInt}). */
     public byte data(int i) {
-        return Cdr.getByte(segment, Cdr.element(segment, at$data(), 1, i, NAME, "data"), NAME, "data");
+        return Cdr.getByte(segment, limit, Cdr.element(segment, limit, at$data(), 1, i, NAME, "data"), NAME, "data");
     }
 
     /** Sets element {@code i} of {@code uint8[] data}. */
     public Image data(int i, byte value) {
-        Cdr.putByte(segment, Cdr.element(segment, at$data(), 1, i, NAME, "data"), value, NAME, "data");
+        Cdr.putByte(segment, limit, Cdr.element(segment, limit, at$data(), 1, i, NAME, "data"), value, NAME, "data");
         return this;
     }
 

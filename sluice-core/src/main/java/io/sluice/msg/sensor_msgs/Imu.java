@@ -89,15 +89,18 @@ public final class Imu extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where an {@code Imu} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where an {@code Imu} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
-        p = Header.end$(m, p);
-        p = Quaternion.end$(m, p);
+        p = Header.end$(m, limit, p);
+        p = Quaternion.end$(m, limit, p);
         p = Cdr.align(p, 8) + 72;
-        p = Vector3.end$(m, p);
+        p = Vector3.end$(m, limit, p);
         p = Cdr.align(p, 8) + 72;
-        p = Vector3.end$(m, p);
+        p = Vector3.end$(m, limit, p);
         p = Cdr.align(p, 8) + 72;
         return p;
     }
@@ -107,11 +110,11 @@ public final class Imu extends CdrMessage {
     }
 
     private long at$orientation() {
-        return Header.end$(segment, at$header());
+        return Header.end$(segment, limit, at$header());
     }
 
     private long at$orientationCovariance() {
-        return Cdr.align(Quaternion.end$(segment, at$orientation()), 8);
+        return Cdr.align(Quaternion.end$(segment, limit, at$orientation()), 8);
     }
 
     private long at$angularVelocity() {
@@ -119,7 +122,7 @@ public final class Imu extends CdrMessage {
     }
 
     private long at$angularVelocityCovariance() {
-        return Cdr.align(Vector3.end$(segment, at$angularVelocity()), 8);
+        return Cdr.align(Vector3.end$(segment, limit, at$angularVelocity()), 8);
     }
 
     private long at$linearAcceleration() {
@@ -127,7 +130,7 @@ public final class Imu extends CdrMessage {
     }
 
     private long at$linearAccelerationCovariance() {
-        return Cdr.align(Vector3.end$(segment, at$linearAcceleration()), 8);
+        return Cdr.align(Vector3.end$(segment, limit, at$linearAcceleration()), 8);
     }
 
     /**
@@ -155,13 +158,13 @@ public final class Imu extends CdrMessage {
     /** Element {@code i} of {@code float64[9] orientation_covariance}. */
     public double orientationCovariance(int i) {
         Cdr.checkIndex(i, ORIENTATION_COVARIANCE_LENGTH, NAME, "orientation_covariance");
-        return Cdr.getDouble(segment, at$orientationCovariance() + 8L * i, NAME, "orientation_covariance");
+        return Cdr.getDouble(segment, limit, at$orientationCovariance() + 8L * i, NAME, "orientation_covariance");
     }
 
     /** Sets element {@code i} of {@code float64[9] orientation_covariance}. */
     public Imu orientationCovariance(int i, double value) {
         Cdr.checkIndex(i, ORIENTATION_COVARIANCE_LENGTH, NAME, "orientation_covariance");
-        Cdr.putDouble(segment, at$orientationCovariance() + 8L * i, value, NAME, "orientation_covariance");
+        Cdr.putDouble(segment, limit, at$orientationCovariance() + 8L * i, value, NAME, "orientation_covariance");
         return this;
     }
 
@@ -171,7 +174,7 @@ public final class Imu extends CdrMessage {
      */
     public MemorySegment orientationCovariance() {
         long at = at$orientationCovariance();
-        Cdr.check(segment, at, 72, NAME, "orientation_covariance");
+        Cdr.check(limit, at, 72, NAME, "orientation_covariance");
         return cdrSlice(at, 72);
     }
 
@@ -189,13 +192,15 @@ public final class Imu extends CdrMessage {
     /** Element {@code i} of {@code float64[9] angular_velocity_covariance}. */
     public double angularVelocityCovariance(int i) {
         Cdr.checkIndex(i, ANGULAR_VELOCITY_COVARIANCE_LENGTH, NAME, "angular_velocity_covariance");
-        return Cdr.getDouble(segment, at$angularVelocityCovariance() + 8L * i, NAME, "angular_velocity_covariance");
+        return Cdr.getDouble(segment, limit, at$angularVelocityCovariance() + 8L * i, NAME,
+            "angular_velocity_covariance");
     }
 
     /** Sets element {@code i} of {@code float64[9] angular_velocity_covariance}. */
     public Imu angularVelocityCovariance(int i, double value) {
         Cdr.checkIndex(i, ANGULAR_VELOCITY_COVARIANCE_LENGTH, NAME, "angular_velocity_covariance");
-        Cdr.putDouble(segment, at$angularVelocityCovariance() + 8L * i, value, NAME, "angular_velocity_covariance");
+        Cdr.putDouble(segment, limit, at$angularVelocityCovariance() + 8L * i, value, NAME,
+            "angular_velocity_covariance");
         return this;
     }
 
@@ -205,7 +210,7 @@ public final class Imu extends CdrMessage {
      */
     public MemorySegment angularVelocityCovariance() {
         long at = at$angularVelocityCovariance();
-        Cdr.check(segment, at, 72, NAME, "angular_velocity_covariance");
+        Cdr.check(limit, at, 72, NAME, "angular_velocity_covariance");
         return cdrSlice(at, 72);
     }
 
@@ -223,14 +228,14 @@ public final class Imu extends CdrMessage {
     /** Element {@code i} of {@code float64[9] linear_acceleration_covariance}. */
     public double linearAccelerationCovariance(int i) {
         Cdr.checkIndex(i, LINEAR_ACCELERATION_COVARIANCE_LENGTH, NAME, "linear_acceleration_covariance");
-        return Cdr.getDouble(segment, at$linearAccelerationCovariance() + 8L * i, NAME,
+        return Cdr.getDouble(segment, limit, at$linearAccelerationCovariance() + 8L * i, NAME,
             "linear_acceleration_covariance");
     }
 
     /** Sets element {@code i} of {@code float64[9] linear_acceleration_covariance}. */
     public Imu linearAccelerationCovariance(int i, double value) {
         Cdr.checkIndex(i, LINEAR_ACCELERATION_COVARIANCE_LENGTH, NAME, "linear_acceleration_covariance");
-        Cdr.putDouble(segment, at$linearAccelerationCovariance() + 8L * i, value, NAME,
+        Cdr.putDouble(segment, limit, at$linearAccelerationCovariance() + 8L * i, value, NAME,
             "linear_acceleration_covariance");
         return this;
     }
@@ -241,7 +246,7 @@ public final class Imu extends CdrMessage {
      */
     public MemorySegment linearAccelerationCovariance() {
         long at = at$linearAccelerationCovariance();
-        Cdr.check(segment, at, 72, NAME, "linear_acceleration_covariance");
+        Cdr.check(limit, at, 72, NAME, "linear_acceleration_covariance");
         return cdrSlice(at, 72);
     }
 }

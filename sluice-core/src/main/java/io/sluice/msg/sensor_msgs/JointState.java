@@ -63,22 +63,25 @@ public final class JointState extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where a {@code JointState} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code JointState} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
-        p = Header.end$(m, p);
-        p = end$name(m, Cdr.align(p, 4));
-        p = Cdr.sequenceEnd(m, Cdr.align(p, 4), 8, NAME, "position");
-        p = Cdr.sequenceEnd(m, Cdr.align(p, 4), 8, NAME, "velocity");
-        p = Cdr.sequenceEnd(m, Cdr.align(p, 4), 8, NAME, "effort");
+        p = Header.end$(m, limit, p);
+        p = end$name(m, limit, Cdr.align(p, 4));
+        p = Cdr.sequenceEnd(m, limit, Cdr.align(p, 4), 8, NAME, "position");
+        p = Cdr.sequenceEnd(m, limit, Cdr.align(p, 4), 8, NAME, "velocity");
+        p = Cdr.sequenceEnd(m, limit, Cdr.align(p, 4), 8, NAME, "effort");
         return p;
     }
 
-    private static long end$name(MemorySegment m, long at) {
-        int count = Cdr.count(m, at, 4, NAME, "name");
+    private static long end$name(MemorySegment m, long limit, long at) {
+        int count = Cdr.count(m, limit, at, 4, NAME, "name");
         long p = at + 4;
         for (int k = 0; k < count; k++) {
-            p = Cdr.stringEnd(m, Cdr.align(p, 4), NAME, "name");
+            p = Cdr.stringEnd(m, limit, Cdr.align(p, 4), NAME, "name");
         }
         return p;
     }
@@ -88,29 +91,29 @@ public final class JointState extends CdrMessage {
     }
 
     private long at$name() {
-        return Cdr.align(Header.end$(segment, at$header()), 4);
+        return Cdr.align(Header.end$(segment, limit, at$header()), 4);
     }
 
     private long at$name(int i) {
         long at = at$name();
-        Cdr.checkIndex(i, Cdr.count(segment, at, 4, NAME, "name"), NAME, "name");
+        Cdr.checkIndex(i, Cdr.count(segment, limit, at, 4, NAME, "name"), NAME, "name");
         long p = at + 4;
         for (int k = 0; k < i; k++) {
-            p = Cdr.align(Cdr.stringEnd(segment, p, NAME, "name"), 4);
+            p = Cdr.align(Cdr.stringEnd(segment, limit, p, NAME, "name"), 4);
         }
         return p;
     }
 
     private long at$position() {
-        return Cdr.align(end$name(segment, at$name()), 4);
+        return Cdr.align(end$name(segment, limit, at$name()), 4);
     }
 
     private long at$velocity() {
-        return Cdr.align(Cdr.sequenceEnd(segment, at$position(), 8, NAME, "position"), 4);
+        return Cdr.align(Cdr.sequenceEnd(segment, limit, at$position(), 8, NAME, "position"), 4);
     }
 
     private long at$effort() {
-        return Cdr.align(Cdr.sequenceEnd(segment, at$velocity(), 8, NAME, "velocity"), 4);
+        return Cdr.align(Cdr.sequenceEnd(segment, limit, at$velocity(), 8, NAME, "velocity"), 4);
     }
 
     /**
@@ -126,7 +129,7 @@ public final class JointState extends CdrMessage {
 
     /** Elements in {@code string[] name}. */
     public int nameCount() {
-        return Cdr.count(segment, at$name(), 4, NAME, "name");
+        return Cdr.count(segment, limit, at$name(), 4, NAME, "name");
     }
 
     /**
@@ -140,7 +143,7 @@ public final class JointState extends CdrMessage {
 
     /** Element {@code i} of {@code string[] name}. */
     public String name(int i) {
-        return cache$name.read(segment, at$name(i), NAME, "name");
+        return cache$name.read(segment, limit, at$name(i), NAME, "name");
     }
 
     /** Sets element {@code i} of {@code string[] name}; a new length moves the fields after it. */
@@ -151,7 +154,7 @@ public final class JointState extends CdrMessage {
 
     /** Elements in {@code float64[] position}. */
     public int positionCount() {
-        return Cdr.count(segment, at$position(), 8, NAME, "position");
+        return Cdr.count(segment, limit, at$position(), 8, NAME, "position");
     }
 
     /**
@@ -165,12 +168,14 @@ public final class JointState extends CdrMessage {
 
     /** Element {@code i} of {@code float64[] position}. */
     public double position(int i) {
-        return Cdr.getDouble(segment, Cdr.element(segment, at$position(), 8, i, NAME, "position"), NAME, "position");
+        return Cdr.getDouble(segment, limit, Cdr.element(segment, limit, at$position(), 8, i, NAME, "position"), NAME,
+            "position");
     }
 
     /** Sets element {@code i} of {@code float64[] position}. */
     public JointState position(int i, double value) {
-        Cdr.putDouble(segment, Cdr.element(segment, at$position(), 8, i, NAME, "position"), value, NAME, "position");
+        Cdr.putDouble(segment, limit, Cdr.element(segment, limit, at$position(), 8, i, NAME, "position"), value, NAME,
+            "position");
         return this;
     }
 
@@ -184,7 +189,7 @@ public final class JointState extends CdrMessage {
 
     /** Elements in {@code float64[] velocity}. */
     public int velocityCount() {
-        return Cdr.count(segment, at$velocity(), 8, NAME, "velocity");
+        return Cdr.count(segment, limit, at$velocity(), 8, NAME, "velocity");
     }
 
     /**
@@ -198,12 +203,14 @@ public final class JointState extends CdrMessage {
 
     /** Element {@code i} of {@code float64[] velocity}. */
     public double velocity(int i) {
-        return Cdr.getDouble(segment, Cdr.element(segment, at$velocity(), 8, i, NAME, "velocity"), NAME, "velocity");
+        return Cdr.getDouble(segment, limit, Cdr.element(segment, limit, at$velocity(), 8, i, NAME, "velocity"), NAME,
+            "velocity");
     }
 
     /** Sets element {@code i} of {@code float64[] velocity}. */
     public JointState velocity(int i, double value) {
-        Cdr.putDouble(segment, Cdr.element(segment, at$velocity(), 8, i, NAME, "velocity"), value, NAME, "velocity");
+        Cdr.putDouble(segment, limit, Cdr.element(segment, limit, at$velocity(), 8, i, NAME, "velocity"), value, NAME,
+            "velocity");
         return this;
     }
 
@@ -217,7 +224,7 @@ public final class JointState extends CdrMessage {
 
     /** Elements in {@code float64[] effort}. */
     public int effortCount() {
-        return Cdr.count(segment, at$effort(), 8, NAME, "effort");
+        return Cdr.count(segment, limit, at$effort(), 8, NAME, "effort");
     }
 
     /**
@@ -231,12 +238,14 @@ public final class JointState extends CdrMessage {
 
     /** Element {@code i} of {@code float64[] effort}. */
     public double effort(int i) {
-        return Cdr.getDouble(segment, Cdr.element(segment, at$effort(), 8, i, NAME, "effort"), NAME, "effort");
+        return Cdr.getDouble(segment, limit, Cdr.element(segment, limit, at$effort(), 8, i, NAME, "effort"), NAME,
+            "effort");
     }
 
     /** Sets element {@code i} of {@code float64[] effort}. */
     public JointState effort(int i, double value) {
-        Cdr.putDouble(segment, Cdr.element(segment, at$effort(), 8, i, NAME, "effort"), value, NAME, "effort");
+        Cdr.putDouble(segment, limit, Cdr.element(segment, limit, at$effort(), 8, i, NAME, "effort"), value, NAME,
+            "effort");
         return this;
     }
 

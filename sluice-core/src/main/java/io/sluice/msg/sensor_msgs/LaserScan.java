@@ -71,10 +71,13 @@ public final class LaserScan extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where a {@code LaserScan} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code LaserScan} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
-        p = Header.end$(m, p);
+        p = Header.end$(m, limit, p);
         p = Cdr.align(p, 4) + 4;
         p = Cdr.align(p, 4) + 4;
         p = Cdr.align(p, 4) + 4;
@@ -82,8 +85,8 @@ public final class LaserScan extends CdrMessage {
         p = Cdr.align(p, 4) + 4;
         p = Cdr.align(p, 4) + 4;
         p = Cdr.align(p, 4) + 4;
-        p = Cdr.sequenceEnd(m, Cdr.align(p, 4), 4, NAME, "ranges");
-        p = Cdr.sequenceEnd(m, Cdr.align(p, 4), 4, NAME, "intensities");
+        p = Cdr.sequenceEnd(m, limit, Cdr.align(p, 4), 4, NAME, "ranges");
+        p = Cdr.sequenceEnd(m, limit, Cdr.align(p, 4), 4, NAME, "intensities");
         return p;
     }
 
@@ -92,7 +95,7 @@ public final class LaserScan extends CdrMessage {
     }
 
     private long at$angleMin() {
-        return Cdr.align(Header.end$(segment, at$header()), 4);
+        return Cdr.align(Header.end$(segment, limit, at$header()), 4);
     }
 
     private long at$angleMax() {
@@ -124,7 +127,7 @@ public final class LaserScan extends CdrMessage {
     }
 
     private long at$intensities() {
-        return Cdr.align(Cdr.sequenceEnd(segment, at$ranges(), 4, NAME, "ranges"), 4);
+        return Cdr.align(Cdr.sequenceEnd(segment, limit, at$ranges(), 4, NAME, "ranges"), 4);
     }
 
     /**
@@ -140,84 +143,84 @@ public final class LaserScan extends CdrMessage {
 
     /** {@code float32 angle_min} */
     public float angleMin() {
-        return Cdr.getFloat(segment, at$angleMin(), NAME, "angle_min");
+        return Cdr.getFloat(segment, limit, at$angleMin(), NAME, "angle_min");
     }
 
     /** Sets {@code float32 angle_min}. */
     public LaserScan angleMin(float value) {
-        Cdr.putFloat(segment, at$angleMin(), value, NAME, "angle_min");
+        Cdr.putFloat(segment, limit, at$angleMin(), value, NAME, "angle_min");
         return this;
     }
 
     /** {@code float32 angle_max} */
     public float angleMax() {
-        return Cdr.getFloat(segment, at$angleMax(), NAME, "angle_max");
+        return Cdr.getFloat(segment, limit, at$angleMax(), NAME, "angle_max");
     }
 
     /** Sets {@code float32 angle_max}. */
     public LaserScan angleMax(float value) {
-        Cdr.putFloat(segment, at$angleMax(), value, NAME, "angle_max");
+        Cdr.putFloat(segment, limit, at$angleMax(), value, NAME, "angle_max");
         return this;
     }
 
     /** {@code float32 angle_increment} */
     public float angleIncrement() {
-        return Cdr.getFloat(segment, at$angleIncrement(), NAME, "angle_increment");
+        return Cdr.getFloat(segment, limit, at$angleIncrement(), NAME, "angle_increment");
     }
 
     /** Sets {@code float32 angle_increment}. */
     public LaserScan angleIncrement(float value) {
-        Cdr.putFloat(segment, at$angleIncrement(), value, NAME, "angle_increment");
+        Cdr.putFloat(segment, limit, at$angleIncrement(), value, NAME, "angle_increment");
         return this;
     }
 
     /** {@code float32 time_increment} */
     public float timeIncrement() {
-        return Cdr.getFloat(segment, at$timeIncrement(), NAME, "time_increment");
+        return Cdr.getFloat(segment, limit, at$timeIncrement(), NAME, "time_increment");
     }
 
     /** Sets {@code float32 time_increment}. */
     public LaserScan timeIncrement(float value) {
-        Cdr.putFloat(segment, at$timeIncrement(), value, NAME, "time_increment");
+        Cdr.putFloat(segment, limit, at$timeIncrement(), value, NAME, "time_increment");
         return this;
     }
 
     /** {@code float32 scan_time} */
     public float scanTime() {
-        return Cdr.getFloat(segment, at$scanTime(), NAME, "scan_time");
+        return Cdr.getFloat(segment, limit, at$scanTime(), NAME, "scan_time");
     }
 
     /** Sets {@code float32 scan_time}. */
     public LaserScan scanTime(float value) {
-        Cdr.putFloat(segment, at$scanTime(), value, NAME, "scan_time");
+        Cdr.putFloat(segment, limit, at$scanTime(), value, NAME, "scan_time");
         return this;
     }
 
     /** {@code float32 range_min} */
     public float rangeMin() {
-        return Cdr.getFloat(segment, at$rangeMin(), NAME, "range_min");
+        return Cdr.getFloat(segment, limit, at$rangeMin(), NAME, "range_min");
     }
 
     /** Sets {@code float32 range_min}. */
     public LaserScan rangeMin(float value) {
-        Cdr.putFloat(segment, at$rangeMin(), value, NAME, "range_min");
+        Cdr.putFloat(segment, limit, at$rangeMin(), value, NAME, "range_min");
         return this;
     }
 
     /** {@code float32 range_max} */
     public float rangeMax() {
-        return Cdr.getFloat(segment, at$rangeMax(), NAME, "range_max");
+        return Cdr.getFloat(segment, limit, at$rangeMax(), NAME, "range_max");
     }
 
     /** Sets {@code float32 range_max}. */
     public LaserScan rangeMax(float value) {
-        Cdr.putFloat(segment, at$rangeMax(), value, NAME, "range_max");
+        Cdr.putFloat(segment, limit, at$rangeMax(), value, NAME, "range_max");
         return this;
     }
 
     /** Elements in {@code float32[] ranges}. */
     public int rangesCount() {
-        return Cdr.count(segment, at$ranges(), 4, NAME, "ranges");
+        return Cdr.count(segment, limit, at$ranges(), 4, NAME, "ranges");
     }
 
     /**
@@ -231,12 +234,14 @@ public final class LaserScan extends CdrMessage {
 
     /** Element {@code i} of {@code float32[] ranges}. */
     public float ranges(int i) {
-        return Cdr.getFloat(segment, Cdr.element(segment, at$ranges(), 4, i, NAME, "ranges"), NAME, "ranges");
+        return Cdr.getFloat(segment, limit, Cdr.element(segment, limit, at$ranges(), 4, i, NAME, "ranges"), NAME,
+            "ranges");
     }
 
     /** Sets element {@code i} of {@code float32[] ranges}. */
     public LaserScan ranges(int i, float value) {
-        Cdr.putFloat(segment, Cdr.element(segment, at$ranges(), 4, i, NAME, "ranges"), value, NAME, "ranges");
+        Cdr.putFloat(segment, limit, Cdr.element(segment, limit, at$ranges(), 4, i, NAME, "ranges"), value, NAME,
+            "ranges");
         return this;
     }
 
@@ -250,7 +255,7 @@ public final class LaserScan extends CdrMessage {
 
     /** Elements in {@code float32[] intensities}. */
     public int intensitiesCount() {
-        return Cdr.count(segment, at$intensities(), 4, NAME, "intensities");
+        return Cdr.count(segment, limit, at$intensities(), 4, NAME, "intensities");
     }
 
     /**
@@ -264,14 +269,14 @@ public final class LaserScan extends CdrMessage {
 
     /** Element {@code i} of {@code float32[] intensities}. */
     public float intensities(int i) {
-        return Cdr.getFloat(segment, Cdr.element(segment, at$intensities(), 4, i, NAME, "intensities"), NAME,
-            "intensities");
+        return Cdr.getFloat(segment, limit, Cdr.element(segment, limit, at$intensities(), 4, i, NAME, "intensities"),
+            NAME, "intensities");
     }
 
     /** Sets element {@code i} of {@code float32[] intensities}. */
     public LaserScan intensities(int i, float value) {
-        Cdr.putFloat(segment, Cdr.element(segment, at$intensities(), 4, i, NAME, "intensities"), value, NAME,
-            "intensities");
+        Cdr.putFloat(segment, limit, Cdr.element(segment, limit, at$intensities(), 4, i, NAME, "intensities"), value,
+            NAME, "intensities");
         return this;
     }
 

@@ -85,26 +85,29 @@ public final class PointCloud2 extends PointCloud2Support {
         return DEFINITION;
     }
 
-    /** Where a {@code PointCloud2} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code PointCloud2} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
-        p = Header.end$(m, p);
+        p = Header.end$(m, limit, p);
         p = Cdr.align(p, 4) + 4;
         p = Cdr.align(p, 4) + 4;
-        p = end$fields(m, Cdr.align(p, 4));
+        p = end$fields(m, limit, Cdr.align(p, 4));
         p += 1;
         p = Cdr.align(p, 4) + 4;
         p = Cdr.align(p, 4) + 4;
-        p = Cdr.sequenceEnd(m, Cdr.align(p, 4), 1, NAME, "data");
+        p = Cdr.sequenceEnd(m, limit, Cdr.align(p, 4), 1, NAME, "data");
         p += 1;
         return p;
     }
 
-    private static long end$fields(MemorySegment m, long at) {
-        int count = Cdr.count(m, at, 1, NAME, "fields");
+    private static long end$fields(MemorySegment m, long limit, long at) {
+        int count = Cdr.count(m, limit, at, 1, NAME, "fields");
         long p = at + 4;
         for (int k = 0; k < count; k++) {
-            p = PointField.end$(m, p);
+            p = PointField.end$(m, limit, p);
         }
         return p;
     }
@@ -114,7 +117,7 @@ public final class PointCloud2 extends PointCloud2Support {
     }
 
     private long at$height() {
-        return Cdr.align(Header.end$(segment, at$header()), 4);
+        return Cdr.align(Header.end$(segment, limit, at$header()), 4);
     }
 
     private long at$width() {
@@ -127,16 +130,16 @@ public final class PointCloud2 extends PointCloud2Support {
 
     private long at$fields(int i) {
         long at = at$fields();
-        Cdr.checkIndex(i, Cdr.count(segment, at, 1, NAME, "fields"), NAME, "fields");
+        Cdr.checkIndex(i, Cdr.count(segment, limit, at, 1, NAME, "fields"), NAME, "fields");
         long p = at + 4;
         for (int k = 0; k < i; k++) {
-            p = PointField.end$(segment, p);
+            p = PointField.end$(segment, limit, p);
         }
         return p;
     }
 
     private long at$isBigendian() {
-        return end$fields(segment, at$fields());
+        return end$fields(segment, limit, at$fields());
     }
 
     private long at$pointStep() {
@@ -152,7 +155,7 @@ public final class PointCloud2 extends PointCloud2Support {
     }
 
     private long at$isDense() {
-        return Cdr.sequenceEnd(segment, at$data(), 1, NAME, "data");
+        return Cdr.sequenceEnd(segment, limit, at$data(), 1, NAME, "data");
     }
 
     /**
@@ -168,29 +171,29 @@ public final class PointCloud2 extends PointCloud2Support {
 
     /** {@code uint32 height} (unsigned: {@link Integer#toUnsignedLong}) */
     public int height() {
-        return Cdr.getInt(segment, at$height(), NAME, "height");
+        return Cdr.getInt(segment, limit, at$height(), NAME, "height");
     }
 
     /** Sets {@code uint32 height}. */
     public PointCloud2 height(int value) {
-        Cdr.putInt(segment, at$height(), value, NAME, "height");
+        Cdr.putInt(segment, limit, at$height(), value, NAME, "height");
         return this;
     }
 
     /** {@code uint32 width} (unsigned: {@link Integer#toUnsignedLong}) */
     public int width() {
-        return Cdr.getInt(segment, at$width(), NAME, "width");
+        return Cdr.getInt(segment, limit, at$width(), NAME, "width");
     }
 
     /** Sets {@code uint32 width}. */
     public PointCloud2 width(int value) {
-        Cdr.putInt(segment, at$width(), value, NAME, "width");
+        Cdr.putInt(segment, limit, at$width(), value, NAME, "width");
         return this;
     }
 
     /** Elements in {@code sensor_msgs/PointField[] fields}. */
     public int fieldsCount() {
-        return Cdr.count(segment, at$fields(), 1, NAME, "fields");
+        return Cdr.count(segment, limit, at$fields(), 1, NAME, "fields");
     }
 
     /**
@@ -215,40 +218,40 @@ public final class PointCloud2 extends PointCloud2Support {
 
     /** {@code bool is_bigendian} */
     public boolean isBigendian() {
-        return Cdr.getBool(segment, at$isBigendian(), NAME, "is_bigendian");
+        return Cdr.getBool(segment, limit, at$isBigendian(), NAME, "is_bigendian");
     }
 
     /** Sets {@code bool is_bigendian}. */
     public PointCloud2 isBigendian(boolean value) {
-        Cdr.putBool(segment, at$isBigendian(), value, NAME, "is_bigendian");
+        Cdr.putBool(segment, limit, at$isBigendian(), value, NAME, "is_bigendian");
         return this;
     }
 
     /** {@code uint32 point_step} (unsigned: {@link Integer#toUnsignedLong}) */
     public int pointStep() {
-        return Cdr.getInt(segment, at$pointStep(), NAME, "point_step");
+        return Cdr.getInt(segment, limit, at$pointStep(), NAME, "point_step");
     }
 
     /** Sets {@code uint32 point_step}. */
     public PointCloud2 pointStep(int value) {
-        Cdr.putInt(segment, at$pointStep(), value, NAME, "point_step");
+        Cdr.putInt(segment, limit, at$pointStep(), value, NAME, "point_step");
         return this;
     }
 
     /** {@code uint32 row_step} (unsigned: {@link Integer#toUnsignedLong}) */
     public int rowStep() {
-        return Cdr.getInt(segment, at$rowStep(), NAME, "row_step");
+        return Cdr.getInt(segment, limit, at$rowStep(), NAME, "row_step");
     }
 
     /** Sets {@code uint32 row_step}. */
     public PointCloud2 rowStep(int value) {
-        Cdr.putInt(segment, at$rowStep(), value, NAME, "row_step");
+        Cdr.putInt(segment, limit, at$rowStep(), value, NAME, "row_step");
         return this;
     }
 
     /** Elements in {@code uint8[] data}. */
     public int dataCount() {
-        return Cdr.count(segment, at$data(), 1, NAME, "data");
+        return Cdr.count(segment, limit, at$data(), 1, NAME, "data");
     }
 
     /**
@@ -262,12 +265,12 @@ public final class PointCloud2 extends PointCloud2Support {
 
     /** Element {@code i} of {@code uint8[] data} (unsigned: {@link Byte#toUnsignedInt}). */
     public byte data(int i) {
-        return Cdr.getByte(segment, Cdr.element(segment, at$data(), 1, i, NAME, "data"), NAME, "data");
+        return Cdr.getByte(segment, limit, Cdr.element(segment, limit, at$data(), 1, i, NAME, "data"), NAME, "data");
     }
 
     /** Sets element {@code i} of {@code uint8[] data}. */
     public PointCloud2 data(int i, byte value) {
-        Cdr.putByte(segment, Cdr.element(segment, at$data(), 1, i, NAME, "data"), value, NAME, "data");
+        Cdr.putByte(segment, limit, Cdr.element(segment, limit, at$data(), 1, i, NAME, "data"), value, NAME, "data");
         return this;
     }
 
@@ -278,12 +281,12 @@ public final class PointCloud2 extends PointCloud2Support {
 
     /** {@code bool is_dense} */
     public boolean isDense() {
-        return Cdr.getBool(segment, at$isDense(), NAME, "is_dense");
+        return Cdr.getBool(segment, limit, at$isDense(), NAME, "is_dense");
     }
 
     /** Sets {@code bool is_dense}. */
     public PointCloud2 isDense(boolean value) {
-        Cdr.putBool(segment, at$isDense(), value, NAME, "is_dense");
+        Cdr.putBool(segment, limit, at$isDense(), value, NAME, "is_dense");
         return this;
     }
 }

@@ -122,11 +122,11 @@ public abstract class PointCloud2Support extends CdrMessage {
     private Points view(boolean colour) {
         String type = cdrDefinition().name();
         MemorySegment m = segment;
-        long heightAt = Cdr.align(Header.end$(m, cdrStart()), 4);
-        long height = Integer.toUnsignedLong(Cdr.getInt(m, heightAt, type, "height"));
-        long width = Integer.toUnsignedLong(Cdr.getInt(m, heightAt + 4, type, "width"));
+        long heightAt = Cdr.align(Header.end$(m, limit, cdrStart()), 4);
+        long height = Integer.toUnsignedLong(Cdr.getInt(m, limit, heightAt, type, "height"));
+        long width = Integer.toUnsignedLong(Cdr.getInt(m, limit, heightAt + 4, type, "width"));
         long fieldsAt = heightAt + 8;
-        int count = Cdr.count(m, fieldsAt, 1, type, "fields");
+        int count = Cdr.count(m, limit, fieldsAt, 1, type, "fields");
         long x = -1;
         long y = -1;
         long z = -1;
@@ -134,11 +134,11 @@ public abstract class PointCloud2Support extends CdrMessage {
         long p = fieldsAt + 4;
         for (int i = 0; i < count; i++) {
             long name = Cdr.align(p, 4);
-            long end = Cdr.stringEnd(m, name, PointField.NAME, "name");
+            long end = Cdr.stringEnd(m, limit, name, PointField.NAME, "name");
             int length = Cdr.stringBytes(m, name);
             long offsetAt = Cdr.align(end, 4);
-            long offset = Integer.toUnsignedLong(Cdr.getInt(m, offsetAt, PointField.NAME, "offset"));
-            byte datatype = Cdr.getByte(m, offsetAt + 4, PointField.NAME, "datatype");
+            long offset = Integer.toUnsignedLong(Cdr.getInt(m, limit, offsetAt, PointField.NAME, "offset"));
+            byte datatype = Cdr.getByte(m, limit, offsetAt + 4, PointField.NAME, "datatype");
             p = Cdr.align(offsetAt + 5, 4) + 4; // count
             boolean float32 = datatype == PointField.FLOAT32;
             if (float32 && is(name, length, X, 0)) {
@@ -152,15 +152,15 @@ public abstract class PointCloud2Support extends CdrMessage {
                 rgb = offset;
             }
         }
-        if (Cdr.getBool(m, p, type, "is_bigendian")) {
+        if (Cdr.getBool(m, limit, p, type, "is_bigendian")) {
             throw new MalformedMessageException(type, "is_bigendian", p, "big-endian point data is not supported");
         }
         long stepAt = Cdr.align(p + 1, 4);
-        long step = Integer.toUnsignedLong(Cdr.getInt(m, stepAt, type, "point_step"));
+        long step = Integer.toUnsignedLong(Cdr.getInt(m, limit, stepAt, type, "point_step"));
         long dataAt = Cdr.align(stepAt + 8, 4); // after row_step
-        int bytes = Cdr.count(m, dataAt, 1, type, "data");
+        int bytes = Cdr.count(m, limit, dataAt, 1, type, "data");
         long data = Cdr.elements(dataAt, bytes, 1);
-        Cdr.check(m, data, bytes, type, "data");
+        Cdr.check(limit, data, bytes, type, "data");
         if (x < 0 || y < 0 || z < 0 || colour && rgb < 0) {
             throw new MalformedMessageException(type, "fields", fieldsAt, "no float32 fields x, y, z"
                 + (colour ? " and float32/uint32 rgb or rgba" : "") + " in the point layout");

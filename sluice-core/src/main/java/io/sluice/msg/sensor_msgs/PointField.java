@@ -83,10 +83,13 @@ public final class PointField extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where a {@code PointField} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code PointField} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
-        p = Cdr.stringEnd(m, Cdr.align(p, 4), NAME, "name");
+        p = Cdr.stringEnd(m, limit, Cdr.align(p, 4), NAME, "name");
         p = Cdr.align(p, 4) + 4;
         p += 1;
         p = Cdr.align(p, 4) + 4;
@@ -98,7 +101,7 @@ public final class PointField extends CdrMessage {
     }
 
     private long at$offset() {
-        return Cdr.align(Cdr.stringEnd(segment, at$name(), NAME, "name"), 4);
+        return Cdr.align(Cdr.stringEnd(segment, limit, at$name(), NAME, "name"), 4);
     }
 
     private long at$datatype() {
@@ -111,7 +114,7 @@ public final class PointField extends CdrMessage {
 
     /** {@code string name} */
     public String name() {
-        return cache$name.read(segment, at$name(), NAME, "name");
+        return cache$name.read(segment, limit, at$name(), NAME, "name");
     }
 
     /** Sets {@code string name}; a new length moves the fields after it. */
@@ -122,34 +125,34 @@ public final class PointField extends CdrMessage {
 
     /** {@code uint32 offset} (unsigned: {@link Integer#toUnsignedLong}) */
     public int offset() {
-        return Cdr.getInt(segment, at$offset(), NAME, "offset");
+        return Cdr.getInt(segment, limit, at$offset(), NAME, "offset");
     }
 
     /** Sets {@code uint32 offset}. */
     public PointField offset(int value) {
-        Cdr.putInt(segment, at$offset(), value, NAME, "offset");
+        Cdr.putInt(segment, limit, at$offset(), value, NAME, "offset");
         return this;
     }
 
     /** {@code uint8 datatype} (unsigned: {@link Byte#toUnsignedInt}) */
     public byte datatype() {
-        return Cdr.getByte(segment, at$datatype(), NAME, "datatype");
+        return Cdr.getByte(segment, limit, at$datatype(), NAME, "datatype");
     }
 
     /** Sets {@code uint8 datatype}. */
     public PointField datatype(byte value) {
-        Cdr.putByte(segment, at$datatype(), value, NAME, "datatype");
+        Cdr.putByte(segment, limit, at$datatype(), value, NAME, "datatype");
         return this;
     }
 
     /** {@code uint32 count} (unsigned: {@link Integer#toUnsignedLong}) */
     public int count() {
-        return Cdr.getInt(segment, at$count(), NAME, "count");
+        return Cdr.getInt(segment, limit, at$count(), NAME, "count");
     }
 
     /** Sets {@code uint32 count}. */
     public PointField count(int value) {
-        Cdr.putInt(segment, at$count(), value, NAME, "count");
+        Cdr.putInt(segment, limit, at$count(), value, NAME, "count");
         return this;
     }
 }

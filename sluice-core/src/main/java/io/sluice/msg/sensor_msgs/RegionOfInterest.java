@@ -48,8 +48,11 @@ public final class RegionOfInterest extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where a {@code RegionOfInterest} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code RegionOfInterest} that starts at {@code at} in {@code m} ends; checks every length it reads
+     * against {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
         p = Cdr.align(p, 4) + 4;
         p = Cdr.align(p, 4) + 4;
@@ -81,56 +84,56 @@ public final class RegionOfInterest extends CdrMessage {
 
     /** {@code uint32 x_offset} (unsigned: {@link Integer#toUnsignedLong}) */
     public int xOffset() {
-        return Cdr.getInt(segment, at$xOffset(), NAME, "x_offset");
+        return Cdr.getInt(segment, limit, at$xOffset(), NAME, "x_offset");
     }
 
     /** Sets {@code uint32 x_offset}. */
     public RegionOfInterest xOffset(int value) {
-        Cdr.putInt(segment, at$xOffset(), value, NAME, "x_offset");
+        Cdr.putInt(segment, limit, at$xOffset(), value, NAME, "x_offset");
         return this;
     }
 
     /** {@code uint32 y_offset} (unsigned: {@link Integer#toUnsignedLong}) */
     public int yOffset() {
-        return Cdr.getInt(segment, at$yOffset(), NAME, "y_offset");
+        return Cdr.getInt(segment, limit, at$yOffset(), NAME, "y_offset");
     }
 
     /** Sets {@code uint32 y_offset}. */
     public RegionOfInterest yOffset(int value) {
-        Cdr.putInt(segment, at$yOffset(), value, NAME, "y_offset");
+        Cdr.putInt(segment, limit, at$yOffset(), value, NAME, "y_offset");
         return this;
     }
 
     /** {@code uint32 height} (unsigned: {@link Integer#toUnsignedLong}) */
     public int height() {
-        return Cdr.getInt(segment, at$height(), NAME, "height");
+        return Cdr.getInt(segment, limit, at$height(), NAME, "height");
     }
 
     /** Sets {@code uint32 height}. */
     public RegionOfInterest height(int value) {
-        Cdr.putInt(segment, at$height(), value, NAME, "height");
+        Cdr.putInt(segment, limit, at$height(), value, NAME, "height");
         return this;
     }
 
     /** {@code uint32 width} (unsigned: {@link Integer#toUnsignedLong}) */
     public int width() {
-        return Cdr.getInt(segment, at$width(), NAME, "width");
+        return Cdr.getInt(segment, limit, at$width(), NAME, "width");
     }
 
     /** Sets {@code uint32 width}. */
     public RegionOfInterest width(int value) {
-        Cdr.putInt(segment, at$width(), value, NAME, "width");
+        Cdr.putInt(segment, limit, at$width(), value, NAME, "width");
         return this;
     }
 
     /** {@code bool do_rectify} */
     public boolean doRectify() {
-        return Cdr.getBool(segment, at$doRectify(), NAME, "do_rectify");
+        return Cdr.getBool(segment, limit, at$doRectify(), NAME, "do_rectify");
     }
 
     /** Sets {@code bool do_rectify}. */
     public RegionOfInterest doRectify(boolean value) {
-        Cdr.putBool(segment, at$doRectify(), value, NAME, "do_rectify");
+        Cdr.putBool(segment, limit, at$doRectify(), value, NAME, "do_rectify");
         return this;
     }
 }

@@ -38,8 +38,11 @@ public final class Bool extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where a {@code Bool} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code Bool} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
         p += 1;
         return p;
@@ -51,12 +54,12 @@ public final class Bool extends CdrMessage {
 
     /** {@code bool data} */
     public boolean data() {
-        return Cdr.getBool(segment, at$data(), NAME, "data");
+        return Cdr.getBool(segment, limit, at$data(), NAME, "data");
     }
 
     /** Sets {@code bool data}. */
     public Bool data(boolean value) {
-        Cdr.putBool(segment, at$data(), value, NAME, "data");
+        Cdr.putBool(segment, limit, at$data(), value, NAME, "data");
         return this;
     }
 }

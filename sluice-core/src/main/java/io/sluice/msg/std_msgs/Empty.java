@@ -38,7 +38,7 @@ public final class Empty extends CdrMessage {
     }
 
     /** Where an {@code Empty} that starts at {@code at} ends: a message without fields takes one byte. */
-    public static long end$(MemorySegment m, long at) {
+    public static long end$(MemorySegment m, long limit, long at) {
         return at + 1;
     }
 }

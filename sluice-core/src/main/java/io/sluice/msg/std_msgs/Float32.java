@@ -38,8 +38,11 @@ public final class Float32 extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where a {@code Float32} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code Float32} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
         p = Cdr.align(p, 4) + 4;
         return p;
@@ -51,12 +54,12 @@ public final class Float32 extends CdrMessage {
 
     /** {@code float32 data} */
     public float data() {
-        return Cdr.getFloat(segment, at$data(), NAME, "data");
+        return Cdr.getFloat(segment, limit, at$data(), NAME, "data");
     }
 
     /** Sets {@code float32 data}. */
     public Float32 data(float value) {
-        Cdr.putFloat(segment, at$data(), value, NAME, "data");
+        Cdr.putFloat(segment, limit, at$data(), value, NAME, "data");
         return this;
     }
 }

@@ -38,8 +38,11 @@ public final class Float64 extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where a {@code Float64} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code Float64} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
         p = Cdr.align(p, 8) + 8;
         return p;
@@ -51,12 +54,12 @@ public final class Float64 extends CdrMessage {
 
     /** {@code float64 data} */
     public double data() {
-        return Cdr.getDouble(segment, at$data(), NAME, "data");
+        return Cdr.getDouble(segment, limit, at$data(), NAME, "data");
     }
 
     /** Sets {@code float64 data}. */
     public Float64 data(double value) {
-        Cdr.putDouble(segment, at$data(), value, NAME, "data");
+        Cdr.putDouble(segment, limit, at$data(), value, NAME, "data");
         return this;
     }
 }

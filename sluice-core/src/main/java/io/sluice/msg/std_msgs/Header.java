@@ -52,11 +52,14 @@ public final class Header extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where a {@code Header} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code Header} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
-        p = Time.end$(m, p);
-        p = Cdr.stringEnd(m, Cdr.align(p, 4), NAME, "frame_id");
+        p = Time.end$(m, limit, p);
+        p = Cdr.stringEnd(m, limit, Cdr.align(p, 4), NAME, "frame_id");
         return p;
     }
 
@@ -65,7 +68,7 @@ public final class Header extends CdrMessage {
     }
 
     private long at$frameId() {
-        return Cdr.align(Time.end$(segment, at$stamp()), 4);
+        return Cdr.align(Time.end$(segment, limit, at$stamp()), 4);
     }
 
     /**
@@ -81,7 +84,7 @@ public final class Header extends CdrMessage {
 
     /** {@code string frame_id} */
     public java.lang.String frameId() {
-        return cache$frameId.read(segment, at$frameId(), NAME, "frame_id");
+        return cache$frameId.read(segment, limit, at$frameId(), NAME, "frame_id");
     }
 
     /** Sets {@code string frame_id}; a new length moves the fields after it. */

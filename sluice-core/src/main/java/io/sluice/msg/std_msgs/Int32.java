@@ -38,8 +38,11 @@ public final class Int32 extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where an {@code Int32} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where an {@code Int32} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
         p = Cdr.align(p, 4) + 4;
         return p;
@@ -51,12 +54,12 @@ public final class Int32 extends CdrMessage {
 
     /** {@code int32 data} */
     public int data() {
-        return Cdr.getInt(segment, at$data(), NAME, "data");
+        return Cdr.getInt(segment, limit, at$data(), NAME, "data");
     }
 
     /** Sets {@code int32 data}. */
     public Int32 data(int value) {
-        Cdr.putInt(segment, at$data(), value, NAME, "data");
+        Cdr.putInt(segment, limit, at$data(), value, NAME, "data");
         return this;
     }
 }

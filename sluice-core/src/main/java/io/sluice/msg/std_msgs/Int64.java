@@ -38,8 +38,11 @@ public final class Int64 extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where an {@code Int64} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where an {@code Int64} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
         p = Cdr.align(p, 8) + 8;
         return p;
@@ -51,12 +54,12 @@ public final class Int64 extends CdrMessage {
 
     /** {@code int64 data} */
     public long data() {
-        return Cdr.getLong(segment, at$data(), NAME, "data");
+        return Cdr.getLong(segment, limit, at$data(), NAME, "data");
     }
 
     /** Sets {@code int64 data}. */
     public Int64 data(long value) {
-        Cdr.putLong(segment, at$data(), value, NAME, "data");
+        Cdr.putLong(segment, limit, at$data(), value, NAME, "data");
         return this;
     }
 }

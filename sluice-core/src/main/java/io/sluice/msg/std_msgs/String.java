@@ -41,10 +41,13 @@ public final class String extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where a {@code String} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code String} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
-        p = Cdr.stringEnd(m, Cdr.align(p, 4), NAME, "data");
+        p = Cdr.stringEnd(m, limit, Cdr.align(p, 4), NAME, "data");
         return p;
     }
 
@@ -54,7 +57,7 @@ public final class String extends CdrMessage {
 
     /** {@code string data} */
     public java.lang.String data() {
-        return cache$data.read(segment, at$data(), NAME, "data");
+        return cache$data.read(segment, limit, at$data(), NAME, "data");
     }
 
     /** Sets {@code string data}; a new length moves the fields after it. */

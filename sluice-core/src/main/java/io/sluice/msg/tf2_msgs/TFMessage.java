@@ -77,18 +77,21 @@ public final class TFMessage extends CdrMessage {
         return DEFINITION;
     }
 
-    /** Where a {@code TFMessage} that starts at {@code at} in {@code m} ends; checks every length it reads. */
-    public static long end$(MemorySegment m, long at) {
+    /**
+     * Where a {@code TFMessage} that starts at {@code at} in {@code m} ends; checks every length it reads against
+     * {@code limit}, where the whole message ends.
+     */
+    public static long end$(MemorySegment m, long limit, long at) {
         long p = at;
-        p = end$transforms(m, Cdr.align(p, 4));
+        p = end$transforms(m, limit, Cdr.align(p, 4));
         return p;
     }
 
-    private static long end$transforms(MemorySegment m, long at) {
-        int count = Cdr.count(m, at, 1, NAME, "transforms");
+    private static long end$transforms(MemorySegment m, long limit, long at) {
+        int count = Cdr.count(m, limit, at, 1, NAME, "transforms");
         long p = at + 4;
         for (int k = 0; k < count; k++) {
-            p = TransformStamped.end$(m, p);
+            p = TransformStamped.end$(m, limit, p);
         }
         return p;
     }
@@ -99,17 +102,17 @@ public final class TFMessage extends CdrMessage {
 
     private long at$transforms(int i) {
         long at = at$transforms();
-        Cdr.checkIndex(i, Cdr.count(segment, at, 1, NAME, "transforms"), NAME, "transforms");
+        Cdr.checkIndex(i, Cdr.count(segment, limit, at, 1, NAME, "transforms"), NAME, "transforms");
         long p = at + 4;
         for (int k = 0; k < i; k++) {
-            p = TransformStamped.end$(segment, p);
+            p = TransformStamped.end$(segment, limit, p);
         }
         return p;
     }
 
     /** Elements in {@code geometry_msgs/TransformStamped[] transforms}. */
     public int transformsCount() {
-        return Cdr.count(segment, at$transforms(), 1, NAME, "transforms");
+        return Cdr.count(segment, limit, at$transforms(), 1, NAME, "transforms");
     }
 
     /**

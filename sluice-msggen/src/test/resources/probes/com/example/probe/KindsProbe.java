@@ -66,7 +66,7 @@ public final class KindsProbe {
         Kinds k = Kinds.TYPE.wrap(message);
         new KindsModel().check(k);
         new KindsModel().check(read(Kinds.TYPE, message));
-        equal(Kinds.TYPE.defaultSize(), Kinds.end$(message, 4), "end$ of the default message");
+        equal(Kinds.TYPE.defaultSize(), Kinds.end$(message, message.byteSize(), 4), "end$ of the default message");
 
         equal((byte) 7, Kinds.FLAG, "FLAG");
         equal((byte) -3, Kinds.NEGATIVE, "NEGATIVE");
@@ -139,7 +139,8 @@ public final class KindsProbe {
         model.write(k);
         model.check(k);
         model.check(read(Kinds.TYPE, message));
-        equal(Kinds.TYPE.encodedSize(message), Kinds.end$(message, 4), "end$ against the runtime's walker");
+        equal(Kinds.TYPE.encodedSize(message), Kinds.end$(message, message.byteSize(), 4),
+            "end$ against the runtime's walker");
         equal(Kinds.TYPE.encodedSize(message), k.cdrEnd(), "cdrEnd");
     }
 
@@ -154,7 +155,7 @@ public final class KindsProbe {
             String op = mutate(random, k, model);
             try {
                 model.check(k);
-                equal(Kinds.TYPE.encodedSize(message), Kinds.end$(message, 4), "end$");
+                equal(Kinds.TYPE.encodedSize(message), Kinds.end$(message, message.byteSize(), 4), "end$");
             } catch (AssertionError e) {
                 throw new AssertionError("after step " + step + " (" + op + "): " + e.getMessage(), e);
             }
@@ -209,18 +210,27 @@ public final class KindsProbe {
         MalformedMessageException tail = fails(MalformedMessageException.class, truncated::tail, "tail of truncated");
         yes(tail.getMessage().contains("test_msgs/msg/Kinds.tail"), tail.getMessage());
         // end$ reads lengths only: a truncated fixed-size tail shows as an end past the segment
-        equal(size, Kinds.end$(message.asSlice(0, size - 2), 4), "end$ of truncated");
+        equal(size, Kinds.end$(message, size - 2, 4), "end$ of truncated");
         fails(MalformedMessageException.class, () -> Kinds.TYPE.encodedSize(message.asSlice(0, size - 2)),
             "encodedSize of truncated");
         MemorySegment cut = message.asSlice(0, 40);
-        fails(MalformedMessageException.class, () -> Kinds.end$(cut, 4), "end$ when a length lies past the end");
+        fails(MalformedMessageException.class, () -> Kinds.end$(cut, 40, 4), "end$ when a length lies past the end");
+        // the same message re-pointed within its loan: the bytes past the length are there, and never read
+        Kinds inPlace = Kinds.TYPE.wrap(message);
+        yes(inPlace == Kinds.TYPE.rewrap(inPlace, message, size - 2), "re-pointed in place");
+        MalformedMessageException past = fails(MalformedMessageException.class, inPlace::tail, "tail past the length");
+        equal(tail.getMessage(), past.getMessage(), "the same failure as on a slice of that length");
+        fails(MalformedMessageException.class, () -> Kinds.end$(message, 40, 4), "end$ past a limit of 40");
+        yes(inPlace == Kinds.TYPE.rewrap(inPlace, message, size), "re-pointed at the whole message");
+        full().check(inPlace);
 
         long labelAt = 4 + 4; // head is an int32 at body offset 0; label's length follows
         message.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), labelAt, 0x7fff_0000);
         MalformedMessageException label = fails(MalformedMessageException.class, k::label, "label too long");
         yes(label.getMessage().contains("label"), label.getMessage());
         fails(MalformedMessageException.class, k::tail, "tail behind a bad label");
-        fails(MalformedMessageException.class, () -> Kinds.end$(message, 4), "end$ behind a bad label");
+        fails(MalformedMessageException.class, () -> Kinds.end$(message, message.byteSize(), 4),
+            "end$ behind a bad label");
     }
 
     public static void nestedViewsAreCachedAndRepointed() {
@@ -319,7 +329,7 @@ public final class KindsProbe {
     public static void emptyMessagesTakeOneByte() {
         MemorySegment message = loan(Nothing.TYPE, 16);
         equal(5L, Nothing.TYPE.defaultSize(), "header and one byte");
-        equal(5L, Nothing.end$(message, 4), "end$");
+        equal(5L, Nothing.end$(message, message.byteSize(), 4), "end$");
         equal(5L, Nothing.TYPE.encodedSize(message), "encodedSize");
         equal(List.of(), read(Nothing.TYPE, message).fields(), "no fields");
     }
