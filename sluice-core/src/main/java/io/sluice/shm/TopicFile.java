@@ -220,6 +220,7 @@ final class TopicFile implements AutoCloseable {
                 long magic = memory.get(JAVA_LONG, MAGIC_OFFSET);
                 if (magic != 0) {
                     validate(memory, path.toString(), size);
+                    file.countTaking(); // only in a file that is ours: a damaged one is left as it is
                 }
             } catch (CorruptDataException e) {
                 arena.close();
@@ -398,24 +399,36 @@ final class TopicFile implements AutoCloseable {
     static final long ADMIN_LOCK_TIMEOUT_NANOS = 2_000_000_000L;
 
     /**
-     * Polls for the admin lock (an OFD lock has no timed wait), backing off from 20 µs to 1 ms;
-     * false when it is still taken after {@code timeoutNanos}.
+     * Polls for the admin lock (an OFD lock has no timed wait), backing off from 20 µs to 1 ms; false when one holder
+     * kept it {@code timeoutNanos}. The wait is counted from the last time the lock changed hands (ADMIN_EPOCH
+     * moved): many participants joining at once take it in turn for as long as that takes, while a holder that is
+     * stopped, or never lets go, makes the topic busy after {@code timeoutNanos}. A file too short to hold the epoch
+     * (being created) is waited for {@code timeoutNanos} in all.
      */
     static boolean lockWithin(int fd, long timeoutNanos) throws IOException {
         if (Native.tryLock(fd, ADMIN_LOCK)) {
             return true;
         }
-        long deadline = System.nanoTime() + timeoutNanos;
-        long park = 20_000;
-        while (true) {
-            java.util.concurrent.locks.LockSupport.parkNanos(park);
-            if (Native.tryLock(fd, ADMIN_LOCK)) {
-                return true;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment header = Native.fstat(fd).size() >= FILE_LENGTH ? Native.map(fd, 4096, false, arena) : null;
+            int epoch = header == null ? 0 : (int) INT.getAcquire(header, (long) ADMIN_EPOCH_OFFSET);
+            long deadline = System.nanoTime() + timeoutNanos;
+            long park = 20_000;
+            while (true) {
+                java.util.concurrent.locks.LockSupport.parkNanos(park);
+                if (Native.tryLock(fd, ADMIN_LOCK)) {
+                    return true;
+                }
+                long now = System.nanoTime();
+                int seen = header == null ? epoch : (int) INT.getAcquire(header, (long) ADMIN_EPOCH_OFFSET);
+                if (seen != epoch) {
+                    epoch = seen; // it changed hands: others get on, so do not give up yet
+                    deadline = now + timeoutNanos;
+                } else if (now - deadline >= 0) {
+                    return false;
+                }
+                park = Math.min(park * 2, 1_000_000);
             }
-            if (System.nanoTime() - deadline >= 0) {
-                return false;
-            }
-            park = Math.min(park * 2, 1_000_000);
         }
     }
 
@@ -443,6 +456,12 @@ final class TopicFile implements AutoCloseable {
 
     private void markHolder() {
         INT.setRelease(memory, (long) ADMIN_HOLDER_OFFSET, (int) ProcessHandle.current().pid());
+        countTaking();
+    }
+
+    /** Under the admin lock: ADMIN_EPOCH + 1, so that waiters see the lock change hands (see {@link #lockWithin}). */
+    private void countTaking() {
+        INT.setRelease(memory, (long) ADMIN_EPOCH_OFFSET, (int) INT.get(memory, (long) ADMIN_EPOCH_OFFSET) + 1);
     }
 
     /**

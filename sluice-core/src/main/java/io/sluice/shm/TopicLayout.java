@@ -12,7 +12,7 @@ import io.sluice.os.Doorbell;
  *   | MAGIC "SLUICE-T"  | VERSION | (pad)  | FILE_LENGTH      |      header line
  *   +-------------------+------------------+------------------+
  *   | MAX_PUBLISHERS | MAX_SUBSCRIBERS | MAX_HELD | NEXT_GENERATION | TYPE_NAME_LENGTH | SCHEMA_LENGTH | HASH_LENGTH
- *   | ADMIN_HOLDER (pid of the admin lock's holder, advisory)
+ *   | ADMIN_HOLDER (pid of the admin lock's holder, advisory) | ADMIN_EPOCH (+1 at every taking of the admin lock)
  *   +--------------------------------------------------------------+
  *  128: NOTIFY (futex word, int)                                        own cache line
  *  192: REGISTRY_VERSION (int)                                           own cache line
@@ -53,7 +53,7 @@ import io.sluice.os.Doorbell;
  */
 public final class TopicLayout {
     public static final long MAGIC = 0x542d45434955_4c53L; // "SLUICE-T" little endian
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
 
     public static final int MAX_PUBLISHERS = 16;
     public static final int MAX_SUBSCRIBERS = 128;
@@ -74,6 +74,12 @@ public final class TopicLayout {
     public static final int HASH_LENGTH_OFFSET = 48;
     /** The pid of the participant holding the admin lock, 0 when free: advisory, for the message of a timeout. */
     public static final int ADMIN_HOLDER_OFFSET = 52;
+    /**
+     * Counts the takings of the admin lock (+1 by each taker, under the lock): a waiter that sees it move knows the
+     * lock changes hands, and keeps waiting; only a holder that keeps it {@code ADMIN_LOCK_TIMEOUT} without
+     * letting go makes the topic busy.
+     */
+    public static final int ADMIN_EPOCH_OFFSET = 56;
     public static final int NOTIFY_OFFSET = 128;
     public static final int REGISTRY_VERSION_OFFSET = 192;
     public static final int ACTIVE_SUBSCRIBERS_OFFSET = 256;
