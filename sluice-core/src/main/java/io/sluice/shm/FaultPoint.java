@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Off unless the JVM starts with {@code -Dsluice.faults=true}: {@link #ENABLED} is a {@code static final}, so the
  * JIT folds {@code if (FaultPoint.ENABLED)} away and production code pays nothing. When on:
  * <ul>
- *   <li>{@code -Dsluice.fault.halt=NAME[@N]} halts the JVM (as {@code kill -9} would: no shutdown hooks, the kernel
- *       drops its locks) the Nth time (default 1st) the point named {@code NAME} is reached;</li>
+ *   <li>{@code -Dsluice.fault.halt=NAME[@N]} kills the process with {@code SIGKILL}, exactly as {@code kill -9}
+ *       would (no shutdown hooks; the kernel drops its locks at once, where {@link Runtime#halt} first waits up to
+ *       300 ms for threads in native code), the Nth time (default 1st) the point named {@code NAME} is reached;</li>
  *   <li>{@code -Dsluice.fault.stop=NAME[@N]} stops the whole process with {@code SIGSTOP} there instead, for a test
  *       that bounds what the others see while it is stopped and then continues it;</li>
  *   <li>a test in the same JVM installs an action with {@link #install}.</li>
@@ -147,7 +148,8 @@ public enum FaultPoint {
                 System.err.println("FAULT " + point.label);
                 System.err.flush();
                 if (halt) {
-                    Runtime.getRuntime().halt(137);
+                    Native.killSelf(); // exit status 137 (128 + SIGKILL) to whoever waits for it
+                    Runtime.getRuntime().halt(137); // not reached
                 } else {
                     Native.stopSelf();
                 }

@@ -25,10 +25,25 @@ class AdminLockTest {
     private static final long TIMEOUT_NANOS = 1_000_000_000L;
 
     private final TestRoot root = new TestRoot();
+    private TopicFile holder;
+    private int waiter = -1;
 
     @AfterEach
-    void cleanUp() {
+    void cleanUp() throws Exception {
+        if (waiter >= 0) {
+            Native.close(waiter);
+        }
+        if (holder != null) {
+            holder.removeTopicFiles();
+            holder.close(); // drops the lock if a test left it held
+        }
         root.close();
+    }
+
+    /** A topic whose admin lock {@link #holder} holds, and a second descriptor of its file to wait with. */
+    private void holdTopic(String topic) throws Exception {
+        holder = TopicFile.openLocked(Domain.open(root.path(), 0), topic, TYPE);
+        waiter = Native.openChecked(holder.path, Native.O_RDWR, Native.Creation.EXISTING).fd();
     }
 
     /**
@@ -37,9 +52,7 @@ class AdminLockTest {
      */
     @Test
     void shouldKeepWaitingWhileTheLockChangesHands() throws Exception {
-        Domain domain = Domain.open(root.path(), 0);
-        TopicFile holder = TopicFile.openLocked(domain, "/herd", TYPE);
-        int waiter = Native.openChecked(holder.path, Native.O_RDWR, Native.Creation.EXISTING).fd();
+        holdTopic("/herd");
         AtomicBoolean relayDone = new AtomicBoolean();
         Thread relay = Thread.ofPlatform().start(() -> {
             try {
@@ -60,24 +73,12 @@ class AdminLockTest {
             assertTrue(relayDone.get(), "and only once the holder let go");
         } finally {
             relay.join();
-            Native.close(waiter);
-            holder.removeTopicFiles();
-            holder.close();
         }
     }
 
     @Test
     void shouldGiveUpOnAHolderThatKeepsTheLock() throws Exception {
-        Domain domain = Domain.open(root.path(), 0);
-        TopicFile holder = TopicFile.openLocked(domain, "/stuck", TYPE);
-        int waiter = Native.openChecked(holder.path, Native.O_RDWR, Native.Creation.EXISTING).fd();
-        try {
-            assertFalse(TopicFile.lockWithin(waiter, TIMEOUT_NANOS), "a holder that never lets go makes it busy");
-        } finally {
-            Native.close(waiter);
-            holder.removeTopicFiles();
-            holder.unlockAdmin();
-            holder.close();
-        }
+        holdTopic("/stuck");
+        assertFalse(TopicFile.lockWithin(waiter, TIMEOUT_NANOS), "a holder that never lets go makes it busy");
     }
 }

@@ -82,18 +82,28 @@ class TransportDefectTest {
         }
     }
 
+    /** A queue subscriber of {@code topic} in one participant, a publisher of 4 slots in another. */
+    private record Stream(Subscriber<MemorySegment> queue, Publisher<MemorySegment> publisher) {
+    }
+
+    /** {@link Stream}: the subscriber joins first; the publisher has published 0, 1, 2 at 64 bytes (generation 1). */
+    private Stream threeSmallSamples(String topic) {
+        Subscriber<MemorySegment> queue = participant("viewer").subscriber(topic, TYPE, Qos.queue(16));
+        Publisher<MemorySegment> publisher = participant("camera").publisher(topic, TYPE,
+            PublisherOptions.defaults().withSlots(4).withInitialSize(64));
+        for (long sequence = 0; sequence < 3; sequence++) {
+            publish(publisher, sequence, 64);
+        }
+        return new Stream(queue, publisher);
+    }
+
     // ------------------------------------------------------------------------------------------ defect 1
 
     @Test
     void shouldCountWhatLaterGenerationsHeldWhenThePublisherClosesWhileASubscriberSitsAtAGenerationEnd() {
-        Sluice camera = participant("camera");
-        Sluice viewer = participant("viewer");
-        Subscriber<MemorySegment> queue = viewer.subscriber("/cloud", TYPE, Qos.queue(16));
-        Publisher<MemorySegment> publisher = camera.publisher("/cloud", TYPE,
-            PublisherOptions.defaults().withSlots(4).withInitialSize(64));
-        for (long sequence = 0; sequence < 3; sequence++) {
-            publish(publisher, sequence, 64); // generation A
-        }
+        Stream stream = threeSmallSamples("/cloud"); // generation A
+        Subscriber<MemorySegment> queue = stream.queue();
+        Publisher<MemorySegment> publisher = stream.publisher();
         assertEquals(List.of(0L, 1L, 2L), drain(queue));
         publish(publisher, 3, 128); // grows to B
         publish(publisher, 4, 128);
@@ -479,14 +489,9 @@ class TransportDefectTest {
 
     @Test
     void shouldGiveTheNewestSampleToLatestOnAQueueSubscriberStillDrainingAnOlderGeneration() {
-        Sluice camera = participant("camera");
-        Sluice viewer = participant("viewer");
-        Subscriber<MemorySegment> queue = viewer.subscriber("/depth", TYPE, Qos.queue(16));
-        Publisher<MemorySegment> publisher = camera.publisher("/depth", TYPE,
-            PublisherOptions.defaults().withSlots(4).withInitialSize(64));
-        for (long sequence = 0; sequence < 3; sequence++) {
-            publish(publisher, sequence, 64); // generation 1
-        }
+        Stream stream = threeSmallSamples("/depth");
+        Subscriber<MemorySegment> queue = stream.queue();
+        Publisher<MemorySegment> publisher = stream.publisher();
         try (Sample<MemorySegment> first = queue.take()) {
             assertEquals(0, first.sequence(), "the queue subscriber now reads generation 1");
         }
