@@ -43,7 +43,10 @@ final class SoakStream implements AutoCloseable {
         sluice = Sluice.open("soak", SluiceOptions.defaults().withRoot(root).withDomain(0));
         publisher = sluice.publisher(TortureChild.STREAM, TortureChild.TYPE, PublisherOptions.defaults().withSlots(4)
             .withInitialSize(FRAME).withReliableTimeout(Duration.ofSeconds(5)));
-        sink = new TortureRun.Child(TortureRun.command(root, "sink", "reliable", 0, null));
+        java.util.List<String> command = TortureRun.command(root, "sink", "reliable", 0, null);
+        // a fixed heap, touched at start: the sink's RSS then shows what grows outside the heap, not the heap sizing
+        command.addAll(1, java.util.List.of("-Xms128m", "-XX:+AlwaysPreTouch"));
+        sink = new TortureRun.Child(command);
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!sink.poll() && System.nanoTime() - deadline < 0) {
             Thread.sleep(10);

@@ -80,14 +80,16 @@ public final class TortureChild {
     }
 
     public static void main(String[] args) throws Exception {
-        // the coordinator holds our stdin open for as long as it lives: when it dies, so do we
+        // when the coordinator dies, so do we: it is polled, not watched through a pipe, because a thread blocked in
+        // read(2) makes the JVM's exit wait ~300 ms for it
+        long coordinator = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(1L);
         Thread.ofPlatform().daemon().start(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // nothing is sent
+            while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(1L) == coordinator) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
                 }
-            } catch (java.io.IOException ignored) {
-                // closed
             }
             Runtime.getRuntime().halt(3);
         });
@@ -100,6 +102,7 @@ public final class TortureChild {
                 case "publisher" -> publish(sluice, count);
                 case "subscriber" -> subscribe(sluice, qos(qos), count);
                 case "sink" -> sink(sluice);
+                case "train" -> train(sluice, count);
                 case "reclaimer" -> {
                     // opening the domain swept it; counting reclaims whatever died since
                     try (Subscriber<MemorySegment> look = sluice.subscriber(TOPIC, TYPE, Qos.latest())) {
@@ -154,7 +157,7 @@ public final class TortureChild {
     }
 
     /**
-     * The soak's receiver: a reliable subscriber of {@value #STREAM} that takes until stdin closes, checks the
+     * The soak's receiver: a reliable subscriber of {@value #STREAM} that takes until it is killed, checks the
      * first and last word of every sample, and prints {@code SINK taken lost torn} every second and at the end.
      */
     private static void sink(Sluice sluice) {
@@ -179,6 +182,29 @@ public final class TortureChild {
                     nextReport = System.nanoTime() + 1_000_000_000L;
                 }
             }
+        }
+    }
+
+    /** Every role's code once, in one process: what {@link TortureRun#trainAotCache} records for the others. */
+    private static void train(Sluice sluice, int count) throws InterruptedException {
+        try (Subscriber<MemorySegment> queue = sluice.subscriber(TOPIC, TYPE, qos("queue"));
+             Subscriber<MemorySegment> reliable = sluice.subscriber(TOPIC, TYPE, qos("reliable"));
+             Subscriber<MemorySegment> latest = sluice.subscriber(TOPIC, TYPE, qos("latest"))) {
+            Thread taker = Thread.ofPlatform().start(() -> {
+                for (Subscriber<MemorySegment> subscriber : java.util.List.of(queue, reliable, latest)) {
+                    for (long taken = 0; taken < count; taken++) {
+                        try (Sample<MemorySegment> sample = subscriber.take(Duration.ofMillis(200))) {
+                            if (sample == null) {
+                                break;
+                            }
+                            intact(sample.segment(), sample.sequence());
+                        }
+                    }
+                }
+            });
+            publish(sluice, count);
+            taker.join();
+            latest.publisherCount();
         }
     }
 

@@ -20,17 +20,20 @@ import java.util.SplittableRandom;
  * everybody was gone, and the longest single non-blocking call a survivor made.
  *
  * <pre>
- * sluice torture [--runs N] [--modes halt,stop] [--only LABEL,...] [--seed S] [--ledger FILE] [--soak DURATION]
+ * sluice torture [--runs N] [--modes halt,stop] [--only LABEL,...] [--seed S] [--ledger FILE [--resume]]
+ *                [--soak DURATION]
  * </pre>
  * {@code --soak 1h} repeats random runs until the time is up, and prints this process's memory, open files and
- * {@code /dev/shm} use as it goes. {@code --ledger} appends one line per run (tab-separated) to a file, so that runs
- * spread over several invocations add up. Exit code 0 when every run was clean, 1 otherwise, 2 for bad arguments.
+ * {@code /dev/shm} use as it goes. {@code --ledger} appends one line per run (tab-separated) to a file; with
+ * {@code --resume} the runs the ledger holds count towards {@code --runs}, only the missing ones run, and the table
+ * covers both, so that a long matrix spreads over several invocations. Exit code 0 when every run was clean, 1 otherwise, 2 for bad arguments.
  */
 public final class TortureCommand {
     private TortureCommand() {
     }
 
-    record Options(int runs, List<String> modes, List<String> only, long seed, Path ledger, Duration soak) {
+    record Options(int runs, List<String> modes, List<String> only, long seed, Path ledger, Duration soak,
+                   boolean resume) {
     }
 
     static Options parse(String[] args) {
@@ -40,6 +43,7 @@ public final class TortureCommand {
         long seed = System.nanoTime();
         Path ledger = null;
         Duration soak = null;
+        boolean resume = false;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -49,6 +53,10 @@ public final class TortureCommand {
                 case "--seed" -> seed = Long.parseLong(require(args[i], value));
                 case "--ledger" -> ledger = Path.of(require(args[i], value));
                 case "--soak" -> soak = duration(require(args[i], value));
+                case "--resume" -> {
+                    resume = true;
+                    continue; // takes no value
+                }
                 default -> throw new IllegalArgumentException("unknown argument: argument=" + args[i]);
             }
             i++;
@@ -64,7 +72,10 @@ public final class TortureCommand {
         for (String label : only) {
             TorturePoint.of(label);
         }
-        return new Options(runs, modes, only, seed, ledger, soak);
+        if (resume && (ledger == null || soak != null)) {
+            throw new IllegalArgumentException("--resume needs --ledger FILE and no --soak");
+        }
+        return new Options(runs, modes, only, seed, ledger, soak, resume);
     }
 
     private static String require(String option, String value) {
@@ -93,7 +104,7 @@ public final class TortureCommand {
         } catch (RuntimeException e) {
             err.println("sluice torture: " + e.getMessage());
             err.println("usage: sluice torture [--runs N] [--modes halt,stop] [--only LABEL,...] [--seed S]"
-                + " [--ledger FILE] [--soak DURATION]");
+                + " [--ledger FILE [--resume]] [--soak DURATION]");
             return 2;
         }
         List<TorturePoint> points = new ArrayList<>();
@@ -102,18 +113,60 @@ public final class TortureCommand {
                 points.add(point);
             }
         }
-        out.println("sluice torture: " + points.size() + " points x " + options.modes() + " x " + options.runs()
-            + " run(s), seed " + options.seed() + "; machine: " + Runtime.getRuntime().availableProcessors()
+        out.println("sluice torture: " + points.size() + " points x " + options.modes() + " x "
+            + (options.soak() == null ? options.runs() + " run(s)" : "random runs for " + options.soak()) + ", seed " + options.seed() + "; machine: " + Runtime.getRuntime().availableProcessors()
             + " cpus, " + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java "
             + Runtime.version());
         SplittableRandom random = new SplittableRandom(options.seed());
         List<TortureRun.Result> results = new ArrayList<>();
-        Progress progress = new Progress(err, points.size() * options.modes().size() * options.runs());
+        Map<String, Integer> earlier = new LinkedHashMap<>();
+        if (options.resume()) {
+            try {
+                for (TortureRun.Result result : readLedger(options.ledger())) {
+                    String key = result.point().label() + " " + result.mode();
+                    if (points.contains(result.point()) && options.modes().contains(result.mode())
+                        && earlier.getOrDefault(key, 0) < options.runs()) {
+                        results.add(result);
+                        earlier.merge(key, 1, Integer::sum);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                err.println("sluice torture: cannot read the ledger: " + e.getMessage());
+                return 2;
+            }
+            out.println("resumed: " + results.size() + " runs from " + options.ledger());
+        }
+        int planned = points.size() * options.modes().size() * options.runs() - results.size();
+        Path scratch = null;
+        if (planned >= AOT_WORTH_IT || options.soak() != null) {
+            try {
+                scratch = Files.createTempDirectory("sluice-torture-");
+                out.println(TortureRun.trainAotCache(scratch));
+            } catch (IOException e) {
+                out.println("children start without an AOT cache (" + e + ")");
+            }
+        }
+        Progress progress = new Progress(err, planned, options.soak() == null ? 0 : options.soak().toNanos());
         long started = System.nanoTime();
+        try {
+            return runAll(points, options, random, results, earlier, progress, started, out, err);
+        } finally {
+            if (scratch != null) {
+                TortureRun.deleteTree(scratch);
+            }
+        }
+    }
+
+    /** Below this many runs, training an AOT cache (~3 s) costs more than it saves (~0.1 s a run). */
+    private static final int AOT_WORTH_IT = 100;
+
+    private static int runAll(List<TorturePoint> points, Options options, SplittableRandom random,
+                              List<TortureRun.Result> results, Map<String, Integer> earlier, Progress progress,
+                              long started, PrintStream out, PrintStream err) {
         if (options.soak() == null) {
             for (TorturePoint point : points) {
                 for (String mode : options.modes()) {
-                    for (int run = 0; run < options.runs(); run++) {
+                    for (int run = earlier.getOrDefault(point.label() + " " + mode, 0); run < options.runs(); run++) {
                         results.add(runOne(point, mode, run, random, options, progress));
                     }
                 }
@@ -147,7 +200,9 @@ public final class TortureCommand {
         }
         progress.done();
         int failed = report(results, out) + (streamClean ? 0 : 1);
-        out.printf("%d runs in %.0f s%n", results.size(), (System.nanoTime() - started) / 1e9);
+        int resumed = earlier.values().stream().mapToInt(Integer::intValue).sum();
+        out.printf("%d runs in %.0f s%s%n", results.size() - resumed, (System.nanoTime() - started) / 1e9,
+            resumed == 0 ? "" : " (and " + resumed + " from the ledger)");
         out.println((results.size() - failed) + " passed, " + failed + " failed");
         return failed == 0 ? 0 : 1;
     }
@@ -216,6 +271,51 @@ public final class TortureCommand {
         return failed;
     }
 
+    /**
+     * The runs a ledger holds, as far as the report needs them: per survivor the silent losses, over-counts, torn
+     * plus disordered samples and the worst block; the number of files left; an unclean run without those shows as
+     * failed in an earlier invocation (its output said why).
+     */
+    static List<TortureRun.Result> readLedger(Path ledger) throws IOException {
+        List<TortureRun.Result> results = new ArrayList<>();
+        if (!Files.exists(ledger)) {
+            return results;
+        }
+        int number = 0;
+        for (String line : Files.readAllLines(ledger, StandardCharsets.UTF_8)) {
+            number++;
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] fields = line.split("\t");
+            if (fields.length < 8) {
+                throw new IllegalArgumentException("ledger line " + number + " has " + fields.length
+                    + " fields, not 8 or more: " + line);
+            }
+            List<TortureRun.Outcome> outcomes = new ArrayList<>();
+            for (int i = 6; i < fields.length - 2; i++) {
+                String[] cell = fields[i].split("[:/]");
+                if (cell.length != 5) {
+                    throw new IllegalArgumentException("ledger line " + number + ": bad survivor cell " + fields[i]);
+                }
+                outcomes.add(new TortureRun.Outcome(cell[0], Long.parseLong(cell[1]), Long.parseLong(cell[2]),
+                    Long.parseLong(cell[3]), 0, Long.parseLong(cell[4]) * 1000, -1, -1, -1, -1));
+            }
+            int leftovers = Integer.parseInt(fields[fields.length - 2]);
+            boolean clean = Boolean.parseBoolean(fields[5]);
+            TortureRun.Result result = new TortureRun.Result(TorturePoint.of(fields[0]), fields[1], fields[3],
+                Boolean.parseBoolean(fields[4]), outcomes, Long.parseLong(fields[fields.length - 1]) * 1000,
+                java.util.Collections.nCopies(leftovers, "(a file, named in that run's output)"), null);
+            if (!clean && result.clean()) {
+                result = new TortureRun.Result(result.point(), result.mode(), result.victimQos(), result.reached(),
+                    outcomes, result.publisherWorstBlockNanos(), result.leftovers(),
+                    "failed in an earlier invocation (ledger line " + number + "; its output said why)");
+            }
+            results.add(result);
+        }
+        return results;
+    }
+
     private static void appendLedger(Path ledger, TortureRun.Result result, int nth) {
         StringBuilder line = new StringBuilder();
         line.append(result.point().label()).append('\t').append(result.mode()).append('\t').append(nth).append('\t')
@@ -235,29 +335,47 @@ public final class TortureCommand {
         }
     }
 
-    /** A progress bar on a terminal, a line every tenth of the work otherwise; on standard error. */
+    /**
+     * A progress bar on a terminal, a line every tenth of the work otherwise; on standard error. The work is a number
+     * of runs, or for a soak ({@code soakNanos > 0}) a time.
+     */
     private static final class Progress {
         private final PrintStream err;
         private final int total;
+        private final long soakNanos;
+        private final long started = System.nanoTime();
         private final boolean terminal = System.console() != null;
         private int done;
+        private int tenthsShown;
 
-        Progress(PrintStream err, int total) {
+        Progress(PrintStream err, int total, long soakNanos) {
             this.err = err;
             this.total = Math.max(1, total);
+            this.soakNanos = soakNanos;
         }
 
         void step(String what) {
             done++;
+            double fraction = soakNanos > 0 ? (double) (System.nanoTime() - started) / soakNanos : (double) done / total;
+            String count = soakNanos > 0
+                ? done + " runs, " + clock(System.nanoTime() - started) + " of " + clock(soakNanos)
+                : done + "/" + total;
+            int tenths = (int) Math.min(10, fraction * 10);
             if (terminal) {
                 int width = 30;
-                int filled = (int) Math.min(width, (long) width * done / total);
-                err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + done + "/" + total + " "
+                int filled = (int) Math.min(width, width * fraction);
+                err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + count + " "
                     + String.format("%-45s", what));
                 err.flush();
-            } else if (done % Math.max(1, total / 10) == 0 || what.endsWith("FAILED")) {
-                err.println("torture: " + done + "/" + total + " " + what);
+            } else if (tenths > tenthsShown || what.endsWith("FAILED")) {
+                tenthsShown = Math.max(tenthsShown, tenths);
+                err.println("torture: " + count + " " + what);
             }
+        }
+
+        private static String clock(long nanos) {
+            long seconds = nanos / 1_000_000_000L;
+            return String.format("%d:%02d", seconds / 60, seconds % 60);
         }
 
         void done() {

@@ -233,6 +233,47 @@ final class TortureRun {
         }
     }
 
+    /** The AOT cache the children start from (see {@link #trainAotCache}), or null. */
+    private static volatile Path aotCache;
+
+    /**
+     * Makes the children start faster: one training child plays every role once with {@code -XX:AOTCacheOutput}
+     * (JEP 514), and later children start from the classes it loaded and linked (~0.1 s less per child, of ~0.3).
+     * What the children do is unchanged; without a cache (an older JDK, a failed training) they start as before.
+     *
+     * @return a line for the report saying what was used
+     */
+    static String trainAotCache(Path directory) {
+        Path cache = directory.resolve("torture-child.aot");
+        Path root = null;
+        try {
+            root = createRoot("sluice-torture-train-");
+            List<String> command = command(root, "train", "queue", 30, null);
+            command.remove("-Xshare:auto"); // the JVM refuses it beside an AOT option
+            command.add(1, "-XX:AOTCacheOutput=" + cache);
+            Process training = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!training.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                training.destroyForcibly().waitFor();
+                return "children start without an AOT cache (training took over 120 s)";
+            }
+            if (training.exitValue() != 0 || !Files.isRegularFile(cache)) {
+                return "children start without an AOT cache (training exited with " + training.exitValue() + ")";
+            }
+            aotCache = cache;
+            return "children start from an AOT cache of " + Files.size(cache) / (1 << 20) + " MiB";
+        } catch (IOException e) {
+            return "children start without an AOT cache (" + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "children start without an AOT cache (interrupted)";
+        } finally {
+            if (root != null) {
+                removeRoot(root);
+            }
+        }
+    }
+
     static List<String> command(Path root, String role, String qos, int count, String fault) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -240,7 +281,11 @@ final class TortureRun {
         command.add("-XX:+UseSerialGC");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-Xmx128m");
-        command.add("-Xshare:auto");
+        if (aotCache != null) {
+            command.add("-XX:AOTCache=" + aotCache);
+        } else {
+            command.add("-Xshare:auto");
+        }
         command.add("-Dsluice.faults=true");
         if (fault != null) {
             command.add(fault);
@@ -337,7 +382,11 @@ final class TortureRun {
                     if (!victim.process.isAlive() && !publishing) {
                         break;
                     }
-                    Thread.sleep(0, 200_000);
+                    if (victimReady || reached || victimGone) {
+                        Thread.sleep(0, 200_000);
+                    } else {
+                        Thread.sleep(1); // nothing moves before the victim has joined: leave its start the cpus
+                    }
                 }
                 if (victim.process.isAlive()) {
                     error = "victim still running after " + VICTIM_TIMEOUT.toSeconds() + " s";
@@ -434,7 +483,7 @@ final class TortureRun {
         }
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         try (Stream<Path> walk = Files.walk(root)) {
             walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException ignored) {

@@ -3,10 +3,13 @@ package io.sluice.cli.torture;
 import io.sluice.FaultPoints;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -62,5 +65,50 @@ class TortureCommandTest {
         assertThrows(IllegalArgumentException.class, () -> TortureCommand.parse(new String[] {"--only", "nowhere"}));
         assertThrows(IllegalArgumentException.class, () -> TortureCommand.parse(new String[] {"--soak", "10"}));
         assertEquals(java.time.Duration.ofHours(1), TortureCommand.parse(new String[] {"--soak", "1h"}).soak());
+        assertThrows(IllegalArgumentException.class, () -> TortureCommand.parse(new String[] {"--resume"}));
+        assertThrows(IllegalArgumentException.class, () -> TortureCommand.parse(
+            new String[] {"--ledger", "l", "--resume", "--soak", "1h"}));
+        assertTrue(TortureCommand.parse(new String[] {"--ledger", "l", "--resume", "--runs", "5"}).resume());
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldResumeFromTheLedgerCountingItsFailuresAndRunningOnlyWhatIsMissing(@TempDir Path directory)
+        throws Exception {
+        Path ledger = directory.resolve("runs.ledger");
+        Files.writeString(ledger, String.join("\n",
+            "publisher.row-active\thalt\t1\tlatest\ttrue\ttrue\tlatest:0/0/0/120\tqueue:0/0/0/80\t0\t5",
+            "publisher.row-active\thalt\t1\tqueue\ttrue\tfalse\tlatest:0/0/0/130\tqueue:2/0/0/90\t1\t7",
+            ""));
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
+             PrintStream err = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)) {
+            code = TortureCommand.run(new String[] {"--only", "publisher.row-active", "--modes", "halt", "--runs", "2",
+                "--ledger", ledger.toString(), "--resume"}, out, err);
+        }
+        String report = outBytes.toString(StandardCharsets.UTF_8);
+        assertEquals(1, code, report);
+        assertTrue(report.contains("resumed: 2 runs"), report);
+        assertTrue(report.contains("0 runs in"), report);
+        assertTrue(report.contains("(and 2 from the ledger)"), report);
+        assertTrue(report.contains("1 passed, 1 failed"), report);
+        Matcher row = Pattern.compile("(?m)^publisher.row-active halt\\s+2\\s+2 \\| 0/0/0\\s+\\| 2/0/0 .*\\|\\s+1\\s+0.1$")
+            .matcher(report);
+        assertTrue(row.find(), report);
+    }
+
+    @Test
+    void shouldRefuseALedgerItCannotRead(@TempDir Path directory) throws Exception {
+        Path ledger = directory.resolve("runs.ledger");
+        Files.writeString(ledger, "publisher.row-active\thalt\tnot a ledger\n");
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+             PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8)) {
+            code = TortureCommand.run(new String[] {"--ledger", ledger.toString(), "--resume"}, out, err);
+        }
+        assertEquals(2, code);
+        assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("ledger line 1"));
     }
 }
