@@ -164,10 +164,14 @@ public final class TortureCommand {
                               List<TortureRun.Result> results, Map<String, Integer> earlier, Progress progress,
                               long started, PrintStream out, PrintStream err) {
         if (options.soak() == null) {
-            for (TorturePoint point : points) {
-                for (String mode : options.modes()) {
-                    for (int run = earlier.getOrDefault(point.label() + " " + mode, 0); run < options.runs(); run++) {
-                        results.add(runOne(point, mode, run, random, options, progress));
+            // round by round over every point and mode: an interrupted matrix has as many runs in every cell (give or
+            // take one), and whatever the machine went through meanwhile spreads over all of them
+            for (int run = 0; run < options.runs(); run++) {
+                for (TorturePoint point : points) {
+                    for (String mode : options.modes()) {
+                        if (run >= earlier.getOrDefault(point.label() + " " + mode, 0)) {
+                            results.add(runOne(point, mode, run, random, options, progress));
+                        }
                     }
                 }
             }
