@@ -9,7 +9,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
@@ -21,9 +20,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * The few Linux system calls Java lacks, bound through the FFM {@link Linker}: {@code open} with explicit
- * permissions, {@code statx}, {@code fstatfs}, {@code mmap}/{@code munmap}, {@code posix_fallocate},
- * open-file-description locks ({@code fcntl F_OFD_*}) and {@code futex}.
+ * The few Linux system calls Java lacks, made through libc's {@code syscall} with the FFM {@link Linker}:
+ * {@code openat} with explicit permissions, {@code statx}, {@code fstatfs}, {@code mmap}/{@code munmap},
+ * {@code fallocate}, open-file-description locks ({@code fcntl F_OFD_*}), {@code futex} and {@code futex_waitv}.
  *
  * <p>Every call that can fail reports {@code errno} through an {@link IOException} whose message names the
  * call, its argument and the error, e.g. {@code "open failed: path=/dev/shm/x, errno=13 (Permission denied)"}.
@@ -96,24 +95,35 @@ public final class Native {
     /** The only mode Sluice gives its files, and accepts on the files it opens. */
     private static final int FILE_MODE = 0600;
 
-    private static final long SYS_FUTEX = switch (System.getProperty("os.arch")) {
-        case "amd64", "x86_64" -> 202;
-        case "aarch64" -> 98;
-        default -> -1;
-    };
+    /*
+     * System call numbers: x86_64 (arch/x86/entry/syscalls/syscall_64.tbl) and aarch64, which uses the generic table
+     * (include/uapi/asm-generic/unistd.h; it has only the *at forms of open, unlink and link).
+     */
+    private static final long SYS_OPENAT = AARCH64 ? 56 : 257;
+    private static final long SYS_CLOSE = AARCH64 ? 57 : 3;
+    private static final long SYS_UNLINKAT = AARCH64 ? 35 : 263;
+    private static final long SYS_LINKAT = AARCH64 ? 37 : 265;
+    private static final long SYS_FCNTL = AARCH64 ? 25 : 72;
+    private static final long SYS_MMAP = AARCH64 ? 222 : 9;
+    private static final long SYS_MUNMAP = AARCH64 ? 215 : 11;
+    private static final long SYS_FALLOCATE = AARCH64 ? 47 : 285;
+    private static final long SYS_PWRITE64 = AARCH64 ? 68 : 18;
+    private static final long SYS_FCHMOD = AARCH64 ? 52 : 91;
+    private static final long SYS_GETEUID = AARCH64 ? 175 : 107;
+    private static final long SYS_FSTATFS = AARCH64 ? 44 : 138;
+    private static final long SYS_KILL = AARCH64 ? 129 : 62;
+    private static final long SYS_FUTEX = AARCH64 ? 98 : 202;
+    private static final long SYS_STATX = AARCH64 ? 291 : 332;
+    /** {@code futex_waitv} (Linux 5.16): the same number on x86_64 and aarch64. */
+    private static final long SYS_FUTEX_WAITV = 449;
+    private static final int EOPNOTSUPP = 95;
+    private static final int EIO = 5;
 
-    private static final long SYS_STATX = switch (System.getProperty("os.arch")) {
-        case "amd64", "x86_64" -> 332;
-        case "aarch64" -> 291;
-        default -> -1;
-    };
     private static final long AT_SYMLINK_NOFOLLOW = 0x100;
     private static final long AT_EMPTY_PATH = 0x1000;
     /** STATX_TYPE | STATX_MODE | STATX_NLINK | STATX_UID | STATX_INO | STATX_SIZE. */
     private static final long STATX_WANTED = 0x1 | 0x2 | 0x4 | 0x8 | 0x100 | 0x200;
 
-    /** {@code futex_waitv} (Linux 5.16): the same number on x86_64 and aarch64. */
-    private static final long SYS_FUTEX_WAITV = 449;
     /** {@code FUTEX2_SIZE_U32}: each waiter is a 32-bit word; shared (no {@code FUTEX2_PRIVATE}). */
     private static final int FUTEX2_SIZE_U32 = 0x02;
     private static final int CLOCK_MONOTONIC = 1;
@@ -177,42 +187,27 @@ public final class Native {
     private static final long F_FRSIZE = 72;
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option ERRNO_OPTION = Linker.Option.captureCallState("errno");
-
-    private static final MethodHandle OPEN = bind("open",
-        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle UNLINK = bind("unlink",
-        FunctionDescriptor.of(JAVA_INT, ADDRESS), ERRNO_OPTION);
-    private static final MethodHandle LINKAT = bind("linkat",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), ERRNO_OPTION);
-    private static final MethodHandle FCNTL = bind("fcntl",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle MMAP = bind("mmap",
-        FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), ERRNO_OPTION);
-    private static final MethodHandle MUNMAP = bind("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle FALLOCATE = bind("posix_fallocate",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle FCHMOD = bind("fchmod", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO_OPTION);
-    private static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    private static final MethodHandle RAISE = bind("raise", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    /**
+     * Every call goes through libc's {@code long syscall(long number, ...)} with six {@code long} arguments (unused
+     * ones 0, pointers as their addresses), which is how glibc reads them: one downcall stub for all of them. The FFM
+     * linker spins a stub per distinct signature, 6–10 ms each at start-up: with a handle per function (sixteen
+     * signatures) the first {@code Sluice.open} of a JVM took 318 ms, with this one 180 ms (medians of 8, one run).
+     * Pointers passed as numbers do not keep their memory alive: every caller owns what it passes for the call.
+     */
+    private static final MethodHandle SYSCALL = LINKER.downcallHandle(
+        LINKER.defaultLookup().find("syscall")
+            .orElseThrow(() -> new UnsupportedOperationException("libc symbol not found: name=syscall")),
+        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+        Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+    /**
+     * Where calls whose {@code errno} nobody reads let it be captured: threads may write it at once, and nobody
+     * reads it, so it needs no owner, and such calls allocate nothing.
+     */
+    private static final MemorySegment IGNORED_ERRNO = Arena.global().allocate(CAPTURE);
     private static final int SIGSTOP = 19;
     private static final int SIGKILL = 9;
-    private static final MethodHandle GETEUID = bind("geteuid", FunctionDescriptor.of(JAVA_INT));
-    private static final MethodHandle FSTATFS = bind("fstatfs",
-        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), ERRNO_OPTION);
-    private static final MethodHandle SYSCALL_STATX = bind("syscall",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS),
-        Linker.Option.firstVariadicArg(1), ERRNO_OPTION);
-    private static final MethodHandle SYSCALL_FUTEX_WAITV = bind("syscall",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
-        Linker.Option.firstVariadicArg(1), ERRNO_OPTION);
-    private static final MethodHandle SYSCALL_FUTEX = bind("syscall",
-        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT),
-        Linker.Option.firstVariadicArg(1));
 
     private Native() {
     }
@@ -221,10 +216,18 @@ public final class Native {
         return STATX.varHandle(MemoryLayout.PathElement.groupElement(name));
     }
 
-    private static MethodHandle bind(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        MemorySegment symbol = LIBC.find(name)
-            .orElseThrow(() -> new UnsupportedOperationException("libc symbol not found: name=" + name));
-        return LINKER.downcallHandle(symbol, descriptor, options);
+    /**
+     * System call {@code number} with up to six arguments; returns its result, or -1 with the error in
+     * {@code state}'s {@code errno}.
+     */
+    private static long syscall(MemorySegment state, long number, long a, long b, long c, long d, long e, long f) {
+        try {
+            return (long) SYSCALL.invokeExact(state, number, a, b, c, d, e, f);
+        } catch (RuntimeException | Error failure) {
+            throw failure;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
     }
 
     /** What {@link #openChecked} does when the file is there, or is not. */
@@ -362,12 +365,9 @@ public final class Native {
     private static int open(Path path, int flags, int mode) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), flags, mode);
-            return fd >= 0 ? fd : -errno(state);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+            long fd = syscall(state, SYS_OPENAT, AT_FDCWD, arena.allocateFrom(path.toString()).address(), flags, mode,
+                0, 0);
+            return fd >= 0 ? (int) fd : -errno(state);
         }
     }
 
@@ -395,8 +395,8 @@ public final class Native {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             MemorySegment statx = arena.allocate(STATX);
-            long rc = (long) SYSCALL_STATX.invokeExact(state, SYS_STATX, directory, arena.allocateFrom(path), flags,
-                STATX_WANTED, statx);
+            long rc = syscall(state, SYS_STATX, directory, arena.allocateFrom(path).address(), flags, STATX_WANTED,
+                statx.address(), 0);
             if (rc != 0) {
                 throw error(call, argument, errno(state));
             }
@@ -435,8 +435,8 @@ public final class Native {
     public static void link(int fd, Path path) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int rc = (int) LINKAT.invokeExact(state, AT_FDCWD, arena.allocateFrom("/proc/self/fd/" + fd), AT_FDCWD,
-                arena.allocateFrom(path.toString()), AT_SYMLINK_FOLLOW);
+            long rc = syscall(state, SYS_LINKAT, AT_FDCWD, arena.allocateFrom("/proc/self/fd/" + fd).address(),
+                AT_FDCWD, arena.allocateFrom(path.toString()).address(), AT_SYMLINK_FOLLOW, 0);
             if (rc != 0) {
                 throw error("linkat", "fd=" + fd + ", path=" + path, errno(state));
             }
@@ -455,7 +455,7 @@ public final class Native {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             MemorySegment statfs = arena.allocate(STATFS_SIZE, 8);
-            int rc = (int) FSTATFS.invokeExact(state, fd, statfs);
+            long rc = syscall(state, SYS_FSTATFS, fd, statfs.address(), 0, 0, 0, 0);
             if (rc != 0) {
                 throw error("fstatfs", "fd=" + fd, errno(state));
             }
@@ -479,27 +479,19 @@ public final class Native {
 
     /** The effective user id of this process: the owner every file Sluice opens must have. */
     public static int geteuid() {
-        try {
-            return (int) GETEUID.invokeExact();
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return (int) syscall(IGNORED_ERRNO, SYS_GETEUID, 0, 0, 0, 0, 0, 0);
     }
 
     /** Closes {@code fd}, ignoring errors (as every caller would). */
     public static void close(int fd) {
-        try {
-            int ignored = (int) CLOSE.invokeExact(fd);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        syscall(IGNORED_ERRNO, SYS_CLOSE, fd, 0, 0, 0, 0, 0);
     }
 
     /** Removes {@code path}; returns false when it did not exist. */
     public static boolean unlink(Path path) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int rc = (int) UNLINK.invokeExact(state, arena.allocateFrom(path.toString()));
+            long rc = syscall(state, SYS_UNLINKAT, AT_FDCWD, arena.allocateFrom(path.toString()).address(), 0, 0, 0, 0);
             if (rc != 0) {
                 int errno = errno(state);
                 if (errno == ENOENT) {
@@ -519,7 +511,7 @@ public final class Native {
     public static void fchmod(int fd, int mode) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            int rc = (int) FCHMOD.invokeExact(state, fd, mode);
+            long rc = syscall(state, SYS_FCHMOD, fd, mode, 0, 0, 0, 0);
             if (rc != 0) {
                 throw error("fchmod", "fd=" + fd, errno(state));
             }
@@ -531,19 +523,48 @@ public final class Native {
     }
 
     /**
-     * Reserves the file's memory up front, so that running out of {@code /dev/shm} is an exception here rather
-     * than a {@code SIGBUS} when a page is first written.
+     * Reserves the memory of an empty file of {@code length} bytes up front, so that running out of {@code /dev/shm}
+     * is an exception here rather than a {@code SIGBUS} when a page is first written. On a file system without
+     * {@code fallocate} it writes a zero byte into every page instead, as {@code posix_fallocate} does.
      */
     public static void allocate(int fd, long length) throws IOException {
-        try {
-            int errno = (int) FALLOCATE.invokeExact(fd, 0L, length);
-            if (errno != 0) {
-                throw error("posix_fallocate", "fd=" + fd + ", length=" + length, errno);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            long rc;
+            do {
+                rc = syscall(state, SYS_FALLOCATE, fd, 0, 0, length, 0, 0);
+            } while (rc != 0 && errno(state) == EINTR);
+            if (rc == 0) {
+                return;
             }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+            if (errno(state) != EOPNOTSUPP) {
+                throw error("fallocate", "fd=" + fd + ", length=" + length, errno(state));
+            }
+            allocateByWriting(fd, length);
+        }
+    }
+
+    /**
+     * What {@code posix_fallocate} does where {@code fallocate} is not supported: writes a zero byte into every page
+     * of an empty file, the last one at {@code length - 1}.
+     */
+    static void allocateByWriting(int fd, long length) throws IOException {
+        if (fstat(fd).size() != 0) {
+            throw error("fallocate", "fd=" + fd + ", length=" + length + " (not an empty file)", EOPNOTSUPP);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment zero = arena.allocate(1);
+            for (long page = 0; page < length; page += 4096) {
+                long offset = Math.min(page + 4095, length - 1); // the last page's write sets the length
+                long written;
+                do {
+                    written = syscall(state, SYS_PWRITE64, fd, zero.address(), 1, offset, 0, 0);
+                } while (written < 0 && errno(state) == EINTR);
+                if (written != 1) {
+                    throw error("pwrite", "fd=" + fd + ", offset=" + offset, written < 0 ? errno(state) : EIO);
+                }
+            }
         }
     }
 
@@ -556,12 +577,12 @@ public final class Native {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment state = call.allocate(CAPTURE);
             int prot = writable ? PROT_READ | PROT_WRITE : PROT_READ;
-            MemorySegment address = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, prot,
-                MAP_SHARED, fd, 0L);
-            if (address.address() == -1L) {
+            long address = syscall(state, SYS_MMAP, 0, length, prot, MAP_SHARED, fd, 0);
+            if (address == -1L) {
                 throw error("mmap", "fd=" + fd + ", length=" + length, errno(state));
             }
-            MemorySegment mapped = address.reinterpret(length, arena, segment -> unmap(segment.address(), length));
+            MemorySegment mapped = MemorySegment.ofAddress(address)
+                .reinterpret(length, arena, segment -> unmap(segment.address(), length));
             return writable ? mapped : mapped.asReadOnly();
         } catch (IOException | RuntimeException | Error e) {
             throw e;
@@ -571,11 +592,7 @@ public final class Native {
     }
 
     private static void unmap(long address, long length) {
-        try {
-            int ignored = (int) MUNMAP.invokeExact(MemorySegment.ofAddress(address), length);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        syscall(IGNORED_ERRNO, SYS_MUNMAP, address, length, 0, 0, 0, 0);
     }
 
     /**
@@ -622,7 +639,7 @@ public final class Native {
             L_TYPE.set(flock, 0L, F_WRLCK);
             L_START.set(flock, 0L, offset);
             L_LEN.set(flock, 0L, 1L);
-            int rc = (int) FCNTL.invokeExact(state, fd, F_OFD_GETLK, flock);
+            long rc = syscall(state, SYS_FCNTL, fd, F_OFD_GETLK, flock.address(), 0, 0, 0);
             if (rc != 0) {
                 throw error("fcntl(F_OFD_GETLK)", "fd=" + fd + ", offset=" + offset, errno(state));
             }
@@ -638,9 +655,9 @@ public final class Native {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             MemorySegment flock = flock(arena, type, offset);
-            int rc;
+            long rc;
             do {
-                rc = (int) FCNTL.invokeExact(state, fd, command, flock);
+                rc = syscall(state, SYS_FCNTL, fd, command, flock.address(), 0, 0, 0);
             } while (rc != 0 && errno(state) == 4 /* EINTR */);
             if (rc != 0) {
                 int errno = errno(state);
@@ -674,22 +691,12 @@ public final class Native {
     public static void futexWait(MemorySegment address, int expected, long timeoutNanos, MemorySegment timespec) {
         timespec.set(JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
         timespec.set(JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
-        try {
-            long ignored = (long) SYSCALL_FUTEX.invokeExact(SYS_FUTEX, address, FUTEX_WAIT, expected, timespec,
-                MemorySegment.NULL, 0);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        syscall(IGNORED_ERRNO, SYS_FUTEX, address.address(), FUTEX_WAIT, expected, timespec.address(), 0, 0);
     }
 
     /** Wakes every thread sleeping on the word at {@code address}. */
     public static void futexWakeAll(MemorySegment address) {
-        try {
-            long ignored = (long) SYSCALL_FUTEX.invokeExact(SYS_FUTEX, address, FUTEX_WAKE, Integer.MAX_VALUE,
-                MemorySegment.NULL, MemorySegment.NULL, 0);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        syscall(IGNORED_ERRNO, SYS_FUTEX, address.address(), FUTEX_WAKE, Integer.MAX_VALUE, 0, 0, 0);
     }
 
     /**
@@ -718,24 +725,18 @@ public final class Native {
                                  MemorySegment state) {
         timespec.set(JAVA_LONG, 0, Math.floorDiv(deadlineNanos, 1_000_000_000L));
         timespec.set(JAVA_LONG, 8, Math.floorMod(deadlineNanos, 1_000_000_000L));
-        try {
-            long result = (long) SYSCALL_FUTEX_WAITV.invokeExact(state, SYS_FUTEX_WAITV, waiters, count, 0,
-                timespec, CLOCK_MONOTONIC);
-            if (result < 0) {
-                int errno = errno(state);
-                if (errno != EAGAIN && errno != ETIMEDOUT && errno != EINTR) {
-                    // ENOSYS: an older kernel; EPERM: a seccomp filter that does not know the call; anything else
-                    // would return at once forever: callers fall back rather than spin
-                    throw new UnsupportedOperationException("futex_waitv failed: errno=" + errno + " ("
-                        + strerror(errno) + ")");
-                }
+        long result = syscall(state, SYS_FUTEX_WAITV, waiters.address(), count, 0, timespec.address(),
+            CLOCK_MONOTONIC, 0);
+        if (result < 0) {
+            int errno = errno(state);
+            if (errno != EAGAIN && errno != ETIMEDOUT && errno != EINTR) {
+                // ENOSYS: an older kernel; EPERM: a seccomp filter that does not know the call; anything else
+                // would return at once forever: callers fall back rather than spin
+                throw new UnsupportedOperationException("futex_waitv failed: errno=" + errno + " ("
+                    + strerror(errno) + ")");
             }
-            return (int) result;
-        } catch (UnsupportedOperationException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
         }
+        return (int) result;
     }
 
     /**
@@ -744,20 +745,12 @@ public final class Native {
      * once, and the kernel releases its locks.
      */
     public static void killSelf() {
-        try {
-            int ignored = (int) RAISE.invokeExact(SIGKILL);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        syscall(IGNORED_ERRNO, SYS_KILL, ProcessHandle.current().pid(), SIGKILL, 0, 0, 0, 0);
     }
 
     /** Stops this whole process with {@code SIGSTOP} until somebody sends it {@code SIGCONT}: for fault injection. */
     public static void stopSelf() {
-        try {
-            int ignored = (int) RAISE.invokeExact(SIGSTOP);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        syscall(IGNORED_ERRNO, SYS_KILL, ProcessHandle.current().pid(), SIGSTOP, 0, 0, 0, 0);
     }
 
     /** Bytes of the errno capture state {@link #futexWaitv} needs. */
@@ -781,10 +774,16 @@ public final class Native {
 
     private static String strerror(int errno) {
         try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment text = (MemorySegment) Strerror.HANDLE.invokeExact(errno);
             return text.reinterpret(256).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;
         }
+    }
+
+    /** {@code strerror}, linked when an error is first reported: its stub costs start-up time nobody needs. */
+    private static final class Strerror {
+        static final MethodHandle HANDLE = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
     }
 }

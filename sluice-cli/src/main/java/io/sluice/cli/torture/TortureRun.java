@@ -161,6 +161,7 @@ final class TortureRun {
         final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
         final StringBuilder stderr = new StringBuilder();
         private Thread stdoutPump;
+        private Thread stderrPump;
         long before;
         long after;
         boolean done;
@@ -170,15 +171,18 @@ final class TortureRun {
             LIVE_CHILDREN.add(process);
             stdoutPump = pump(new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8)), true);
-            pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false);
+            stderrPump = pump(new BufferedReader(new InputStreamReader(process.getErrorStream(),
+                StandardCharsets.UTF_8)), false);
         }
 
         /**
          * After the process ended: waits until every line it wrote has been read, then reads them. Counting the
-         * samples a dead publisher announced must not miss the lines still in the pipe.
+         * samples a dead publisher announced must not miss the lines still in the pipe, nor the report of the
+         * fault point it halted at.
          */
         void pollToEnd() throws InterruptedException {
             stdoutPump.join(10_000);
+            stderrPump.join(10_000);
             poll();
         }
 
@@ -392,6 +396,8 @@ final class TortureRun {
                     error = "victim still running after " + VICTIM_TIMEOUT.toSeconds() + " s";
                 } else {
                     victim.pollToEnd();
+                    // a victim that halted right after reporting the point may be gone before the loop read it
+                    reached |= victim.stderr().contains("FAULT " + point.label());
                 }
                 // what the survivors are owed by the publisher that came and went
                 long lower;
