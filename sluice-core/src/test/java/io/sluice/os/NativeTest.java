@@ -41,6 +41,11 @@ class NativeTest {
         root.close();
     }
 
+    /** A new, empty file of the test's root, open read-write. */
+    private Native.CheckedFile create(String name) throws IOException {
+        return Native.openChecked(root.path().resolve(name), Native.O_RDWR, Native.Creation.NEW);
+    }
+
     @Test
     void shouldCreateAFileOfMode0600WhateverTheUmaskAndRefuseTheNameTwice() throws IOException {
         Path path = root.path().resolve("created");
@@ -116,7 +121,7 @@ class NativeTest {
     @Test
     void shouldReserveMapAndShareTheBytesOfAFile() throws IOException {
         Path path = root.path().resolve("mapped");
-        Native.CheckedFile file = Native.openChecked(path, Native.O_RDWR, Native.Creation.NEW);
+        Native.CheckedFile file = create("mapped");
         try {
             Native.allocate(file.fd(), 3 * 4096 + 100);
             assertEquals(3 * 4096 + 100, Native.fstat(file.fd()).size());
@@ -129,9 +134,9 @@ class NativeTest {
             assertThrows(IllegalArgumentException.class, () -> readable.set(JAVA_INT, 0, 1));
             assertArrayEquals(new byte[] {(byte) 0xef, (byte) 0xcd}, java.util.Arrays.copyOfRange(
                 Files.readAllBytes(path), 3 * 4096 + 88, 3 * 4096 + 90), "little endian, in the file itself");
-            IOException tooLarge = assertThrows(IOException.class, () -> Native.allocate(file.fd(), -1));
-            assertTrue(tooLarge.getMessage().startsWith("fallocate failed: fd=" + file.fd() + ", length=-1, errno=22"),
-                tooLarge.getMessage());
+            IOException negative = assertThrows(IOException.class, () -> Native.allocate(file.fd(), -1));
+            assertTrue(negative.getMessage().startsWith("fallocate failed: fd=" + file.fd() + ", length=-1, errno=22"),
+                negative.getMessage());
         } finally {
             Native.close(file.fd());
         }
@@ -145,7 +150,7 @@ class NativeTest {
     @Test
     void shouldReserveByWritingEveryPageWhereFallocateIsNotSupported() throws IOException {
         Path path = root.path().resolve("written");
-        Native.CheckedFile file = Native.openChecked(path, Native.O_RDWR, Native.Creation.NEW);
+        Native.CheckedFile file = create("written");
         try {
             Native.allocateByWriting(file.fd(), 2 * 4096 + 1);
             assertEquals(2 * 4096 + 1, Native.fstat(file.fd()).size());
@@ -159,8 +164,7 @@ class NativeTest {
         } finally {
             Native.close(file.fd());
         }
-        Native.CheckedFile small = Native.openChecked(root.path().resolve("small"), Native.O_RDWR,
-            Native.Creation.NEW);
+        Native.CheckedFile small = create("small");
         try {
             Native.allocateByWriting(small.fd(), 10);
             assertEquals(10, Native.fstat(small.fd()).size());
@@ -171,9 +175,9 @@ class NativeTest {
 
     @Test
     void shouldHoldALockPerOpenFileDescriptionUntilItIsReleasedOrClosed() throws IOException {
-        Path path = root.path().resolve("locked");
-        Native.CheckedFile first = Native.openChecked(path, Native.O_RDWR, Native.Creation.NEW);
-        Native.CheckedFile second = Native.openChecked(path, Native.O_RDWR, Native.Creation.EXISTING);
+        Native.CheckedFile first = create("locked");
+        Native.CheckedFile second = Native.openChecked(root.path().resolve("locked"), Native.O_RDWR,
+            Native.Creation.EXISTING);
         try {
             assertTrue(Native.tryLock(first.fd(), 7));
             assertFalse(Native.tryLock(second.fd(), 7), "another open file description holds byte 7");
@@ -196,8 +200,7 @@ class NativeTest {
     @Test
     @Timeout(30)
     void shouldSleepOnASharedWordUntilWokenOrTimedOut() throws Exception {
-        Path path = root.path().resolve("futex");
-        Native.CheckedFile file = Native.openChecked(path, Native.O_RDWR, Native.Creation.NEW);
+        Native.CheckedFile file = create("futex");
         try {
             Native.allocate(file.fd(), 4096);
             MemorySegment word = Native.map(file.fd(), 4096, true, arena);

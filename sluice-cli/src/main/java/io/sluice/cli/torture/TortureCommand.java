@@ -26,7 +26,8 @@ import java.util.SplittableRandom;
  * {@code --soak 1h} repeats random runs until the time is up, and prints this process's memory, open files and
  * {@code /dev/shm} use as it goes. {@code --ledger} appends one line per run (tab-separated) to a file; with
  * {@code --resume} the runs the ledger holds count towards {@code --runs}, only the missing ones run, and the table
- * covers both, so that a long matrix spreads over several invocations. Exit code 0 when every run was clean, 1 otherwise, 2 for bad arguments.
+ * covers both, so that a long matrix spreads over several invocations. Exit code 0 when every run was clean, 1
+ * otherwise, 2 for bad arguments.
  */
 public final class TortureCommand {
     private TortureCommand() {
@@ -114,9 +115,9 @@ public final class TortureCommand {
             }
         }
         out.println("sluice torture: " + points.size() + " points x " + options.modes() + " x "
-            + (options.soak() == null ? options.runs() + " run(s)" : "random runs for " + options.soak()) + ", seed " + options.seed() + "; machine: " + Runtime.getRuntime().availableProcessors()
-            + " cpus, " + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java "
-            + Runtime.version());
+            + (options.soak() == null ? options.runs() + " run(s)" : "random runs for " + options.soak())
+            + ", seed " + options.seed() + "; machine: " + Runtime.getRuntime().availableProcessors() + " cpus, "
+            + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java " + Runtime.version());
         SplittableRandom random = new SplittableRandom(options.seed());
         List<TortureRun.Result> results = new ArrayList<>();
         Map<String, Integer> earlier = new LinkedHashMap<>();
@@ -360,7 +361,9 @@ public final class TortureCommand {
 
         void step(String what) {
             done++;
-            double fraction = soakNanos > 0 ? (double) (System.nanoTime() - started) / soakNanos : (double) done / total;
+            double fraction = soakNanos > 0
+                ? (double) (System.nanoTime() - started) / soakNanos
+                : (double) done / total;
             String count = soakNanos > 0
                 ? done + " runs, " + clock(System.nanoTime() - started) + " of " + clock(soakNanos)
                 : done + "/" + total;
