@@ -153,6 +153,7 @@ public final class TortureCommand {
             return runAll(points, options, random, results, earlier, progress, started, out, err);
         } finally {
             if (scratch != null) {
+                TortureRun.forgetAotCache();
                 TortureRun.deleteTree(scratch);
             }
         }

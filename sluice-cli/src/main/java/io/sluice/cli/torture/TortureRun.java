@@ -278,6 +278,11 @@ final class TortureRun {
         }
     }
 
+    /** Children start without the cache again (its directory is about to go). */
+    static void forgetAotCache() {
+        aotCache = null;
+    }
+
     static List<String> command(Path root, String role, String qos, int count, String fault) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
