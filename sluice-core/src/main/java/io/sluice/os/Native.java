@@ -216,6 +216,16 @@ public final class Native {
         return STATX.varHandle(MemoryLayout.PathElement.groupElement(name));
     }
 
+    /** {@link #syscall}, made again while it fails with {@code EINTR} (a signal came before it completed). */
+    private static long syscallUninterrupted(MemorySegment state, long number, long a, long b, long c, long d, long e,
+                                             long f) {
+        long result;
+        do {
+            result = syscall(state, number, a, b, c, d, e, f);
+        } while (result == -1 && errno(state) == EINTR);
+        return result;
+    }
+
     /**
      * System call {@code number} with up to six arguments; returns its result, or -1 with the error in
      * {@code state}'s {@code errno}.
@@ -408,10 +418,6 @@ public final class Native {
                 (Integer.toUnsignedLong((int) STX_DEV_MAJOR.get(statx, 0L)) << 32)
                     | Integer.toUnsignedLong((int) STX_DEV_MINOR.get(statx, 0L)),
                 (long) STX_INO.get(statx, 0L));
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
         }
     }
 
@@ -440,10 +446,6 @@ public final class Native {
             if (rc != 0) {
                 throw error("linkat", "fd=" + fd + ", path=" + path, errno(state));
             }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
         }
     }
 
@@ -470,10 +472,6 @@ public final class Native {
             } catch (ArithmeticException beyondLong) {
                 return Long.MAX_VALUE;
             }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
         }
     }
 
@@ -500,10 +498,6 @@ public final class Native {
                 throw error("unlink", "path=" + path, errno);
             }
             return true;
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
         }
     }
 
@@ -515,10 +509,6 @@ public final class Native {
             if (rc != 0) {
                 throw error("fchmod", "fd=" + fd, errno(state));
             }
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
         }
     }
 
@@ -530,10 +520,7 @@ public final class Native {
     public static void allocate(int fd, long length) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
-            long rc;
-            do {
-                rc = syscall(state, SYS_FALLOCATE, fd, 0, 0, length, 0, 0);
-            } while (rc != 0 && errno(state) == EINTR);
+            long rc = syscallUninterrupted(state, SYS_FALLOCATE, fd, 0, 0, length, 0, 0);
             if (rc == 0) {
                 return;
             }
@@ -557,10 +544,7 @@ public final class Native {
             MemorySegment zero = arena.allocate(1);
             for (long page = 0; page < length; page += 4096) {
                 long offset = Math.min(page + 4095, length - 1); // the last page's write sets the length
-                long written;
-                do {
-                    written = syscall(state, SYS_PWRITE64, fd, zero.address(), 1, offset, 0, 0);
-                } while (written < 0 && errno(state) == EINTR);
+                long written = syscallUninterrupted(state, SYS_PWRITE64, fd, zero.address(), 1, offset, 0, 0);
                 if (written != 1) {
                     throw error("pwrite", "fd=" + fd + ", offset=" + offset, written < 0 ? errno(state) : EIO);
                 }
@@ -584,10 +568,6 @@ public final class Native {
             MemorySegment mapped = MemorySegment.ofAddress(address)
                 .reinterpret(length, arena, segment -> unmap(segment.address(), length));
             return writable ? mapped : mapped.asReadOnly();
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
         }
     }
 
@@ -632,45 +612,32 @@ public final class Native {
 
     /** {@link #isLocked(int, long)} with caller-owned scratch memory; not for concurrent use of one buffer. */
     public static boolean isLocked(int fd, long offset, ProbeBuffers buffers) throws IOException {
-        try {
-            MemorySegment state = buffers.state;
-            MemorySegment flock = buffers.flock;
-            flock.fill((byte) 0);
-            L_TYPE.set(flock, 0L, F_WRLCK);
-            L_START.set(flock, 0L, offset);
-            L_LEN.set(flock, 0L, 1L);
-            long rc = syscall(state, SYS_FCNTL, fd, F_OFD_GETLK, flock.address(), 0, 0, 0);
-            if (rc != 0) {
-                throw error("fcntl(F_OFD_GETLK)", "fd=" + fd + ", offset=" + offset, errno(state));
-            }
-            return (short) L_TYPE.get(flock, 0L) != F_UNLCK;
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+        MemorySegment state = buffers.state;
+        MemorySegment flock = buffers.flock;
+        flock.fill((byte) 0);
+        L_TYPE.set(flock, 0L, F_WRLCK);
+        L_START.set(flock, 0L, offset);
+        L_LEN.set(flock, 0L, 1L);
+        long rc = syscall(state, SYS_FCNTL, fd, F_OFD_GETLK, flock.address(), 0, 0, 0);
+        if (rc != 0) {
+            throw error("fcntl(F_OFD_GETLK)", "fd=" + fd + ", offset=" + offset, errno(state));
         }
+        return (short) L_TYPE.get(flock, 0L) != F_UNLCK;
     }
 
     private static boolean lockCall(int fd, int command, short type, long offset, String name) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             MemorySegment flock = flock(arena, type, offset);
-            long rc;
-            do {
-                rc = syscall(state, SYS_FCNTL, fd, command, flock.address(), 0, 0, 0);
-            } while (rc != 0 && errno(state) == 4 /* EINTR */);
+            long rc = syscallUninterrupted(state, SYS_FCNTL, fd, command, flock.address(), 0, 0, 0);
             if (rc != 0) {
                 int errno = errno(state);
-                if (command == F_OFD_SETLK && (errno == 11 /* EAGAIN */ || errno == EACCES)) {
+                if (command == F_OFD_SETLK && (errno == EAGAIN || errno == EACCES)) {
                     return false;
                 }
                 throw error("fcntl(" + name + ")", "fd=" + fd + ", offset=" + offset, errno);
             }
             return true;
-        } catch (IOException | RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
         }
     }
 
