@@ -253,7 +253,6 @@ final class TortureRun {
         try {
             root = createRoot("sluice-torture-train-");
             List<String> command = command(root, "train", "queue", 30, null);
-            command.remove("-Xshare:auto"); // the JVM refuses it beside an AOT option
             command.add(1, "-XX:AOTCacheOutput=" + cache);
             Process training = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -292,8 +291,6 @@ final class TortureRun {
         command.add("-Xmx128m");
         if (aotCache != null) {
             command.add("-XX:AOTCache=" + aotCache);
-        } else {
-            command.add("-Xshare:auto");
         }
         command.add("-Dsluice.faults=true");
         if (fault != null) {
