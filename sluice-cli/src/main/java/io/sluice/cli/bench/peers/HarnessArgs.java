@@ -27,10 +27,13 @@ import java.util.Map;
  * @param prime     fan-out only: messages the source sends back to back before its warm-up (key {@code prime},
  *                  default 0), so the JIT has compiled the send and receive paths before the first measured message,
  *                  as in a process that has run for minutes
+ * @param reliable  fan-out only: every sink receives every message, a slow one holds the source back (key
+ *                  {@code qos=reliable}); the default ({@code qos=queue}) lets a sink that falls behind lose messages,
+ *                  counted. Harnesses of one delivery model only ignore it.
  */
 public record HarnessArgs(String transport, String role, String workload, String name, String dir, long size,
                           boolean touch, long warmupNanos, long durationNanos, double rate, int subs, int index,
-                          boolean spin, int domain, String aeronDir, int prime) {
+                          boolean spin, int domain, String aeronDir, int prime, boolean reliable) {
 
     public static final String PING = "ping";
     public static final String PONG = "pong";
@@ -84,7 +87,15 @@ public record HarnessArgs(String transport, String role, String workload, String
         return new HarnessArgs(args[0], role, workload, name, dir, size,
             keys.getOrDefault("touch", "0").equals("1"), seconds(keys, "warmup"), seconds(keys, "duration"),
             Double.parseDouble(keys.getOrDefault("rate", "0")), subs, index, wait.equals("spin"),
-            Integer.parseInt(keys.getOrDefault("domain", "-1")), aeronDir, prime(keys));
+            Integer.parseInt(keys.getOrDefault("domain", "-1")), aeronDir, prime(keys), reliable(keys));
+    }
+
+    private static boolean reliable(Map<String, String> keys) {
+        String qos = keys.getOrDefault("qos", "queue");
+        if (!qos.equals("queue") && !qos.equals("reliable")) {
+            throw new IllegalArgumentException("qos must be queue or reliable: qos=" + qos);
+        }
+        return qos.equals("reliable");
     }
 
     private static int prime(Map<String, String> keys) {

@@ -11,7 +11,9 @@ import java.util.Optional;
 /**
  * The rows of one run indexed by workload point and peer, and the rule that pairs each row with Sluice: a peer is
  * compared with the Sluice variant ({@linkplain #SLUICE_FAMILY family} {@code sluice}) that waits the same way —
- * blocking peers with the blocking variant, spinning peers with the spinning one — on the same workload point.
+ * blocking peers with the blocking variant, spinning peers with the spinning one — on the same workload point; in
+ * fan-out (and the camera) a blocking peer whose slow subscribers hold the publisher back (not
+ * {@linkplain Peer#lossy() lossy}) is compared with Sluice's reliable variant instead.
  */
 final class PeerRows {
     /** The family of Sluice's own peers. */
@@ -66,9 +68,12 @@ final class PeerRows {
             return peer.family().equals(SLUICE_FAMILY);
         }
 
-        /** {@code spin} or {@code block}: how the Sluice counterpart waits. */
+        /** {@code spin}, {@code block} or {@code reliable}: how the Sluice counterpart waits and delivers. */
         String variant() {
-            return sluicePeer == null ? "" : waitWord(sluicePeer.spin());
+            if (sluicePeer == null) {
+                return "";
+            }
+            return sluicePeer.key().equals(PeerSetup.RELIABLE_SLUICE) ? "reliable" : waitWord(sluicePeer.spin());
         }
     }
 
@@ -108,9 +113,10 @@ final class PeerRows {
         return order.getOrDefault(key, peers.size());
     }
 
-    /** Sluice's variant that spins ({@code true}) or blocks. */
+    /** Sluice's plain variant that spins ({@code true}) or blocks: not the reliable or the JIT-warmed fan-out one. */
     Optional<Peer> sluice(boolean spin) {
-        return peers.stream().filter(peer -> peer.family().equals(SLUICE_FAMILY) && peer.spin() == spin).findFirst();
+        return peers.stream().filter(peer -> peer.family().equals(SLUICE_FAMILY) && peer.spin() == spin
+            && !peer.key().equals(PeerSetup.RELIABLE_SLUICE) && !peer.key().equals(PeerSetup.WARM_SLUICE)).findFirst();
     }
 
     /** The row of {@code peerKey} at {@code point}, whatever its status. */
@@ -131,10 +137,16 @@ final class PeerRows {
         return measured;
     }
 
-    /** {@code row} beside the Sluice variant that spins ({@code true}) or blocks, at the same point. */
+    /**
+     * {@code row} beside the Sluice variant that spins ({@code true}) or blocks, at the same point; a blocking
+     * counterpart in fan-out is the reliable variant unless the peer is {@linkplain Peer#lossy() lossy}.
+     */
     Compared compare(Measurement row, boolean spin) {
         Peer peer = peer(row.peer());
-        Peer sluicePeer = sluice(spin).orElse(null);
+        boolean fanout = row.workload().equals(Measurement.FANOUT) || row.workload().equals(Measurement.CAMERA);
+        Peer sluicePeer = fanout && !spin && !peer.lossy()
+            ? peers.stream().filter(p -> p.key().equals(PeerSetup.RELIABLE_SLUICE)).findFirst().orElse(null)
+            : sluice(spin).orElse(null);
         Measurement sluice = sluicePeer == null ? null
             : find(Point.of(row), sluicePeer.key()).filter(Measurement::ok).orElse(null);
         return new Compared(row, peer, sluice, sluicePeer);

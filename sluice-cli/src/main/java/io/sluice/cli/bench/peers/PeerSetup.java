@@ -36,6 +36,11 @@ final class PeerSetup implements AutoCloseable {
      */
     static final String WARM_SLUICE = "sluice-warm";
     static final int PRIME = 20_000;
+    /**
+     * Sluice's fan-out as iceoryx's harness subscribes: every sink receives every message, a slow one holds the
+     * source back ({@code Qos.reliable}). The plain {@code sluice-block} fan-out is lossy ({@code Qos.queue(4)}).
+     */
+    static final String RELIABLE_SLUICE = "sluice-reliable";
 
     private final Path root;
     private final Path work;
@@ -107,10 +112,11 @@ final class PeerSetup implements AutoCloseable {
     }
 
     /** Whether {@code peer} runs on {@code point}: busy-polling peers stay out of fan-out (16 spinning sinks on a
-     * few cores measure the scheduler); Aeron's sleeping variant and JIT-warmed Sluice run only there. */
+     * few cores measure the scheduler); Aeron's sleeping variant, JIT-warmed and reliable Sluice run only there. */
     static boolean runs(Peer peer, Point point) {
         boolean fanout = point.workload().equals(Measurement.FANOUT) || point.workload().equals(Measurement.CAMERA);
-        if (peer.key().equals("aeron-offer-block") || peer.key().equals(WARM_SLUICE)) {
+        if (peer.key().equals("aeron-offer-block") || peer.key().equals(WARM_SLUICE)
+            || peer.key().equals(RELIABLE_SLUICE)) {
             return fanout;
         }
         return !(fanout && peer.spin());
@@ -135,11 +141,16 @@ final class PeerSetup implements AutoCloseable {
         findVersions();
 
         String sluiceVersion = versions.get("sluice");
-        addJava(only, new Peer("sluice-block", "Sluice (futex wait)", "sluice", false, sluiceVersion), "sluice",
+        addJava(only, new Peer("sluice-block", "Sluice (futex wait)", "sluice", false, sluiceVersion, true), "sluice",
             List.of(), true);
-        addJava(only, new Peer("sluice-spin", "Sluice (busy-poll)", "sluice", true, sluiceVersion), "sluice",
+        addJava(only, new Peer("sluice-spin", "Sluice (busy-poll)", "sluice", true, sluiceVersion, true), "sluice",
             List.of(), true);
-        Peer warm = new Peer(WARM_SLUICE, "Sluice (futex wait, JIT-warmed)", "sluice", false, sluiceVersion);
+        Peer reliable = new Peer(RELIABLE_SLUICE, "Sluice (futex wait, reliable)", "sluice", false, sluiceVersion,
+            false);
+        if (wanted(only, reliable.key(), reliable.family())) {
+            launchers.add(PeerLauncher.java(reliable, "sluice", List.of()).withKeys(List.of("qos=reliable")));
+        }
+        Peer warm = new Peer(WARM_SLUICE, "Sluice (futex wait, JIT-warmed)", "sluice", false, sluiceVersion, true);
         if (wanted(only, warm.key(), warm.family())) {
             launchers.add(PeerLauncher.java(warm, "sluice", List.of()).withKeys(List.of("prime=" + PRIME)));
         }
@@ -167,14 +178,15 @@ final class PeerSetup implements AutoCloseable {
         Path python = root.resolve("bench/peers/python/harness.py");
         String zmq = pythonProblem("import zmq, numpy", "python3-zmq and python3-numpy");
         String numpy = pythonProblem("import numpy", "python3-numpy");
-        addNative(only, new Peer("zmq-py", "pyzmq (ipc://, numpy)", "zmq", false, versions.get("zmq")),
+        // lossy in fan-out: PUB/SUB at a high-water mark of 4; shared memory without flow control (overwritten)
+        addNative(only, new Peer("zmq-py", "pyzmq (ipc://, numpy)", "zmq", false, versions.get("zmq"), true),
             List.of(PYTHON, python.toString()), "zmq", zmq);
         addNative(only, new Peer("pyshm-block", "Python shared_memory (poll, sleep)", "python-shm", false,
-            versions.get("python-shm")), List.of(PYTHON, python.toString()), "shm", numpy);
+            versions.get("python-shm"), true), List.of(PYTHON, python.toString()), "shm", numpy);
         addNative(only, new Peer("pyshm-spin", "Python shared_memory (busy-poll)", "python-shm", true,
-            versions.get("python-shm")), List.of(PYTHON, python.toString()), "shm", numpy);
+            versions.get("python-shm"), true), List.of(PYTHON, python.toString()), "shm", numpy);
 
-        addJava(only, new Peer("jeromq", "JeroMQ (tcp loopback)", "jeromq", false, versions.get("jeromq")),
+        addJava(only, new Peer("jeromq", "JeroMQ (tcp loopback)", "jeromq", false, versions.get("jeromq"), true),
             "jeromq", List.of(), present("org.zeromq.ZMQ"));
         boolean aeron = present("io.aeron.Aeron") && present(AERON_DRIVER_CLASS);
         String aeronProblem = aeron ? null : "Aeron is not on the class path";

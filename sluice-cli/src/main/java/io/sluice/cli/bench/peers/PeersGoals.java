@@ -6,7 +6,7 @@ import java.util.function.DoubleFunction;
 import java.util.function.Predicate;
 
 /**
- * The four goals of Sluice against its peers, and how a run is judged against them. Each goal compares Sluice's
+ * The goals of Sluice against its peers, and how a run is judged against them. Each goal but one compares Sluice's
  * figure with a peer's, row by row, as the ratio Sluice / peer:
  * <ol>
  *   <li>p50 one-way latency no higher than iceoryx's at every size — every latency point, each iceoryx variant
@@ -15,6 +15,10 @@ import java.util.function.Predicate;
  *       touched.</li>
  *   <li>At least 3× Aeron IPC's frames/s at 8 MiB — throughput, spinning Sluice against Aeron's spinning variants.</li>
  *   <li>At least half of Aeron IPC's message rate at 64 B — the same pairs at 64 B.</li>
+ *   <li>Many subscriber processes (issue 12): Sluice's reliable fan-out delivers every message to every subscriber
+ *       on the publisher's schedule (not a ratio: judged on Sluice's own rows); its p50 at most 1.5×, p99 at most
+ *       3× and CPU per subscriber at most 2× iceoryx's at every fan-out; the robot camera's p50 and p99 at most
+ *       1.5× iceoryx's; touched latency (p50) and throughput from 1 MiB to 44 MiB within 1.2× of iceoryx's.</li>
  * </ol>
  * A goal is {@value #MET} when every compared row meets it, {@value #NOT_MET} when any does not (the rows that do
  * not are listed), and {@value #NOT_MEASURED} when no row could be compared. Rows that could not be compared
@@ -34,13 +38,13 @@ final class PeersGoals {
     private static final int LISTED = 4;
     /** Up to this many comparisons a goal's figures list each; above it, a summary and the worst. */
     private static final int LISTED_FIGURES = 6;
-    private static final long ANY_SIZE = -1;
 
     /**
      * One judged goal.
      *
      * @param key     stable id for JSON: {@code latency-vs-iceoryx}, {@code throughput-vs-zmq-44mib},
-     *                {@code throughput-vs-aeron-8mib}, {@code rate-vs-aeron-64b}
+     *                {@code throughput-vs-aeron-8mib}, {@code rate-vs-aeron-64b}, {@value #RELIABLE_FANOUT},
+     *                {@code fanout-p50-vs-iceoryx} ...
      * @param title   the goal in words
      * @param verdict {@value #MET}, {@value #NOT_MET} or {@value #NOT_MEASURED}
      * @param detail  what qualifies the verdict: the failing rows, or why nothing was measured; may be empty
@@ -57,10 +61,10 @@ final class PeersGoals {
     }
 
     private record Spec(String key, String title, String workload, Predicate<Peer> peers, Boolean sluiceSpin,
-                        long size, String figure, double threshold, boolean higherIsBetter,
+                        Predicate<Measurement> points, String figure, double threshold, boolean higherIsBetter,
                         DoubleFunction<String> format) {
         boolean selects(Measurement row, Peer peer) {
-            return row.workload().equals(workload) && (size == ANY_SIZE || row.size() == size) && peers.test(peer);
+            return row.workload().equals(workload) && points.test(row) && peers.test(peer);
         }
 
         boolean passes(double ratio) {
@@ -73,23 +77,94 @@ final class PeersGoals {
 
     private static final List<Spec> SPECS = List.of(
         new Spec("latency-vs-iceoryx", "Sluice p50 latency no higher than iceoryx's at every size",
-            Measurement.LATENCY, family("iceoryx"), null, ANY_SIZE, "p50_ns", 1.0, false, PeersFormat::duration),
+            Measurement.LATENCY, family("iceoryx"), null, row -> true, "p50_ns", 1.0, false, PeersFormat::duration),
         new Spec("throughput-vs-zmq-44mib", "At least 20× the frames/s of 0MQ at 44 MiB",
-            Measurement.THROUGHPUT, family("zmq").or(family("jeromq")), false, SIZE_44_MIB, "msgs_per_s", 20.0, true,
-            PeersGoals::perSecond),
+            Measurement.THROUGHPUT, family("zmq").or(family("jeromq")), false, size(SIZE_44_MIB), "msgs_per_s", 20.0,
+            true, PeersGoals::perSecond),
         new Spec("throughput-vs-aeron-8mib", "At least 3× Aeron IPC's frames/s at 8 MiB",
-            Measurement.THROUGHPUT, family("aeron").and(Peer::spin), true, SIZE_8_MIB, "msgs_per_s", 3.0, true,
+            Measurement.THROUGHPUT, family("aeron").and(Peer::spin), true, size(SIZE_8_MIB), "msgs_per_s", 3.0, true,
             PeersGoals::perSecond),
         new Spec("rate-vs-aeron-64b", "At least half of Aeron IPC's message rate at 64 B",
-            Measurement.THROUGHPUT, family("aeron").and(Peer::spin), true, SIZE_64_B, "msgs_per_s", 0.5, true,
+            Measurement.THROUGHPUT, family("aeron").and(Peer::spin), true, size(SIZE_64_B), "msgs_per_s", 0.5, true,
             PeersGoals::perSecond));
+
+    /** The goals of many subscriber processes (issue 12), after {@link #RELIABLE_FANOUT}. */
+    private static final List<Spec> MANY_SUBSCRIBER_SPECS = List.of(
+        new Spec("fanout-p50-vs-iceoryx", "Fan-out p50 at most 1.5× iceoryx's at every number of subscribers",
+            Measurement.FANOUT, family("iceoryx"), null, row -> true, "p50_ns", 1.5, false, PeersFormat::duration),
+        new Spec("fanout-p99-vs-iceoryx", "Fan-out p99 at most 3× iceoryx's at every number of subscribers",
+            Measurement.FANOUT, family("iceoryx"), null, row -> true, "p99_ns", 3.0, false, PeersFormat::duration),
+        new Spec("fanout-cpu-vs-iceoryx", "Fan-out CPU per subscriber at most 2× iceoryx's",
+            Measurement.FANOUT, family("iceoryx"), null, row -> true, "cpu_pct_per_sub", 2.0, false,
+            PeersFormat::percent),
+        new Spec("camera-p50-vs-iceoryx", "Robot camera p50 at most 1.5× iceoryx's",
+            Measurement.CAMERA, family("iceoryx"), null, row -> true, "p50_ns", 1.5, false, PeersFormat::duration),
+        new Spec("camera-p99-vs-iceoryx", "Robot camera p99 at most 1.5× iceoryx's",
+            Measurement.CAMERA, family("iceoryx"), null, row -> true, "p99_ns", 1.5, false, PeersFormat::duration),
+        new Spec("touched-latency-vs-iceoryx", "Touched p50 latency from 1 MiB to 44 MiB within 1.2× of iceoryx's",
+            Measurement.LATENCY, family("iceoryx"), null, PeersGoals::largeTouched, "p50_ns", 1.2, false,
+            PeersFormat::duration),
+        new Spec("touched-throughput-vs-iceoryx", "Touched throughput from 1 MiB to 44 MiB within 1.2× of iceoryx's",
+            Measurement.THROUGHPUT, family("iceoryx"), null, PeersGoals::largeTouched, "msgs_per_s", 1 / 1.2, true,
+            PeersGoals::perSecond));
+
+    /** The reliable fan-out goal's key; it judges Sluice's own rows, not ratios. */
+    static final String RELIABLE_FANOUT = "fanout-reliable-delivered";
+    /** A reliable fan-out keeps the schedule when it achieves this share of the rate, with no late message. */
+    static final double SCHEDULE_KEPT = 0.99;
 
     private PeersGoals() {
     }
 
-    /** The four goals judged on {@code rows}, in order. */
+    /** The goals judged on {@code rows}, in order. */
     static List<Goal> evaluate(PeerRows rows) {
-        return SPECS.stream().map(spec -> evaluate(spec, rows)).toList();
+        List<Goal> goals = new ArrayList<>(SPECS.stream().map(spec -> evaluate(spec, rows)).toList());
+        goals.add(reliableFanout(rows));
+        MANY_SUBSCRIBER_SPECS.stream().map(spec -> evaluate(spec, rows)).forEach(goals::add);
+        return goals;
+    }
+
+    /**
+     * Every fan-out and camera row of Sluice's reliable variant delivered 100% of what was sent to every subscriber,
+     * with no message sent late and at least {@value #SCHEDULE_KEPT} of the rate achieved per subscriber.
+     */
+    private static Goal reliableFanout(PeerRows rows) {
+        String title = "Reliable fan-out: every message to every subscriber, on the publisher's schedule";
+        List<String> figures = new ArrayList<>();
+        List<String> failing = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (Measurement row : rows.rows()) {
+            boolean fanout = row.workload().equals(Measurement.FANOUT) || row.workload().equals(Measurement.CAMERA);
+            if (!fanout || !row.peer().equals(PeerSetup.RELIABLE_SLUICE)) {
+                continue;
+            }
+            String where = PeerRows.Point.of(row).describe();
+            if (!row.ok()) {
+                missing.add(where + " " + row.status() + reason(row));
+                continue;
+            }
+            double delivered = row.figure("delivered_pct");
+            double fps = row.figure("fps");
+            double late = row.figure("late");
+            String text = where + ": " + PeersFormat.percent(delivered) + " delivered, " + PeersFormat.hertz(fps)
+                + " per subscriber, " + PeersFormat.count(late) + " late";
+            figures.add(text);
+            if (!(delivered >= 100) || !(fps >= SCHEDULE_KEPT * row.rate()) || late != 0) {
+                failing.add(text);
+            }
+        }
+        String all = String.join("; ", figures) + (missing.isEmpty() ? "" : "; not measured: " + String.join("; ",
+            missing));
+        if (figures.isEmpty()) {
+            return new Goal(RELIABLE_FANOUT, title, NOT_MEASURED,
+                missing.isEmpty() ? "no rows of Sluice's reliable fan-out" : listed(missing), PeersFormat.NONE);
+        }
+        if (!failing.isEmpty()) {
+            return new Goal(RELIABLE_FANOUT, title, NOT_MET, listed(failing), all);
+        }
+        String detail = missing.isEmpty() ? "" : missing.size() + (missing.size() == 1 ? " row" : " rows")
+            + " not measured";
+        return new Goal(RELIABLE_FANOUT, title, MET, detail, all);
     }
 
     private static Goal evaluate(Spec spec, PeerRows rows) {
@@ -105,7 +180,7 @@ final class PeersGoals {
             if (row.ok() && Double.isFinite(ratio)) {
                 comparisons.add(new Comparison(compared, ratio, spec.passes(ratio)));
             } else {
-                missing.add(whyMissing(compared, rows, spec));
+                missing.add(whyMissing(compared, rows));
             }
         }
         return judge(spec, comparisons, missing);
@@ -156,14 +231,14 @@ final class PeersGoals {
             + spec.format().apply(compared.figure(spec.figure())) + ")";
     }
 
-    private static String whyMissing(PeerRows.Compared compared, PeerRows rows, Spec spec) {
+    private static String whyMissing(PeerRows.Compared compared, PeerRows rows) {
         Measurement row = compared.row();
         String where = compared.peer().label() + " at " + PeerRows.Point.of(row).describe();
         if (!row.ok()) {
             return where + " " + row.status() + reason(row);
         }
         if (compared.sluicePeer() == null) {
-            return where + ": no Sluice " + PeerRows.waitWord(Boolean.TRUE.equals(spec.sluiceSpin())) + " peer";
+            return where + ": no Sluice variant to compare with among the peers run";
         }
         return rows.find(PeerRows.Point.of(row), compared.sluicePeer().key())
             .map(sluice -> where + ": Sluice " + compared.variant() + " " + sluice.status() + reason(sluice))
@@ -183,6 +258,15 @@ final class PeersGoals {
 
     private static String perSecond(double value) {
         return PeersFormat.rate(value) + " msg/s";
+    }
+
+    private static Predicate<Measurement> size(long size) {
+        return row -> row.size() == size;
+    }
+
+    /** Touched rows from 1 MiB to 44 MiB. */
+    private static boolean largeTouched(Measurement row) {
+        return row.touch() && row.size() >= 1L << 20 && row.size() <= SIZE_44_MIB;
     }
 
     private static Predicate<Peer> family(String family) {

@@ -227,10 +227,11 @@ public final class PeersReport {
         Measurement first = fanout.getFirst().row();
         text.append("### Fan-out: ").append(PeersFormat.size(first.size())).append(" at ")
             .append(PeersFormat.hertz(first.rate())).append("\n\n");
-        text.append("One publisher on a fixed schedule, every subscriber receives every message (").append(
+        text.append("One publisher on a fixed schedule to every subscriber process (").append(
             PeerRows.touchWord(first.touch())).append("). Latency is publish to read, per message; CPU is per "
             + "subscriber process, % of one core; p50 is the median subscriber's, p99 the worst subscriber's. Sluice /"
             + " peer latency and CPU: lower is better.\n\n");
+        text.append(deliveryModels()).append("\n\n");
         text.append(new MarkdownTable<PeerRows.Compared>()
             .right("subs", row -> Integer.toString(row.row().subs()))
             .left("peer", PeersReport::peerCell)
@@ -248,6 +249,32 @@ public final class PeersReport {
             .right("Sluice / peer CPU", ratio("cpu_pct_per_sub"))
             .render(fanout)).append('\n');
         image(text, PeersPlots.FANOUT, "p99 latency against the number of subscribers");
+    }
+
+    /**
+     * Which peers deliver every message in fan-out (a slow subscriber holds the publisher back) and which let a
+     * subscriber that falls behind lose messages, and the Sluice row each is compared with.
+     */
+    private String deliveryModels() {
+        List<String> lossy = new ArrayList<>();
+        List<String> reliable = new ArrayList<>();
+        for (Peer peer : rows.peers()) {
+            if (!peer.family().equals(PeerRows.SLUICE_FAMILY) && !peer.spin()) {
+                (peer.lossy() ? lossy : reliable).add(peer.label());
+            }
+        }
+        String reliableSluice = rows.peers().stream().filter(peer -> peer.key().equals(PeerSetup.RELIABLE_SLUICE))
+            .map(Peer::label).findFirst().orElse("Sluice (reliable)");
+        String lossySluice = rows.sluice(false).map(Peer::label).orElse("Sluice (futex wait)");
+        return "Two delivery models. **Reliable**: a subscriber that falls behind holds the publisher back, so every "
+            + "subscriber gets every message (" + (reliable.isEmpty() ? "none of the peers run" : String.join(", ",
+            reliable)) + "); compared with **" + reliableSluice + "**, `Qos.reliable(16)` over 16 slots, as iceoryx's "
+            + "harness subscribes (a queue of 16, `BLOCK_PRODUCER`). **Lossy**: a subscriber that falls behind loses "
+            + "messages, counted, and the publisher keeps its schedule (" + (lossy.isEmpty() ? "none of the peers run"
+            : String.join(", ", lossy)) + "); compared with **" + lossySluice + "**, `Qos.queue(4)` over 8 slots."
+            + rows.peers().stream().filter(peer -> peer.key().equals(PeerSetup.WARM_SLUICE)).findFirst()
+                .map(warm -> " " + warm.label() + " is the lossy row with " + PeersFormat.count(PeerSetup.PRIME)
+                    + " messages sent back to back before the warm-up.").orElse("");
     }
 
     private void cameraSection(StringBuilder text) {

@@ -23,7 +23,7 @@ record Point(String workload, long size, boolean touch, int subs, double rate, d
     /** The fan-out message: one 8 MiB frame. */
     static final long FANOUT_SIZE = 8 * MIB;
     static final double FANOUT_RATE = 30;
-    static final List<Integer> FANOUT_SUBS = List.of(1, 4, 16);
+    static final List<Integer> FANOUT_SUBS = List.of(1, 4, 16, 32);
     /**
      * The robot camera frame: 2K RGB (2048 × 1080 × 3 B) + depth (2048 × 1080 float32) + point cloud (2048 × 1080
      * points × 24 B) = 68,567,040 B ("68.6 MB").
@@ -39,7 +39,7 @@ record Point(String workload, long size, boolean touch, int subs, double rate, d
 
     /**
      * The points of a run, in the order they run. Full: latency and throughput at every size, untouched and
-     * touched; fan-out to 1, 4, 16; the camera. Quick (a smoke test of every harness, under two minutes): one
+     * touched; fan-out to 1, 4, 16 and 32; the camera. Quick (a smoke test of every harness, under two minutes): one
      * short point of latency, of throughput and of the camera (a fan-out to three).
      */
     static List<Point> plan(boolean quick) {

@@ -23,13 +23,16 @@ import java.time.Duration;
  *   <li>throughput: {@code Qos.reliable(n)} — the publisher waits for a slow subscriber — with {@code n} as in
  *       {@code sluice bench throughput}: 512 slots up to 256 B, 64 up to 4 KB, 16 up to 16 MB, 8 above;
  *   <li>fan-out: 8 slots, {@code Qos.queue(4)} per sink (a slow sink loses messages, counted, instead of holding
- *       the camera back).
+ *       the camera back); with {@code qos=reliable}, 16 slots and {@code Qos.reliable(16)} per sink, as iceoryx's
+ *       harness subscribes (a queue of 16 for large messages, {@code BLOCK_PRODUCER}).
  * </ul>
  * {@code wait=block} is {@link WaitStrategy#block()} (futex), {@code wait=spin} {@link WaitStrategy#spin()}.
  */
 final class SluiceTransport implements JavaTransport {
     private static final MessageType<MemorySegment> TYPE = MessageType.raw("sluice_bench/msg/Payload");
     private static final Duration RELIABLE_TIMEOUT = Duration.ofSeconds(10);
+    /** Reliable fan-out: slots and depth per sink, iceoryx's queue capacity for large messages. */
+    private static final int RELIABLE_FANOUT_DEPTH = 16;
 
     private final HarnessArgs args;
     private final Sluice sluice;
@@ -52,7 +55,7 @@ final class SluiceTransport implements JavaTransport {
 
     private int dataSlots() {
         if (args.workload().equals(HarnessArgs.FANOUT)) {
-            return 8;
+            return args.reliable() ? RELIABLE_FANOUT_DEPTH : 8;
         }
         if (args.workload().equals(HarnessArgs.LATENCY)) {
             return 4;
@@ -93,7 +96,8 @@ final class SluiceTransport implements JavaTransport {
         Qos qos = switch (stream) {
             case PING, PONG -> Qos.queue(4);
             case HELLO -> Qos.queue(16);
-            case DATA -> args.workload().equals(HarnessArgs.THROUGHPUT) ? Qos.reliable(dataSlots()) : Qos.queue(4);
+            case DATA -> args.workload().equals(HarnessArgs.THROUGHPUT) || args.reliable() ? Qos.reliable(dataSlots())
+                : Qos.queue(4);
         };
         Subscriber<MemorySegment> subscriber = sluice.subscriber(topic(stream, index), TYPE,
             qos.withWaitStrategy(wait));

@@ -40,6 +40,14 @@ class PeersPlanTest {
         primed[GOOD.length] = "prime=-1";
         assertEquals("prime out of range [0, 1000000]: prime=-1",
             assertThrows(IllegalArgumentException.class, () -> HarnessArgs.parse(primed)).getMessage());
+        assertFalse(args.reliable());
+        primed[GOOD.length] = "qos=reliable";
+        assertTrue(HarnessArgs.parse(primed).reliable());
+        primed[GOOD.length] = "qos=queue";
+        assertFalse(HarnessArgs.parse(primed).reliable());
+        primed[GOOD.length] = "qos=best-effort";
+        assertEquals("qos must be queue or reliable: qos=best-effort",
+            assertThrows(IllegalArgumentException.class, () -> HarnessArgs.parse(primed)).getMessage());
     }
 
     @Test
@@ -95,7 +103,7 @@ class PeersPlanTest {
         List<Point> full = Point.plan(false);
         assertEquals(10, full.stream().filter(p -> p.workload().equals(Measurement.LATENCY)).count());
         assertEquals(10, full.stream().filter(p -> p.workload().equals(Measurement.THROUGHPUT)).count());
-        assertEquals(List.of(1, 4, 16), full.stream().filter(p -> p.workload().equals(Measurement.FANOUT))
+        assertEquals(List.of(1, 4, 16, 32), full.stream().filter(p -> p.workload().equals(Measurement.FANOUT))
             .map(Point::subs).toList());
         Point camera = full.stream().filter(p -> p.workload().equals(Measurement.CAMERA)).findFirst().orElseThrow();
         assertEquals(68_567_040L, camera.size());
@@ -127,6 +135,10 @@ class PeersPlanTest {
         Peer warm = new Peer(PeerSetup.WARM_SLUICE, "", "sluice", false, "");
         assertTrue(PeerSetup.runs(warm, fanout));
         assertFalse(PeerSetup.runs(warm, latency));
+        Peer reliable = new Peer(PeerSetup.RELIABLE_SLUICE, "", "sluice", false, "");
+        assertTrue(PeerSetup.runs(reliable, fanout));
+        assertTrue(PeerSetup.runs(reliable, new Point(Measurement.CAMERA, 68_567_040L, false, 3, 15, 1, 1)));
+        assertFalse(PeerSetup.runs(reliable, latency));
     }
 
     @Test

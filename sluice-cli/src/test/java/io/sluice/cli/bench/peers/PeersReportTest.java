@@ -41,6 +41,55 @@ class PeersReportTest {
     }
 
     @Test
+    void shouldCompareReliableFanOutPeersWithReliableSluiceAndLossyWithLossy() {
+        String markdown = report.markdown();
+
+        // iceoryx blocks its producer: against Sluice (reliable), 99.0% delivered at 32, p99 484 µs vs 262 µs
+        assertTrue(markdown.contains("| 32 | iceoryx (waitset) | 100.0% | 87.3 µs | 262 µs | 1.8% | reliable | 99.0% |"
+            + " 161 µs | 484 µs | 2.5% | 1.8× | 1.8× | 1.4× |"), markdown);
+        // pyzmq drops at its high-water mark: against the lossy Sluice (futex) row
+        assertTrue(markdown.contains("| 32 | pyzmq (ipc) | 71.3% | 96.0 ms | 288 ms | 56.0% | block | 100.0% |"),
+            markdown);
+        assertTrue(markdown.contains("**Reliable**: a subscriber that falls behind holds the publisher back, so every"
+            + " subscriber gets every message (iceoryx (waitset), Cyclone DDS (iceoryx shm), Aeron IPC (offer, "
+            + "backoff)); compared with **Sluice (reliable)**"), markdown);
+        assertTrue(markdown.contains("**Lossy**: a subscriber that falls behind loses messages, counted, and the "
+            + "publisher keeps its schedule (pyzmq (ipc), JeroMQ (ipc), Python shared_memory); compared with **Sluice"
+            + " (futex)**"), markdown);
+    }
+
+    @Test
+    void shouldJudgeTheManySubscriberGoals() {
+        Map<String, PeersGoals.Goal> goals = goalsByKey(report);
+
+        PeersGoals.Goal delivered = goals.get(PeersGoals.RELIABLE_FANOUT);
+        assertEquals(PeersGoals.NOT_MET, delivered.verdict());
+        assertEquals("8 MiB at 30 Hz to 32 subscribers: 99.0% delivered, 29.7 Hz per subscriber, 0 late",
+            delivered.detail());
+        assertTrue(delivered.figures().contains("68.6 MB at 15 Hz to 3 subscribers: 100.0% delivered, 15 Hz per"
+            + " subscriber, 0 late"), delivered.figures());
+
+        PeersGoals.Goal p50 = goals.get("fanout-p50-vs-iceoryx");
+        assertEquals(PeersGoals.NOT_MET, p50.verdict());
+        assertEquals("1.6× vs iceoryx (waitset) at 8 MiB at 30 Hz to 4 subscribers; 1.8× vs iceoryx (waitset) at 8 MiB"
+            + " at 30 Hz to 16 subscribers; 1.8× vs iceoryx (waitset) at 8 MiB at 30 Hz to 32 subscribers", p50.detail());
+        assertTrue(p50.figures().contains("(Sluice reliable 37.3 µs vs 25.3 µs)"), p50.figures());
+        assertEquals(PeersGoals.MET, goals.get("fanout-p99-vs-iceoryx").verdict());
+        assertEquals(PeersGoals.MET, goals.get("fanout-cpu-vs-iceoryx").verdict());
+        assertEquals(PeersGoals.MET, goals.get("camera-p50-vs-iceoryx").verdict());
+        assertEquals(PeersGoals.MET, goals.get("camera-p99-vs-iceoryx").verdict());
+
+        // touched, 1 MiB to 44 MiB only: iceoryx's spinning reader is faster at 1 MiB touched
+        PeersGoals.Goal touched = goals.get("touched-latency-vs-iceoryx");
+        assertEquals(PeersGoals.NOT_MET, touched.verdict());
+        assertEquals("1.2× vs iceoryx (spin) at 1 MiB touched", touched.detail());
+        assertTrue(touched.figures().contains("iceoryx (spin), 1 MiB touched: 1.2× (Sluice spin 42.1 µs vs 33.7 µs);"
+            + " iceoryx (waitset), 8 MiB touched"), touched.figures());
+        assertFalse(touched.figures().contains("64 B"), touched.figures());
+        assertEquals(PeersGoals.MET, goals.get("touched-throughput-vs-iceoryx").verdict());
+    }
+
+    @Test
     void shouldShowSluiceRowsWithoutARatioAgainstThemselves() {
         assertTrue(report.markdown().contains("| 64 B | no | **Sluice (spin)** | 160 ns | 640 ns | 4.00 ms | — | — | — |"));
     }
@@ -169,13 +218,13 @@ class PeersReportTest {
         assertEquals(6, polylines(svgs.get(PeersPlots.LATENCY)));
         // throughput: both Sluice, iceoryx waitset, pyzmq, JeroMQ, Aeron offer and tryClaim
         assertEquals(7, polylines(svgs.get(PeersPlots.THROUGHPUT)));
-        assertEquals(4, polylines(svgs.get(PeersPlots.FANOUT)));
+        assertEquals(5, polylines(svgs.get(PeersPlots.FANOUT)));
         NodeList rects = parse(svgs.get(PeersPlots.CAMERA)).getElementsByTagName("rect");
         int bars = 0;
         for (int index = 0; index < rects.getLength(); index++) {
             bars += "bar".equals(((Element) rects.item(index)).getAttribute("class")) ? 1 : 0;
         }
-        assertEquals(3, bars, "a bar per peer with figures");
+        assertEquals(4, bars, "a bar per peer with figures");
         assertTrue(svgs.get(PeersPlots.CAMERA).contains("stroke-dasharray"));
     }
 
@@ -212,7 +261,7 @@ class PeersReportTest {
         assertEquals(PeersSample.PEERS.size(), ((List<?>) json.get("peers")).size());
         List<?> rows = (List<?>) json.get("rows");
         assertEquals(PeersSample.rows().size(), rows.size());
-        assertEquals(4, ((List<?>) json.get("goals")).size());
+        assertEquals(12, ((List<?>) json.get("goals")).size());
         boolean reasonRoundTrips = rows.stream().map(row -> (Map<?, ?>) row)
             .anyMatch(row -> "ping: \"out of memory\" | java.lang.OutOfMemoryError\nat Heap".equals(row.get("reason")));
         assertTrue(reasonRoundTrips);
@@ -295,7 +344,7 @@ class PeersReportTest {
     private static Map<String, PeersGoals.Goal> goalsByKey(PeersReport report) {
         Map<String, PeersGoals.Goal> goals = new LinkedHashMap<>();
         report.goals().forEach(goal -> goals.put(goal.key(), goal));
-        assertEquals(4, goals.size());
+        assertEquals(12, goals.size());
         return goals;
     }
 
