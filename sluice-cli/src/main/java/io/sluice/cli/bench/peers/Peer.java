@@ -1,5 +1,7 @@
 package io.sluice.cli.bench.peers;
 
+import java.util.Set;
+
 /**
  * A peer of the benchmark: one transport in one variant, as the tables name it.
  *
@@ -13,9 +15,18 @@ package io.sluice.cli.bench.peers;
  *                 back (then Sluice's lossy variant is its counterpart there, else the reliable one)
  */
 public record Peer(String key, String label, String family, boolean spin, String version, boolean lossy) {
+    /**
+     * The peers whose fan-out is lossy, by key: Sluice's {@code Qos.queue(4)} rows (plain, busy-poll, JIT-warmed);
+     * pyzmq and JeroMQ PUB/SUB (a high-water mark of 4 drops for a slow subscriber); Python {@code shared_memory}
+     * (no flow control: the writer overwrites). Every other peer's publisher waits for a slow subscriber: iceoryx
+     * ({@code BLOCK_PRODUCER}), Cyclone DDS (reliable, {@code KEEP_ALL}), Aeron (its offer retried on back
+     * pressure), Sluice's reliable row.
+     */
+    static final Set<String> LOSSY_FANOUT = Set.of("sluice-block", "sluice-spin", "sluice-warm", "zmq-py",
+        "pyshm-block", "pyshm-spin", "jeromq");
 
-    /** A peer whose fan-out is reliable: a slow subscriber holds the publisher back. */
+    /** A peer whose fan-out is lossy when its key is one of {@link #LOSSY_FANOUT}. */
     public Peer(String key, String label, String family, boolean spin, String version) {
-        this(key, label, family, spin, version, false);
+        this(key, label, family, spin, version, LOSSY_FANOUT.contains(key));
     }
 }

@@ -28,6 +28,14 @@ final class PeerHeader {
         message.set(LONG, 8, System.nanoTime()); // last: as close to the hand-over as the header allows
     }
 
+    /** The header with a send time taken earlier: fan-out stamps before it claims its buffer (PROTOCOL.md). */
+    static void write(MemorySegment message, long seq, long flags, long sendNanos) {
+        message.set(LONG, 0, seq);
+        message.set(LONG, 16, flags);
+        message.set(LONG, 24, 0L);
+        message.set(LONG, 8, sendNanos);
+    }
+
     static long seq(MemorySegment message) {
         return message.get(LONG, 0);
     }

@@ -58,10 +58,14 @@ final class PeerRows {
             return sluice == null ? Double.NaN : sluice.figure(name);
         }
 
-        /** Sluice's figure over the peer's, NaN when either is missing or the peer's is not positive. */
+        /**
+         * Sluice's figure over the peer's, NaN when either is missing or not positive (a figure of 0 is a harness
+         * that reported nothing, and would pass any lower-is-better goal).
+         */
         double ratio(String name) {
             double theirs = figure(name);
-            return theirs > 0 ? sluiceFigure(name) / theirs : Double.NaN;
+            double ours = sluiceFigure(name);
+            return theirs > 0 && ours > 0 ? ours / theirs : Double.NaN;
         }
 
         boolean isSluice() {

@@ -141,16 +141,15 @@ final class PeerSetup implements AutoCloseable {
         findVersions();
 
         String sluiceVersion = versions.get("sluice");
-        addJava(only, new Peer("sluice-block", "Sluice (futex wait)", "sluice", false, sluiceVersion, true), "sluice",
+        addJava(only, new Peer("sluice-block", "Sluice (futex wait)", "sluice", false, sluiceVersion), "sluice",
             List.of(), true);
-        addJava(only, new Peer("sluice-spin", "Sluice (busy-poll)", "sluice", true, sluiceVersion, true), "sluice",
+        addJava(only, new Peer("sluice-spin", "Sluice (busy-poll)", "sluice", true, sluiceVersion), "sluice",
             List.of(), true);
-        Peer reliable = new Peer(RELIABLE_SLUICE, "Sluice (futex wait, reliable)", "sluice", false, sluiceVersion,
-            false);
+        Peer reliable = new Peer(RELIABLE_SLUICE, "Sluice (futex wait, reliable)", "sluice", false, sluiceVersion);
         if (wanted(only, reliable.key(), reliable.family())) {
             launchers.add(PeerLauncher.java(reliable, "sluice", List.of()).withKeys(List.of("qos=reliable")));
         }
-        Peer warm = new Peer(WARM_SLUICE, "Sluice (futex wait, JIT-warmed)", "sluice", false, sluiceVersion, true);
+        Peer warm = new Peer(WARM_SLUICE, "Sluice (futex wait, JIT-warmed)", "sluice", false, sluiceVersion);
         if (wanted(only, warm.key(), warm.family())) {
             launchers.add(PeerLauncher.java(warm, "sluice", List.of()).withKeys(List.of("prime=" + PRIME)));
         }
@@ -178,15 +177,14 @@ final class PeerSetup implements AutoCloseable {
         Path python = root.resolve("bench/peers/python/harness.py");
         String zmq = pythonProblem("import zmq, numpy", "python3-zmq and python3-numpy");
         String numpy = pythonProblem("import numpy", "python3-numpy");
-        // lossy in fan-out: PUB/SUB at a high-water mark of 4; shared memory without flow control (overwritten)
-        addNative(only, new Peer("zmq-py", "pyzmq (ipc://, numpy)", "zmq", false, versions.get("zmq"), true),
+        addNative(only, new Peer("zmq-py", "pyzmq (ipc://, numpy)", "zmq", false, versions.get("zmq")),
             List.of(PYTHON, python.toString()), "zmq", zmq);
         addNative(only, new Peer("pyshm-block", "Python shared_memory (poll, sleep)", "python-shm", false,
-            versions.get("python-shm"), true), List.of(PYTHON, python.toString()), "shm", numpy);
+            versions.get("python-shm")), List.of(PYTHON, python.toString()), "shm", numpy);
         addNative(only, new Peer("pyshm-spin", "Python shared_memory (busy-poll)", "python-shm", true,
-            versions.get("python-shm"), true), List.of(PYTHON, python.toString()), "shm", numpy);
+            versions.get("python-shm")), List.of(PYTHON, python.toString()), "shm", numpy);
 
-        addJava(only, new Peer("jeromq", "JeroMQ (tcp loopback)", "jeromq", false, versions.get("jeromq"), true),
+        addJava(only, new Peer("jeromq", "JeroMQ (tcp loopback)", "jeromq", false, versions.get("jeromq")),
             "jeromq", List.of(), present("org.zeromq.ZMQ"));
         boolean aeron = present("io.aeron.Aeron") && present(AERON_DRIVER_CLASS);
         String aeronProblem = aeron ? null : "Aeron is not on the class path";

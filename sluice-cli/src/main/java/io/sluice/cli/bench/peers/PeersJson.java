@@ -33,8 +33,11 @@ final class PeersJson {
         List<Peer> peers = new ArrayList<>();
         for (Object item : list(root, "peers")) {
             Map<String, Object> peer = asObject(item, "peers[]");
-            peers.add(new Peer(string(peer, "key"), string(peer, "label"), string(peer, "family"), bool(peer, "spin"),
-                string(peer, "version")));
+            Peer read = new Peer(string(peer, "key"), string(peer, "label"), string(peer, "family"),
+                bool(peer, "spin"), string(peer, "version"));
+            // runs written before peers said whether their fan-out is lossy: as the key says
+            peers.add(peer.containsKey("lossy") ? new Peer(read.key(), read.label(), read.family(), read.spin(),
+                read.version(), bool(peer, "lossy")) : read);
         }
         List<Measurement> rows = new ArrayList<>();
         for (Object item : list(root, "rows")) {

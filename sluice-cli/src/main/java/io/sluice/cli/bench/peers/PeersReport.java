@@ -4,9 +4,11 @@ import io.sluice.cli.json.JsonWriter;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.DoubleFunction;
 import java.util.function.Function;
@@ -26,7 +28,9 @@ import java.util.function.Predicate;
  * }
  *
  * <p>Pairing: a peer is compared with the Sluice peer (family {@value PeerRows#SLUICE_FAMILY}) that waits the same
- * way ({@link Peer#spin()}), on the same workload point. The goals are judged as {@link PeersGoals} describes.
+ * way ({@link Peer#spin()}), on the same workload point; in fan-out and the camera a blocking peer with the Sluice
+ * row of the same delivery model ({@link Peer#lossy()}), see {@link PeerRows}. The goals are judged as
+ * {@link PeersGoals} describes.
  */
 public final class PeersReport {
     /** The first line of the generated section in {@code docs/PERFORMANCE.md}. */
@@ -134,8 +138,9 @@ public final class PeersReport {
         }
         text.append("Every peer is compared with the Sluice variant that waits the same way: blocking peers with ")
             .append(sluiceLabel(false)).append(", busy-polling peers with ").append(sluiceLabel(true))
-            .append(". Each ratio is Sluice / peer on the same point: for latency below 1× means Sluice is faster, "
-                + "for rates above 1× means Sluice moves more.\n\n");
+            .append("; in fan-out and the robot camera, with the Sluice row that delivers the same way (reliable or "
+                + "lossy, see there). Each ratio is Sluice / peer on the same point: for latency below 1× means Sluice"
+                + " is faster, for rates above 1× means Sluice moves more.\n\n");
     }
 
     private void goalsSection(StringBuilder text) {
@@ -252,27 +257,35 @@ public final class PeersReport {
     }
 
     /**
-     * Which peers deliver every message in fan-out (a slow subscriber holds the publisher back) and which let a
-     * subscriber that falls behind lose messages, and the Sluice row each is compared with.
+     * Which peers that ran fan-out or the camera deliver every message (a slow subscriber holds the publisher back)
+     * and which let a subscriber that falls behind lose messages, and the Sluice row each is compared with.
      */
     private String deliveryModels() {
+        Set<String> measured = new LinkedHashSet<>();
+        for (String workload : List.of(Measurement.FANOUT, Measurement.CAMERA)) {
+            rows.measured(workload).forEach(row -> measured.add(row.peer().key()));
+        }
         List<String> lossy = new ArrayList<>();
         List<String> reliable = new ArrayList<>();
         for (Peer peer : rows.peers()) {
-            if (!peer.family().equals(PeerRows.SLUICE_FAMILY) && !peer.spin()) {
+            if (measured.contains(peer.key()) && !peer.family().equals(PeerRows.SLUICE_FAMILY) && !peer.spin()) {
                 (peer.lossy() ? lossy : reliable).add(peer.label());
             }
         }
-        String reliableSluice = rows.peers().stream().filter(peer -> peer.key().equals(PeerSetup.RELIABLE_SLUICE))
-            .map(Peer::label).findFirst().orElse("Sluice (reliable)");
-        String lossySluice = rows.sluice(false).map(Peer::label).orElse("Sluice (futex wait)");
+        Optional<Peer> reliableSluice = rows.peers().stream()
+            .filter(peer -> peer.key().equals(PeerSetup.RELIABLE_SLUICE) && measured.contains(peer.key())).findFirst();
+        Optional<Peer> lossySluice = rows.sluice(false).filter(peer -> measured.contains(peer.key()));
         return "Two delivery models. **Reliable**: a subscriber that falls behind holds the publisher back, so every "
             + "subscriber gets every message (" + (reliable.isEmpty() ? "none of the peers run" : String.join(", ",
-            reliable)) + "); compared with **" + reliableSluice + "**, `Qos.reliable(16)` over 16 slots, as iceoryx's "
-            + "harness subscribes (a queue of 16, `BLOCK_PRODUCER`). **Lossy**: a subscriber that falls behind loses "
-            + "messages, counted, and the publisher keeps its schedule (" + (lossy.isEmpty() ? "none of the peers run"
-            : String.join(", ", lossy)) + "); compared with **" + lossySluice + "**, `Qos.queue(4)` over 8 slots."
-            + rows.peers().stream().filter(peer -> peer.key().equals(PeerSetup.WARM_SLUICE)).findFirst()
+            reliable)) + "); compared with " + reliableSluice.map(peer -> "**" + peer.label() + "**, "
+                + "`Qos.reliable(16)` over 16 slots, as iceoryx's harness subscribes (a queue of 16, "
+                + "`BLOCK_PRODUCER`)").orElse("Sluice's reliable row, which did not run")
+            + ". **Lossy**: a subscriber that falls behind loses messages, counted, and the publisher keeps its "
+            + "schedule (" + (lossy.isEmpty() ? "none of the peers run" : String.join(", ", lossy)) + "); compared "
+            + "with " + lossySluice.map(peer -> "**" + peer.label() + "**, `Qos.queue(4)` over 8 slots")
+                .orElse("Sluice's lossy row, which did not run") + "."
+            + rows.peers().stream().filter(peer -> peer.key().equals(PeerSetup.WARM_SLUICE)
+                    && measured.contains(peer.key())).findFirst()
                 .map(warm -> " " + warm.label() + " is the lossy row with " + PeersFormat.count(PeerSetup.PRIME)
                     + " messages sent back to back before the warm-up.").orElse("");
     }
@@ -287,7 +300,10 @@ public final class PeersReport {
         text.append("One frame of ").append(PeersFormat.size(first.size())).append(" (").append(
             PeersFormat.count(first.size())).append(" B: 2K RGB, depth and a point cloud) at ").append(
             PeersFormat.hertz(first.rate())).append(" to ").append(first.subs()).append(" subscribers. Sluice / peer "
-            + "frames/s: higher is better; p99 and CPU: lower is better.\n\n");
+            + "frames/s: higher is better; p50, p99 and CPU: lower is better.\n\n");
+        if (rows.measured(Measurement.FANOUT).isEmpty()) { // else the fan-out section said it
+            text.append(deliveryModels()).append("\n\n");
+        }
         text.append(new MarkdownTable<PeerRows.Compared>()
             .left("peer", PeersReport::peerCell)
             .right("frames/s", theirs("fps", PeersFormat::plain))
@@ -298,8 +314,10 @@ public final class PeersReport {
             .left("vs Sluice", PeersReport::variantCell)
             .right("Sluice frames/s", ours("fps", PeersFormat::plain))
             .right("Sluice delivered", ours("delivered_pct", PeersFormat::percent))
+            .right("Sluice p50", ours("p50_ns", PeersFormat::duration))
             .right("Sluice p99", ours("p99_ns", PeersFormat::duration))
             .right("Sluice / peer frames/s", ratio("fps"))
+            .right("Sluice / peer p50", ratio("p50_ns"))
             .right("Sluice / peer p99", ratio("p99_ns"))
             .right("Sluice / peer CPU", ratio("cpu_pct_per_sub"))
             .render(camera)).append('\n');
@@ -463,6 +481,7 @@ public final class PeersReport {
         json.put("family", peer.family());
         json.put("spin", peer.spin());
         json.put("version", peer.version());
+        json.put("lossy", peer.lossy());
         return json;
     }
 

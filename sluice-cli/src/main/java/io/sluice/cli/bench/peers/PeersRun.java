@@ -292,6 +292,9 @@ final class PeersRun implements AutoCloseable {
         double window = Math.max(point.duration(), point.rate() > 0 ? sent / point.rate() : 0);
         figures.put("fps", subs > 0 && window > 0 ? received / subs / window : 0);
         figures.put("late", sender.getOrDefault("late", 0.0));
+        if (sender.containsKey("max_lag_ns")) { // the Java harness: the worst time from a slot to its hand-over
+            figures.put("max_lag_ns", sender.get("max_lag_ns"));
+        }
         if (torn > 0) {
             figures.put("torn", torn);
         }

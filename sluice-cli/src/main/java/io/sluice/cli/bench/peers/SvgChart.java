@@ -29,7 +29,8 @@ final class SvgChart {
      * paired with {@link #MARKERS} shapes.
      */
     private static final List<String> COLOURS = List.of("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00",
-        "#56B4E9", "#000000", "#9A8400", "#7F3C8D", "#8C564B", "#E41A1C", "#7F7F7F", "#17BECF", "#BCBD22");
+        "#56B4E9", "#000000", "#9A8400", "#7F3C8D", "#8C564B", "#E41A1C", "#7F7F7F", "#17BECF", "#BCBD22", "#1B5E20",
+        "#F781BF");
     private static final int MARKERS = 8;
 
     /** A labelled tick. */

@@ -187,7 +187,10 @@ class PeersPlanTest {
         RunInfo info = new RunInfo("./sluice bench peers", false, "2026-11-21", "abc1234", List.of("CPU | x"),
             Map.of("latency", "warm-up 1 s"), List.of("a note"));
         List<Peer> peers = List.of(new Peer("sluice-block", "Sluice", "sluice", false, "v"),
-            new Peer("iceoryx-block", "iceoryx", "iceoryx", false, "2.0.3"));
+            new Peer("iceoryx-block", "iceoryx", "iceoryx", false, "2.0.3"),
+            new Peer("odd", "a peer whose key no table names", "other", false, "1", true));
+        assertTrue(peers.getFirst().lossy(), "Sluice's plain fan-out is lossy by its key");
+        assertFalse(peers.get(1).lossy());
         List<Measurement> rows = List.of(
             new Measurement(Measurement.LATENCY, "sluice-block", 64, false, 1, 0, Measurement.OK, "",
                 Map.of("p50_ns", 20_000.0, "p99_ns", 40_000.0)),
@@ -197,6 +200,10 @@ class PeersPlanTest {
         assertEquals(info, run.info());
         assertEquals(peers, run.peers());
         assertEquals(rows, run.rows());
+        // a run written before peers said whether they are lossy: as their keys say
+        String old = new PeersReport(info, peers, rows).json().replaceAll(",\\s*\"lossy\":\\s*(true|false)", "");
+        assertFalse(old.contains("\"lossy\""), old);
+        assertEquals(List.of(true, false, false), PeersJson.read(old).peers().stream().map(Peer::lossy).toList());
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
             () -> PeersJson.read("{\"info\": 3}"));
         assertEquals("not a peers.json: info is not an object", error.getMessage());

@@ -16,15 +16,15 @@ final class PeersSample {
     static final long CAMERA_SIZE = 68_567_040L;
 
     static final List<Peer> PEERS = List.of(
-        new Peer("sluice-block", "Sluice (futex)", "sluice", false, "0.1.0-SNAPSHOT", true),
-        new Peer("sluice-spin", "Sluice (spin)", "sluice", true, "0.1.0-SNAPSHOT", true),
-        new Peer(PeerSetup.RELIABLE_SLUICE, "Sluice (reliable)", "sluice", false, "0.1.0-SNAPSHOT", false),
+        new Peer("sluice-block", "Sluice (futex)", "sluice", false, "0.1.0-SNAPSHOT"),
+        new Peer("sluice-spin", "Sluice (spin)", "sluice", true, "0.1.0-SNAPSHOT"),
+        new Peer(PeerSetup.RELIABLE_SLUICE, "Sluice (reliable)", "sluice", false, "0.1.0-SNAPSHOT"),
         new Peer("iceoryx-block", "iceoryx (waitset)", "iceoryx", false, "2.95.4"),
         new Peer("iceoryx-spin", "iceoryx (spin)", "iceoryx", true, "2.95.4"),
         new Peer("dds-shm", "Cyclone DDS (iceoryx shm)", "cyclonedds", false, "0.10.5"),
-        new Peer("zmq-py", "pyzmq (ipc)", "zmq", false, "26.2.0 (libzmq 4.3.5)", true),
-        new Peer("jeromq", "JeroMQ (ipc)", "jeromq", false, "0.6.0", true),
-        new Peer("pyshm-block", "Python shared_memory", "python-shm", false, "3.12.3", true),
+        new Peer("zmq-py", "pyzmq (ipc)", "zmq", false, "26.2.0 (libzmq 4.3.5)"),
+        new Peer("jeromq", "JeroMQ (ipc)", "jeromq", false, "0.6.0"),
+        new Peer("pyshm-block", "Python shared_memory", "python-shm", false, "3.12.3"),
         new Peer("aeron-offer", "Aeron IPC (offer)", "aeron", true, "1.46.7"),
         new Peer("aeron-claim", "Aeron IPC (tryClaim)", "aeron", true, "1.46.7"),
         new Peer("aeron-offer-block", "Aeron IPC (offer, backoff)", "aeron", false, "1.46.7"));
@@ -112,9 +112,10 @@ final class PeersSample {
     private void fanout() {
         for (int subs : List.of(1, 4, 16, 32)) {
             fanout("sluice-block", Measurement.FANOUT, 8 * MIB, subs, 30, 30, 100, 60_000 + subs * 5_000.0, 1.5);
-            // reliable: p50 above 1.5x iceoryx's from 4 subscribers on, and 99.0% delivered at 32 (two failing goals)
+            // reliable: p50 above 1.5x iceoryx's from 4 subscribers on, p99 2.5x (within 3x), and 99.0% delivered at
+            // 32 (two failing goals)
             fanout(PeerSetup.RELIABLE_SLUICE, Measurement.FANOUT, 8 * MIB, subs, 30, subs == 32 ? 29.7 : 30,
-                subs == 32 ? 99.0 : 100, 100_000 + subs * 12_000.0, 2.5);
+                subs == 32 ? 99.0 : 100, (100_000 + subs * 12_000.0) / 3, 2.5 * (70_000 + subs * 6_000.0), 2.5);
             fanout("iceoryx-block", Measurement.FANOUT, 8 * MIB, subs, 30, 30, 100, 70_000 + subs * 6_000.0, 1.8);
             fanout("zmq-py", Measurement.FANOUT, 8 * MIB, subs, 30, 30, subs > 4 ? 71.3 : 100,
                 9e6 * subs, 24.0 + subs);
@@ -124,7 +125,7 @@ final class PeersSample {
 
     private void camera() {
         fanout("sluice-block", Measurement.CAMERA, CAMERA_SIZE, 3, 15, 15.0, 100, 120_000, 1.1);
-        fanout(PeerSetup.RELIABLE_SLUICE, Measurement.CAMERA, CAMERA_SIZE, 3, 15, 15.0, 100, 150_000, 1.2);
+        fanout(PeerSetup.RELIABLE_SLUICE, Measurement.CAMERA, CAMERA_SIZE, 3, 15, 15.0, 100, 50_000, 150_000, 1.2);
         fanout("iceoryx-block", Measurement.CAMERA, CAMERA_SIZE, 3, 15, 15.0, 100, 140_000, 1.3);
         fanout("zmq-py", Measurement.CAMERA, CAMERA_SIZE, 3, 15, 9.1, 60.7, 210e6, 97.0);
         add(Measurement.CAMERA, "aeron-offer", CAMERA_SIZE, false, 3, 15, Measurement.UNSUPPORTED,
@@ -133,9 +134,14 @@ final class PeersSample {
 
     private void fanout(String peer, String workload, long size, int subs, double rate, double fps,
                         double deliveredPct, double p99, double cpu) {
+        fanout(peer, workload, size, subs, rate, fps, deliveredPct, p99 / 3, p99, cpu);
+    }
+
+    private void fanout(String peer, String workload, long size, int subs, double rate, double fps,
+                        double deliveredPct, double p50, double p99, double cpu) {
         add(workload, peer, size, true, subs, rate, Measurement.OK, "",
-            Map.of("delivered_pct", deliveredPct, "p50_ns", p99 / 3, "p99_ns", p99, "max_ns", p99 * 3,
-                "cpu_pct_per_sub", cpu, "fps", fps, "late", 0.0));
+            Map.of("delivered_pct", deliveredPct, "p50_ns", p50, "p99_ns", p99, "max_ns", p99 * 3,
+                "cpu_pct_per_sub", cpu, "fps", fps, "late", 0.0, "max_lag_ns", 2e6));
     }
 
     private void limits() {
