@@ -29,6 +29,11 @@ public record Measurement(String workload, String peer, long size, boolean touch
     public static final String MEMCPY = "memcpy";
     public static final String HANDOFF = "handoff";
 
+    /** Whether {@code workload} is a fan-out: one source to many sinks on a schedule (the camera is one). */
+    static boolean isFanout(String workload) {
+        return workload.equals(FANOUT) || workload.equals(CAMERA);
+    }
+
     public static final String OK = "ok";
     public static final String UNSUPPORTED = "unsupported";
     public static final String SKIPPED = "skipped";

@@ -22,10 +22,7 @@ final class PeerHeader {
     }
 
     static void write(MemorySegment message, long seq, long flags) {
-        message.set(LONG, 0, seq);
-        message.set(LONG, 16, flags);
-        message.set(LONG, 24, 0L);
-        message.set(LONG, 8, System.nanoTime()); // last: as close to the hand-over as the header allows
+        write(message, seq, flags, System.nanoTime()); // the payload is written: as close to the hand-over as it gets
     }
 
     /** The header with a send time taken earlier: fan-out stamps before it claims its buffer (PROTOCOL.md). */

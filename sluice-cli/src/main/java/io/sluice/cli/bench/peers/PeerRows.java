@@ -108,8 +108,7 @@ final class PeerRows {
 
     /** The peer {@code key}; a key no peer declares (e.g. {@code limits}) gets a peer of its own name. */
     Peer peer(String key) {
-        Integer index = order.get(key);
-        return index == null ? new Peer(key, key, key, false, "") : peers.get(index);
+        return declared(key).orElseGet(() -> new Peer(key, key, key, false, ""));
     }
 
     /** The position of a peer in the legend and the tables: the declared order, undeclared keys last. */
@@ -121,6 +120,12 @@ final class PeerRows {
     Optional<Peer> sluice(boolean spin) {
         return peers.stream().filter(peer -> peer.family().equals(SLUICE_FAMILY) && peer.spin() == spin
             && !peer.key().equals(PeerSetup.RELIABLE_SLUICE) && !peer.key().equals(PeerSetup.WARM_SLUICE)).findFirst();
+    }
+
+    /** The peer the run declares under {@code key}, if any. */
+    Optional<Peer> declared(String key) {
+        Integer index = order.get(key);
+        return index == null ? Optional.empty() : Optional.of(peers.get(index));
     }
 
     /** The row of {@code peerKey} at {@code point}, whatever its status. */
@@ -147,9 +152,8 @@ final class PeerRows {
      */
     Compared compare(Measurement row, boolean spin) {
         Peer peer = peer(row.peer());
-        boolean fanout = row.workload().equals(Measurement.FANOUT) || row.workload().equals(Measurement.CAMERA);
-        Peer sluicePeer = fanout && !spin && !peer.lossy()
-            ? peers.stream().filter(p -> p.key().equals(PeerSetup.RELIABLE_SLUICE)).findFirst().orElse(null)
+        Peer sluicePeer = Measurement.isFanout(row.workload()) && !spin && !peer.lossy()
+            ? declared(PeerSetup.RELIABLE_SLUICE).orElse(null)
             : sluice(spin).orElse(null);
         Measurement sluice = sluicePeer == null ? null
             : find(Point.of(row), sluicePeer.key()).filter(Measurement::ok).orElse(null);

@@ -114,7 +114,7 @@ final class PeerSetup implements AutoCloseable {
     /** Whether {@code peer} runs on {@code point}: busy-polling peers stay out of fan-out (16 spinning sinks on a
      * few cores measure the scheduler); Aeron's sleeping variant, JIT-warmed and reliable Sluice run only there. */
     static boolean runs(Peer peer, Point point) {
-        boolean fanout = point.workload().equals(Measurement.FANOUT) || point.workload().equals(Measurement.CAMERA);
+        boolean fanout = Measurement.isFanout(point.workload());
         if (peer.key().equals("aeron-offer-block") || peer.key().equals(WARM_SLUICE)
             || peer.key().equals(RELIABLE_SLUICE)) {
             return fanout;

@@ -100,24 +100,18 @@ final class PeersGoals {
 
     /** The goals of many subscriber processes (issue 12), after {@link #RELIABLE_FANOUT}. */
     private static final List<Spec> MANY_SUBSCRIBER_SPECS = List.of(
-        new Spec("fanout-p50-vs-iceoryx", "Fan-out p50 at most 1.5× iceoryx's at every number of subscribers",
-            Measurement.FANOUT, family("iceoryx"), null, row -> true, "p50_ns", 1.5, false,
-            PeersFormat::duration, true),
-        new Spec("fanout-p99-vs-iceoryx", "Fan-out p99 at most 3× iceoryx's at every number of subscribers",
-            Measurement.FANOUT, family("iceoryx"), null, row -> true, "p99_ns", 3.0, false,
-            PeersFormat::duration, true),
-        new Spec("fanout-cpu-vs-iceoryx", "Fan-out CPU per subscriber at most 2× iceoryx's",
-            Measurement.FANOUT, family("iceoryx"), null, row -> true, "cpu_pct_per_sub", 2.0, false,
-            PeersFormat::percent, true),
-        new Spec("camera-p50-vs-iceoryx", "Robot camera p50 at most 1.5× iceoryx's",
-            Measurement.CAMERA, family("iceoryx"), null, row -> true, "p50_ns", 1.5, false,
-            PeersFormat::duration, true),
-        new Spec("camera-p99-vs-iceoryx", "Robot camera p99 at most 1.5× iceoryx's",
-            Measurement.CAMERA, family("iceoryx"), null, row -> true, "p99_ns", 1.5, false,
-            PeersFormat::duration, true),
-        new Spec("touched-latency-vs-iceoryx", "Touched p50 latency from 1 MiB to 44 MiB within 1.2× of iceoryx's",
-            Measurement.LATENCY, family("iceoryx"), null, PeersGoals::largeTouched, "p50_ns", 1.2, false,
-            PeersFormat::duration, true),
+        atMost("fanout-p50-vs-iceoryx", "Fan-out p50 at most 1.5× iceoryx's at every number of subscribers",
+            Measurement.FANOUT, row -> true, "p50_ns", 1.5, PeersFormat::duration),
+        atMost("fanout-p99-vs-iceoryx", "Fan-out p99 at most 3× iceoryx's at every number of subscribers",
+            Measurement.FANOUT, row -> true, "p99_ns", 3.0, PeersFormat::duration),
+        atMost("fanout-cpu-vs-iceoryx", "Fan-out CPU per subscriber at most 2× iceoryx's",
+            Measurement.FANOUT, row -> true, "cpu_pct_per_sub", 2.0, PeersFormat::percent),
+        atMost("camera-p50-vs-iceoryx", "Robot camera p50 at most 1.5× iceoryx's",
+            Measurement.CAMERA, row -> true, "p50_ns", 1.5, PeersFormat::duration),
+        atMost("camera-p99-vs-iceoryx", "Robot camera p99 at most 1.5× iceoryx's",
+            Measurement.CAMERA, row -> true, "p99_ns", 1.5, PeersFormat::duration),
+        atMost("touched-latency-vs-iceoryx", "Touched p50 latency from 1 MiB to 44 MiB within 1.2× of iceoryx's",
+            Measurement.LATENCY, PeersGoals::largeTouched, "p50_ns", 1.2, PeersFormat::duration),
         new Spec("touched-throughput-vs-iceoryx", "Touched throughput from 1 MiB to 44 MiB within 1.2× of iceoryx's",
             Measurement.THROUGHPUT, family("iceoryx"), null, PeersGoals::largeTouched, "msgs_per_s", 1 / 1.2, true,
             PeersGoals::perSecond, true));
@@ -153,8 +147,7 @@ final class PeersGoals {
         List<String> failing = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (Measurement row : rows.rows()) {
-            boolean fanout = row.workload().equals(Measurement.FANOUT) || row.workload().equals(Measurement.CAMERA);
-            if (!fanout || !row.peer().equals(PeerSetup.RELIABLE_SLUICE)) {
+            if (!Measurement.isFanout(row.workload()) || !row.peer().equals(PeerSetup.RELIABLE_SLUICE)) {
                 continue;
             }
             String where = PeerRows.Point.of(row).describe();
@@ -291,6 +284,15 @@ final class PeersGoals {
 
     private static String perSecond(double value) {
         return PeersFormat.rate(value) + " msg/s";
+    }
+
+    /**
+     * A goal of at most {@code threshold} times iceoryx's figure at every point it selects, each iceoryx variant
+     * against its Sluice counterpart.
+     */
+    private static Spec atMost(String key, String title, String workload, Predicate<Measurement> points, String figure,
+                               double threshold, DoubleFunction<String> format) {
+        return new Spec(key, title, workload, family("iceoryx"), null, points, figure, threshold, false, format, true);
     }
 
     /** A ratio to three significant figures: a goal's verdict must not round 1.249 down to its bound of 1.2. */

@@ -272,8 +272,8 @@ public final class PeersReport {
                 (peer.lossy() ? lossy : reliable).add(peer.label());
             }
         }
-        Optional<Peer> reliableSluice = rows.peers().stream()
-            .filter(peer -> peer.key().equals(PeerSetup.RELIABLE_SLUICE) && measured.contains(peer.key())).findFirst();
+        Optional<Peer> reliableSluice = rows.declared(PeerSetup.RELIABLE_SLUICE)
+            .filter(peer -> measured.contains(peer.key()));
         Optional<Peer> lossySluice = rows.sluice(false).filter(peer -> measured.contains(peer.key()));
         return "Two delivery models. **Reliable**: a subscriber that falls behind holds the publisher back, so every "
             + "subscriber gets every message (" + (reliable.isEmpty() ? "none of the peers run" : String.join(", ",
@@ -284,8 +284,7 @@ public final class PeersReport {
             + "schedule (" + (lossy.isEmpty() ? "none of the peers run" : String.join(", ", lossy)) + "); compared "
             + "with " + lossySluice.map(peer -> "**" + peer.label() + "**, `Qos.queue(4)` over 8 slots")
                 .orElse("Sluice's lossy row, which did not run") + "."
-            + rows.peers().stream().filter(peer -> peer.key().equals(PeerSetup.WARM_SLUICE)
-                    && measured.contains(peer.key())).findFirst()
+            + rows.declared(PeerSetup.WARM_SLUICE).filter(peer -> measured.contains(peer.key()))
                 .map(warm -> " " + warm.label() + " is the lossy row with " + PeersFormat.count(PeerSetup.PRIME)
                     + " messages sent back to back before the warm-up.").orElse("");
     }
