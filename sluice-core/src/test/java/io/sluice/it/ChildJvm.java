@@ -76,9 +76,24 @@ public final class ChildJvm implements AutoCloseable {
      */
     public static ChildJvm start(String name, List<String> wrapper, String classpath, Path directory, Class<?> main,
                                  List<String> args) {
+        return start(name, wrapper, JVM_OPTIONS, classpath, directory, main, args);
+    }
+
+    /**
+     * Starts {@code main} with the test classpath and exactly {@code jvmOptions} (plus native access) instead of the
+     * light defaults: for a test of how the JVM itself behaves, e.g. when it compiles.
+     */
+    public static ChildJvm startWithJvmOptions(String name, List<String> jvmOptions, Class<?> main, String... args) {
+        List<String> options = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED", "-XX:-UsePerfData"));
+        options.addAll(jvmOptions);
+        return start(name, List.of(), options, System.getProperty("java.class.path"), null, main, List.of(args));
+    }
+
+    private static ChildJvm start(String name, List<String> wrapper, List<String> jvmOptions, String classpath,
+                                  Path directory, Class<?> main, List<String> args) {
         List<String> command = new ArrayList<>(wrapper);
         command.add(javaCommand());
-        command.addAll(JVM_OPTIONS);
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classpath);
         command.add(main.getName());
@@ -257,6 +272,13 @@ public final class ChildJvm implements AutoCloseable {
         public synchronized ChildJvm start(String name, List<String> wrapper, String classpath, Path directory,
                                            Class<?> main, List<String> args) {
             ChildJvm child = ChildJvm.start(name, wrapper, classpath, directory, main, args);
+            children.add(child);
+            return child;
+        }
+
+        public synchronized ChildJvm startWithJvmOptions(String name, List<String> jvmOptions, Class<?> main,
+                                                         String... args) {
+            ChildJvm child = ChildJvm.startWithJvmOptions(name, jvmOptions, main, args);
             children.add(child);
             return child;
         }

@@ -1,5 +1,7 @@
 package io.sluice.cli.bench.peers;
 
+import io.sluice.JvmOptions;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +23,17 @@ record PeerLauncher(Peer peer, List<String> program, String transport, boolean w
         this(peer, program, transport, whole, List.of());
     }
 
+    /**
+     * Every Java harness runs with Sluice's recommended JVM options, as a user's process would: they lower the compile
+     * thresholds of io.sluice methods only, which includes the harness loop all Java peers share.
+     */
+    static final List<String> JVM_OPTIONS = JvmOptions.RECOMMENDED;
+
     static PeerLauncher java(Peer peer, String transport, List<String> jvmOptions) {
         List<String> program = new ArrayList<>();
         program.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         program.add("--enable-native-access=ALL-UNNAMED");
+        program.addAll(JVM_OPTIONS);
         program.addAll(jvmOptions);
         program.add("-cp");
         program.add(System.getProperty("java.class.path"));

@@ -205,6 +205,9 @@ public final class PeersCommand {
                 + " peer and point", point.warmup(), point.duration()));
         }
         settings.put("order", "for each point, every peer in turn (one process per role, receivers started first)");
+        settings.put("Java harnesses' JVM options", "`" + String.join(" ", PeerLauncher.JVM_OPTIONS)
+            + "`, Sluice's recommended ones (io.sluice.JvmOptions; they touch only io.sluice methods, the harness's"
+            + " own loop included); Aeron's also get `" + String.join(" ", PeerSetup.AERON_JVM_OPTIONS) + "`");
         settings.put("run time", String.format(Locale.ROOT, "%.0f s", seconds));
         List<String> notes = new ArrayList<>(setup.notes());
         notes.add("One run per point on this machine: between runs the same point moves, most at the wake-up-bound"
