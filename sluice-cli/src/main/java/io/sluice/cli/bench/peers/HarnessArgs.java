@@ -33,7 +33,7 @@ import java.util.Map;
  */
 public record HarnessArgs(String transport, String role, String workload, String name, String dir, long size,
                           boolean touch, long warmupNanos, long durationNanos, double rate, int subs, int index,
-                          boolean spin, int domain, String aeronDir, int prime, boolean reliable) {
+                          boolean spin, int domain, String aeronDir, int prime, boolean reliable, String trace) {
 
     public static final String PING = "ping";
     public static final String PONG = "pong";
@@ -87,7 +87,8 @@ public record HarnessArgs(String transport, String role, String workload, String
         return new HarnessArgs(args[0], role, workload, name, dir, size,
             keys.getOrDefault("touch", "0").equals("1"), seconds(keys, "warmup"), seconds(keys, "duration"),
             Double.parseDouble(keys.getOrDefault("rate", "0")), subs, index, wait.equals("spin"),
-            Integer.parseInt(keys.getOrDefault("domain", "-1")), aeronDir, prime(keys), reliable(keys));
+            Integer.parseInt(keys.getOrDefault("domain", "-1")), aeronDir, prime(keys), reliable(keys),
+            keys.getOrDefault("trace", ""));
     }
 
     private static boolean reliable(Map<String, String> keys) {

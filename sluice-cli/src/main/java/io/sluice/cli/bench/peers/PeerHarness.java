@@ -2,6 +2,7 @@ package io.sluice.cli.bench.peers;
 
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 
@@ -76,7 +77,13 @@ public final class PeerHarness {
         };
     }
 
+    /**
+     * Tells the coordinator this process may be sent to. First it reads its CPU clock once: the first read
+     * initialises the JVM's management beans (a few hundred classes), and a sink that did that at its first measured
+     * message stalled for ~100 ms there and lost messages — in every sink at once, at 16 and 32 sinks.
+     */
     private static void ready() {
+        ProcessCpu.nanos();
         OUT.println("READY");
         OUT.flush();
     }
@@ -366,8 +373,8 @@ public final class PeerHarness {
         JavaTransport.Receiver in = transport.receiver(JavaTransport.Stream.DATA, args.index());
         JavaTransport.Sender hello = transport.sender(JavaTransport.Stream.HELLO, args.index());
         ready();
-        LatencyValues latencies = new LatencyValues(fanout ? (int) (args.rate() * args.durationNanos() / 1e9) + 64
-            : 16);
+        int expected = fanout ? (int) (args.rate() * args.durationNanos() / 1e9) + 64 : 16;
+        LatencyValues latencies = new LatencyValues(expected);
         long warmups = 0;
         long received = 0;
         long lost = 0;
@@ -377,6 +384,7 @@ public final class PeerHarness {
         long cpuStart = 0;
         long cpuEnd = 0;
         long lastArrival = System.nanoTime();
+        FrameTrace trace = fanout && !args.trace().isEmpty() ? new FrameTrace(expected) : null;
         while (true) {
             MemorySegment message = in.receive(POLL_NANOS);
             if (message == null) {
@@ -428,6 +436,12 @@ public final class PeerHarness {
             if (fanout) {
                 latencies.add(now - sent);
             }
+            if (trace != null) {
+                trace.add(seq, sent, now);
+            }
+        }
+        if (trace != null) {
+            trace.write(Path.of(args.trace()));
         }
         double seconds = (lastNanos - firstNanos) / 1e9;
         if (fanout) {
