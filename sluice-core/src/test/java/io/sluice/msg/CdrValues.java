@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Value trees for tests: a {@link CdrTree} whose offsets are 0 until {@link CdrTreeWriter} places it, built field by
@@ -63,15 +64,25 @@ final class CdrValues {
         String value = text.strip();
         return switch (primitive) {
             case BOOL -> value.equalsIgnoreCase("true") || value.equals("1");
-            case FLOAT32 -> (double) Float.parseFloat(value);
-            case FLOAT64 -> Double.parseDouble(value);
+            case FLOAT32 -> (double) (float) floating(value);
+            case FLOAT64 -> floating(value);
             case UINT64 -> {
                 long bits = Long.parseUnsignedLong(value);
                 yield bits >= 0 ? (Object) bits : new BigInteger(Long.toUnsignedString(bits));
             }
             case STRING, WSTRING -> value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
                 || value.startsWith("'") && value.endsWith("'")) ? value.substring(1, value.length() - 1) : value;
-            default -> Long.decode(value);
+            default -> Long.parseLong(value); // decimal, as the .msg format has it (Long.decode would read 010 as 8)
+        };
+    }
+
+    /** A float literal as ROS 2's .msg format spells it: decimal or exponent form, or nan/inf in any case and sign. */
+    private static double floating(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "nan", "+nan", "-nan" -> Double.NaN;
+            case "inf", "+inf", "infinity", "+infinity" -> Double.POSITIVE_INFINITY;
+            case "-inf", "-infinity" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(value);
         };
     }
 }
