@@ -33,8 +33,8 @@ public final class KillUnderLoad {
     private static final long MAPPED = 64L << 20;
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 2 && args[0].equals("victim")) {
-            victim(Path.of(args[1]));
+        if (args.length == 3 && args[0].equals("victim")) {
+            victim(Path.of(args[1]), Long.parseLong(args[2]));
             return;
         }
         if (args.length != 3) {
@@ -46,6 +46,7 @@ public final class KillUnderLoad {
         int stretchSeconds = Integer.parseInt(args[2]);
         List<Process> load = Collections.synchronizedList(new ArrayList<>());
         Path lockFile = Path.of("/dev/shm/sluice-probe-" + ProcessHandle.current().pid());
+        removeLeftovers(lockFile.getParent());
         Thread cleanup = new Thread(() -> { // also when interrupted (SIGINT, SIGTERM)
             load.forEach(Process::destroyForcibly);
             try {
@@ -75,6 +76,9 @@ public final class KillUnderLoad {
 
     /** A call that sleeps 1 ms, is woken, and computes for 1 ms: how late the wake-up and how long the work. */
     private static void stretch(int seconds) throws Exception {
+        if (seconds <= 0) {
+            return;
+        }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         long[] late = new long[seconds * 1000];
@@ -113,7 +117,8 @@ public final class KillUnderLoad {
         try {
             for (int i = 0; i < kills; i++) {
                 Process victim = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                        "-cp", System.getProperty("java.class.path"), KillUnderLoad.class.getName(), "victim", lockFile.toString())
+                        "-cp", System.getProperty("java.class.path"), KillUnderLoad.class.getName(), "victim",
+                        lockFile.toString(), Long.toString(ProcessHandle.current().pid()))
                         .redirectErrorStream(true).start();
                 String said = new BufferedReader(new InputStreamReader(victim.getInputStream())).readLine();
                 if (!"READY".equals(said) || !Native.isLocked(fd, 0)) {
@@ -139,7 +144,7 @@ public final class KillUnderLoad {
                 unlocked[kills - 1] / 1e6, reaped[kills - 1] / 1e6, loadAverage());
     }
 
-    private static void victim(Path lockFile) throws IOException, InterruptedException {
+    private static void victim(Path lockFile, long proberPid) throws IOException, InterruptedException {
         int fd = Native.openChecked(lockFile, Native.O_RDWR, Native.Creation.EXISTING).fd();
         if (!Native.tryLock(fd, 0)) {
             throw new IllegalStateException("the lock is taken");
@@ -154,7 +159,21 @@ public final class KillUnderLoad {
         }
         System.out.println("READY");
         System.out.flush();
-        Thread.sleep(Long.MAX_VALUE);
+        while (ProcessHandle.of(proberPid).map(ProcessHandle::isAlive).orElse(false)) {
+            Thread.sleep(200); // a prober killed mid-run leaves no victim behind
+        }
+    }
+
+    /** Removes the lock files of probers that were killed with SIGKILL (no shutdown hook ran). */
+    private static void removeLeftovers(Path directory) throws IOException {
+        try (var files = Files.newDirectoryStream(directory, "sluice-probe-*")) {
+            for (Path file : files) {
+                String pid = file.getFileName().toString().substring("sluice-probe-".length());
+                if (pid.matches("[0-9]+") && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
     }
 
     private static String loadAverage() throws IOException {
