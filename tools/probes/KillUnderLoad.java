@@ -139,8 +139,8 @@ public final class KillUnderLoad {
         }
         Arrays.sort(unlocked);
         Arrays.sort(reaped);
-        System.out.printf("SIGKILL to lock free over %d kills: p50 %.1f ms, p90 %.1f ms, max %.1f ms; to reaped: max %.1f ms;"
-                + " load %s%n", kills, unlocked[kills / 2] / 1e6, unlocked[kills * 9 / 10] / 1e6,
+        System.out.printf("SIGKILL to lock free over %d kills: p50 %.1f ms, p90 %.1f ms, max %.1f ms;"
+                + " to reaped: max %.1f ms; load %s%n", kills, unlocked[kills / 2] / 1e6, unlocked[kills * 9 / 10] / 1e6,
                 unlocked[kills - 1] / 1e6, reaped[kills - 1] / 1e6, loadAverage());
     }
 
