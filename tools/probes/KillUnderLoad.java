@@ -96,12 +96,12 @@ public final class KillUnderLoad {
             late[n++] = w0 - s0 - 1_000_000;
         }
         System.out.printf("sleep 1 ms then 1 ms of CPU work, %d times: wake-up late by p50 %s, p99 %s, max %s;"
-                + " the work's wall time p50 %s, p99 %s, max %s; load %s%n", n, percentiles(late, n, 50),
-                percentiles(late, n, 99), percentiles(late, n, 100), percentiles(work, n, 50),
-                percentiles(work, n, 99), percentiles(work, n, 100), loadAverage());
+                + " the work's wall time p50 %s, p99 %s, max %s; load %s%n", n, percentile(late, n, 50),
+                percentile(late, n, 99), percentile(late, n, 100), percentile(work, n, 50),
+                percentile(work, n, 99), percentile(work, n, 100), loadAverage());
     }
 
-    private static String percentiles(long[] values, int n, int percent) {
+    private static String percentile(long[] values, int n, int percent) {
         long[] sorted = Arrays.copyOf(values, n);
         Arrays.sort(sorted);
         return String.format("%.1f ms", sorted[Math.min(n - 1, (int) ((long) n * percent / 100))] / 1e6);
@@ -137,11 +137,9 @@ public final class KillUnderLoad {
         } finally {
             Native.close(fd);
         }
-        Arrays.sort(unlocked);
-        Arrays.sort(reaped);
-        System.out.printf("SIGKILL to lock free over %d kills: p50 %.1f ms, p90 %.1f ms, max %.1f ms;"
-                + " to reaped: max %.1f ms; load %s%n", kills, unlocked[kills / 2] / 1e6, unlocked[kills * 9 / 10] / 1e6,
-                unlocked[kills - 1] / 1e6, reaped[kills - 1] / 1e6, loadAverage());
+        System.out.printf("SIGKILL to lock free over %d kills: p50 %s, p90 %s, max %s; to reaped: max %s; load %s%n",
+                kills, percentile(unlocked, kills, 50), percentile(unlocked, kills, 90),
+                percentile(unlocked, kills, 100), percentile(reaped, kills, 100), loadAverage());
     }
 
     private static void victim(Path lockFile, long proberPid) throws IOException, InterruptedException {

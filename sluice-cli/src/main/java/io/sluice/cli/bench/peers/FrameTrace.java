@@ -40,10 +40,6 @@ final class FrameTrace {
         count++;
     }
 
-    int count() {
-        return count;
-    }
-
     void write(Path file) {
         try (BufferedWriter out = Files.newBufferedWriter(file)) {
             out.write("seq\tsend_ns\treceive_ns\tlatency_ns\tgap_before\n");

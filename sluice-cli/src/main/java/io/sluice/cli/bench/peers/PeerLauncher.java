@@ -23,17 +23,13 @@ record PeerLauncher(Peer peer, List<String> program, String transport, boolean w
         this(peer, program, transport, whole, List.of());
     }
 
-    /**
-     * Every Java harness runs with Sluice's recommended JVM options, as a user's process would: they lower the compile
-     * thresholds of io.sluice methods only, which includes the harness loop all Java peers share.
-     */
-    static final List<String> JVM_OPTIONS = JvmOptions.RECOMMENDED;
-
     static PeerLauncher java(Peer peer, String transport, List<String> jvmOptions) {
         List<String> program = new ArrayList<>();
         program.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         program.add("--enable-native-access=ALL-UNNAMED");
-        program.addAll(JVM_OPTIONS);
+        // Sluice's recommended options, as a user's process would run: they lower the compile thresholds of io.sluice
+        // methods only, which includes the harness loop all Java peers share
+        program.addAll(JvmOptions.RECOMMENDED);
         program.addAll(jvmOptions);
         program.add("-cp");
         program.add(System.getProperty("java.class.path"));

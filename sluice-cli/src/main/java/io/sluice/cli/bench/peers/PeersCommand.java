@@ -1,5 +1,7 @@
 package io.sluice.cli.bench.peers;
 
+import io.sluice.JvmOptions;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -205,7 +207,7 @@ public final class PeersCommand {
                 + " peer and point", point.warmup(), point.duration()));
         }
         settings.put("order", "for each point, every peer in turn (one process per role, receivers started first)");
-        settings.put("Java harnesses' JVM options", "`" + String.join(" ", PeerLauncher.JVM_OPTIONS)
+        settings.put("Java harnesses' JVM options", "`" + JvmOptions.commandLine()
             + "`, Sluice's recommended ones (io.sluice.JvmOptions; they touch only io.sluice methods, the harness's"
             + " own loop included); Aeron's also get `" + String.join(" ", PeerSetup.AERON_JVM_OPTIONS) + "`");
         settings.put("run time", String.format(Locale.ROOT, "%.0f s", seconds));
