@@ -133,7 +133,7 @@ final class TopicFile implements AutoCloseable {
             }
             boolean keep = false;
             try {
-                if (!lockWithin(fd, ADMIN_LOCK_TIMEOUT_NANOS)) {
+                if (!lockWithin(fd, ADMIN_LOCK_TIMEOUT_NANOS, RUNNING_HOLDER_LIMIT_NANOS)) {
                     throw busy(topic, path, fd);
                 }
                 Native.FileStatus status = Native.fstat(fd); // under the lock: its creator may have sized it since
@@ -157,6 +157,12 @@ final class TopicFile implements AutoCloseable {
                     arena.close();
                     throw e;
                 }
+                boolean announced = memory.get(JAVA_LONG, MAGIC_OFFSET) == MAGIC;
+                if (announced) {
+                    // say who holds the lock before anything slow (a cold JVM loads classes below): waiters judge
+                    // the holder by it; a file that is not ours, or is still being made, is not written to here
+                    markHolder(memory);
+                }
                 TopicFile file = new TopicFile(topic, domain, path, fd, arena, memory);
                 try {
                     boolean fresh = memory.get(JAVA_LONG, MAGIC_OFFSET) == 0; // new, or its creator died early
@@ -167,11 +173,16 @@ final class TopicFile implements AutoCloseable {
                     }
                     TypeLengths lengths = fresh ? initialize(memory, type) : validate(memory, path.toString(), size);
                     checkType(topic, readType(topic, memory, lengths), type);
+                    if (!announced) {
+                        markHolder(memory); // initialized now, which cleared the header
+                    }
                 } catch (RuntimeException e) {
+                    if (announced) {
+                        INT.setRelease(memory, (long) ADMIN_HOLDER_OFFSET, 0); // letting go: see unlockAdmin
+                    }
                     arena.close();
                     throw e;
                 }
-                file.markHolder();
                 keep = true;
                 return file;
             } catch (IOException e) {
@@ -359,8 +370,9 @@ final class TopicFile implements AutoCloseable {
     // ---------------------------------------------------------------- locks and registry
 
     /**
-     * Takes the admin lock, waiting at most {@link #ADMIN_LOCK_TIMEOUT_NANOS}. Every holder keeps it for a few
-     * system calls at most (no file is sized under it), so a longer wait means the holder is alive but not running.
+     * Takes the admin lock, waiting as {@link #lockWithin} says: at most {@link #ADMIN_LOCK_TIMEOUT_NANOS} for a
+     * holder that is stopped (Ctrl-Z) or cannot be judged, at most {@link #RUNNING_HOLDER_LIMIT_NANOS} for a running
+     * one.
      *
      * @throws io.sluice.TopicBusyException naming the holder's pid when it stays taken
      */
@@ -373,7 +385,7 @@ final class TopicFile implements AutoCloseable {
     /** {@link #lockAdmin()} that says false instead of throwing when the lock stays taken. */
     boolean lockAdminOrGiveUp() {
         try {
-            if (!lockWithin(fd, ADMIN_LOCK_TIMEOUT_NANOS)) {
+            if (!lockWithin(fd, ADMIN_LOCK_TIMEOUT_NANOS, RUNNING_HOLDER_LIMIT_NANOS)) {
                 return false;
             }
         } catch (IOException e) {
@@ -395,24 +407,36 @@ final class TopicFile implements AutoCloseable {
         }
     }
 
-    /** How long a participant waits for a topic's admin lock before it calls the topic busy. */
+    /**
+     * How long a participant waits for a topic's admin lock, since it last changed hands, before it calls the topic
+     * busy, when the holder is stopped or cannot be judged.
+     */
     static final long ADMIN_LOCK_TIMEOUT_NANOS = 2_000_000_000L;
 
     /**
-     * Polls for the admin lock (an OFD lock has no timed wait), backing off from 20 µs to 1 ms; false when one holder
-     * kept it {@code timeoutNanos}. The wait is counted from the last time the lock changed hands (ADMIN_EPOCH
-     * moved): many participants joining at once take it in turn for as long as that takes, while a holder that is
-     * stopped, or never lets go, makes the topic busy after {@code timeoutNanos}. A file too short to hold the epoch
-     * (being created) is waited for {@code timeoutNanos} in all.
+     * How long a participant waits, since the lock last changed hands, for a holder that is seen running: a cold JVM
+     * among many on a loaded machine may hold it for seconds; none holds it this long without being stuck.
      */
-    static boolean lockWithin(int fd, long timeoutNanos) throws IOException {
+    static final long RUNNING_HOLDER_LIMIT_NANOS = 30_000_000_000L;
+
+    /**
+     * Polls for the admin lock (an OFD lock has no timed wait), backing off from 20 µs to 1 ms. The wait is counted
+     * from the last time the lock changed hands (ADMIN_EPOCH moved): many participants joining at once take it in
+     * turn for as long as that takes. When one holder has kept it {@code timeoutNanos}, the waiter judges it by the
+     * pid in ADMIN_HOLDER (see {@link #holderRuns}): a holder seen running is waited for until {@code runningNanos}
+     * have passed since the last change of hands, judged again every {@code timeoutNanos}; a stopped one, or one that
+     * cannot be judged (no pid, a pid of another pid namespace, gone), makes the topic busy (false). A file too short
+     * to hold the header (being created) is waited for {@code timeoutNanos} in all.
+     */
+    static boolean lockWithin(int fd, long timeoutNanos, long runningNanos) throws IOException {
         if (Native.tryLock(fd, ADMIN_LOCK)) {
             return true;
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment header = Native.fstat(fd).size() >= FILE_LENGTH ? Native.map(fd, 4096, false, arena) : null;
             int epoch = header == null ? 0 : (int) INT.getAcquire(header, (long) ADMIN_EPOCH_OFFSET);
-            long deadline = System.nanoTime() + timeoutNanos;
+            long changed = System.nanoTime();
+            long deadline = changed + timeoutNanos;
             long park = 20_000;
             while (true) {
                 java.util.concurrent.locks.LockSupport.parkNanos(park);
@@ -423,12 +447,60 @@ final class TopicFile implements AutoCloseable {
                 int seen = header == null ? epoch : (int) INT.getAcquire(header, (long) ADMIN_EPOCH_OFFSET);
                 if (seen != epoch) {
                     epoch = seen; // it changed hands: others get on, so do not give up yet
+                    changed = now;
                     deadline = now + timeoutNanos;
                 } else if (now - deadline >= 0) {
-                    return false;
+                    if (header == null || now - changed >= runningNanos
+                        || !holderRuns(fd, (int) INT.getAcquire(header, (long) ADMIN_HOLDER_OFFSET))) {
+                        return false;
+                    }
+                    deadline = now + Math.min(timeoutNanos, changed + runningNanos - now);
                 }
                 park = Math.min(park * 2, 1_000_000);
             }
+        }
+    }
+
+    /**
+     * Whether {@code pid} (ADMIN_HOLDER, written by another process: untrusted) names a process of this pid namespace
+     * that runs and has this topic file open: {@code /proc/<pid>/stat} shows a state other than stopped (T), traced
+     * (t), zombie or dead, and one of {@code /proc/<pid>/fd} is the file behind {@code fd}. A pid from another pid
+     * namespace names another process or none, which then has no descriptor of this file; a process of another user
+     * cannot be looked into. Both are false, and the waiter keeps the short timeout.
+     */
+    static boolean holderRuns(int fd, int pid) {
+        if (pid <= 0) {
+            return false;
+        }
+        char state = processState(pid);
+        if (state == 0 || "TtZXx".indexOf(state) >= 0) {
+            return false;
+        }
+        Path own = Path.of("/proc/self/fd/" + fd);
+        try (var descriptors = java.nio.file.Files.newDirectoryStream(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path descriptor : descriptors) {
+                try {
+                    if (java.nio.file.Files.isSameFile(own, descriptor)) {
+                        return true;
+                    }
+                } catch (IOException ignored) {
+                    // closed meanwhile, or not a file that can be looked at: not this one
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+
+    /** The state letter in {@code /proc/<pid>/stat} (the field after the command's parenthesis), 0 if unknown. */
+    static char processState(int pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+            int close = stat.lastIndexOf(')');
+            return close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : 0;
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 
@@ -449,17 +521,27 @@ final class TopicFile implements AutoCloseable {
         } catch (IOException | RuntimeException ignored) {
             // the message goes without the pid
         }
+        char state = holder > 0 ? processState(holder) : 0;
+        String judged = state == 'T' || state == 't' ? "stopped (state " + state + "); is it suspended (Ctrl-Z)?"
+            : state == 0 ? "not found: it may belong to another pid namespace, or be gone"
+            : "state " + state + ", still holding it after " + RUNNING_HOLDER_LIMIT_NANOS / 1_000_000_000L + " s";
         return new io.sluice.TopicBusyException("topic " + topic + " stays locked by another participant: file="
             + path + ", holderPid=" + (holder > 0 ? holder : "unknown") + ", waited="
-            + ADMIN_LOCK_TIMEOUT_NANOS / 1_000_000 + " ms; is that process stopped (Ctrl-Z)?");
+            + ADMIN_LOCK_TIMEOUT_NANOS / 1_000_000 + " ms since it last changed hands; holder "
+            + (holder > 0 ? judged : "unknown"));
+    }
+
+    /** Under the admin lock: the holder's pid in ADMIN_HOLDER, and ADMIN_EPOCH + 1 (see {@link #lockWithin}). */
+    private static void markHolder(MemorySegment memory) {
+        INT.setRelease(memory, (long) ADMIN_HOLDER_OFFSET, (int) ProcessHandle.current().pid());
+        INT.setRelease(memory, (long) ADMIN_EPOCH_OFFSET, (int) INT.get(memory, (long) ADMIN_EPOCH_OFFSET) + 1);
     }
 
     private void markHolder() {
-        INT.setRelease(memory, (long) ADMIN_HOLDER_OFFSET, (int) ProcessHandle.current().pid());
-        countTaking();
+        markHolder(memory);
     }
 
-    /** Under the admin lock: ADMIN_EPOCH + 1, so that waiters see the lock change hands (see {@link #lockWithin}). */
+    /** Under the admin lock: ADMIN_EPOCH + 1 only (the sweep, which never names itself the holder). */
     private void countTaking() {
         INT.setRelease(memory, (long) ADMIN_EPOCH_OFFSET, (int) INT.get(memory, (long) ADMIN_EPOCH_OFFSET) + 1);
     }

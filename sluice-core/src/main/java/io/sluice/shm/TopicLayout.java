@@ -72,12 +72,16 @@ public final class TopicLayout {
     public static final int TYPE_NAME_LENGTH_OFFSET = 40;
     public static final int SCHEMA_LENGTH_OFFSET = 44;
     public static final int HASH_LENGTH_OFFSET = 48;
-    /** The pid of the participant holding the admin lock, 0 when free: advisory, for the message of a timeout. */
+    /**
+     * The pid of the participant holding the admin lock, 0 when free. Advisory: a waiter judges the holder by it
+     * ({@code TopicFile.holderRuns}) and names it in a timeout's message.
+     */
     public static final int ADMIN_HOLDER_OFFSET = 52;
     /**
      * Counts the takings of the admin lock (+1 by each taker, under the lock): a waiter that sees it move knows the
      * lock changes hands, and keeps waiting; only a holder that keeps it {@code ADMIN_LOCK_TIMEOUT} without
-     * letting go makes the topic busy.
+     * letting go, and is stopped or cannot be judged (or runs past {@code RUNNING_HOLDER_LIMIT}), makes the topic
+     * busy.
      */
     public static final int ADMIN_EPOCH_OFFSET = 56;
     public static final int NOTIFY_OFFSET = 128;

@@ -15,14 +15,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Waiting for a topic's admin lock: a joiner gives up only on a holder that keeps the lock, never while the lock
- * changes hands. Sixteen subscriber processes joining one topic at once (the peer benchmark's fan-out) made some of
- * them give up after 2 s with {@code TopicBusyException} while the others took the lock in turn.
+ * Waiting for a topic's admin lock: a joiner never gives up while the lock changes hands, nor on a holder that runs
+ * (until the running limit); it gives up after the short timeout on a holder that is stopped or cannot be judged.
+ * Sixteen subscriber processes joining one topic at once (the peer benchmark's fan-out) made some of them give up
+ * after 2 s with {@code TopicBusyException}: first while the others took the lock in turn, later while one cold JVM
+ * held it for over 2 s on a loaded machine.
  */
-@Timeout(60)
+@Timeout(120)
 class AdminLockTest {
     private static final MessageType<MemorySegment> TYPE = BadInputFiles.TYPE;
     private static final long TIMEOUT_NANOS = 1_000_000_000L;
+    private static final long RUNNING_NANOS = 50_000_000_000L;
 
     private final TestRoot root = new TestRoot();
     private TopicFile holder;
@@ -69,16 +72,93 @@ class AdminLockTest {
             }
         });
         try {
-            assertTrue(TopicFile.lockWithin(waiter, TIMEOUT_NANOS), "the waiter gets the lock after the relay");
+            // a running limit equal to the timeout: only the changes of hands keep this waiter waiting
+            assertTrue(TopicFile.lockWithin(waiter, TIMEOUT_NANOS, TIMEOUT_NANOS), "the waiter gets the lock");
             assertTrue(relayDone.get(), "and only once the holder let go");
         } finally {
             relay.join();
         }
     }
 
+    /** The holder (this process: it runs, and has the file open) keeps the lock past the timeout, then lets go. */
     @Test
-    void shouldGiveUpOnAHolderThatKeepsTheLock() throws Exception {
+    void shouldKeepWaitingForAHolderThatRuns() throws Exception {
+        holdTopic("/slow");
+        Thread slow = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(TIMEOUT_NANOS * 5 / 2 / 1_000_000); // two and a half timeouts, never changing hands
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                holder.unlockAdmin();
+            }
+        });
+        try {
+            assertTrue(TopicFile.lockWithin(waiter, TIMEOUT_NANOS, RUNNING_NANOS), "a running holder is waited for");
+        } finally {
+            slow.join();
+        }
+    }
+
+    @Test
+    void shouldGiveUpOnARunningHolderAfterTheRunningLimit() throws Exception {
         holdTopic("/stuck");
-        assertFalse(TopicFile.lockWithin(waiter, TIMEOUT_NANOS), "a holder that never lets go makes it busy");
+        long start = System.nanoTime();
+        assertFalse(TopicFile.lockWithin(waiter, TIMEOUT_NANOS, 3 * TIMEOUT_NANOS), "a holder that never lets go");
+        assertTrue(System.nanoTime() - start >= 3 * TIMEOUT_NANOS, "but only after the running limit");
+    }
+
+    /**
+     * ADMIN_HOLDER names another process that has the topic file open (a {@code sleep} with it as its standard
+     * input). Running, it is waited for; stopped (SIGSTOP, as Ctrl-Z does), the waiter gives up after the timeout.
+     */
+    @Test
+    void shouldGiveUpOnAStoppedHolderAfterTheTimeout() throws Exception {
+        holdTopic("/stopped");
+        Process named = new ProcessBuilder("sleep", "120").redirectInput(holder.path.toFile()).start();
+        try {
+            setHolder((int) named.pid());
+            assertTrue(TopicFile.holderRuns(waiter, (int) named.pid()), "the named process runs and has the file");
+            signal(named, "STOP");
+            assertFalse(TopicFile.holderRuns(waiter, (int) named.pid()), "stopped");
+            long start = System.nanoTime();
+            assertFalse(TopicFile.lockWithin(waiter, TIMEOUT_NANOS, RUNNING_NANOS), "a stopped holder makes it busy");
+            assertTrue(System.nanoTime() - start < RUNNING_NANOS, "after the timeout, not the running limit");
+        } finally {
+            named.destroyForcibly();
+            signal(named, "CONT");
+            named.waitFor();
+        }
+    }
+
+    /**
+     * ADMIN_HOLDER names a process that runs but does not have the file open (as a pid written in another pid
+     * namespace would), or no process: the waiter cannot judge the holder and gives up after the timeout.
+     */
+    @Test
+    void shouldGiveUpAfterTheTimeoutOnAHolderItCannotJudge() throws Exception {
+        holdTopic("/foreign");
+        Process other = new ProcessBuilder("sleep", "120").start();
+        try {
+            assertFalse(TopicFile.holderRuns(waiter, (int) other.pid()), "runs, but has not the file open");
+            assertFalse(TopicFile.holderRuns(waiter, 0), "no pid");
+            assertFalse(TopicFile.holderRuns(waiter, Integer.MAX_VALUE), "no such process");
+            setHolder((int) other.pid());
+            long start = System.nanoTime();
+            assertFalse(TopicFile.lockWithin(waiter, TIMEOUT_NANOS, RUNNING_NANOS), "busy");
+            assertTrue(System.nanoTime() - start < RUNNING_NANOS, "after the timeout, not the running limit");
+        } finally {
+            other.destroyForcibly();
+            other.waitFor();
+        }
+    }
+
+    private void setHolder(int pid) {
+        INT.setRelease(holder.memory, (long) TopicLayout.ADMIN_HOLDER_OFFSET, pid);
+    }
+
+    private static void signal(Process process, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
+        kill.waitFor();
     }
 }
