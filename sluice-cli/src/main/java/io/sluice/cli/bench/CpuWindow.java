@@ -1,17 +1,13 @@
 package io.sluice.cli.bench;
 
-import java.lang.management.ManagementFactory;
 
 /**
- * The CPU time this process used over a window of wall-clock time, from
- * {@link com.sun.management.OperatingSystemMXBean#getProcessCpuTime()}: every thread of the JVM counts (the
+ * The CPU time this process used over a window of wall-clock time, from {@link ProcessCpuClock} (the kernel's
+ * account at full resolution): every thread of the JVM counts (the
  * benchmark thread, JIT compilers, GC). Open with {@link #start()}, close with {@link #stop()}; the share is of one
  * core, so a busy-spinning thread reads about 100%.
  */
 final class CpuWindow {
-    private static final com.sun.management.OperatingSystemMXBean OS =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-
     private long startCpuNanos = -1;
     private long startWallNanos;
     private long cpuNanos;
@@ -20,7 +16,7 @@ final class CpuWindow {
     /** Opens the window now. */
     void start() {
         startWallNanos = System.nanoTime();
-        startCpuNanos = OS.getProcessCpuTime();
+        startCpuNanos = ProcessCpuClock.nanos();
     }
 
     /** Opens the window now unless it is open already. */
@@ -36,7 +32,7 @@ final class CpuWindow {
 
     /** Closes the window now. */
     void stop() {
-        cpuNanos = OS.getProcessCpuTime() - startCpuNanos;
+        cpuNanos = ProcessCpuClock.nanos() - startCpuNanos;
         wallNanos = System.nanoTime() - startWallNanos;
     }
 

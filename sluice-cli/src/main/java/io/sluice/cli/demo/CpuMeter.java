@@ -1,21 +1,19 @@
 package io.sluice.cli.demo;
 
-import java.lang.management.ManagementFactory;
+import io.sluice.cli.bench.ProcessCpuClock;
 
 /**
  * This process's CPU use, as a percentage of one core (200 means two cores busy): process CPU time over wall time,
  * since the last {@link #windowPercent()} and since the meter started. Used by one thread.
  */
 final class CpuMeter {
-    private final com.sun.management.OperatingSystemMXBean system =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private final long startCpu;
     private final long startWall;
     private long windowCpu;
     private long windowWall;
 
     CpuMeter() {
-        this.startCpu = system.getProcessCpuTime();
+        this.startCpu = ProcessCpuClock.nanos();
         this.startWall = System.nanoTime();
         this.windowCpu = startCpu;
         this.windowWall = startWall;
@@ -23,7 +21,7 @@ final class CpuMeter {
 
     /** CPU % since the previous call (or the start); starts a new window. */
     double windowPercent() {
-        long cpu = system.getProcessCpuTime();
+        long cpu = ProcessCpuClock.nanos();
         long wall = System.nanoTime();
         double percent = percent(cpu - windowCpu, wall - windowWall);
         windowCpu = cpu;
@@ -33,7 +31,7 @@ final class CpuMeter {
 
     /** CPU % since the meter started. */
     double totalPercent() {
-        return percent(system.getProcessCpuTime() - startCpu, System.nanoTime() - startWall);
+        return percent(ProcessCpuClock.nanos() - startCpu, System.nanoTime() - startWall);
     }
 
     private static double percent(long cpuNanos, long wallNanos) {

@@ -1,5 +1,7 @@
 package io.sluice.cli.bench.peers;
 
+import io.sluice.cli.bench.ProcessCpuClock;
+
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -78,12 +80,13 @@ public final class PeerHarness {
     }
 
     /**
-     * Tells the coordinator this process may be sent to. First it reads its CPU clock once: the first read
-     * initialises the JVM's management beans (a few hundred classes), and a sink that did that at its first measured
-     * message stalled for ~100 ms there and lost messages — in every sink at once, at 16 and 32 sinks.
+     * Tells the coordinator this process may be sent to. First it reads its CPU clock once: the first read links
+     * the clock's downcall (or, without it, initialises the JVM's management beans: a few hundred classes), and a
+     * sink that did that at its first measured message stalled for ~100 ms there and lost messages — in every sink
+     * at once, at 16 and 32 sinks.
      */
     private static void ready() {
-        ProcessCpu.nanos();
+        ProcessCpuClock.nanos();
         OUT.println("READY");
         OUT.flush();
     }
@@ -323,21 +326,29 @@ public final class PeerHarness {
             long scheduled = due + period;
             due = nextDue(due, period);
             late += due - scheduled > period ? 1 : 0;
-            // stamped before the claim: a transport that holds the source back (a reliable sink behind) in its
-            // claim has that time counted in the latency, as one that holds it back in its send
-            long stamp = System.nanoTime();
-            MemorySegment message = out.claim(args.size());
-            if (args.touch()) {
-                PeerHeader.fill(message, args.size(), seq);
-            }
-            PeerHeader.write(message, seq++, 0, stamp);
-            out.send();
+            sendStamped(out, seq++);
             worstLag = Math.max(worstLag, System.nanoTime() - scheduled); // from its slot until handed over
         }
         nextDue(due, period); // END in the next slot: the last measured message is not overwritten at once
         sendEnd(out, seq);
         return String.format(Locale.ROOT, "{\"sent\": %d, \"late\": %d, \"max_lag_ns\": %d}", seq - first, late,
             worstLag);
+    }
+
+    /**
+     * Sends measured message {@code seq}, stamped before the claim: a transport that holds the source back (a
+     * reliable sink behind) in its claim has that time counted in the latency, as one that holds it back in its send.
+     * A method of its own, so that the JIT compiles what lies between the stamp and the send within a few hundred
+     * messages, while the schedule's loop runs interpreted until an on-stack replacement.
+     */
+    private void sendStamped(JavaTransport.Sender out, long seq) {
+        long stamp = System.nanoTime();
+        MemorySegment message = out.claim(args.size());
+        if (args.touch()) {
+            PeerHeader.fill(message, args.size(), seq);
+        }
+        PeerHeader.write(message, seq, 0, stamp);
+        out.send();
     }
 
     /**
@@ -374,30 +385,82 @@ public final class PeerHarness {
         JavaTransport.Sender hello = transport.sender(JavaTransport.Stream.HELLO, args.index());
         ready();
         int expected = fanout ? (int) (args.rate() * args.durationNanos() / 1e9) + 64 : 16;
-        LatencyValues latencies = new LatencyValues(expected);
-        long warmups = 0;
-        long received = 0;
-        long lost = 0;
-        long lastSeq = -1;
-        long firstNanos = 0;
-        long lastNanos = 0;
-        long cpuStart = 0;
-        long cpuEnd = 0;
-        long lastArrival = System.nanoTime();
-        FrameTrace trace = fanout && !args.trace().isEmpty() ? new FrameTrace(expected) : null;
+        Tally tally = new Tally(in, hello, fanout, new LatencyValues(expected),
+            fanout && !args.trace().isEmpty() ? new FrameTrace(expected) : null);
+        // the loop only calls: all per-message work is in Tally.take, which the JIT compiles within a few hundred
+        // messages, while this loop runs interpreted until an on-stack replacement (at 30 messages a second, about
+        // half a minute); the C harness is compiled from its first message
         while (true) {
             MemorySegment message = in.receive(POLL_NANOS);
             if (message == null) {
                 checkParent();
-                if (received > 0 && System.nanoTime() - lastArrival > SILENCE_NANOS) {
+                if (tally.silent()) {
                     // a lossy fan-out (JeroMQ PUB/SUB at its high-water mark) can drop every END
                     System.err.println("no message for " + SILENCE_NANOS / 1_000_000_000L + " s after the last:"
                         + " taken as END (the END messages were lost)");
-                    cpuEnd = ProcessCpu.nanos();
+                    tally.cpuEnd = ProcessCpuClock.nanos();
                     break;
                 }
                 continue;
             }
+            if (tally.take(message)) {
+                break;
+            }
+        }
+        FrameTrace trace = tally.trace;
+        long received = tally.received;
+        long lost = tally.lost;
+        LatencyValues latencies = tally.latencies;
+        long firstNanos = tally.firstNanos;
+        long lastNanos = tally.lastNanos;
+        long cpuStart = tally.cpuStart;
+        long cpuEnd = tally.cpuEnd;
+        if (trace != null) {
+            trace.write(Path.of(args.trace()));
+        }
+        double seconds = (lastNanos - firstNanos) / 1e9;
+        if (fanout) {
+            return String.format(Locale.ROOT, "{\"received\": %d, \"lost\": %d, %s, \"cpu_s\": %.6f,"
+                    + " \"seconds\": %.6f, \"checksum\": %d}", received, lost, latencies.summaryJson(),
+                (cpuEnd - cpuStart) / 1e9, seconds, checksum);
+        }
+        return String.format(Locale.ROOT, "{\"received\": %d, \"lost\": %d, \"bytes\": %d, \"seconds\": %.6f,"
+            + " \"checksum\": %d}", received, lost, received * args.size(), seconds, checksum);
+    }
+
+    /** What a sink counts of the messages it takes; {@link #take} is the whole per-message work. */
+    private final class Tally {
+        private final JavaTransport.Receiver in;
+        private final JavaTransport.Sender hello;
+        private final boolean fanout;
+        final LatencyValues latencies;
+        final FrameTrace trace;
+        long warmups;
+        long received;
+        long lost;
+        long lastSeq = -1;
+        long firstNanos;
+        long lastNanos;
+        long cpuStart;
+        long cpuEnd;
+        long lastArrival = System.nanoTime();
+
+        Tally(JavaTransport.Receiver in, JavaTransport.Sender hello, boolean fanout, LatencyValues latencies,
+              FrameTrace trace) {
+            this.in = in;
+            this.hello = hello;
+            this.fanout = fanout;
+            this.latencies = latencies;
+            this.trace = trace;
+        }
+
+        /** Whether messages have come and then none for {@link #SILENCE_NANOS}. */
+        boolean silent() {
+            return received > 0 && System.nanoTime() - lastArrival > SILENCE_NANOS;
+        }
+
+        /** Counts {@code message} and releases it; true when it was END. */
+        boolean take(MemorySegment message) {
             lastArrival = System.nanoTime();
             long seq = PeerHeader.seq(message);
             long flags = PeerHeader.flags(message);
@@ -407,8 +470,8 @@ public final class PeerHarness {
                 if (received > 0 && seq > lastSeq + 1) {
                     lost += seq - lastSeq - 1;
                 }
-                cpuEnd = ProcessCpu.nanos();
-                break;
+                cpuEnd = ProcessCpuClock.nanos();
+                return true;
             }
             if ((flags & PeerHeader.WARMUP) != 0) {
                 in.release();
@@ -418,14 +481,14 @@ public final class PeerHarness {
                     PeerHeader.write(hello.claim(JavaTransport.HELLO_SIZE), args.index(), 0);
                     hello.send();
                 }
-                continue;
+                return false;
             }
             read(message);
             long now = System.nanoTime();
             in.release();
             if (received == 0) {
                 firstNanos = now;
-                cpuStart = ProcessCpu.nanos();
+                cpuStart = ProcessCpuClock.nanos();
             }
             if (lastSeq >= 0 && seq > lastSeq + 1) {
                 lost += seq - lastSeq - 1;
@@ -439,17 +502,7 @@ public final class PeerHarness {
             if (trace != null) {
                 trace.add(seq, sent, now);
             }
+            return false;
         }
-        if (trace != null) {
-            trace.write(Path.of(args.trace()));
-        }
-        double seconds = (lastNanos - firstNanos) / 1e9;
-        if (fanout) {
-            return String.format(Locale.ROOT, "{\"received\": %d, \"lost\": %d, %s, \"cpu_s\": %.6f,"
-                    + " \"seconds\": %.6f, \"checksum\": %d}", received, lost, latencies.summaryJson(),
-                (cpuEnd - cpuStart) / 1e9, seconds, checksum);
-        }
-        return String.format(Locale.ROOT, "{\"received\": %d, \"lost\": %d, \"bytes\": %d, \"seconds\": %.6f,"
-            + " \"checksum\": %d}", received, lost, received * args.size(), seconds, checksum);
     }
 }

@@ -1,6 +1,7 @@
 package io.sluice.cli.bench.peers;
 
 import io.sluice.JvmOptions;
+import io.sluice.cli.bench.ProcessCpuClock;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -124,7 +125,9 @@ public final class PeersCommand {
             progress.printf(Locale.ROOT, "sluice bench peers%s: %d points x %d peers; machine: %s%n",
                 options.quick() ? " --quick" : "", points.size(), setup.launchers().size(), MachineInfo.oneLine());
             try (PeersRun run = new PeersRun(setup, progress)) {
-                rows.addAll(run.runAll(points, setup.launchers()));
+                List<PeerLauncher> launchers = AotCaches.train(run, setup.launchers(), setup.work().resolve("aot"),
+                    options.quick(), progress, setup.notes());
+                rows.addAll(run.runAll(points, launchers));
             }
             if (setup.probes() && (options.only().isEmpty() || options.only().contains("limits"))) {
                 rows.addAll(Limits.measure(setup.probe(), options.quick(), progress));
@@ -210,6 +213,14 @@ public final class PeersCommand {
         settings.put("Java harnesses' JVM options", "`" + JvmOptions.commandLine()
             + "`, Sluice's recommended ones (io.sluice.JvmOptions; they touch only io.sluice methods, the harness's"
             + " own loop included); Aeron's also get `" + String.join(" ", PeerSetup.AERON_JVM_OPTIONS) + "`");
+        settings.put("Java harnesses' AOT caches", "one per Java transport and side (receiver, sender), trained"
+            + " before the run on a fan-out to one sink (8 MiB at 60 Hz; busy-polling peers: throughput at 1 KiB)"
+            + " with -XX:AOTMode=record, made with -XX:AOTMode=create, used with -XX:AOTCache by every later Java"
+            + " process of that transport, as the README shows users (Java 25, JEP 483/514/515)");
+        settings.put("CPU clocks", "each process's own CPU time over its measured window, exact in every harness:"
+            + " clock_gettime(CLOCK_PROCESS_CPUTIME_ID) in Java"
+            + (ProcessCpuClock.precise() ? "" : " (not available here: 10 ms ticks of getProcessCpuTime)")
+            + ", getrusage in C, time.process_time() in Python");
         settings.put("run time", String.format(Locale.ROOT, "%.0f s", seconds));
         List<String> notes = new ArrayList<>(setup.notes());
         notes.add("One run per point on this machine: between runs the same point moves, most at the wake-up-bound"

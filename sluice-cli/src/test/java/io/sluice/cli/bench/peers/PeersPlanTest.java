@@ -221,4 +221,27 @@ class PeersPlanTest {
         assertEquals(2, PeersCommand.run(new String[] {"--only"}, new PrintStream(new ByteArrayOutputStream()),
             new PrintStream(new ByteArrayOutputStream())));
     }
+
+    /** A Java launcher's AOT options go right after {@code java}, the receiver's to receivers, the sender's to senders. */
+    @Test
+    void shouldGiveEachSideOfAJavaPeerItsOwnJvmOptions() {
+        Peer peer = new Peer("sluice-block", "Sluice (futex wait)", "sluice", false, "test");
+        PeerLauncher plain = PeerLauncher.java(peer, "sluice", java.util.List.of());
+        assertTrue(plain.java());
+        PeerLauncher cached = plain.withRoleOptions(java.util.List.of("-XX:AOTCache=r.aot"),
+            java.util.List.of("-XX:AOTCache=s.aot"));
+        for (String role : new String[] {HarnessArgs.SINK, HarnessArgs.PONG}) {
+            java.util.List<String> command = cached.command(role, java.util.List.of("size=1"));
+            assertEquals("-XX:AOTCache=r.aot", command.get(1), role);
+            assertFalse(command.contains("-XX:AOTCache=s.aot"), role);
+            assertEquals(plain.command(role, java.util.List.of("size=1")).size() + 1, command.size(), role);
+        }
+        for (String role : new String[] {HarnessArgs.SOURCE, HarnessArgs.PING}) {
+            java.util.List<String> command = cached.command(role, java.util.List.of("size=1"));
+            assertEquals("-XX:AOTCache=s.aot", command.get(1), role);
+            assertFalse(command.contains("-XX:AOTCache=r.aot"), role);
+        }
+        assertFalse(new PeerLauncher(peer, java.util.List.of("target/iox-harness"), "iceoryx", false).java(),
+            "a C harness takes no JVM options");
+    }
 }
