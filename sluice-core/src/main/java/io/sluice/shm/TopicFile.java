@@ -465,8 +465,9 @@ final class TopicFile implements AutoCloseable {
      * Whether {@code pid} (ADMIN_HOLDER, written by another process: untrusted) names a process of this pid namespace
      * that runs and has this topic file open: {@code /proc/<pid>/stat} shows a state other than stopped (T), traced
      * (t), zombie or dead, and one of {@code /proc/<pid>/fd} is the file behind {@code fd}. A pid from another pid
-     * namespace names another process or none, which then has no descriptor of this file; a process of another user
-     * cannot be looked into. Both are false, and the waiter keeps the short timeout.
+     * namespace names another process or none, which almost never has this very file open; a process of another
+     * user cannot be looked into. Both are false, and the waiter keeps the short timeout. (Should a foreign pid name
+     * a local participant of the same topic, the wait is still bounded by the running limit.)
      */
     static boolean holderRuns(int fd, int pid) {
         if (pid <= 0) {
@@ -522,13 +523,16 @@ final class TopicFile implements AutoCloseable {
             // the message goes without the pid
         }
         char state = holder > 0 ? processState(holder) : 0;
-        String judged = state == 'T' || state == 't' ? "stopped (state " + state + "); is it suspended (Ctrl-Z)?"
-            : state == 0 ? "not found: it may belong to another pid namespace, or be gone"
-            : "state " + state + ", still holding it after " + RUNNING_HOLDER_LIMIT_NANOS / 1_000_000_000L + " s";
+        boolean stopped = state == 'T' || state == 't';
+        boolean running = state != 0 && !stopped && "ZXx".indexOf(state) < 0;
+        String judged = holder <= 0 ? "unknown"
+            : stopped ? "stopped (state " + state + "); is it suspended (Ctrl-Z)?"
+            : running ? "running (state " + state + ") but holding it all along"
+            : "not found: it may belong to another pid namespace, or be gone";
         return new io.sluice.TopicBusyException("topic " + topic + " stays locked by another participant: file="
             + path + ", holderPid=" + (holder > 0 ? holder : "unknown") + ", waited="
-            + ADMIN_LOCK_TIMEOUT_NANOS / 1_000_000 + " ms since it last changed hands; holder "
-            + (holder > 0 ? judged : "unknown"));
+            + (running ? RUNNING_HOLDER_LIMIT_NANOS : ADMIN_LOCK_TIMEOUT_NANOS) / 1_000_000
+            + " ms since it last changed hands; holder " + judged);
     }
 
     /** Under the admin lock: the holder's pid in ADMIN_HOLDER, and ADMIN_EPOCH + 1 (see {@link #lockWithin}). */

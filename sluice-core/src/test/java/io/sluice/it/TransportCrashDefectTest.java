@@ -186,6 +186,8 @@ class TransportCrashDefectTest extends MultiProcessTest {
             io.sluice.TopicBusyException busy = org.junit.jupiter.api.Assertions.assertThrows(
                 io.sluice.TopicBusyException.class, () -> sluice.subscriber("/imu", TYPE, Qos.queue(8)));
             assertTrue(busy.getMessage().contains("holderPid=" + imu.pid()), busy.getMessage());
+            assertTrue(busy.getMessage().contains("stopped (state T)"), "judged stopped: " + busy.getMessage());
+            assertTrue(busy.getMessage().contains("waited=2000 ms"), busy.getMessage());
             assertEquals(1, early.publisherCount(), "counting does not wait for the lock: the stopped one lives");
             // other topics are not affected at all
             publish(other, 64);
