@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code sumLongsLongIndex}: the loop of the peer harness ({@code bench/peers} "touch"): {@code get(JAVA_LONG,
  *       offset)} with a {@code long} offset stepping by 8;</li>
+ *   <li>{@code sumLongsUnaligned}: the loop of the README, {@code JAVA_LONG_UNALIGNED} (a message's bulk field need
+ *       not be 8-aligned);</li>
  *   <li>{@code sumLongsIntIndex}: the same with an {@code int} index ({@code getAtIndex}), the form C2 unrolls and
  *       vectorises best;</li>
  *   <li>{@code sumLongArray}: the same sum over a heap {@code long[]} of the frame's size (the JIT's best case);</li>
@@ -101,6 +103,16 @@ public class FrameReadBenchmark {
         long sum = 0;
         for (long offset = 0; offset < length; offset += Long.BYTES) {
             sum += message.get(LONG, offset);
+        }
+        return sum;
+    }
+
+    @Benchmark
+    public long sumLongsUnaligned() {
+        MemorySegment message = frame;
+        long sum = 0;
+        for (long i = 0; i < message.byteSize() - 7; i += 8) {
+            sum += message.get(ValueLayout.JAVA_LONG_UNALIGNED, i);
         }
         return sum;
     }
