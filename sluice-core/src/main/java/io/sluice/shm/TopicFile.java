@@ -157,13 +157,8 @@ final class TopicFile implements AutoCloseable {
                     arena.close();
                     throw e;
                 }
-                boolean announced = memory.get(JAVA_LONG, MAGIC_OFFSET) == MAGIC;
-                if (announced) {
-                    // say who holds the lock before anything slow (a cold JVM loads classes below): waiters judge
-                    // the holder by it; a file that is not ours, or is still being made, is not written to here
-                    markHolder(memory);
-                }
                 TopicFile file = new TopicFile(topic, domain, path, fd, arena, memory);
+                boolean marked = false;
                 try {
                     boolean fresh = memory.get(JAVA_LONG, MAGIC_OFFSET) == 0; // new, or its creator died early
                     if (fresh) {
@@ -172,12 +167,14 @@ final class TopicFile implements AutoCloseable {
                         domain.removeSegments(file.topicBase());
                     }
                     TypeLengths lengths = fresh ? initialize(memory, type) : validate(memory, path.toString(), size);
+                    // the header is whole and ours: say who holds the lock before the rest (the type check, then the
+                    // caller's claim), which a cold JVM may take long over; waiters judge the holder by it. A file
+                    // that failed validation is left exactly as it was
+                    markHolder(memory);
+                    marked = true;
                     checkType(topic, readType(topic, memory, lengths), type);
-                    if (!announced) {
-                        markHolder(memory); // initialized now, which cleared the header
-                    }
                 } catch (RuntimeException e) {
-                    if (announced) {
+                    if (marked) {
                         INT.setRelease(memory, (long) ADMIN_HOLDER_OFFSET, 0); // letting go: see unlockAdmin
                     }
                     arena.close();
