@@ -1,5 +1,6 @@
 package io.sluice.cli.bench.peers;
 
+import io.sluice.Frames;
 import io.sluice.cli.bench.BenchMessage;
 
 import java.lang.foreign.MemorySegment;
@@ -47,7 +48,9 @@ final class PeerHeader {
 
     /** Writes every payload byte (after the header) with the low byte of {@code seq}. */
     static void fill(MemorySegment message, long size, long seq) {
-        message.asSlice(LENGTH, size - LENGTH).fill((byte) seq);
+        // as the C harness's memset: MemorySegment.fill was ~4x slower than glibc's memset on a frame the other
+        // process had just read (docs/PERFORMANCE.md, "Reading a frame in Java: 1 MiB touched")
+        Frames.fill(message.asSlice(LENGTH, size - LENGTH), (byte) seq);
     }
 
     /** Reads every byte of {@code message}'s first {@code size} bytes, eight at a time; returns their sum. */
