@@ -120,6 +120,12 @@ class AdminLockTest {
             setHolder((int) named.pid());
             assertTrue(TopicFile.holderRuns(waiter, (int) named.pid()), "the named process runs and has the file");
             signal(named, "STOP");
+            // a signal is delivered when its target next runs: wait for the kernel to show it stopped
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (TopicFile.processState((int) named.pid()) != 'T') {
+                assertTrue(System.nanoTime() - deadline < 0, "the named process stops on SIGSTOP");
+                Thread.sleep(5);
+            }
             assertFalse(TopicFile.holderRuns(waiter, (int) named.pid()), "stopped");
             long start = System.nanoTime();
             assertFalse(TopicFile.lockWithin(waiter, TIMEOUT_NANOS, RUNNING_NANOS), "a stopped holder makes it busy");
