@@ -470,8 +470,7 @@ final class TopicFile implements AutoCloseable {
         if (pid <= 0) {
             return false;
         }
-        char state = processState(pid);
-        if (state == 0 || "TtZXx".indexOf(state) >= 0) {
+        if (!running(processState(pid))) {
             return false;
         }
         Path own = Path.of("/proc/self/fd/" + fd);
@@ -489,6 +488,11 @@ final class TopicFile implements AutoCloseable {
             return false;
         }
         return false;
+    }
+
+    /** Whether a state letter of {@code /proc/<pid>/stat} is a live process's that is not stopped or traced. */
+    private static boolean running(char state) {
+        return state != 0 && "TtZXx".indexOf(state) < 0;
     }
 
     /** The state letter in {@code /proc/<pid>/stat} (the field after the command's parenthesis), 0 if unknown. */
@@ -521,7 +525,7 @@ final class TopicFile implements AutoCloseable {
         }
         char state = holder > 0 ? processState(holder) : 0;
         boolean stopped = state == 'T' || state == 't';
-        boolean running = state != 0 && !stopped && "ZXx".indexOf(state) < 0;
+        boolean running = running(state);
         String judged = holder <= 0 ? "unknown"
             : stopped ? "stopped (state " + state + "); is it suspended (Ctrl-Z)?"
             : running ? "running (state " + state + ") but holding it all along"

@@ -51,7 +51,7 @@ final class AotCaches {
         }
         Map<String, List<List<String>>> caches = new LinkedHashMap<>();
         try {
-            deleteTree(dir);
+            PeersRun.deleteTree(dir);
             Files.createDirectories(dir);
         } catch (IOException e) {
             notes.add("No AOT caches: cannot make " + dir + ": " + e.getMessage());
@@ -141,14 +141,4 @@ final class AotCaches {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 }

@@ -407,25 +407,17 @@ public final class PeerHarness {
                 break;
             }
         }
-        FrameTrace trace = tally.trace;
-        long received = tally.received;
-        long lost = tally.lost;
-        LatencyValues latencies = tally.latencies;
-        long firstNanos = tally.firstNanos;
-        long lastNanos = tally.lastNanos;
-        long cpuStart = tally.cpuStart;
-        long cpuEnd = tally.cpuEnd;
-        if (trace != null) {
-            trace.write(Path.of(args.trace()));
+        if (tally.trace != null) {
+            tally.trace.write(Path.of(args.trace()));
         }
-        double seconds = (lastNanos - firstNanos) / 1e9;
+        double seconds = (tally.lastNanos - tally.firstNanos) / 1e9;
         if (fanout) {
             return String.format(Locale.ROOT, "{\"received\": %d, \"lost\": %d, %s, \"cpu_s\": %.6f,"
-                    + " \"seconds\": %.6f, \"checksum\": %d}", received, lost, latencies.summaryJson(),
-                (cpuEnd - cpuStart) / 1e9, seconds, checksum);
+                    + " \"seconds\": %.6f, \"checksum\": %d}", tally.received, tally.lost,
+                tally.latencies.summaryJson(), (tally.cpuEnd - tally.cpuStart) / 1e9, seconds, checksum);
         }
         return String.format(Locale.ROOT, "{\"received\": %d, \"lost\": %d, \"bytes\": %d, \"seconds\": %.6f,"
-            + " \"checksum\": %d}", received, lost, received * args.size(), seconds, checksum);
+            + " \"checksum\": %d}", tally.received, tally.lost, tally.received * args.size(), seconds, checksum);
     }
 
     /** What a sink counts of the messages it takes; {@link #take} is the whole per-message work. */
