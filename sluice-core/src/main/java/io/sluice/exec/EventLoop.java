@@ -94,18 +94,30 @@ final class EventLoop extends AbstractExecutor {
         waitSet.arm(key, subscriptions, bells, bellKeys, bells.length);
         try {
             work = dispatchSubscriptions(); // a sample published before the arm has no wake coming: look again
+            if (work == 0 && !closing() && maintainIfDue()) {
+                work = dispatchSubscriptions(); // a reclaim may have attached or ended a source: look again
+            }
             if (work == 0 && !closing()) {
                 waitSet.await(waitDeadline(waitNanos, wheel.nextDeadline()));
             }
         } finally {
             waitSet.disarm();
         }
-        long now = System.nanoTime();
-        if (now - lastMaintenance >= MAX_WAIT_NANOS) {
-            lastMaintenance = now;
-            WaitSet.maintain(subscriptions, now);
-        }
         return work;
+    }
+
+    /**
+     * The subscriptions' upkeep (liveness probes), at most every {@link #MAX_WAIT_NANOS}; whether it ran. Only on the
+     * way to sleep, after a look found nothing: never between a wake and the dispatch of what woke the loop.
+     */
+    private boolean maintainIfDue() {
+        long now = System.nanoTime();
+        if (now - lastMaintenance < MAX_WAIT_NANOS) {
+            return false;
+        }
+        lastMaintenance = now;
+        WaitSet.maintain(subscriptions, now);
+        return true;
     }
 
     private int dutyCycle() {

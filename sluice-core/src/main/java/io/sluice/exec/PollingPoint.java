@@ -43,20 +43,31 @@ final class PollingPoint {
         waitSet.arm(key, ordered);
         try {
             count = snapshot();
+            if (count == 0 && maintainIfDue()) {
+                count = snapshot(); // a reclaim may have attached or ended a source: look again
+            }
             if (count == 0 && waitNanos > 0 && !owner.closing()) {
                 waitSet.await(owner.waitDeadline(waitNanos, nextTimerDeadline()));
             }
         } finally {
             waitSet.disarm();
         }
-        if (count == 0) {
-            long now = System.nanoTime();
-            if (now - lastMaintenance >= AbstractExecutor.MAX_WAIT_NANOS) {
-                lastMaintenance = now;
-                WaitSet.maintain(ordered, now);
-            }
-        }
         return count;
+    }
+
+    /**
+     * The subscriptions' upkeep (liveness probes), at most every {@link AbstractExecutor#MAX_WAIT_NANOS}; whether it
+     * ran. Only on the way to sleep, after a look found nothing: never between a wake and the capture of what woke
+     * the poll.
+     */
+    private boolean maintainIfDue() {
+        long now = System.nanoTime();
+        if (now - lastMaintenance < AbstractExecutor.MAX_WAIT_NANOS) {
+            return false;
+        }
+        lastMaintenance = now;
+        WaitSet.maintain(ordered, now);
+        return true;
     }
 
     /** The next captured event's source, or null when all were handed out. */

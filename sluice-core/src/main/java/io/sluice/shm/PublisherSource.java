@@ -28,6 +28,9 @@ final class PublisherSource<T> {
     int switchFailedAt;
     /** Its publisher is gone and nothing more of it can be read. */
     boolean finished;
+    /** The mapping and its TAIL at the last liveness probe (see {@link #publishedSinceLastProbe}). */
+    private SegmentMapping<T> probedMapping;
+    private long probedTail = -1;
     /** Its publisher left the registry; what it published is being drained. */
     boolean left;
 
@@ -48,6 +51,18 @@ final class PublisherSource<T> {
      */
     void publishCursor() {
         row.cursorEntryVolatile(index, cursor, mapping.generation, incarnation);
+    }
+
+    /**
+     * Whether the publisher committed a sample to the mapped generation since the last call: evidence that it was
+     * alive within that time. Remembers the mapping and its TAIL for the next call; a new mapping is no evidence.
+     */
+    boolean publishedSinceLastProbe() {
+        long tail = mapping.tailAcquire();
+        boolean moved = mapping == probedMapping && tail != probedTail;
+        probedMapping = mapping;
+        probedTail = tail;
+        return moved;
     }
 
     /** After a switch: tells an in-order source's publisher that the old generation's file is no longer needed. */

@@ -51,6 +51,9 @@ final class PublisherSources<T> {
     /** When to try again to attach a publisher whose segment could not be mapped; 0 when none failed. */
     private long attachRetryAt;
     private long lastProbe;
+    /** How many probes ran, and how many publisher locks they asked (for tests). */
+    long probes;
+    long lockProbes;
     /** Samples lost to generations and publishers this subscriber could not reach. */
     long lost;
 
@@ -371,17 +374,30 @@ final class PublisherSources<T> {
         return source.mapping;
     }
 
-    void probeIfDue(long now) {
+    /** Probes when {@link #PROBE_INTERVAL_NANOS} have passed since the last probe; whether it probed. */
+    boolean probeIfDue(long now) {
         if (now - lastProbe >= PROBE_INTERVAL_NANOS) {
-            maybeProbe();
+            probe();
+            return true;
         }
+        return false;
     }
 
-    /** Probes the liveness of every attached publisher; a dead one's row and files are reclaimed. */
-    private void maybeProbe() {
+    /**
+     * Probes the liveness of every attached publisher; a dead one's row and files are reclaimed. A publisher whose
+     * TAIL moved since the last probe was alive within the interval and is not asked (a lock probe is a system
+     * call): a streaming publisher costs its subscribers no probe at all, and a dead one, whose TAIL stops, is still
+     * found by the next probe, within two intervals of its death.
+     */
+    private void probe() {
         lastProbe = System.nanoTime();
+        probes++;
         for (PublisherSource<T> source : sources) {
-            if (source != null && !file.isAlive(file.publisher(source.index).lockByte())) {
+            if (source == null || source.publishedSinceLastProbe()) {
+                continue;
+            }
+            lockProbes++;
+            if (!file.isAlive(file.publisher(source.index).lockByte())) {
                 file.reclaimDeadIfAdminFree(-1, row);
                 refresh();
                 return;

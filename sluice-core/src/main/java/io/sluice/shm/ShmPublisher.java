@@ -113,6 +113,8 @@ public final class ShmPublisher<T> implements Publisher<T> {
     private long lastMaintenance;
     private long lastSubscriberProbe;
     private long publishCount;
+    /** What the upkeep after a publish met, thrown by the next loan (see {@link #maintainAfterPublish}). */
+    private Throwable deferredFailure;
     private boolean closed;
 
     @SuppressWarnings({"unchecked", "rawtypes"}) // the array of an inner class of a generic class
@@ -228,11 +230,11 @@ public final class ShmPublisher<T> implements Publisher<T> {
             throw new IllegalArgumentException("loan size out of range [0, maxMessageSize]: size=" + size
                 + ", maxMessageSize=" + maxMessageSize);
         }
+        if (deferredFailure != null) {
+            throwDeferredFailure();
+        }
         if (size > segment.slotCapacity) {
             grow(size);
-        }
-        if ((publishCount & 7) == 0) {
-            maybeMaintain();
         }
         int slot = acquireSlot();
         LoanImpl loan = loans[slot];
@@ -468,6 +470,32 @@ public final class ShmPublisher<T> implements Publisher<T> {
         if (file.anyBelled()) {
             ringBells();
         }
+        if ((publishCount & 7) == 0) {
+            maintainAfterPublish();
+        }
+    }
+
+    /**
+     * {@link #maybeMaintain} every 8th publish, once the sample is committed and its subscribers are woken: off the
+     * path from a loan to the subscribers. The sample is published whatever the upkeep meets, so a failure is not
+     * thrown from this publish (its caller would believe the publish failed) but from the next loan.
+     */
+    private void maintainAfterPublish() {
+        try {
+            maybeMaintain();
+        } catch (RuntimeException | Error failure) {
+            deferredFailure = failure;
+        }
+    }
+
+    /** Throws what the upkeep after the last publish met; the publisher stays usable. */
+    private void throwDeferredFailure() {
+        Throwable failure = deferredFailure;
+        deferredFailure = null;
+        if (failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        throw (Error) failure;
     }
 
     /** Rings the doorbell of every subscriber whose BELL bit is set (see {@link Doorbell} for the protocol). */
@@ -575,7 +603,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
     }
 
     /**
-     * Every few loans, at most every {@link #MAINTENANCE_INTERVAL_NANOS}: removes old generations nobody needs, and
+     * Every few publishes, at most every {@link #MAINTENANCE_INTERVAL_NANOS}: removes old generations nobody needs, and
      * every {@link #SUBSCRIBER_PROBE_INTERVAL_NANOS} probes the subscribers that cost this publisher something if
      * they are dead — reliable ones (flow control), in-order ones while old generations are kept, ones whose SLEEPING
      * bit makes every publish issue a futex wake, ones whose pins take slots out of the pool — and reclaims the dead.

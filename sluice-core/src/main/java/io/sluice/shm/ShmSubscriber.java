@@ -138,10 +138,9 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         checkOpen();
         try {
             publishers.refresh();
-            if ((++takeCount & 255) == 0) {
-                publishers.probeIfDue(System.nanoTime());
-            }
-            return kind == Qos.Kind.LATEST ? takeNewestUnseen() : takeInOrder();
+            Sample<T> sample = kind == Qos.Kind.LATEST ? takeNewestUnseen() : takeInOrder();
+            maybeProbeAfterTake(sample);
+            return sample;
         } catch (InternalError fault) {
             throw publishers.diagnose(fault);
         }
@@ -180,7 +179,10 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         }
     }
 
-    /** Sleeps on the topic's futex word; see the wake-up protocol in {@link ShmPublisher}. */
+    /**
+     * Sleeps on the topic's futex word; see the wake-up protocol in {@link ShmPublisher}. The liveness probe runs
+     * only on the way to sleep, after a look found nothing: never between a wake and the take of what woke it.
+     */
     private Sample<T> blockUntil(long deadline) {
         while (true) {
             int seen = file.notifyVolatile();
@@ -189,11 +191,17 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             try {
                 sample = take();
                 if (sample == null) {
-                    long remaining = deadline - System.nanoTime();
+                    long now = System.nanoTime();
+                    long remaining = deadline - now;
                     if (remaining <= 0) {
                         return null;
                     }
-                    Native.futexWait(notifyWord, seen, Math.min(remaining, MAX_SLEEP_NANOS), timespec);
+                    if (publishers.probeIfDue(now)) {
+                        sample = take(); // a reclaim may have attached or ended a source: look again
+                    }
+                    if (sample == null) {
+                        Native.futexWait(notifyWord, seen, Math.min(remaining, MAX_SLEEP_NANOS), timespec);
+                    }
                 }
             } finally {
                 ownRow.bitAtomic(SLEEPING_SUBSCRIBERS_OFFSET, false);
@@ -201,11 +209,21 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             if (sample != null) {
                 return sample;
             }
-            long now = System.nanoTime();
-            publishers.probeIfDue(now);
-            if (now - deadline >= 0) {
-                return take();
+            sample = take(); // what the wake brought, before anything else
+            if (sample != null || System.nanoTime() - deadline >= 0) {
+                return sample;
             }
+        }
+    }
+
+    /**
+     * The upkeep of {@link #take()}: a take that found nothing probes when due every 256th time, one that found a
+     * sample only every 4096th, so that a subscriber that never runs dry still probes now and then while one that
+     * keeps up pays for it in its idle time, not between a publish and the user.
+     */
+    private void maybeProbeAfterTake(Sample<T> sample) {
+        if ((++takeCount & (sample == null ? 255 : 4095)) == 0) {
+            publishers.probeIfDue(System.nanoTime());
         }
     }
 
@@ -258,6 +276,16 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             ringing = null;
             ownRow.bitAtomic(BELL_SUBSCRIBERS_OFFSET, false);
         }
+    }
+
+    /** How many liveness probes of its publishers this subscriber ran (for tests). */
+    long probes() {
+        return publishers.probes;
+    }
+
+    /** How many times those probes asked a publisher's lock (for tests). */
+    long publisherLockProbes() {
+        return publishers.lockProbes;
     }
 
     /** The domain the subscriber's topic lives in. */
@@ -402,9 +430,12 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
 
     private Sample<T> newest() {
         publishers.refresh();
-        if ((++takeCount & 255) == 0) {
-            publishers.probeIfDue(System.nanoTime());
-        }
+        Sample<T> sample = newestOfAll();
+        maybeProbeAfterTake(sample);
+        return sample;
+    }
+
+    private Sample<T> newestOfAll() {
         PublisherSource<T> best = null;
         SegmentMapping<T> bestMapping = null;
         long bestStamp = 0;

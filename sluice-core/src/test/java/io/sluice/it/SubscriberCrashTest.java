@@ -181,6 +181,52 @@ class SubscriberCrashTest extends MultiProcessTest {
         assertDomainEmptyAfterClose();
     }
 
+    /**
+     * The publisher's upkeep (probing and reclaiming the dead) runs after a publish has woken its subscribers, off
+     * the path from a loan to them. What it meets then must not make that publish look failed: the sample is out,
+     * so the failure comes from the next loan, and the publisher goes on.
+     */
+    @Test
+    @Timeout(90)
+    void shouldDeliverThePublishWhoseUpkeepFailsAndThrowTheFailureFromTheNextLoan() throws Exception {
+        sluice = Sluice.open("test", root.options());
+        Publisher<MemorySegment> publisher = sluice.publisher("/upkeep", TYPE, PublisherOptions.defaults().withSlots(8));
+        Subscriber<MemorySegment> bystander = sluice.subscriber("/upkeep", TYPE, Qos.queue(8));
+        ChildJvm dead = children.start("dead", ParticipantChild.class, root.path().toString());
+        dead.request("PUB /upkeep 4 1024 100 0", "PUB-READY", CHILD_TIMEOUT);
+        dead.request("SUBS 1 /upkeep QUEUE 8", "SUBS-READY 1 publishers=2", CHILD_TIMEOUT);
+        publish(publisher, 0, 256);
+        publish(publisher, 1, 256);
+        assertEquals(List.of(0L, 1L), takeAll(bystander, 2));
+        assertTrue(dead.request("HOLD 2 10000", "HELD", CHILD_TIMEOUT).startsWith("HELD 2"));
+        dead.kill(); // a dead subscriber that pins slots, and a dead publisher row: the upkeep will reclaim them
+
+        RuntimeException injected = new IllegalStateException("injected failure of the upkeep");
+        List<Long> failedAt = new ArrayList<>();
+        try (AutoCloseable hook = io.sluice.shm.FaultPoint.RECLAIM_ROW_LOCKED.install(() -> {
+            if (failedAt.isEmpty()) {
+                failedAt.add(publisher.publishedCount());
+                throw injected;
+            }
+        })) {
+            sleep(150); // the upkeep probes subscribers at most every 100 ms
+            for (long sequence = 2; sequence < 8; sequence++) {
+                publish(publisher, sequence, 256); // the 8th publish runs the upkeep, which fails: it must not throw
+            }
+            assertEquals(List.of(8L), failedAt, "the upkeep ran, and failed, after the 8th publish");
+            assertEquals(List.of(2L, 3L, 4L, 5L, 6L, 7L), takeAll(bystander, 6), "that publish was delivered");
+            IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> publisher.loan(256),
+                "the next loan says what the upkeep met");
+            assertTrue(thrown == injected, "the very failure: " + thrown);
+        }
+        for (long sequence = 8; sequence < 16; sequence++) {
+            publish(publisher, sequence, 256); // once said, the failure is not thrown again
+            assertEquals(List.of(sequence), takeAll(bystander, 1)); // the dead child still pins 2 of the 8 slots
+        }
+        assertEquals(0, bystander.lostCount());
+        assertDomainEmptyAfterClose();
+    }
+
     /** Closes this JVM's participant, the last one alive: the killed child's files must be gone with it. */
     private void assertDomainEmptyAfterClose() {
         sluice.close();
