@@ -31,6 +31,11 @@ final class PublisherSource<T> {
     /** The mapping and its TAIL at the last liveness probe (see {@link #publishedSinceLastProbe}). */
     private SegmentMapping<T> probedMapping;
     private long probedTail = -1;
+    /**
+     * When its publisher was last seen alive ({@link System#nanoTime}): attached, a sample taken (its publish stamp,
+     * never later than the take), a TAIL that moved between two probes (the earlier one), or a lock probe.
+     */
+    long aliveAt = System.nanoTime();
     /** Its publisher left the registry; what it published is being drained. */
     boolean left;
 
@@ -63,6 +68,13 @@ final class PublisherSource<T> {
         probedMapping = mapping;
         probedTail = tail;
         return moved;
+    }
+
+    /** Records evidence that the publisher was alive at {@code nanos}; older evidence changes nothing. */
+    void sawAliveAt(long nanos) {
+        if (nanos - aliveAt > 0) {
+            aliveAt = nanos;
+        }
     }
 
     /** After a switch: tells an in-order source's publisher that the old generation's file is no longer needed. */

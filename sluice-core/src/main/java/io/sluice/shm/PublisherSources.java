@@ -30,6 +30,8 @@ import static io.sluice.shm.TopicLayout.STATE_ACTIVE;
  */
 final class PublisherSources<T> {
     static final long PROBE_INTERVAL_NANOS = 50_000_000L;
+    /** The longest a subscriber goes without evidence that its publishers live, asleep or not (two intervals). */
+    static final long QUIET_NANOS = 2 * PROBE_INTERVAL_NANOS;
     private static final long ATTACH_RETRY_NANOS = 100_000_000L;
 
     private final Participant owner;
@@ -377,27 +379,75 @@ final class PublisherSources<T> {
     /** Probes when {@link #PROBE_INTERVAL_NANOS} have passed since the last probe; whether it probed. */
     boolean probeIfDue(long now) {
         if (now - lastProbe >= PROBE_INTERVAL_NANOS) {
-            probe();
+            probe(now);
             return true;
         }
         return false;
     }
 
     /**
-     * Probes the liveness of every attached publisher; a dead one's row and files are reclaimed. A publisher whose
-     * TAIL moved since the last probe was alive within the interval and is not asked (a lock probe is a system
-     * call): a streaming publisher costs its subscribers no probe at all, and a dead one, whose TAIL stops, is still
-     * found by the next probe, within two intervals of its death.
+     * A sample taken at {@code now} from publisher {@code publisherIndex}, published at {@code stamp}: evidence that
+     * the publisher was alive then (never later than the take, whatever stamp a damaged segment holds).
      */
-    private void probe() {
-        lastProbe = System.nanoTime();
+    void sawSample(int publisherIndex, long stamp, long now) {
+        PublisherSource<T> source = sources[publisherIndex];
+        if (source != null) {
+            source.sawAliveAt(stamp - now < 0 ? stamp : now);
+        }
+    }
+
+    /**
+     * How long a subscriber with nothing to take may sleep from {@code now} before its next probe is needed: until
+     * {@link #QUIET_NANOS} after the oldest evidence that an attached publisher is alive, and not before the next
+     * probe is due; {@link #PROBE_INTERVAL_NANOS} when none is attached. A subscriber that a publisher wakes more
+     * often than every {@link #QUIET_NANOS} never wakes to probe.
+     */
+    long sleepNanos(long now) {
+        long oldest = 0;
+        boolean any = false;
+        for (PublisherSource<T> source : sources) {
+            if (source != null && (!any || source.aliveAt - oldest < 0)) {
+                oldest = source.aliveAt;
+                any = true;
+            }
+        }
+        if (!any) {
+            return PROBE_INTERVAL_NANOS;
+        }
+        long wakeAt = oldest + QUIET_NANOS;
+        if (wakeAt - (lastProbe + PROBE_INTERVAL_NANOS) < 0) {
+            wakeAt = lastProbe + PROBE_INTERVAL_NANOS;
+        }
+        return Math.max(1, Math.min(QUIET_NANOS, wakeAt - now));
+    }
+
+    /**
+     * Probes the liveness of every attached publisher; a dead one's row and files are reclaimed. A publisher with
+     * fresh evidence of life is not asked (a lock probe is a system call): its TAIL moved since the last probe, or a
+     * sample taken from it or its lock said so within the last {@link #PROBE_INTERVAL_NANOS}. A streaming publisher
+     * so costs its subscribers no probe at all; a dead one gives no more evidence and is asked at the probe after
+     * next at the latest. A sleeping subscriber wakes by {@link #QUIET_NANOS} after the oldest evidence
+     * ({@link #sleepNanos}), so, asleep or probing every interval, it finds a death within {@link #QUIET_NANOS}.
+     */
+    private void probe(long now) {
+        long previous = lastProbe;
+        lastProbe = now;
         probes++;
         for (PublisherSource<T> source : sources) {
-            if (source == null || source.publishedSinceLastProbe()) {
+            if (source == null) {
+                continue;
+            }
+            if (source.publishedSinceLastProbe()) {
+                source.sawAliveAt(previous); // it committed a sample after the previous probe
+                continue;
+            }
+            if (now - source.aliveAt < PROBE_INTERVAL_NANOS) {
                 continue;
             }
             lockProbes++;
-            if (!file.isAlive(file.publisher(source.index).lockByte())) {
+            if (file.isAlive(file.publisher(source.index).lockByte())) {
+                source.sawAliveAt(now);
+            } else {
                 file.reclaimDeadIfAdminFree(-1, row);
                 refresh();
                 return;

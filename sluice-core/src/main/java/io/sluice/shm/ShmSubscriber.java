@@ -34,13 +34,11 @@ import static io.sluice.shm.TopicLayout.*;
  * lost). {@code latest()} and the latest QoS pin the newest sample by publish stamp over all publishers instead.
  *
  * <p><b>Sleeping</b> follows the wake-up protocol in {@link ShmPublisher}: read NOTIFY, set the row's SLEEPING bit (an
- * atomic, a full fence), look for a sample once more, and only then sleep on NOTIFY, at most
- * {@link #MAX_SLEEP_NANOS} so that the publishers' liveness is still probed.
+ * atomic, a full fence), look for a sample once more, and only then sleep on NOTIFY, at most until the next liveness
+ * probe of its publishers is needed ({@code PublisherSources.sleepNanos}: 100 ms after the oldest evidence that one
+ * lives, so that a subscriber woken by its publishers at least that often never wakes only to probe).
  */
 public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
-    /** Longest futex sleep: an idle subscriber wakes this often to probe its publishers' liveness. */
-    private static final long MAX_SLEEP_NANOS = PublisherSources.PROBE_INTERVAL_NANOS;
-
     private final Participant owner;
     private final String topic;
     private final Qos qos;
@@ -61,6 +59,8 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
     private long lost;
     private long malformed;
     private int takeCount;
+    /** Sleeps that ended with nothing to take: timeouts (to probe), spurious wakes (for tests). */
+    private long emptyWakes;
     private volatile boolean closed;
     /** The doorbell publishers ring for this subscriber, or null (see {@link #ringOn}). */
     private Doorbell ringing;
@@ -200,7 +200,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
                         sample = take(); // a reclaim may have attached or ended a source: look again
                     }
                     if (sample == null) {
-                        Native.futexWait(notifyWord, seen, Math.min(remaining, MAX_SLEEP_NANOS), timespec);
+                        Native.futexWait(notifyWord, seen, Math.min(remaining, publishers.sleepNanos(now)), timespec);
                     }
                 }
             } finally {
@@ -210,8 +210,14 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
                 return sample;
             }
             sample = take(); // what the wake brought, before anything else
-            if (sample != null || System.nanoTime() - deadline >= 0) {
+            long now = System.nanoTime();
+            if (sample != null) {
+                publishers.sawSample(sample.publisherIndex(), sample.publishNanos(), now); // its publisher lives
                 return sample;
+            }
+            emptyWakes++;
+            if (now - deadline >= 0) {
+                return null;
             }
         }
     }
@@ -276,6 +282,11 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             ringing = null;
             ownRow.bitAtomic(BELL_SUBSCRIBERS_OFFSET, false);
         }
+    }
+
+    /** How many of this subscriber's sleeps ended with nothing to take (for tests). */
+    long emptyWakes() {
+        return emptyWakes;
     }
 
     /** How many liveness probes of its publishers this subscriber ran (for tests). */

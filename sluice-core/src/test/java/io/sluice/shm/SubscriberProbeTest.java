@@ -90,4 +90,45 @@ class SubscriberProbeTest {
             assertEquals(1, subscriber.publisherCount(), "and found alive");
         }
     }
+
+    /**
+     * A subscriber asleep between the frames of a 14 Hz camera (71 ms apart, more than the 50 ms probe interval)
+     * used to wake once between every two frames only to probe; the evidence each frame brings lets it sleep until
+     * the next one.
+     */
+    @Test
+    void shouldSleepFromFrameToFrameOfASlowPublisherWithoutWakingToProbe() throws Exception {
+        try (Sluice camera = Sluice.open("camera", root.options());
+             Sluice viewer = Sluice.open("viewer", root.options())) {
+            Publisher<MemorySegment> publisher = camera.publisher("/slow", TYPE);
+            ShmSubscriber<MemorySegment> subscriber = (ShmSubscriber<MemorySegment>) viewer.subscriber("/slow", TYPE,
+                Qos.queue(8));
+            int frames = 15;
+            Thread streaming = Thread.ofPlatform().name("camera").start(() -> {
+                for (long sequence = 0; sequence < frames; sequence++) {
+                    LockSupport.parkNanos(71_000_000);
+                    try (Loan<MemorySegment> loan = publisher.loan(64)) {
+                        loan.segment().fill((byte) sequence);
+                        loan.publish();
+                    }
+                }
+            });
+            int taken = 0;
+            try {
+                while (taken < frames) {
+                    try (Sample<MemorySegment> sample = subscriber.take(Duration.ofSeconds(10))) {
+                        assertTrue(sample != null, "frame " + taken + " came within 10 s");
+                        taken++;
+                    }
+                }
+            } finally {
+                streaming.join();
+            }
+            // a frame late by more than 100 ms past the last one (a loaded machine) may cost a wake; 14 did before
+            assertTrue(subscriber.emptyWakes() <= 3, "wakes with nothing to take between " + frames + " frames: "
+                + subscriber.emptyWakes());
+            assertTrue(subscriber.publisherLockProbes() <= subscriber.emptyWakes(), "each frame says its publisher "
+                + "lives: a lock is asked only after such a wake, " + subscriber.publisherLockProbes() + " times");
+        }
+    }
 }
