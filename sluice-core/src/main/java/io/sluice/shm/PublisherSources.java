@@ -19,8 +19,10 @@ import static io.sluice.shm.TopicLayout.STATE_ACTIVE;
  * {@link #refresh} rereads the publisher rows: a new incarnation is attached (its segment mapped read-only), a new
  * generation of a known publisher is switched to once the old one is drained (its TAIL is final once its SUCCESSOR is
  * set), a publisher that left is drained of what it published and then dropped. A publisher that died is found by
- * probing its row lock every {@link #PROBE_INTERVAL_NANOS} while the subscriber takes or spins and at least every
- * {@link io.sluice.os.FutexWaitable#MAINTENANCE_INTERVAL_NANOS} while it sleeps, and its row and files are reclaimed.
+ * probing its row lock every {@link #PROBE_INTERVAL_NANOS} while the subscriber takes or spins, by
+ * {@link #QUIET_NANOS} after the last evidence of its life while the subscriber sleeps ({@link #sleepNanos}), and at
+ * every {@link io.sluice.os.FutexWaitable#MAINTENANCE_INTERVAL_NANOS} of an executor's upkeep; its row and files are
+ * reclaimed. A publisher with fresh evidence of life is not asked ({@link #probe}).
  * How an attach orders its cursor before its look at TAIL, so that a reliable subscriber loses nothing from its
  * first moment, is told at {@link #attach} and in {@link ShmPublisher}.
  *
