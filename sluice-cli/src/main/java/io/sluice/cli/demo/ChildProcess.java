@@ -1,5 +1,6 @@
 package io.sluice.cli.demo;
 
+import io.sluice.JvmOptions;
 import io.sluice.cli.json.JsonReader;
 
 import java.io.BufferedReader;
@@ -49,11 +50,19 @@ final class ChildProcess {
         return child;
     }
 
-    /** The child's command line: the running JVM's java, its class path, native access for the FFM API. */
+    /**
+     * The child's command line: the running JVM's java, its class path, native access for the FFM API, Sluice's
+     * recommended options (as the README tells users to run their publishers and subscribers), its role's AOT cache
+     * ({@link DemoAot}), and the JVM's own warnings on standard error (standard output carries its reports).
+     */
     static List<String> command(DemoRole role, int domain) {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
         command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(JvmOptions.RECOMMENDED);
+        command.addAll(DemoAot.options(role));
+        command.add("-Xlog:disable");
+        command.add("-Xlog:all=warning:stderr");
         command.add("-XX:+UseSerialGC"); // small heaps, no GC threads competing for the demo's two-core budget
         command.add("-Xmx256m");
         command.add("-cp");
