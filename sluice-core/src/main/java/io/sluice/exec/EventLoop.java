@@ -60,12 +60,10 @@ final class EventLoop extends AbstractExecutor {
     private boolean bellsChanged;
     /** How many registrations of each subscriber have it ring a bell (loop thread only). */
     private final Map<ShmSubscriber<?>, Integer> bellUsers = new IdentityHashMap<>();
-    private long lastMaintenance;
 
     EventLoop(ExecutorOptions options) {
         super(options);
         this.wheel = TimerWheel.create(clock.nanoTime());
-        this.lastMaintenance = System.nanoTime();
     }
 
     @Override
@@ -94,7 +92,7 @@ final class EventLoop extends AbstractExecutor {
         waitSet.arm(key, subscriptions, bells, bellKeys, bells.length);
         try {
             work = dispatchSubscriptions(); // a sample published before the arm has no wake coming: look again
-            if (work == 0 && !closing() && maintainIfDue()) {
+            if (work == 0 && !closing() && waitSet.maintainIfDue(subscriptions)) {
                 work = dispatchSubscriptions(); // a reclaim may have attached or ended a source: look again
             }
             if (work == 0 && !closing()) {
@@ -104,20 +102,6 @@ final class EventLoop extends AbstractExecutor {
             waitSet.disarm();
         }
         return work;
-    }
-
-    /**
-     * The subscriptions' upkeep (liveness probes), at most every {@link #MAX_WAIT_NANOS}; whether it ran. Only on the
-     * way to sleep, after a look found nothing: never between a wake and the dispatch of what woke the loop.
-     */
-    private boolean maintainIfDue() {
-        long now = System.nanoTime();
-        if (now - lastMaintenance < MAX_WAIT_NANOS) {
-            return false;
-        }
-        lastMaintenance = now;
-        WaitSet.maintain(subscriptions, now);
-        return true;
     }
 
     private int dutyCycle() {

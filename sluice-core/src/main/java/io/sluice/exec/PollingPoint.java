@@ -21,7 +21,6 @@ final class PollingPoint {
     private int capturedCount;
     private int nextCaptured;
     private int seenVersion = -1;
-    private long lastMaintenance = System.nanoTime();
 
     PollingPoint(AbstractExecutor owner) {
         this.owner = owner;
@@ -43,7 +42,7 @@ final class PollingPoint {
         waitSet.arm(key, ordered);
         try {
             count = snapshot();
-            if (count == 0 && maintainIfDue()) {
+            if (count == 0 && waitSet.maintainIfDue(ordered)) {
                 count = snapshot(); // a reclaim may have attached or ended a source: look again
             }
             if (count == 0 && waitNanos > 0 && !owner.closing()) {
@@ -53,21 +52,6 @@ final class PollingPoint {
             waitSet.disarm();
         }
         return count;
-    }
-
-    /**
-     * The subscriptions' upkeep (liveness probes), at most every {@link AbstractExecutor#MAX_WAIT_NANOS}; whether it
-     * ran. Only on the way to sleep, after a look found nothing: never between a wake and the capture of what woke
-     * the poll.
-     */
-    private boolean maintainIfDue() {
-        long now = System.nanoTime();
-        if (now - lastMaintenance < AbstractExecutor.MAX_WAIT_NANOS) {
-            return false;
-        }
-        lastMaintenance = now;
-        WaitSet.maintain(ordered, now);
-        return true;
     }
 
     /** The next captured event's source, or null when all were handed out. */

@@ -34,6 +34,7 @@ final class WaitSet {
     private static volatile boolean waitvSupported = true;
 
     private final Wakeup wakeup;
+    private long lastMaintenance = System.nanoTime();
     private final MemorySegment waiters;
     private final MemorySegment timespec;
     private final MemorySegment state;
@@ -149,8 +150,22 @@ final class WaitSet {
         armedCount = 0;
     }
 
-    /** Upkeep of the subscriptions while idle (liveness probes of their publishers). */
-    static void maintain(Entity[] entities, long nowNanos) {
+    /**
+     * The upkeep of {@code entities} (liveness probes of their publishers), at most every
+     * {@link AbstractExecutor#MAX_WAIT_NANOS}; whether it ran. Callers run it only on the way to sleep, after a look
+     * found nothing: never between a wake and the dispatch of what woke them.
+     */
+    boolean maintainIfDue(Entity[] entities) {
+        long now = System.nanoTime();
+        if (now - lastMaintenance < AbstractExecutor.MAX_WAIT_NANOS) {
+            return false;
+        }
+        lastMaintenance = now;
+        maintain(entities, now);
+        return true;
+    }
+
+    private static void maintain(Entity[] entities, long nowNanos) {
         for (Entity entity : entities) {
             FutexWaitable waitable = entity.waitable();
             if (waitable != null && entity.isActive()) {
