@@ -49,7 +49,7 @@
 
 /* The command line (PROTOCOL.md, "Command line"). */
 typedef struct {
-    const char *transport, *role, *workload, *name, *wait;
+    const char *transport, *role, *workload, *name, *wait, *trace;
     uint64_t size;
     bool touch, spin;
     double warmup, duration, rate;
@@ -569,6 +569,14 @@ static void run_sink(const opts_t *o)
     uint64_t next_warm_seq = 0; /* the seq after the last warm-up message seen: a gap up to the first measured is lost */
     bool warm_seen = false;
     double cpu0 = 0, cpu1 = 0;
+    /* trace= (diagnosis only): every measured message as seq, send_ns, receive_ns, latency_ns, gap_before */
+    FILE *trace = NULL;
+    uint64_t trace_next = 0;
+    if (fanout && o->trace) {
+        trace = fopen(o->trace, "w");
+        if (!trace) fail(1, "cannot write the trace file %s", o->trace);
+        fprintf(trace, "seq\tsend_ns\treceive_ns\tlatency_ns\tgap_before\n");
+    }
 
     for (;;) {
         const void *msg = receive(0);
@@ -603,10 +611,16 @@ static void run_sink(const opts_t *o)
             last_ns = t;
             received++;
             if (fanout) samples_add(&lat, t - h.send_ns);
+            if (trace) {
+                fprintf(trace, "%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\n", h.seq, h.send_ns, t,
+                        t - h.send_ns, received > 1 && h.seq > trace_next ? h.seq - trace_next : 0);
+                trace_next = h.seq + 1;
+            }
         }
         iox_sub_release_chunk(g_sub, msg);
     }
     teardown();
+    if (trace) fclose(trace);
 
     /* Measured messages carry seq first_seq .. end_seq-1 (END follows the last measured one). */
     if (received && warm_seen && first_seq > next_warm_seq) first_seq = next_warm_seq; /* boundary gap: lost */
@@ -668,6 +682,7 @@ int main(int argc, char **argv)
     o.wait = need(argc, argv, "wait");
     o.size = (uint64_t)need_num(argc, argv, "size");
     o.touch = need_num(argc, argv, "touch") != 0;
+    o.trace = arg(argc, argv, "trace");
     o.warmup = need_num(argc, argv, "warmup");
     o.duration = need_num(argc, argv, "duration");
     o.rate = arg(argc, argv, "rate") ? need_num(argc, argv, "rate") : 0;
