@@ -2,19 +2,14 @@ package io.sluice.msg.interop;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -30,7 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.Assumptions;
+import io.sluice.testing.NodePackage;
 
 /**
  * An independent ROS 2 CDR implementation to compare Sluice's bytes with: the npm packages
@@ -70,30 +65,18 @@ import org.junit.jupiter.api.Assumptions;
  * to the Java types above is guided by the schema's definitions, which this class fetches with {@code parse} once
  * per schema.
  *
- * <p>{@link #start()} copies the node sources to {@code target/cdr-oracle/}, runs {@code npm ci} there when
- * {@code node_modules} is missing or older than the lock file, and starts {@code node cdr-oracle.mjs}. Without
- * {@code node} or {@code npm} on the PATH it aborts the calling test (skipped), unless the environment variable
- * {@code CI} is {@code true}, where it fails. Every call times out after {@link #CALL_TIMEOUT}; a timed-out or
+ * <p>{@link #start()} prepares the node sources in {@code target/cdr-oracle/} ({@link NodePackage}: skipped without
+ * node, failed with {@code CI=true}) and starts {@code node cdr-oracle.mjs}. Every call times out after
+ * {@link #CALL_TIMEOUT}; a timed-out or
  * crashed oracle is killed and fails the test with node's stderr. Calls are serialized (one request at a time).
  */
 public final class CdrOracle implements AutoCloseable {
     /** How long one call may take before the oracle is considered hung, killed, and the test failed. */
     public static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
-    /** How long {@code npm ci} may take. */
-    static final Duration NPM_CI_TIMEOUT = Duration.ofMinutes(5);
-
-    private static final Path NODE_SOURCES = Path.of("src", "test", "node");
     private static final Path WORK_DIR = Path.of("target", "cdr-oracle");
     private static final List<String> COPIED = List.of("package.json", "package-lock.json", "cdr-oracle.mjs");
     private static final String SCRIPT = "cdr-oracle.mjs";
     private static final int STDERR_KEPT = 16 * 1024;
-    private static final Object INSTALL_LOCK = new Object();
-    /**
-     * Oldest node taken. {@code @foxglove/rosmsg2-serialization} declares {@code node >= 20} (tested with 20);
-     * 18 is let through because that is what {@code apt-get install nodejs} gives on Ubuntu 24.04 and Debian 12,
-     * and nothing used here needs 20 (cdr-oracle.mjs has a fallback for String.isWellFormed).
-     */
-    private static final int MIN_NODE_MAJOR = 18;
 
     private final Process process;
     private final BufferedWriter stdin;
@@ -170,44 +153,9 @@ public final class CdrOracle implements AutoCloseable {
     }
 
     static CdrOracle start(Duration callTimeout) {
-        Path node = findOnPath("node");
-        Path npm = findOnPath("npm");
-        String nodeVersion = node == null ? null : nodeVersion(node);
-        if (node == null || npm == null || nodeMajor(nodeVersion) < MIN_NODE_MAJOR) {
-            String missing = node == null && npm == null ? "node and npm on the PATH"
-                : node == null ? "node on the PATH"
-                : npm == null ? "npm on the PATH"
-                : "node " + MIN_NODE_MAJOR + " or newer, but " + node + " is " + nodeVersion;
-            String message = "the CDR oracle needs " + missing + " (PATH=" + System.getenv("PATH") + ")";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(message + "; CI=true, so this is a failure (.ci/run installs them)");
-            }
-            Assumptions.abort(message + "; skipping (install Node.js 20+ with npm to run this test)");
-        }
-        Path moduleDir = moduleDir();
-        Path work = moduleDir.resolve(WORK_DIR);
-        synchronized (INSTALL_LOCK) {
-            try {
-                Files.createDirectories(work);
-                // the file lock keeps concurrent test JVMs (two builds at once) from installing over each other
-                try (FileChannel channel = FileChannel.open(work.resolve(".lock"), StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE)) {
-                    FileLock lock = channel.lock();
-                    try {
-                        for (String name : COPIED) {
-                            copyIfChanged(moduleDir.resolve(NODE_SOURCES).resolve(name), work.resolve(name));
-                        }
-                        if (needsInstall(work)) {
-                            npmCi(npm, work);
-                        }
-                    } finally {
-                        lock.release();
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("preparing the CDR oracle in " + work, e);
-            }
-        }
+        NodePackage prepared = NodePackage.prepare("the CDR oracle", "sluice-core", WORK_DIR, COPIED);
+        Path node = prepared.node();
+        Path work = prepared.work();
         ProcessBuilder builder = new ProcessBuilder(node.toString(), SCRIPT).directory(work.toFile());
         try {
             return new CdrOracle(builder.start(), callTimeout);
@@ -412,122 +360,6 @@ public final class CdrOracle implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------------ install
-
-    /** "v20.20.2", or what went wrong. */
-    private static String nodeVersion(Path node) {
-        try {
-            Process process = new ProcessBuilder(node.toString(), "--version").redirectErrorStream(true).start();
-            try (InputStream in = process.getInputStream()) {
-                if (!process.waitFor(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly();
-                    return "(no answer to --version)";
-                }
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-            }
-        } catch (IOException e) {
-            return "(" + e + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "(interrupted)";
-        }
-    }
-
-    private static int nodeMajor(String version) {
-        if (version == null) {
-            return Integer.MAX_VALUE; // node missing: reported as such
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^v(\\d+)\\.").matcher(version);
-        return m.find() ? Integer.parseInt(m.group(1)) : 0;
-    }
-
-    private static Path findOnPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (dir.isEmpty()) {
-                continue;
-            }
-            Path candidate = Path.of(dir, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
-    /** The sluice-core directory: Maven runs tests there; an IDE may run them from the repository root. */
-    private static Path moduleDir() {
-        Path cwd = Path.of("").toAbsolutePath();
-        for (Path candidate : List.of(cwd, cwd.resolve("sluice-core"))) {
-            if (Files.isRegularFile(candidate.resolve(NODE_SOURCES).resolve(SCRIPT))) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("cannot find " + NODE_SOURCES.resolve(SCRIPT) + " under " + cwd
-            + " or " + cwd.resolve("sluice-core"));
-    }
-
-    /** Copies only changed files, so that the lock file's modification time means "changed since npm ci". */
-    private static void copyIfChanged(Path from, Path to) throws IOException {
-        byte[] content = Files.readAllBytes(from);
-        if (Files.isRegularFile(to) && java.util.Arrays.equals(content, Files.readAllBytes(to))) {
-            return;
-        }
-        Path temp = to.resolveSibling(to.getFileName() + ".tmp");
-        Files.write(temp, content);
-        Files.move(temp, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /**
-     * npm writes {@code node_modules/.package-lock.json} at the end of a successful install, so it stands for
-     * "node_modules, completely installed".
-     */
-    private static boolean needsInstall(Path work) throws IOException {
-        Path installed = work.resolve("node_modules").resolve(".package-lock.json");
-        return !Files.isRegularFile(installed) || Files.getLastModifiedTime(installed)
-            .compareTo(Files.getLastModifiedTime(work.resolve("package-lock.json"))) < 0;
-    }
-
-    private static void npmCi(Path npm, Path work) throws IOException {
-        Path log = work.resolve("npm-ci.log");
-        ProcessBuilder builder = new ProcessBuilder(npm.toString(), "ci", "--no-audit", "--no-fund",
-            "--loglevel=error").directory(work.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("npm_config_update_notifier", "false");
-        long started = System.nanoTime();
-        Process process = builder.start();
-        boolean finished;
-        try {
-            finished = process.waitFor(NPM_CI_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted during npm ci in " + work, e);
-        }
-        if (!finished) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            throw new AssertionError("npm ci in " + work + " took longer than " + NPM_CI_TIMEOUT.toMinutes()
-                + " min; killed. Output:\n" + tail(log));
-        }
-        if (process.exitValue() != 0) {
-            throw new AssertionError("npm ci in " + work + " failed with exit code " + process.exitValue()
-                + ". Output:\n" + tail(log));
-        }
-        System.err.printf("cdr-oracle: npm ci in %s took %.1f s%n", work, (System.nanoTime() - started) / 1e9);
-    }
-
-    private static String tail(Path log) {
-        try {
-            String text = Files.readString(log, StandardCharsets.UTF_8);
-            return text.length() <= 8192 ? text : "..." + text.substring(text.length() - 8192);
-        } catch (IOException | UncheckedIOException e) {
-            return "(no output: " + e + ")";
-        }
-    }
 
     // ------------------------------------------------------------------------------------ schema-guided values
 
