@@ -112,6 +112,8 @@ public final class Native {
     private static final long SYS_GETEUID = AARCH64 ? 175 : 107;
     private static final long SYS_FSTATFS = AARCH64 ? 44 : 138;
     private static final long SYS_KILL = AARCH64 ? 129 : 62;
+    private static final long SYS_GETTID = AARCH64 ? 178 : 186;
+    private static final long SYS_TGKILL = AARCH64 ? 131 : 234;
     private static final long SYS_FUTEX = AARCH64 ? 98 : 202;
     private static final long SYS_STATX = AARCH64 ? 291 : 332;
     /** {@code futex_waitv} (Linux 5.16): the same number on x86_64 and aarch64. */
@@ -715,9 +717,21 @@ public final class Native {
         syscall(IGNORED_ERRNO, SYS_KILL, ProcessHandle.current().pid(), SIGKILL, 0, 0, 0, 0);
     }
 
-    /** Stops this whole process with {@code SIGSTOP} until somebody sends it {@code SIGCONT}: for fault injection. */
+    /**
+     * Stops this whole process with {@code SIGSTOP} until somebody sends it {@code SIGCONT}, before the calling thread
+     * runs another instruction of its own: for fault injection.
+     *
+     * <p>The signal goes to the calling thread ({@code tgkill}), which then stops on its way back from the system
+     * call. Sent to the process ({@code kill}), it is taken by a thread the kernel picks: in a JVM the launcher's
+     * main thread, asleep in {@code pthread_join}, which must first wake up to stop the others. Meanwhile the caller
+     * runs on; on a machine that wakes CPUs slowly (this project's CI), a publisher stopped "holding the admin lock"
+     * went on for long enough to finish its close and release the lock before it stopped
+     * ({@code TransportCrashDefectTest.shouldBoundWhatAParticipantStoppedWhileHoldingTheRegistryLockCostsTheOthers}
+     * failed so, about one run in eight).
+     */
     public static void stopSelf() {
-        syscall(IGNORED_ERRNO, SYS_KILL, ProcessHandle.current().pid(), SIGSTOP, 0, 0, 0, 0);
+        long thread = syscall(IGNORED_ERRNO, SYS_GETTID, 0, 0, 0, 0, 0, 0);
+        syscall(IGNORED_ERRNO, SYS_TGKILL, ProcessHandle.current().pid(), thread, SIGSTOP, 0, 0, 0);
     }
 
     /** Bytes of the errno capture state {@link #futexWaitv} needs. */

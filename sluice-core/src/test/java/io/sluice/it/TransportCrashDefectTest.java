@@ -166,6 +166,24 @@ class TransportCrashDefectTest extends MultiProcessTest {
         }
     }
 
+    /** The files a process has open, as {@code fd->target} pairs. */
+    private static String descriptors(long pid) {
+        StringBuilder out = new StringBuilder();
+        try (var list = java.nio.file.Files.list(java.nio.file.Path.of("/proc", Long.toString(pid), "fd"))) {
+            list.forEach(fd -> {
+                try {
+                    out.append(fd.getFileName()).append("->").append(java.nio.file.Files.readSymbolicLink(fd))
+                        .append(' ');
+                } catch (java.io.IOException e) {
+                    out.append(fd.getFileName()).append("->? "); // closed meanwhile
+                }
+            });
+        } catch (java.io.IOException e) {
+            return "unreadable (" + e + ")";
+        }
+        return out.toString().strip();
+    }
+
     private static String procLocks() {
         try {
             return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/locks")).strip().replace('\n', ';');
@@ -197,6 +215,9 @@ class TransportCrashDefectTest extends MultiProcessTest {
             assertTrue(System.nanoTime() - deadline < 0, "the child reached the fault point: " + imu.stderr());
             Thread.sleep(10);
         }
+        // what the child holds before the join, for a failure message (see Native.stopSelf for the failure it found)
+        String before = "descriptors: " + descriptors(imu.pid()) + ", locks: " + procLocks() + ", /proc stat: "
+            + procStat(imu.pid());
         try {
             // joining waits a bounded time, then says who holds the topic
             io.sluice.TopicBusyException busy;
@@ -204,8 +225,9 @@ class TransportCrashDefectTest extends MultiProcessTest {
                 busy = org.junit.jupiter.api.Assertions.assertThrows(
                     io.sluice.TopicBusyException.class, () -> sluice.subscriber("/imu", TYPE, Qos.queue(8)));
             } catch (AssertionError joined) {
-                // seen once in CI (0.3 s, nothing thrown): say what the child was doing, for the next time
-                throw new AssertionError(joined.getMessage() + "; child alive=" + imu.isAlive() + ", /proc stat: "
+                // CI saw this when the child, told to stop, ran on and released the lock (fixed in Native.stopSelf)
+                throw new AssertionError(joined.getMessage() + "; before joining: " + before + "; after: child alive="
+                    + imu.isAlive() + ", /proc stat: "
                     + procStat(imu.pid()) + ", locks: " + procLocks() + ", child stderr: " + imu.stderr(), joined);
             }
             assertTrue(busy.getMessage().contains("holderPid=" + imu.pid()), busy.getMessage());
