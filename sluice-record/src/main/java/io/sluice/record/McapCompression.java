@@ -1,11 +1,12 @@
 package io.sluice.record;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
 
@@ -68,7 +69,9 @@ public enum McapCompression {
     }
 
     /**
-     * Decompresses {@code stored} into a new segment of exactly {@code uncompressedSize} bytes.
+     * Decompresses {@code stored} into a new segment of exactly {@code uncompressedSize} bytes. The memory taken grows
+     * with what the frame really yields, never up front from the size the file claims: a crafted size of 2 GiB over
+     * a frame of a few bytes costs a few bytes.
      *
      * @throws IllegalArgumentException when the stored bytes are not a valid frame of that size (the caller names the
      *         file, offset and record)
@@ -78,51 +81,41 @@ public enum McapCompression {
             throw new IllegalArgumentException("uncompressed size " + Long.toUnsignedString(uncompressedSize)
                 + " over the reader's limit " + RecordBuffer.MAX_SIZE);
         }
-        int size = (int) uncompressedSize;
-        byte[] out = new byte[size];
-        switch (this) {
-            case NONE -> {
-                if (stored.byteSize() != uncompressedSize) {
-                    throw new IllegalArgumentException("uncompressed records of " + stored.byteSize()
-                        + " bytes where the chunk says " + uncompressedSize);
-                }
-                MemorySegment.copy(stored, 0, MemorySegment.ofArray(out), 0, size);
+        if (this == NONE) {
+            if (stored.byteSize() != uncompressedSize) {
+                throw new IllegalArgumentException("uncompressed records of " + stored.byteSize()
+                    + " bytes where the chunk says " + uncompressedSize);
             }
-            case ZSTD -> {
-                byte[] in = stored.toArray(ValueLayout.JAVA_BYTE);
-                long written;
-                try { // ZstdException, or worse, on bytes that are no zstd frame
-                    long frameSize = Zstd.getFrameContentSize(in);
-                    if (frameSize >= 0 && frameSize != uncompressedSize) {
-                        throw new IllegalArgumentException("zstd frame of " + frameSize
-                            + " bytes where the chunk says " + uncompressedSize);
-                    }
-                    written = Zstd.decompressByteArray(out, 0, size, in, 0, in.length);
-                } catch (IllegalArgumentException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    throw new IllegalArgumentException("zstd: " + e.getMessage(), e);
-                }
-                if (written != uncompressedSize) {
-                    throw new IllegalArgumentException("zstd frame gave " + written + " bytes where the chunk says "
-                        + uncompressedSize);
-                }
-            }
-            case LZ4 -> {
-                try (LZ4FrameInputStream lz4 = new LZ4FrameInputStream(new SegmentInputStream(stored))) {
-                    int read = lz4.readNBytes(out, 0, size);
-                    if (read != size || lz4.read() != -1) {
-                        throw new IllegalArgumentException("lz4 frame of " + (read == size ? "more than " : "")
-                            + read + " bytes where the chunk says " + uncompressedSize);
-                    }
-                } catch (IllegalArgumentException e) {
-                    throw e;
-                } catch (IOException | RuntimeException e) { // LZ4Exception, or worse on bytes that are no frame
-                    throw new IllegalArgumentException("lz4: " + e.getMessage(), e);
-                }
-            }
+            return stored;
         }
-        return MemorySegment.ofArray(out);
+        int size = (int) uncompressedSize;
+        try (InputStream frame = this == ZSTD ? new ZstdInputStreamNoFinalizer(new SegmentInputStream(stored))
+            : new LZ4FrameInputStream(new SegmentInputStream(stored))) {
+            byte[] out = new byte[Math.min(size, 1 << 20)];
+            int filled = 0;
+            while (true) {
+                if (filled == out.length) {
+                    if (filled == size) {
+                        if (frame.read() != -1) {
+                            throw new IllegalArgumentException(wireName + " frame of more than " + size
+                                + " bytes where the chunk says " + size);
+                        }
+                        return MemorySegment.ofArray(out);
+                    }
+                    out = Arrays.copyOf(out, (int) Math.min(size, 2L * out.length));
+                }
+                int read = frame.read(out, filled, out.length - filled);
+                if (read < 0) {
+                    throw new IllegalArgumentException(wireName + " frame of " + filled + " bytes where the chunk says "
+                        + size);
+                }
+                filled += read;
+            }
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) { // ZstdIOException, LZ4Exception, or worse on bytes that are no frame
+            throw new IllegalArgumentException(wireName + ": " + e.getMessage(), e);
+        }
     }
 
     /** Reads a memory segment as a stream (the lz4 frame reader wants one). */

@@ -48,6 +48,8 @@ import java.util.function.Predicate;
 public final class McapReader implements AutoCloseable {
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** An end time of -1 (2^64 - 1 unsigned): no end, the last possible time included. */
+    private static final long NO_END = -1;
 
     private final Path path;
     private final Arena arena;
@@ -197,14 +199,14 @@ public final class McapReader implements AutoCloseable {
         return library;
     }
 
-    /** The summary's schemas by id. */
+    /** The schemas by id: the summary's, and any a chunk read so far defined besides (a copy). */
     public Map<Integer, McapSchema> schemas() {
-        return Collections.unmodifiableMap(schemas);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(schemas));
     }
 
-    /** The summary's channels by id. */
+    /** The channels by id: the summary's, and any a chunk read so far defined besides (a copy). */
     public Map<Integer, McapChannel> channels() {
-        return Collections.unmodifiableMap(channels);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(channels));
     }
 
     /** The summary's Statistics record, if it has one. */
@@ -237,7 +239,7 @@ public final class McapReader implements AutoCloseable {
         List<McapChunkIndex> chunks = new ArrayList<>();
         for (McapChunkIndex index : chunkIndexes) {
             if (Long.compareUnsigned(index.messageEndTime(), startTime) < 0
-                || Long.compareUnsigned(index.messageStartTime(), endTime) >= 0) {
+                || (endTime != NO_END && Long.compareUnsigned(index.messageStartTime(), endTime) >= 0)) {
                 continue;
             }
             boolean anyWanted = index.messageIndexOffsets().isEmpty();
@@ -267,8 +269,8 @@ public final class McapReader implements AutoCloseable {
         }
     }
 
-    /** A message waiting in the merge of the chunks that overlap in time. */
-    private record Pending(McapMessage message, long order) {
+    /** A message waiting in the merge of the chunks that overlap in time; where it lies in the file breaks ties. */
+    private record Pending(McapMessage message, long chunkOffset, long recordOffset) {
     }
 
     /** Merges the messages of the chunks (sorted by start time) in log-time order, reading a chunk when needed. */
@@ -279,10 +281,13 @@ public final class McapReader implements AutoCloseable {
         private final Predicate<McapChannel> accept;
         private final PriorityQueue<Pending> queue = new PriorityQueue<>((a, b) -> {
             int byTime = Long.compareUnsigned(a.message.logTime(), b.message.logTime());
-            return byTime != 0 ? byTime : Long.compare(a.order, b.order);
+            if (byTime != 0) {
+                return byTime;
+            }
+            int byChunk = Long.compare(a.chunkOffset, b.chunkOffset);
+            return byChunk != 0 ? byChunk : Long.compare(a.recordOffset, b.recordOffset);
         });
         private int nextChunk;
-        private long order;
 
         TimeOrderedMessages(List<McapChunkIndex> chunks, long startTime, long endTime,
                             Predicate<McapChannel> accept) {
@@ -346,9 +351,10 @@ public final class McapReader implements AutoCloseable {
                                     + " before it defines");
                             }
                             if (Long.compareUnsigned(logTime, startTime) >= 0
-                                && Long.compareUnsigned(logTime, endTime) < 0 && accept.test(channel)) {
+                                && (endTime == NO_END || Long.compareUnsigned(logTime, endTime) < 0)
+                                && accept.test(channel)) {
                                 queue.add(new Pending(new McapMessage(channel, sequence, logTime, publishTime,
-                                    fields.rest().asReadOnly()), order++));
+                                    fields.rest().asReadOnly()), recordAt, innerAt));
                             }
                         }
                         default -> {

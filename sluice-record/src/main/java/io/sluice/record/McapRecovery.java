@@ -22,21 +22,27 @@ public final class McapRecovery {
      * @param chunks        complete chunks read
      * @param partialChunks chunks cut short whose complete messages were kept
      * @param damagedChunks chunks left out as damaged
+     * @param damagedRecords records outside chunks left out as damaged
      * @param wasFinished   whether the old file was finished already (then nothing was missing)
      * @param readUpTo      the offset up to which the old file could be read
      * @param fileSize      the old file's size
      * @param stop          why reading the old file stopped early, or null
      */
-    public record Report(long messages, long chunks, long partialChunks, long damagedChunks, boolean wasFinished,
-                         long readUpTo, long fileSize, String stop) {
+    public record Report(long messages, long chunks, long partialChunks, long damagedChunks, long damagedRecords,
+                         boolean wasFinished, long readUpTo, long fileSize, String stop) {
     }
 
-    /** Reads {@code damaged} around its damage and writes what it holds to {@code output} (which must not exist). */
+    /**
+     * Reads {@code damaged} around its damage and writes what it holds to {@code output} (which must not exist). When
+     * the old file cannot be read at all (not MCAP, no Header), or writing fails, {@code output} is removed and the
+     * failure thrown.
+     */
     public static Report recover(Path damaged, Path output, McapWriterOptions options) throws IOException {
         Map<Integer, Integer> schemaIds = new HashMap<>();
         Map<Integer, Integer> channelIds = new HashMap<>();
         McapStreamReader.Result result;
-        try (McapWriter writer = McapWriter.create(output, options)) {
+        McapWriter writer = McapWriter.create(output, options);
+        try {
             result = McapStreamReader.salvage(damaged, new McapStreamReader.Visitor() {
                 @Override
                 public void schema(McapSchema schema) throws IOException {
@@ -56,8 +62,17 @@ public final class McapRecovery {
                         message.publishTime(), message.data());
                 }
             });
+        } catch (IOException | RuntimeException | Error e) {
+            // nothing half-done may look like a finished recovery
+            try {
+                writer.abandon();
+            } finally {
+                java.nio.file.Files.deleteIfExists(output);
+            }
+            throw e;
         }
+        writer.close();
         return new Report(result.messages(), result.chunks(), result.partialChunks(), result.damagedChunks(),
-            result.finished(), result.readUpTo(), result.fileSize(), result.stop());
+            result.damagedRecords(), result.finished(), result.readUpTo(), result.fileSize(), result.stop());
     }
 }

@@ -27,7 +27,9 @@ import java.util.Objects;
  * }
  *
  * <p>Two modes. {@link #read} throws {@link McapFormatException} at the first damage that is not the end of the
- * file (a bad CRC, a record that cannot be what it says). {@link #salvage} reads around damage instead: it skips a
+ * file (a bad CRC, a record that cannot be what it says). {@link #salvage} reads around damage instead (but not
+ * around a missing magic or Header: that is no MCAP file): it skips a record outside chunks that cannot be read
+ * (counted in {@link Result#damagedRecords()}), it skips a
  * chunk whose CRC or contents are bad (counted in {@link Result#damagedChunks()}; the messages before a record that
  * cannot be read are handed out, those after it are not), and of a chunk cut short by the
  * end of the file it still hands out the complete records when the chunk is uncompressed, which is what
@@ -64,13 +66,14 @@ public final class McapStreamReader {
      * @param damagedChunks chunks skipped as damaged ({@link #salvage} only)
      * @param partialChunks chunks cut short by the end of the file whose complete records were handed out
      *                      ({@link #salvage} only)
+     * @param damagedRecords records outside chunks skipped as damaged ({@link #salvage} only)
      * @param readUpTo      the offset up to which the file was read: its end, or the start of the first record that
      *                      was not complete
      * @param fileSize      the file's size
      * @param stop          why the read stopped before the Data End, or null when it did not
      */
     public record Result(boolean finished, long messages, long chunks, long damagedChunks, long partialChunks,
-                         long readUpTo, long fileSize, String stop) {
+                         long damagedRecords, long readUpTo, long fileSize, String stop) {
     }
 
     private final Path path;
@@ -83,6 +86,7 @@ public final class McapStreamReader {
     private long chunks;
     private long damagedChunks;
     private long partialChunks;
+    private long damagedRecords;
 
     private McapStreamReader(Path path, MemorySegment file, Visitor visitor, boolean salvage) {
         this.path = path;
@@ -149,7 +153,16 @@ public final class McapStreamReader {
                         return result(true, contentStart + length, null);
                     }
                     case Mcap.CHUNK -> chunk(cursor, at);
-                    case Mcap.SCHEMA, Mcap.CHANNEL, Mcap.MESSAGE -> content(opcode, cursor);
+                    case Mcap.SCHEMA, Mcap.CHANNEL, Mcap.MESSAGE -> {
+                        try {
+                            content(opcode, cursor);
+                        } catch (McapFormatException e) {
+                            if (!salvage) {
+                                throw e;
+                            }
+                            damagedRecords++;
+                        }
+                    }
                     case Mcap.HEADER -> throw cursor.error("a second Header record");
                     case Mcap.FOOTER -> {
                         return result(false, at, "a Footer at offset " + at + " without a Data End before it");
@@ -164,7 +177,8 @@ public final class McapStreamReader {
     }
 
     private Result result(boolean finished, long readUpTo, String stop) {
-        return new Result(finished, messages, chunks, damagedChunks, partialChunks, readUpTo, file.byteSize(), stop);
+        return new Result(finished, messages, chunks, damagedChunks, partialChunks, damagedRecords, readUpTo,
+            file.byteSize(), stop);
     }
 
     private void chunk(RecordCursor cursor, long at) throws IOException {

@@ -45,7 +45,8 @@ import java.util.zip.CRC32;
  * as a value and extended with {@link Crc32Combine} (the CRC of the header, then of the records, each computed on
  * its own) at every chunk, and with the CRC of the bytes written since at every chunk and at the end.
  *
- * <p><b>Failure.</b> An {@link IOException} from the file (a full disk) leaves the writer failed: later calls
+ * <p><b>Failure.</b> An {@link IOException} from the file (a full disk), or any failure while a message or a chunk
+ * is half written, leaves the writer failed: later calls
  * throw {@link IllegalStateException}, {@link #close()} closes the file without a summary. What was written by then
  * is what {@link McapStreamReader} recovers: every chunk closed before the failure.
  */
@@ -241,6 +242,10 @@ public final class McapWriter implements AutoCloseable {
             throw new IllegalArgumentException("no such channel in this file: channelId=" + channelId);
         }
         long contentLength = Mcap.MESSAGE_FIELDS + data.byteSize();
+        if (!uncompressed && contentLength > RecordBuffer.MAX_SIZE / 2) {
+            throw new IllegalArgumentException("message too large for a compressed chunk (write it uncompressed): size="
+                + data.byteSize() + ", limit=" + (RecordBuffer.MAX_SIZE / 2 - Mcap.MESSAGE_FIELDS));
+        }
         if (!chunkOpen) {
             openChunk();
         }
@@ -267,6 +272,9 @@ public final class McapWriter implements AutoCloseable {
             }
         } catch (IOException e) {
             throw fail(e);
+        } catch (RuntimeException e) {
+            fail(new IOException("writing a message failed: " + e, e));
+            throw e;
         }
         chunkRecordsLength += Mcap.RECORD_PREFIX + contentLength;
         if (!state.inChunk) {
@@ -325,6 +333,17 @@ public final class McapWriter implements AutoCloseable {
                 }
                 finish();
             }
+        }
+    }
+
+    /**
+     * Closes the file as it is, without finishing it: what was written stays, as a killed writer would leave it (for
+     * a caller that is giving the file up). Idempotent; {@link #close()} afterwards does nothing.
+     */
+    public void abandon() throws IOException {
+        if (!closed) {
+            closed = true;
+            file.close();
         }
     }
 
@@ -448,6 +467,9 @@ public final class McapWriter implements AutoCloseable {
                 position - indexStart, options.compression().wireName(), storedSize, chunkRecordsLength));
         } catch (IOException e) {
             throw fail(e);
+        } catch (RuntimeException e) { // a compressor's failure: the chunk is lost, the writer must not go on
+            fail(new IOException("closing a chunk failed: " + e, e));
+            throw e;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sluice.record;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,8 +107,10 @@ class McapDamageTest {
             McapFormatException cause = (McapFormatException) e.getCause();
             assertEquals(victim.chunkStartOffset(), cause.offset(), cause.getMessage());
             assertEquals("Chunk", cause.record());
-            assertTrue(cause.getMessage().contains(compression == McapCompression.NONE ? "bad CRC" : "")
-                && cause.getMessage().contains("offset " + victim.chunkStartOffset()), cause.getMessage());
+            String message = cause.getMessage();
+            assertTrue(message.contains("offset " + victim.chunkStartOffset()), message);
+            assertTrue(message.contains("bad CRC of the records")
+                || (compression != McapCompression.NONE && message.contains("do not decompress")), message);
         }
         McapFormatException strict = assertThrows(McapFormatException.class,
             () -> McapStreamReader.read(file, message -> { }));
@@ -119,6 +122,38 @@ class McapDamageTest {
         assertEquals(1, result.damagedChunks());
         assertEquals(chunks - 1, result.chunks());
         assertTrue(salvaged.size() < 80 && salvaged.size() > 40, "salvaged " + salvaged.size());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = McapCompression.class, names = {"ZSTD", "LZ4"})
+    void shouldRefuseAChunkThatClaimsMoreThanItHoldsWithoutTakingTheMemoryItClaims(McapCompression compression)
+        throws IOException {
+        Written written = written(compression, 40);
+        McapChunkIndex first;
+        try (McapReader reader = McapReader.open(written.file())) {
+            first = reader.chunkIndexes().get(1); // not the first: that one holds the schema and the channels
+        }
+        byte[] bytes = Files.readAllBytes(written.file());
+        // uncompressed_size of the second chunk: 2 GiB less a little, over a frame of a few KiB
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong((int) first.chunkStartOffset() + 9 + 16,
+            Integer.MAX_VALUE - 100);
+        Path file = copy(written.file(), bytes);
+        McapFormatException e = assertThrows(McapFormatException.class,
+            () -> McapStreamReader.read(file, message -> { }));
+        assertEquals(first.chunkStartOffset(), e.offset(), e.getMessage());
+        assertTrue(e.getMessage().contains("where the chunk says " + (Integer.MAX_VALUE - 100)), e.getMessage());
+        List<McapMessage> salvaged = new ArrayList<>();
+        McapStreamReader.Result result = McapStreamReader.salvage(file, salvaged::add);
+        assertEquals(1, result.damagedChunks(), result.toString());
+    }
+
+    @Test
+    void shouldLeaveNoOutputWhenWhatItRecoversFromIsNoMcapFile() throws IOException {
+        Path notMcap = copy(null, "not a recording at all".getBytes());
+        Path output = dir.resolve("recovered.mcap");
+        assertThrows(McapFormatException.class,
+            () -> McapRecovery.recover(notMcap, output, McapWriterOptions.defaults()));
+        assertFalse(Files.exists(output), "a failed recovery leaves nothing that looks finished");
     }
 
     @Test

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;

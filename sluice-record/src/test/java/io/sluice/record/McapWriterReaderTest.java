@@ -108,12 +108,69 @@ class McapWriterReaderTest {
         assertEquals(crc(file, summaryStart, footer + 25), file.getInt(footer + 25) & 0xFFFF_FFFFL, "summary CRC");
     }
 
+    @ParameterizedTest
+    @EnumSource(McapCompression.class)
+    void shouldIndexEveryMessageOfEveryChunkWhereItIs(McapCompression compression) throws IOException {
+        Written written = Written.write(dir.resolve("run.mcap"), small(compression), 200, 6);
+        ByteBuffer file = ByteBuffer.wrap(Files.readAllBytes(written.file())).order(ByteOrder.LITTLE_ENDIAN);
+        long indexed = 0;
+        try (McapReader reader = McapReader.open(written.file())) {
+            for (McapChunkIndex chunk : reader.chunkIndexes()) {
+                // the chunk's records, uncompressed (the Chunk record: prefix 9, three u64, u32 CRC, the compression
+                // string, the u64 length of its records)
+                int at = (int) chunk.chunkStartOffset();
+                int nameLength = file.getInt(at + 9 + 28);
+                int recordsAt = at + 9 + 32 + nameLength + 8;
+                MemorySegment stored = MemorySegment.ofArray(file.array()).asSlice(recordsAt, chunk.compressedSize());
+                ByteBuffer records = compression.decompress(stored, chunk.uncompressedSize()).asByteBuffer()
+                    .order(ByteOrder.LITTLE_ENDIAN);
+                long indexLength = 0;
+                for (var entry : chunk.messageIndexOffsets().entrySet()) {
+                    int index = (int) (long) entry.getValue();
+                    assertEquals(0x07, file.get(index), "a Message Index record where the chunk index says");
+                    long length = file.getLong(index + 1);
+                    indexLength += 9 + length;
+                    assertEquals((int) entry.getKey(), file.getShort(index + 9) & 0xFFFF, "its channel");
+                    int pairs = file.getInt(index + 11) / 16;
+                    assertEquals(length, 2 + 4 + 16L * pairs);
+                    for (int k = 0; k < pairs; k++) {
+                        long logTime = file.getLong(index + 15 + 16 * k);
+                        int offset = (int) file.getLong(index + 15 + 16 * k + 8);
+                        assertEquals(0x05, records.get(offset), "a Message record at the indexed offset");
+                        assertEquals((int) entry.getKey(), records.getShort(offset + 9) & 0xFFFF, "on its channel");
+                        assertEquals(logTime, records.getLong(offset + 9 + 6), "with the indexed log time");
+                        indexed++;
+                    }
+                }
+                assertEquals(chunk.messageIndexLength(), indexLength, "the message index records' length");
+            }
+        }
+        assertEquals(200, indexed, "every message indexed once");
+    }
+
+    @Test
+    void shouldReadAMessageAtTheLastPossibleTimeWhenAskedForAllTimes() throws IOException {
+        Path file = dir.resolve("late.mcap");
+        try (McapWriter writer = McapWriter.create(file, McapWriterOptions.defaults())) {
+            int channel = writer.channel("/late", 0, "cdr", java.util.Map.of());
+            writer.write(channel, 0, -1L, -1L, new byte[] {42}); // 2^64 - 1 ns, unsigned
+        }
+        try (McapReader reader = McapReader.open(file)) {
+            List<McapMessage> all = all(reader.messages());
+            assertEquals(1, all.size());
+            assertEquals(-1L, all.getFirst().logTime());
+        }
+    }
+
     @Test
     void shouldWriteZerosForCrcsWhenAskedNotToAndStillReadBack() throws IOException {
         Written written = Written.write(dir.resolve("run.mcap"), small(McapCompression.NONE).withCrc(false), 50, 5);
         ByteBuffer file = ByteBuffer.wrap(Files.readAllBytes(written.file())).order(ByteOrder.LITTLE_ENDIAN);
         int footer = file.limit() - 8 - 29;
-        assertEquals(0, file.getInt(footer + 25));
+        assertEquals(0, file.getInt(footer + 25), "summary CRC");
+        int dataEnd = (int) file.getLong(footer + 9) - 13;
+        assertEquals(0x0F, file.get(dataEnd));
+        assertEquals(0, file.getInt(dataEnd + 9), "data section CRC");
         try (McapReader reader = McapReader.open(written.file())) {
             assertEquals(50, all(reader.messages()).size());
             for (McapChunkIndex index : reader.chunkIndexes()) {
