@@ -155,6 +155,17 @@ public final class McapReader implements AutoCloseable {
         }
     }
 
+    /** Reads an MCAP file already in memory ({@code name} only names it in errors): for the fuzz harness. */
+    static McapReader of(Path name, MemorySegment bytes) throws IOException {
+        Arena arena = Arena.ofShared();
+        try {
+            return new McapReader(name, arena, bytes);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
     private static boolean startsWithMagic(MemorySegment file, long at) {
         return MemorySegment.mismatch(file, at, at + Mcap.MAGIC.length, MemorySegment.ofArray(Mcap.MAGIC), 0,
             Mcap.MAGIC.length) == -1;

@@ -115,6 +115,11 @@ public final class McapStreamReader {
         }
     }
 
+    /** Reads an MCAP file already in memory ({@code name} only names it in errors): for the fuzz harness. */
+    static Result read(Path name, MemorySegment bytes, Visitor visitor, boolean salvage) throws IOException {
+        return new McapStreamReader(name, bytes, visitor, salvage).read();
+    }
+
     private Result read() throws IOException {
         long size = file.byteSize();
         if (size < Mcap.MAGIC.length || MemorySegment.mismatch(file, 0, Mcap.MAGIC.length,
