@@ -569,13 +569,17 @@ static void run_sink(const opts_t *o)
     uint64_t next_warm_seq = 0; /* the seq after the last warm-up message seen: a gap up to the first measured is lost */
     bool warm_seen = false;
     double cpu0 = 0, cpu1 = 0;
-    /* trace= (diagnosis only): every measured message as seq, send_ns, receive_ns, latency_ns, gap_before */
+    /* trace= (diagnosis only): every measured message's seq, send_ns and receive_ns, kept in memory while measuring
+     * and written after (as the Java harness's FrameTrace): no file I/O between a receive and the next */
     FILE *trace = NULL;
-    uint64_t trace_next = 0;
+    uint64_t *trace_v = NULL;
+    size_t trace_n = 0, trace_cap = 0;
     if (fanout && o->trace) {
         trace = fopen(o->trace, "w");
         if (!trace) fail(1, "cannot write the trace file %s", o->trace);
-        fprintf(trace, "seq\tsend_ns\treceive_ns\tlatency_ns\tgap_before\n");
+        trace_cap = lat.cap;
+        trace_v = malloc(3 * trace_cap * sizeof *trace_v);
+        if (!trace_v) fail(1, "out of memory for the trace");
     }
 
     for (;;) {
@@ -611,16 +615,29 @@ static void run_sink(const opts_t *o)
             last_ns = t;
             received++;
             if (fanout) samples_add(&lat, t - h.send_ns);
-            if (trace) {
-                fprintf(trace, "%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\n", h.seq, h.send_ns, t,
-                        t - h.send_ns, received > 1 && h.seq > trace_next ? h.seq - trace_next : 0);
-                trace_next = h.seq + 1;
+            if (trace_v && trace_n < trace_cap) {
+                trace_v[3 * trace_n] = h.seq;
+                trace_v[3 * trace_n + 1] = h.send_ns;
+                trace_v[3 * trace_n + 2] = t;
+                trace_n++;
             }
         }
         iox_sub_release_chunk(g_sub, msg);
     }
     teardown();
-    if (trace) fclose(trace);
+    if (trace) {
+        fprintf(trace, "seq\tsend_ns\treceive_ns\tlatency_ns\tgap_before\n");
+        for (size_t i = 0; i < trace_n; i++) {
+            uint64_t seq = trace_v[3 * i], send = trace_v[3 * i + 1], got = trace_v[3 * i + 2];
+            uint64_t before = i > 0 && seq > trace_v[3 * (i - 1)] + 1 ? seq - trace_v[3 * (i - 1)] - 1 : 0;
+            fprintf(trace, "%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\n", seq, send, got,
+                    got - send, before);
+        }
+        if (received > trace_n)
+            fprintf(stderr, "iox-harness: the trace kept the first %zu of %" PRIu64 " messages\n", trace_n, received);
+        if (fclose(trace) != 0) fail(1, "cannot write the trace file %s", o->trace);
+        free(trace_v);
+    }
 
     /* Measured messages carry seq first_seq .. end_seq-1 (END follows the last measured one). */
     if (received && warm_seen && first_seq > next_warm_seq) first_seq = next_warm_seq; /* boundary gap: lost */

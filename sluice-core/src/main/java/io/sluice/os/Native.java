@@ -727,11 +727,14 @@ public final class Native {
      * runs on; on a machine that wakes CPUs slowly (this project's CI), a publisher stopped "holding the admin lock"
      * went on for long enough to finish its close and release the lock before it stopped
      * ({@code TransportCrashDefectTest.shouldBoundWhatAParticipantStoppedWhileHoldingTheRegistryLockCostsTheOthers}
-     * failed so, about one run in eight).
+     * failed so in 5 of 28 runs).
      */
     public static void stopSelf() {
         long thread = syscall(IGNORED_ERRNO, SYS_GETTID, 0, 0, 0, 0, 0, 0);
-        syscall(IGNORED_ERRNO, SYS_TGKILL, ProcessHandle.current().pid(), thread, SIGSTOP, 0, 0, 0);
+        long rc = syscall(IGNORED_ERRNO, SYS_TGKILL, ProcessHandle.current().pid(), thread, SIGSTOP, 0, 0, 0);
+        if (rc != 0) { // a caller that ran on would be the very failure this is for
+            throw new IllegalStateException("tgkill(SIGSTOP) of this thread failed: rc=" + rc + ", tid=" + thread);
+        }
     }
 
     /** Bytes of the errno capture state {@link #futexWaitv} needs. */

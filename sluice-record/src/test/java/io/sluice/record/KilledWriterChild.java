@@ -18,6 +18,8 @@ import java.util.Map;
 public final class KilledWriterChild {
     static final int BEFORE_PAUSE = 500;
     static final int OPEN = 3;
+    /** A bound for a child the test never killed (a test JVM that died first). */
+    private static final long MAX_MESSAGES = 1_000_000;
 
     private KilledWriterChild() {
     }
@@ -31,7 +33,7 @@ public final class KilledWriterChild {
         return data;
     }
 
-    public static void main(String[] args) throws IOException, InterruptedException {
+    public static void main(String[] args) throws IOException {
         Path file = Path.of(args[0]);
         McapWriterOptions options = McapWriterOptions.defaults().withCompression(McapCompression.valueOf(args[1]))
             .withChunkSize(16 * 1024);
@@ -40,7 +42,7 @@ public final class KilledWriterChild {
             Written.SCHEMA_TEXT.getBytes(StandardCharsets.UTF_8));
         int channel = writer.channel("/killed", schema, "cdr", Map.of());
         boolean pause = args[2].equals("pause");
-        for (long i = 0; ; i++) {
+        for (long i = 0; i < MAX_MESSAGES; i++) {
             writer.write(channel, i, 1_000_000_000L + i, 1_000_000_000L + i, message(i));
             System.out.println("wrote " + (i + 1));
             if ((i + 1) % 37 == 0 || (pause && i + 1 == BEFORE_PAUSE)) {
@@ -50,9 +52,13 @@ public final class KilledWriterChild {
             if (pause && i + 1 == BEFORE_PAUSE + OPEN) {
                 System.out.println("ready");
                 System.out.flush();
-                Thread.sleep(Long.MAX_VALUE);
+                System.in.read(); // until killed; a test JVM that died first closes the pipe, and this returns
+                return;
             }
             System.out.flush();
+            if (System.out.checkError()) {
+                return; // nobody reads any more: the test JVM is gone
+            }
         }
     }
 }

@@ -69,7 +69,7 @@ class McapKillTest {
 
     @ParameterizedTest
     @EnumSource(McapCompression.class)
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldRecoverEveryMessageOfTheChunkBeingWrittenWhenItIsUncompressed(McapCompression compression)
         throws Exception {
         Path file = dir.resolve("paused.mcap");
@@ -87,7 +87,7 @@ class McapKillTest {
 
     @ParameterizedTest
     @EnumSource(McapCompression.class)
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldRecoverWhatARecorderKilledWhileWritingHadWritten(McapCompression compression) throws Exception {
         Path file = dir.resolve("killed.mcap");
         Said said = killChild(file, compression, "run");
