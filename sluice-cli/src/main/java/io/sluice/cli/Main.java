@@ -1,16 +1,30 @@
 package io.sluice.cli;
 
+import io.sluice.cli.bag.BagCommand;
 import io.sluice.cli.demo.DemoCommand;
 import io.sluice.cli.demo.DemoNodeMain;
 import io.sluice.cli.demo.DemoRole;
-
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * The {@code sluice} command: dispatches {@code sluice <command> [arguments...]} to its command.
+ * The {@code sluice} command (picocli): {@code sluice <command> [arguments...]}, {@code --help} on every level,
+ * {@code --version}, exit codes 0 (done), 1 (failed) and 2 (usage), an error in one line naming what was wrong, and
+ * {@code sluice completion} for a bash completion script.
  *
  * <ul>
  *   <li>{@code demo}: {@link DemoCommand}, a synthetic RGB-D camera and three subscribers in separate processes;</li>
@@ -18,15 +32,24 @@ import java.util.Arrays;
  *   <li>{@code torture}: fault injection at every point of the transport
  *       ({@link io.sluice.cli.torture.TortureCommand});</li>
  *   <li>{@code clean}: removes what crashed processes left in shared memory ({@link io.sluice.Sluice#clean});</li>
- *   <li>{@code help}, or nothing: the usage.</li>
+ *   <li>{@code bag info|recover}: MCAP recordings ({@link BagCommand}).</li>
  * </ul>
- * An unknown command prints the usage to standard error and exits with 2.
+ * {@code demo}, {@code bench} and {@code torture} still parse their own arguments: picocli hands them on as they
+ * are. The demo's child processes are started as hidden commands ({@link DemoRole}), outside picocli.
  */
-public final class Main {
+@Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Shared-memory publish/subscribe for robot sensor data.",
+    footer = "%nSee 'sluice <command> --help' for a command's options.")
+public final class Main implements Callable<Integer> {
     /** The class {@code sluice bench} runs; it is built separately, so it is looked up by name. */
     static final String BENCH_CLASS = "io.sluice.cli.bench.BenchCommand";
 
-    private Main() {
+    private final PrintStream out;
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    private Main(PrintStream out) {
+        this.out = out;
     }
 
     /** Runs the command in {@code args} and exits with its code (returns normally when bench returns). */
@@ -47,76 +70,131 @@ public final class Main {
      * @return the exit code: 0 on success, 1 when the command failed, 2 for a usage error
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0) {
-            out.print(usage());
-            return 0;
-        }
-        String command = args[0];
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        DemoRole role = DemoRole.ofCommand(command);
-        if (role != null) {
-            return DemoNodeMain.run(role, rest, out, err);
-        }
-        return switch (command) {
-            case "demo" -> DemoCommand.run(rest, out, err);
-            case "bench" -> bench(rest, err);
-            case "clean" -> clean(rest, out, err);
-            case "torture" -> io.sluice.cli.torture.TortureCommand.run(rest, out, err);
-            case "help", "--help", "-h" -> {
-                out.print(usage());
-                yield 0;
+        if (args.length > 0) {
+            DemoRole role = DemoRole.ofCommand(args[0]);
+            if (role != null) {
+                return DemoNodeMain.run(role, Arrays.copyOfRange(args, 1, args.length), out, err);
             }
-            default -> {
-                err.println("sluice: unknown command: command=" + command);
-                err.print(usage());
-                yield 2;
-            }
-        };
+        }
+        return commandLine(out, err).execute(args);
     }
 
-    static String usage() {
-        return """
-            usage: sluice <command> [arguments...]
+    /** The whole command tree, printing to {@code out} and {@code err}. */
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine line = new CommandLine(new Main(out));
+        line.addSubcommand("demo", passOn(new PassOn("demo", arguments -> DemoCommand.run(arguments, out, err)),
+            "A synthetic 2K RGB-D camera and three subscribers (controller, recorder, monitor), each in its own"
+                + " process; their rates, latencies, losses and CPU (sluice demo --help)."));
+        line.addSubcommand("bench", passOn(new PassOn("bench", arguments -> bench(arguments, err)),
+            "Benchmarks: latency, throughput, idle, executor, peers (sluice bench --help)."));
+        line.addSubcommand("torture", passOn(new PassOn("torture",
+            arguments -> io.sluice.cli.torture.TortureCommand.run(arguments, out, err)),
+            "Fault injection: kills and stops a process at every fault point of the transport and checks the"
+                + " others (sluice torture --help)."));
+        line.addSubcommand("clean", new Clean(out, err));
+        CommandLine bag = new CommandLine(new BagCommand(err));
+        bag.addSubcommand("info", new BagCommand.Info(out, err));
+        bag.addSubcommand("recover", new BagCommand.Recover(out, err));
+        line.addSubcommand("bag", bag);
+        line.addSubcommand("completion", new AutoComplete.GenerateCompletion());
+        line.addSubcommand("help", new CommandLine.HelpCommand());
+        line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        line.setParameterExceptionHandler((ex, arguments) -> {
+            CommandLine failed = ex.getCommandLine();
+            String name = failed.getCommandSpec().qualifiedName();
+            String problem = ex.getMessage();
+            if (ex instanceof CommandLine.UnmatchedArgumentException unmatched && !failed.getSubcommands().isEmpty()
+                && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().getFirst().startsWith("-")) {
+                problem = "unknown command: " + unmatched.getUnmatched().getFirst();
+            }
+            failed.getErr().println(name + ": " + problem + " (" + name + " --help)");
+            return CommandLine.ExitCode.USAGE;
+        });
+        line.setExecutionExceptionHandler((ex, failed, parsed) -> {
+            failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + ex);
+            return CommandLine.ExitCode.SOFTWARE;
+        });
+        return line;
+    }
 
-            commands:
-              demo [--duration SECONDS] [--json]
-                        a synthetic 2K RGB-D camera (rgb, depth, point cloud at 15 fps) and three
-                        subscribers (controller, recorder, monitor), each in its own process; prints
-                        their rates, latencies, losses and CPU (default 10 s)
-              clean [--root DIR]
-                        removes what crashed processes left in shared memory: files of dead
-                        participants in every domain of this user, and empty domain directories
-                        (default root /dev/shm); never touches a live participant's files
-              torture [--runs N] [--modes halt,stop] [--only POINT,...] [--soak DURATION]
-                        kills and stops a process at every fault point of the transport and checks
-                        that the others lose nothing silently, are not blocked, and leave no file
-              bench [arguments...]
-                        benchmarks (see 'sluice bench --help')
-              help      this text
-            """;
+    private static CommandLine passOn(PassOn command, String description) {
+        CommandLine line = new CommandLine(command);
+        line.getCommandSpec().usageMessage().description(description);
+        line.setUnmatchedOptionsArePositionalParams(true); // its own parser reads them, --help included
+        line.setStopAtPositional(true);
+        return line;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(out);
+        return 0;
+    }
+
+    /** {@code demo}, {@code bench} and {@code torture}: their arguments, handed to their own parsers. */
+    @Command
+    private static final class PassOn implements Callable<Integer> {
+        @Parameters(paramLabel = "ARGUMENT", arity = "0..*", description = "handed to the command as it is")
+        List<String> arguments = new ArrayList<>();
+
+        private final String name;
+        private final java.util.function.ToIntFunction<String[]> command;
+
+        PassOn(String name, java.util.function.ToIntFunction<String[]> command) {
+            this.name = name;
+            this.command = command;
+        }
+
+        @Override
+        public Integer call() {
+            return command.applyAsInt(arguments.toArray(String[]::new));
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
     /** {@code sluice clean [--root DIR]}: {@link io.sluice.Sluice#clean}, and what it removed. */
-    static int clean(String[] args, PrintStream out, PrintStream err) {
-        java.nio.file.Path root = java.nio.file.Path.of("/dev/shm");
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--root") && i + 1 < args.length) {
-                root = java.nio.file.Path.of(args[++i]);
-            } else {
-                err.println("sluice clean: unknown argument: argument=" + args[i]);
-                err.print(usage());
-                return 2;
+    @Command(name = "clean", mixinStandardHelpOptions = true, description = "Remove what crashed processes left in"
+        + " shared memory: files of dead participants in every domain of this user, and empty domain directories;"
+        + " never a live participant's files.")
+    static final class Clean implements Callable<Integer> {
+        @Option(names = "--root", paramLabel = "DIR", defaultValue = "/dev/shm",
+            description = "the shared-memory root (default: ${DEFAULT-VALUE})")
+        Path root;
+
+        private final PrintStream out;
+        private final PrintStream err;
+
+        Clean(PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public Integer call() {
+            if (!Files.isDirectory(root)) {
+                err.println("sluice clean: not a directory: root=" + root);
+                return 1;
             }
+            io.sluice.CleanReport report = io.sluice.Sluice.clean(root);
+            out.printf("swept %d domain(s) in %s: removed %d file(s), %.1f MB, and %d empty domain director%s%n",
+                report.domains(), root, report.files(), report.bytes() / 1e6, report.directoriesRemoved(),
+                report.directoriesRemoved() == 1 ? "y" : "ies");
+            return 0;
         }
-        if (!java.nio.file.Files.isDirectory(root)) {
-            err.println("sluice clean: not a directory: root=" + root);
-            return 1;
+    }
+
+    /** The version in the jar's manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"sluice " + (version == null ? "(development build)" : version)};
         }
-        io.sluice.CleanReport report = io.sluice.Sluice.clean(root);
-        out.printf("swept %d domain(s) in %s: removed %d file(s), %.1f MB, and %d empty domain director%s%n",
-            report.domains(), root, report.files(), report.bytes() / 1e6, report.directoriesRemoved(),
-            report.directoriesRemoved() == 1 ? "y" : "ies");
-        return 0;
     }
 
     /** Calls {@code BenchCommand.main(args)}; 1 with a message when the class is not in this build. */

@@ -1,10 +1,17 @@
 package io.sluice.cli;
 
+import io.sluice.record.McapReader;
+import io.sluice.record.McapWriter;
+import io.sluice.record.McapWriterOptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,36 +20,50 @@ class MainTest {
     private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
     private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
 
+    @TempDir
+    Path dir;
+
     private int run(String... args) {
+        outBytes.reset();
+        errBytes.reset();
         try (PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
              PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8)) {
             return Main.run(args, out, err);
         }
     }
 
-    @Test
-    void shouldPrintUsageListingTheCommandsForHelpOrNoArguments() {
-        assertEquals(0, run());
-        assertEquals(0, run("help"));
-        String usage = outBytes.toString(StandardCharsets.UTF_8);
-        assertTrue(usage.contains("demo [--duration SECONDS] [--json]"), usage);
-        assertTrue(usage.contains("bench"), usage);
-        assertEquals("", errBytes.toString(StandardCharsets.UTF_8));
+    private String out() {
+        return outBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return errBytes.toString(StandardCharsets.UTF_8);
     }
 
     @Test
-    void shouldRejectAnUnknownCommandWithUsageOnStandardError() {
+    void shouldPrintUsageListingTheCommandsForHelpOrNoArguments() {
+        for (String[] asked : new String[][] {{}, {"help"}, {"--help"}}) {
+            assertEquals(0, run(asked));
+            for (String command : new String[] {"demo", "bench", "torture", "clean", "bag", "completion"}) {
+                assertTrue(out().contains("  " + command + " "), command + " in\n" + out());
+            }
+            assertEquals("", err());
+        }
+        assertEquals(0, run("--version"));
+        assertTrue(out().startsWith("sluice "), out());
+    }
+
+    @Test
+    void shouldRejectAnUnknownCommandInOneLineWithExitCode2() {
         assertEquals(2, run("frobnicate"));
-        String err = errBytes.toString(StandardCharsets.UTF_8);
-        assertTrue(err.contains("command=frobnicate"), err);
-        assertTrue(err.contains("usage: sluice"), err);
-        assertEquals("", outBytes.toString(StandardCharsets.UTF_8));
+        assertEquals("sluice: unknown command: frobnicate (sluice --help)", err().strip());
+        assertEquals("", out());
     }
 
     @Test
     void shouldRejectBadDemoArgumentsWithoutStartingAnything() {
         assertEquals(2, run("demo", "--duration", "soon"));
-        assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("usage: sluice demo"));
+        assertTrue(err().contains("usage: sluice demo"), err());
     }
 
     @Test
@@ -52,24 +73,77 @@ class MainTest {
 
     @Test
     void shouldCleanARootAndSayWhatItRemoved() throws Exception {
-        java.nio.file.Path root = java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("/dev/shm"),
-            "sluice-test-clean-");
+        Path root = Files.createTempDirectory(Path.of("/dev/shm"), "sluice-test-clean-");
         try {
             // a domain directory whose participants are all gone: empty, so clean removes it
             try (io.sluice.Sluice sluice = io.sluice.Sluice.open("gone",
                     io.sluice.SluiceOptions.defaults().withRoot(root).withDomain(5))) {
-                assertTrue(java.nio.file.Files.isDirectory(sluice.directory()));
+                assertTrue(Files.isDirectory(sluice.directory()));
             }
             assertEquals(0, run("clean", "--root", root.toString()));
-            String out = outBytes.toString(StandardCharsets.UTF_8);
-            assertTrue(out.contains("swept 1 domain(s)") && out.contains("1 empty domain directory"), out);
-            try (var left = java.nio.file.Files.list(root)) {
+            assertTrue(out().contains("swept 1 domain(s)") && out().contains("1 empty domain directory"), out());
+            try (var left = Files.list(root)) {
                 assertEquals(0, left.count(), "nothing left below the root");
             }
             assertEquals(2, run("clean", "--everything"));
-            assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("argument=--everything"));
+            assertEquals("sluice clean: Unknown option: '--everything' (sluice clean --help)", err().strip());
+            assertEquals(1, run("clean", "--root", root.resolve("missing").toString()));
+            assertTrue(err().contains("not a directory"), err());
         } finally {
-            java.nio.file.Files.deleteIfExists(root);
+            Files.deleteIfExists(root);
         }
+    }
+
+    private Path recording(String name, boolean finish) throws Exception {
+        Path file = dir.resolve(name);
+        McapWriter writer = McapWriter.create(file, McapWriterOptions.defaults().withChunkSize(64));
+        int schema = writer.schema("std_msgs/msg/String", "ros2msg", "string data\n".getBytes(StandardCharsets.UTF_8));
+        int channel = writer.channel("/chatter", schema, "cdr", Map.of());
+        for (int i = 0; i < 3; i++) {
+            writer.write(channel, i, 1_765_000_000_000_000_000L + i * 500_000_000L, 0, new byte[40]);
+        }
+        if (finish) {
+            writer.close();
+        } else {
+            writer.abandon(); // as a killed recorder leaves it
+        }
+        return file;
+    }
+
+    @Test
+    void shouldDescribeARecordingAsRos2BagInfoDoes() throws Exception {
+        Path file = recording("run.mcap", true);
+        assertEquals(0, run("bag", "info", file.toString()));
+        assertTrue(out().contains("Messages:          3"), out());
+        assertTrue(out().contains("Duration:          1.000s"), out());
+        assertTrue(out().contains("Topic: /chatter | Type: std_msgs/msg/String | Count: 3 | Serialization Format: cdr"),
+            out());
+        assertEquals(1, run("bag", "info", dir.resolve("none.mcap").toString()));
+        assertEquals("sluice bag info: no such file: " + dir.resolve("none.mcap"), err().strip());
+        assertEquals(2, run("bag", "info"));
+        assertTrue(err().startsWith("sluice bag info: Missing required parameter: 'FILE'"), err());
+    }
+
+    @Test
+    void shouldRecoverAnUnfinishedRecordingIntoAFinishedOne() throws Exception {
+        Path file = recording("killed.mcap", false);
+        assertEquals(1, run("bag", "info", file.toString()));
+        assertTrue(err().contains("not finished"), err());
+        assertEquals(0, run("bag", "recover", file.toString()));
+        Path recovered = dir.resolve("killed.recovered.mcap");
+        assertTrue(out().startsWith("wrote " + recovered + ": 3 message(s)"), out());
+        try (McapReader reader = McapReader.open(recovered)) {
+            assertEquals(3, reader.statistics().orElseThrow().messageCount());
+        }
+        assertEquals(1, run("bag", "recover", file.toString()));
+        assertTrue(err().contains("exists already"), err());
+        assertEquals(2, run("bag", "recover", file.toString(), "-o", dir.resolve("x.mcap").toString(),
+            "--compression", "rar"));
+    }
+
+    @Test
+    void shouldWriteABashCompletionScript() {
+        assertEquals(0, run("completion"));
+        assertTrue(out().contains("complete -F") && out().contains("sluice"), out());
     }
 }
