@@ -44,8 +44,6 @@ final class Mcap {
 
     /** The profile rosbag2 writes: {@code ros2msg} schemas and {@code cdr} messages. */
     static final String PROFILE_ROS2 = "ros2";
-    static final String SCHEMA_ENCODING_ROS2MSG = "ros2msg";
-    static final String MESSAGE_ENCODING_CDR = "cdr";
 
     private Mcap() {
     }

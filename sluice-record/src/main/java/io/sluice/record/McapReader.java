@@ -352,20 +352,12 @@ public final class McapReader implements AutoCloseable {
                             channels.putIfAbsent(channel.id(), channel);
                         }
                         case Mcap.MESSAGE -> {
-                            int channelId = fields.u16("channel_id");
-                            long sequence = fields.u32("sequence");
-                            long logTime = fields.u64("log_time");
-                            long publishTime = fields.u64("publish_time");
-                            McapChannel channel = channels.get(channelId);
-                            if (channel == null) {
-                                throw fields.error("message on channel " + channelId + ", which no Channel record"
-                                    + " before it defines");
-                            }
+                            McapMessage message = McapRecords.message(fields, channels);
+                            long logTime = message.logTime();
                             if (Long.compareUnsigned(logTime, startTime) >= 0
                                 && (endTime == NO_END || Long.compareUnsigned(logTime, endTime) < 0)
-                                && accept.test(channel)) {
-                                queue.add(new Pending(new McapMessage(channel, sequence, logTime, publishTime,
-                                    fields.rest().asReadOnly()), recordAt, innerAt));
+                                && accept.test(message.channel())) {
+                                queue.add(new Pending(message, recordAt, innerAt));
                             }
                         }
                         default -> {

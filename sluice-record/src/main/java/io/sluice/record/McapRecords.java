@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.zip.CRC32;
 
 /** Parsing the records both readers share: Schema, Channel, Message, Chunk, and walking a run of records. */
@@ -29,6 +30,22 @@ final class McapRecords {
         String topic = cursor.string("topic");
         String encoding = cursor.string("message_encoding");
         return new McapChannel(id, schemaId, topic, encoding, cursor.stringMap("metadata"));
+    }
+
+    /**
+     * The Message record's fields, on a channel {@code channels} already knows; its data is the rest of the record,
+     * read only.
+     */
+    static McapMessage message(RecordCursor cursor, Map<Integer, McapChannel> channels) throws McapFormatException {
+        int channelId = cursor.u16("channel_id");
+        long sequence = cursor.u32("sequence");
+        long logTime = cursor.u64("log_time");
+        long publishTime = cursor.u64("publish_time");
+        McapChannel channel = channels.get(channelId);
+        if (channel == null) {
+            throw cursor.error("message on channel " + channelId + ", which no Channel record before it defines");
+        }
+        return new McapMessage(channel, sequence, logTime, publishTime, cursor.rest().asReadOnly());
     }
 
     /** A Chunk record's fields up to and including its stored records. */

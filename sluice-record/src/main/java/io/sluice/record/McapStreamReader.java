@@ -160,7 +160,7 @@ public final class McapStreamReader {
                     case Mcap.CHUNK -> chunk(cursor, at);
                     case Mcap.SCHEMA, Mcap.CHANNEL, Mcap.MESSAGE -> {
                         try {
-                            content(opcode, cursor);
+                            content(opcode, at, cursor);
                         } catch (McapFormatException e) {
                             if (!salvage) {
                                 throw e;
@@ -204,7 +204,7 @@ public final class McapStreamReader {
             return;
         }
         try {
-            McapRecords.walk(path, records, 0, records.byteSize(), at, this::inChunk);
+            McapRecords.walk(path, records, 0, records.byteSize(), at, this::content);
         } catch (McapFormatException e) {
             if (!salvage) {
                 throw e;
@@ -245,18 +245,15 @@ public final class McapStreamReader {
             return;
         }
         try {
-            McapRecords.walk(path, file, recordsAt, end, at, this::inChunk);
+            McapRecords.walk(path, file, recordsAt, end, at, this::content);
             partialChunks++;
         } catch (McapFormatException e) {
             damagedChunks++;
         }
     }
 
-    private void inChunk(int opcode, long at, RecordCursor cursor) throws IOException {
-        content(opcode, cursor);
-    }
-
-    private void content(int opcode, RecordCursor cursor) throws IOException {
+    /** A Schema, Channel or Message record, in a chunk ({@code at}: where in its records) or not. */
+    private void content(int opcode, long at, RecordCursor cursor) throws IOException {
         switch (opcode) {
             case Mcap.SCHEMA -> {
                 McapSchema schema = McapRecords.schema(cursor);
@@ -275,16 +272,7 @@ public final class McapStreamReader {
                 }
             }
             case Mcap.MESSAGE -> {
-                int channelId = cursor.u16("channel_id");
-                long sequence = cursor.u32("sequence");
-                long logTime = cursor.u64("log_time");
-                long publishTime = cursor.u64("publish_time");
-                McapChannel channel = channels.get(channelId);
-                if (channel == null) {
-                    throw cursor.error("message on channel " + channelId + ", which no Channel record before it"
-                        + " defines");
-                }
-                visitor.message(new McapMessage(channel, sequence, logTime, publishTime, cursor.rest().asReadOnly()));
+                visitor.message(McapRecords.message(cursor, channels));
                 messages++;
             }
             default -> {

@@ -168,12 +168,4 @@ final class RecordBuffer {
     void endRecord(int recordStart) {
         segment.set(U64, recordStart + 1, (long) size - recordStart - Mcap.RECORD_PREFIX);
     }
-
-    void putU64(int at, long value) {
-        segment.set(U64, at, value);
-    }
-
-    void putU32(int at, long value) {
-        segment.set(U32, at, (int) value);
-    }
 }

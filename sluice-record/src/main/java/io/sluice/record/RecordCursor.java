@@ -58,10 +58,6 @@ final class RecordCursor {
         return end - position;
     }
 
-    long position() {
-        return position;
-    }
-
     private long take(long size, String field) throws McapFormatException {
         if (size < 0 || size > end - position) {
             throw error("field " + field + " runs past the end of the record (needs " + Long.toUnsignedString(size)
