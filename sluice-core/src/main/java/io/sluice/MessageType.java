@@ -90,6 +90,15 @@ public interface MessageType<T> {
         return new RawType(name);
     }
 
+    /**
+     * Raw bytes under the type a topic records (its name, schema and hash as {@link Sluice#topicInfo} reads them):
+     * for tools that move a topic's messages without reading them, such as a recorder or a bridge. Joins the topic
+     * whatever its type is.
+     */
+    static MessageType<MemorySegment> raw(TopicInfo topic) {
+        return new TopicBytes(topic.typeName(), topic.schema(), topic.typeHash());
+    }
+
     /** The hash Sluice uses for types without one of their own: {@code SHA256_} and the hex of name and schema. */
     static String defaultHash(String name, String schema) {
         try {
@@ -121,6 +130,14 @@ public interface MessageType<T> {
             return defaultHash(name, schema());
         }
 
+        @Override
+        public MemorySegment wrap(MemorySegment message) {
+            return message;
+        }
+    }
+
+    /** {@link #raw(TopicInfo)}. */
+    record TopicBytes(String name, String schema, String hash) implements MessageType<MemorySegment> {
         @Override
         public MemorySegment wrap(MemorySegment message) {
             return message;

@@ -119,6 +119,41 @@ public final class Sluice implements AutoCloseable {
     }
 
     /**
+     * Who uses {@code topic} and with which type, read from its file without joining it; empty when the topic does
+     * not exist. Rows of participants that died are shown with {@code alive == false} until they are reclaimed.
+     *
+     * @throws CorruptDataException when the topic's file is damaged
+     */
+    public Optional<TopicStatus> topicStatus(String topic) {
+        TopicNames.validate(topic);
+        return Optional.ofNullable(participant.topicStatus(topic));
+    }
+
+    /** The names of the topics that have a file in this participant's domain, sorted. */
+    public List<String> topicNames() {
+        return participant.domain().topicNames();
+    }
+
+    /**
+     * Every topic of this participant's domain, sorted by name, as {@link #topicStatus} sees it. A topic whose file
+     * is damaged is left out (opening it names what is wrong); so is one being created or removed meanwhile.
+     */
+    public List<TopicStatus> topics() {
+        List<TopicStatus> topics = new ArrayList<>();
+        for (String topic : topicNames()) {
+            try {
+                TopicStatus status = participant.topicStatus(topic);
+                if (status != null) {
+                    topics.add(status);
+                }
+            } catch (CorruptDataException damaged) {
+                // left out, as documented
+            }
+        }
+        return topics;
+    }
+
+    /**
      * Removes what crashed participants left in every domain of this user below {@code root} (normally
      * {@code /dev/shm}): their registry rows, topic files nobody alive uses, segment and doorbell files of dead
      * processes, and domain directories left empty. Never touches a file a live participant uses. Every

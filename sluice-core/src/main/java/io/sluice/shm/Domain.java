@@ -158,6 +158,30 @@ public final class Domain {
     }
 
     /**
+     * The names of the topics that have a file in this domain, sorted; a file whose name is not that of a valid
+     * topic is foreign and skipped.
+     */
+    public java.util.List<String> topicNames() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + TOPIC_SUFFIX)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                String topic = "/" + name.substring(0, name.length() - TOPIC_SUFFIX.length()).replace('.', '/');
+                try {
+                    TopicNames.validate(topic);
+                    names.add(topic);
+                } catch (IllegalArgumentException foreign) {
+                    // not a name Sluice makes
+                }
+            }
+        } catch (IOException ignored) {
+            // no directory: no topics
+        }
+        java.util.Collections.sort(names);
+        return names;
+    }
+
+    /**
      * Removes {@code path} if it is a file Sluice could have made (a regular file of the user, mode 0600); anything
      * else under one of Sluice's names is left for whoever uses that name to report.
      */

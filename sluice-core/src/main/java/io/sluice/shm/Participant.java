@@ -58,6 +58,10 @@ public final class Participant implements AutoCloseable {
         return TopicFile.describe(domain, topic);
     }
 
+    public io.sluice.TopicStatus topicStatus(String topic) {
+        return TopicFile.survey(domain, topic);
+    }
+
     void forget(AutoCloseable endpoint) {
         synchronized (endpoints) {
             endpoints.remove(endpoint);

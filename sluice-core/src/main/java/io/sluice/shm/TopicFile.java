@@ -276,6 +276,88 @@ final class TopicFile implements AutoCloseable {
         }
     }
 
+    /**
+     * A topic's type and the rows in use, read from its file without joining it (read-only, no lock taken): each
+     * row's owner probed for liveness, each live publisher's count read from its current segment file. {@code null}
+     * when the topic has no file or its creator has not finished writing it.
+     *
+     * <p>The rows are read without the admin lock, so a row being claimed or cleared meanwhile may be seen half
+     * written: its state is read with acquire first and the row skipped unless active, and the owner's name, pid and
+     * settings are informative only (nothing is decided on them).
+     *
+     * @throws CorruptDataException when the file is damaged, or not a file of ours
+     */
+    static io.sluice.TopicStatus survey(Domain domain, String topic) {
+        Path path = domain.topicPath(topic);
+        Native.CheckedFile opened;
+        try {
+            opened = Native.openChecked(path, Native.O_RDONLY, Native.Creation.EXISTING);
+        } catch (IOException e) {
+            return null;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            long size = opened.size();
+            if (size < FILE_LENGTH) {
+                return null;
+            }
+            MemorySegment memory = Native.map(opened.fd(), FILE_LENGTH, false, arena);
+            if ((long) LONG.getAcquire(memory, (long) MAGIC_OFFSET) == 0) {
+                return null;
+            }
+            TopicInfo info = readType(topic, memory, validate(memory, path.toString(), size));
+            Native.ProbeBuffers probe = new Native.ProbeBuffers(arena);
+            java.util.List<io.sluice.TopicStatus.PublisherStatus> publishers = new java.util.ArrayList<>();
+            for (int row = 0; row < MAX_PUBLISHERS; row++) {
+                long base = PUBLISHER_ROWS_OFFSET + (long) row * PUBLISHER_ROW_LENGTH;
+                if ((int) INT.getAcquire(memory, base + P_STATE) != STATE_ACTIVE) {
+                    continue;
+                }
+                int generation = (int) INT.getAcquire(memory, base + P_GENERATION);
+                int incarnation = (int) INT.getAcquire(memory, base + P_INCARNATION);
+                boolean alive = Native.isLocked(opened.fd(), PUBLISHER_LOCK_BASE + row, probe);
+                long published = -1;
+                SegmentMapping.Owner owner = SegmentMapping.readOwner(
+                    domain.segmentPath(Domain.base(topic), generation));
+                if (owner != null && owner.valid() && owner.publisherIndex() == row
+                    && owner.incarnation() == incarnation) {
+                    published = owner.knownEnd();
+                }
+                publishers.add(new io.sluice.TopicStatus.PublisherStatus(rowName(memory, base + P_NAME),
+                    memory.get(JAVA_INT, base + P_PID), alive, (int) INT.getAcquire(memory, base + P_HISTORY),
+                    generation, published));
+            }
+            java.util.List<io.sluice.TopicStatus.SubscriberStatus> subscribers = new java.util.ArrayList<>();
+            io.sluice.Qos.Kind[] kinds = io.sluice.Qos.Kind.values();
+            for (int row = 0; row < MAX_SUBSCRIBERS; row++) {
+                long base = SUBSCRIBER_ROWS_OFFSET + (long) row * SUBSCRIBER_ROW_LENGTH;
+                if ((int) INT.getAcquire(memory, base + S_STATE) != STATE_ACTIVE) {
+                    continue;
+                }
+                int qos = (int) INT.getVolatile(memory, base + S_QOS);
+                subscribers.add(new io.sluice.TopicStatus.SubscriberStatus(rowName(memory, base + S_NAME),
+                    memory.get(JAVA_INT, base + S_PID), Native.isLocked(opened.fd(), SUBSCRIBER_LOCK_BASE + row, probe),
+                    qos >= 1 && qos <= kinds.length ? kinds[qos - 1] : null,
+                    (int) INT.getVolatile(memory, base + S_DEPTH)));
+            }
+            return new io.sluice.TopicStatus(info, publishers, subscribers);
+        } catch (IOException e) {
+            return null;
+        } finally {
+            Native.close(opened.fd());
+        }
+    }
+
+    /** A participant name of a row: UTF-8 up to the first zero byte, at most {@code NAME_CAPACITY - 1} bytes. */
+    private static String rowName(MemorySegment memory, long offset) {
+        byte[] bytes = new byte[NAME_CAPACITY - 1];
+        MemorySegment.copy(memory, JAVA_BYTE, offset, bytes, 0, bytes.length);
+        int length = 0;
+        while (length < bytes.length && bytes[length] != 0) {
+            length++;
+        }
+        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+    }
+
     /** Writes the header of a new topic file for {@code type}; returns the lengths it wrote. */
     private static TypeLengths initialize(MemorySegment memory, MessageType<?> type) {
         byte[] name = type.name().getBytes(StandardCharsets.UTF_8);
