@@ -96,6 +96,12 @@ public final class Main implements Callable<Integer> {
         bag.addSubcommand("info", new BagCommand.Info(out, err));
         bag.addSubcommand("recover", new BagCommand.Recover(out, err));
         line.addSubcommand("bag", bag);
+        CommandLine topic = new CommandLine(new io.sluice.cli.topic.TopicCommand(err));
+        io.sluice.cli.topic.TopicCommand.subcommands(out, err).forEach(topic::addSubcommand);
+        line.addSubcommand("topic", topic);
+        CommandLine node = new CommandLine(new io.sluice.cli.topic.NodeCommand(err));
+        io.sluice.cli.topic.NodeCommand.subcommands(out, err).forEach(node::addSubcommand);
+        line.addSubcommand("node", node);
         line.addSubcommand("completion", new AutoComplete.GenerateCompletion());
         line.addSubcommand("help", new CommandLine.HelpCommand());
         line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
