@@ -102,6 +102,8 @@ public final class Main implements Callable<Integer> {
         CommandLine node = new CommandLine(new io.sluice.cli.topic.NodeCommand(err));
         io.sluice.cli.topic.NodeCommand.subcommands(out, err).forEach(node::addSubcommand);
         line.addSubcommand("node", node);
+        line.addSubcommand("record", new io.sluice.cli.record.RecordCommand(out, err));
+        line.addSubcommand("play", new io.sluice.cli.record.PlayCommand(out, err));
         line.addSubcommand("completion", new AutoComplete.GenerateCompletion());
         line.addSubcommand("help", new CommandLine.HelpCommand());
         line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));

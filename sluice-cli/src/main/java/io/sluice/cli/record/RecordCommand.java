@@ -1,0 +1,420 @@
+package io.sluice.cli.record;
+
+import io.sluice.MessageType;
+import io.sluice.Qos;
+import io.sluice.Sample;
+import io.sluice.Sluice;
+import io.sluice.Subscriber;
+import io.sluice.TopicInfo;
+import io.sluice.cli.Interrupt;
+import io.sluice.cli.Progress;
+import io.sluice.cli.topic.DomainOptions;
+import io.sluice.exec.Executor;
+import io.sluice.exec.ExecutorOptions;
+import io.sluice.record.McapCompression;
+import io.sluice.record.McapWriter;
+import io.sluice.record.McapWriterOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code sluice record}: topics to MCAP files as rosbag2 writes them (profile {@code ros2}, schemas {@code ros2msg},
+ * messages {@code cdr}), while the robot runs.
+ *
+ * <h2>Implementation notes</h2>
+ * One event loop ({@link Executor#eventLoop()}) on the calling thread runs everything: a subscription per topic whose
+ * callback writes the sample from shared memory straight into the file ({@link McapWriter#write(int, long, long, long,
+ * MemorySegment)}: uncompressed, the kernel's copy into the page cache is the only one), and a timer every 200 ms
+ * that finds new topics ({@code --all}, {@code --regex}, topics named before they exist), splits the file, shows
+ * progress and notices Ctrl-C. So the writer has one thread and needs no lock. Subscriptions are queues by default:
+ * a recorder that falls behind loses samples, counted per topic ({@link Subscriber#lostCount()}) and shown, and never
+ * holds a publisher back; {@code --qos reliable} makes publishers wait for it instead.
+ *
+ * <p>Times: a message's log time is the wall clock when the recorder took it; its publish time is the sample's
+ * publish time ({@code CLOCK_MONOTONIC}) moved onto the wall clock by the offset between the two clocks, read once
+ * per file. Both in ns since the Unix epoch, as rosbag2 records them.
+ */
+@Command(name = "record", mixinStandardHelpOptions = true,
+    description = "Record topics to MCAP (as ros2 bag record -s mcap): sluice record -o run /camera/rgb /joint_states")
+public final class RecordCommand implements Callable<Integer> {
+    private static final long TICK_NANOS = 200_000_000L;
+
+    @Mixin
+    DomainOptions domain = new DomainOptions();
+
+    @Parameters(paramLabel = "TOPIC", arity = "0..*", description = "topics to record; they may appear later")
+    List<String> topics = new ArrayList<>();
+
+    @Option(names = {"-a", "--all"}, description = "record every topic, those that appear later too")
+    boolean all;
+
+    @Option(names = {"-e", "--regex"}, paramLabel = "REGEX", description = "record every topic whose whole name"
+        + " matches")
+    String regex;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR|FILE.mcap", description = "a directory for the files"
+        + " (DIR/DIR_0.mcap, DIR_1.mcap, ...) or one file ending .mcap (default: sluice_YYYY_MM_DD-HH_MM_SS)")
+    Path output;
+
+    @Option(names = "--compression", paramLabel = "FORMAT", defaultValue = "none",
+        description = "chunk compression: none, zstd or lz4 (default: ${DEFAULT-VALUE}, as rosbag2)")
+    String compression;
+
+    @Option(names = {"-b", "--max-size", "--max-bag-size"}, paramLabel = "BYTES", defaultValue = "0",
+        description = "start a new file once one holds this many bytes (0: never)")
+    long maxSize;
+
+    @Option(names = {"-d", "--max-duration", "--max-bag-duration"}, paramLabel = "SECONDS", defaultValue = "0",
+        description = "start a new file after this many seconds (0: never)")
+    double maxDuration;
+
+    @Option(names = "--qos", paramLabel = "KIND", defaultValue = "queue",
+        description = "queue (losses counted, publishers never wait) or reliable (publishers wait for the recorder)"
+            + " (default: ${DEFAULT-VALUE})")
+    String qos;
+
+    @Option(names = "--depth", paramLabel = "N", defaultValue = "16",
+        description = "samples a subscription may hold back (default: ${DEFAULT-VALUE})")
+    int depth;
+
+    @Option(names = "--chunk-size", paramLabel = "BYTES", defaultValue = "" + McapWriterOptions.DEFAULT_CHUNK_SIZE,
+        description = "bytes of messages per chunk (default: ${DEFAULT-VALUE}); what a crash can lose at most")
+    long chunkSize;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "stop after this long (default: Ctrl-C)")
+    Double duration;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public RecordCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() {
+        Pattern pattern;
+        McapCompression format;
+        Qos subscriptionQos;
+        try {
+            pattern = regex == null ? null : Pattern.compile(regex);
+            format = McapCompression.valueOf(compression.toUpperCase(Locale.ROOT));
+            subscriptionQos = switch (qos) {
+                case "queue" -> Qos.queue(depth);
+                case "reliable" -> Qos.reliable(depth);
+                default -> throw new IllegalArgumentException("--qos must be queue or reliable: " + qos);
+            };
+            for (String topic : topics) {
+                Sluice.validateTopic(topic);
+            }
+        } catch (PatternSyntaxException e) {
+            err.println("sluice record: --regex is not a regular expression: " + e.getDescription() + ": " + regex);
+            return 2;
+        } catch (IllegalArgumentException e) {
+            err.println("sluice record: " + (e.getMessage().startsWith("No enum")
+                ? "--compression must be none, zstd or lz4: " + compression : e.getMessage()));
+            return 2;
+        }
+        if (topics.isEmpty() && !all && pattern == null) {
+            err.println("sluice record: say what to record: TOPIC..., --all or --regex (sluice record --help)");
+            return 2;
+        }
+        Files files;
+        try {
+            files = Files.of(output == null ? Path.of("sluice_" + LocalDateTime.now().format(
+                DateTimeFormatter.ofPattern("yyyy_MM_dd-HH_mm_ss"))) : output);
+        } catch (IOException e) {
+            err.println("sluice record: cannot create " + e.getMessage());
+            return 1;
+        }
+        Interrupt.install();
+        McapWriterOptions options;
+        try {
+            options = McapWriterOptions.defaults().withCompression(format).withChunkSize(chunkSize)
+                .withLibrary("sluice record");
+        } catch (IllegalArgumentException e) {
+            err.println("sluice record: " + e.getMessage());
+            return 2;
+        }
+        try (Sluice sluice = domain.open("sluice-record");
+             Recorder recorder = new Recorder(sluice, files, options, subscriptionQos)) {
+            return recorder.run(pattern);
+        } catch (IOException e) {
+            err.println("sluice record: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Where the files go: one named file (split as NAME_1.mcap, ...) or a directory of DIR_0.mcap, DIR_1.mcap, .... */
+    record Files(Path first, Path directory, String stem) {
+        static Files of(Path output) throws IOException {
+            String name = output.getFileName().toString();
+            if (name.endsWith(".mcap")) {
+                Path parent = output.toAbsolutePath().getParent();
+                java.nio.file.Files.createDirectories(parent);
+                return new Files(output, parent, name.substring(0, name.length() - ".mcap".length()));
+            }
+            if (java.nio.file.Files.exists(output)) {
+                throw new IOException(output + ": it exists already (name a new directory, or a .mcap file)");
+            }
+            java.nio.file.Files.createDirectories(output);
+            return new Files(output.resolve(name + "_0.mcap"), output, name);
+        }
+
+        /** The {@code index}-th file (0: the first). */
+        Path file(int index) {
+            return index == 0 ? first : directory.resolve(stem + "_" + index + ".mcap");
+        }
+    }
+
+    /** One recorded topic: its subscription and what it wrote. */
+    private static final class Recorded {
+        final TopicInfo info;
+        final Subscriber<MemorySegment> subscriber;
+        int channel; // in the current file; 0 until its first message there
+        long messages;
+        long bytes;
+
+        Recorded(TopicInfo info, Subscriber<MemorySegment> subscriber) {
+            this.info = info;
+            this.subscriber = subscriber;
+        }
+    }
+
+    /** The recording: subscriptions, the current file, and the loop. */
+    private final class Recorder implements AutoCloseable {
+        private final Sluice sluice;
+        private final Files files;
+        private final McapWriterOptions options;
+        private final Qos subscriptionQos;
+        private final Executor executor;
+        private final Map<String, Recorded> recorded = new LinkedHashMap<>();
+        private final List<Path> written = new ArrayList<>();
+        private McapWriter writer;
+        private int fileIndex;
+        private long fileStartNanos;
+        private long wallMinusMonotonic;
+        private long previousFilesBytes;
+        private IOException failure;
+
+        Recorder(Sluice sluice, Files files, McapWriterOptions options, Qos subscriptionQos) throws IOException {
+            this.sluice = sluice;
+            this.files = files;
+            this.options = options;
+            this.subscriptionQos = subscriptionQos;
+            this.executor = Executor.eventLoop(ExecutorOptions.defaults().withName("sluice-record"));
+            openFile();
+        }
+
+        int run(Pattern pattern) throws IOException {
+            long started = System.nanoTime();
+            long end = duration == null ? Long.MAX_VALUE : started + (long) (duration * 1e9);
+            try (Progress progress = Progress.start(err, "recording", -1, Progress.Unit.BYTES)) {
+                long nextTick = 0;
+                while (!Interrupt.requested() && failure == null) {
+                    long now = System.nanoTime();
+                    if (now >= end) {
+                        break;
+                    }
+                    if (now >= nextTick) {
+                        nextTick = now + TICK_NANOS;
+                        discover(pattern);
+                        if (maxSize > 0 && writer.bytesWritten() >= maxSize
+                            || maxDuration > 0 && now - fileStartNanos >= (long) (maxDuration * 1e9)) {
+                            split();
+                        }
+                        progress.update(previousFilesBytes + writer.bytesWritten(), status());
+                    }
+                    executor.runOnce(Duration.ofNanos(Math.max(1, Math.min(nextTick, end) - System.nanoTime())));
+                }
+                progress.update(previousFilesBytes + writer.bytesWritten(), status());
+            }
+            if (failure != null) {
+                writer.close();
+                err.println("sluice record: writing " + writer.path() + " failed: " + failure.getMessage()
+                    + "; what it holds up to its last whole chunk is recoverable (sluice bag recover)");
+                return 1;
+            }
+            writer.close();
+            summary(System.nanoTime() - started);
+            return 0;
+        }
+
+        private String status() {
+            long messages = 0;
+            long lost = 0;
+            for (Recorded topic : recorded.values()) {
+                messages += topic.messages;
+                lost += topic.subscriber.lostCount();
+            }
+            return recorded.size() + " topics, " + messages + " messages, " + lost + " lost";
+        }
+
+        /** Subscribes to every wanted topic that exists and is not recorded yet. */
+        private void discover(Pattern pattern) {
+            List<String> wanted = new ArrayList<>(topics);
+            if (all || pattern != null) {
+                for (String topic : sluice.topicNames()) {
+                    if (all || pattern.matcher(topic).matches()) {
+                        wanted.add(topic);
+                    }
+                }
+            }
+            for (String topic : wanted) {
+                if (recorded.containsKey(topic)) {
+                    continue;
+                }
+                TopicInfo info;
+                try {
+                    info = sluice.topicInfo(topic).orElse(null);
+                } catch (io.sluice.CorruptDataException damaged) {
+                    err.println("sluice record: not recording " + topic + ": " + damaged.getMessage());
+                    recorded.put(topic, null);
+                    continue;
+                }
+                if (info == null) {
+                    continue; // not there yet
+                }
+                Subscriber<MemorySegment> subscriber = sluice.subscriber(topic, MessageType.raw(info),
+                    subscriptionQos);
+                Recorded entry = new Recorded(info, subscriber);
+                recorded.put(topic, entry);
+                executor.subscription(subscriber, sample -> write(entry, sample));
+            }
+        }
+
+        private void write(Recorded topic, Sample<MemorySegment> sample) throws IOException {
+            if (failure != null) {
+                return;
+            }
+            try {
+                if (topic.channel == 0) {
+                    topic.channel = channel(topic.info);
+                }
+                long logTime = wallNanos();
+                MemorySegment data = sample.segment();
+                writer.write(topic.channel, sample.sequence(), logTime, sample.publishNanos() + wallMinusMonotonic,
+                    data);
+                topic.messages++;
+                topic.bytes += data.byteSize();
+            } catch (IOException | RuntimeException e) {
+                failure = e instanceof IOException io ? io : new IOException(e.toString(), e);
+            }
+        }
+
+        /** The schema and channel of {@code info} in the current file, as rosbag2 writes them. */
+        private int channel(TopicInfo info) throws IOException {
+            boolean raw = info.schema().equals(MessageType.raw(info.typeName()).schema())
+                && info.typeHash().equals(MessageType.defaultHash(info.typeName(), info.schema()));
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put("offered_qos_profiles", offeredQos(info.topic()));
+            metadata.put("sluice_type_name", info.typeName());
+            metadata.put("sluice_type_hash", info.typeHash());
+            if (raw) {
+                // raw bytes are not CDR: no schema, and an encoding that says what they are
+                return writer.channel(info.topic(), 0, BagTypes.RAW_ENCODING, metadata);
+            }
+            int schema = writer.schema(info.typeName(), "ros2msg", info.schema().getBytes(StandardCharsets.UTF_8));
+            return writer.channel(info.topic(), schema, "cdr", metadata);
+        }
+
+        /**
+         * The QoS the topic's publishers offer, in rosbag2's {@code offered_qos_profiles} YAML: reliable (a Sluice
+         * publisher serves reliable subscribers), transient local when it keeps history for late joiners, else
+         * volatile; keep last of its history; deadline, lifespan and liveliness lease infinite, as Sluice has none.
+         */
+        private String offeredQos(String topic) {
+            StringBuilder yaml = new StringBuilder();
+            String infinite = "\n    sec: 9223372036\n    nsec: 854775807";
+            sluice.topicStatus(topic).ifPresent(status -> status.publishers().stream()
+                .filter(io.sluice.TopicStatus.PublisherStatus::alive).forEach(publisher -> yaml
+                    .append("- history: 1\n  depth: ").append(Math.max(1, publisher.history()))
+                    .append("\n  reliability: 1\n  durability: ").append(publisher.history() > 0 ? 1 : 2)
+                    .append("\n  deadline:").append(infinite).append("\n  lifespan:").append(infinite)
+                    .append("\n  liveliness: 1\n  liveliness_lease_duration:").append(infinite)
+                    .append("\n  avoid_ros_namespace_conventions: false\n")));
+            return yaml.isEmpty() ? "[]" : yaml.toString();
+        }
+
+        private void openFile() throws IOException {
+            Path path = files.file(fileIndex);
+            writer = McapWriter.create(path, options);
+            written.add(path);
+            fileStartNanos = System.nanoTime();
+            wallMinusMonotonic = wallNanos() - System.nanoTime();
+            for (Recorded topic : recorded.values()) {
+                if (topic != null) {
+                    topic.channel = 0;
+                }
+            }
+        }
+
+        private void split() throws IOException {
+            previousFilesBytes += writer.bytesWritten();
+            writer.close();
+            fileIndex++;
+            openFile();
+        }
+
+        private void summary(long nanos) {
+            long messages = 0;
+            long lost = 0;
+            long bytes = 0;
+            for (Recorded topic : recorded.values()) {
+                if (topic != null) {
+                    messages += topic.messages;
+                    lost += topic.subscriber.lostCount();
+                    bytes += topic.bytes;
+                }
+            }
+            out.printf(Locale.ROOT, "recorded %d messages (%.1f MB) of %d topics in %.1f s into %s; lost %d%n",
+                messages, bytes / 1e6, recorded.values().stream().filter(t -> t != null).count(), nanos / 1e9,
+                written.size() == 1 ? written.getFirst() : written.size() + " files in " + files.directory(), lost);
+            for (Recorded topic : recorded.values()) {
+                if (topic != null) {
+                    out.printf(Locale.ROOT, "  %s [%s]: %d messages, %.1f MB, lost %d%n", topic.info.topic(),
+                        topic.info.typeName(), topic.messages, topic.bytes / 1e6, topic.subscriber.lostCount());
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                executor.close();
+            } finally {
+                for (Recorded topic : recorded.values()) {
+                    if (topic != null) {
+                        topic.subscriber.close();
+                    }
+                }
+                writer.close(); // closing twice is harmless
+            }
+        }
+    }
+
+    static long wallNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+}

@@ -1,0 +1,344 @@
+package io.sluice.cli.record;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.Loan;
+import io.sluice.Publisher;
+import io.sluice.Qos;
+import io.sluice.Sample;
+import io.sluice.Sluice;
+import io.sluice.SluiceOptions;
+import io.sluice.Subscriber;
+import io.sluice.cli.Main;
+import io.sluice.msg.sensor_msgs.Image;
+import io.sluice.record.McapChannel;
+import io.sluice.record.McapMessage;
+import io.sluice.record.McapReader;
+import io.sluice.record.McapRecovery;
+import io.sluice.record.McapWriterOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sluice record} and {@code sluice play}: every recorded message is the one published, in order, with the
+ * topic's schema; files split without a gap; Ctrl-C finishes the file; a killed recorder's file is recovered; a
+ * recording plays back into a subscriber of the recorded type byte for byte.
+ */
+@Timeout(180)
+class RecordPlayTest {
+    private static final int DOMAIN = 6;
+    /** Pixels of each test frame: 4 bytes of frame number, then a pattern of it. */
+    private static final int PIXELS = 64 * 48;
+
+    @TempDir
+    Path dir;
+    private Path root;
+    private Sluice sluice;
+
+    @BeforeEach
+    void open() throws IOException {
+        root = Files.createDirectory(Path.of("/dev/shm", "sluice-test-" + ProcessHandle.current().pid() + "-record-"
+            + System.nanoTime()));
+        sluice = Sluice.open("camera", SluiceOptions.defaults().withRoot(root).withDomain(DOMAIN));
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        sluice.close();
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    record Result(int code, String out, String err) {
+    }
+
+    private Result run(String... args) {
+        String[] all = new String[args.length + 4];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--root";
+        all[args.length + 1] = root.toString();
+        all[args.length + 2] = "--domain";
+        all[args.length + 3] = Integer.toString(DOMAIN);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = Main.run(all, o, e);
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Publishes frame {@code n}: a mono8 image whose stamp and pixels say n. */
+    static void publishFrame(Publisher<Image> publisher, int n) {
+        try (Loan<Image> loan = publisher.loan(Image.TYPE.withCapacity(PIXELS + 256))) {
+            Image image = loan.message();
+            image.header().stamp().sec(n).nanosec(0);
+            image.header().frameId("cam");
+            image.height(48).width(64).encoding("mono8").step(64).dataCount(PIXELS);
+            for (int i = 0; i < PIXELS; i++) {
+                image.data(i, (byte) (n * 31 + i));
+            }
+            loan.publish();
+        }
+    }
+
+    /** The frame number an image carries, after checking every pixel says it too. */
+    static int frameOf(MemorySegment bytes) {
+        Image image = Image.TYPE.wrap(bytes);
+        int n = image.header().stamp().sec();
+        assertEquals(PIXELS, image.dataCount());
+        MemorySegment data = image.data();
+        for (int i = 0; i < PIXELS; i++) {
+            if (data.get(ValueLayout.JAVA_BYTE, i) != (byte) (n * 31 + i)) {
+                throw new AssertionError("frame " + n + ": pixel " + i + " is wrong");
+            }
+        }
+        return n;
+    }
+
+    /** A thread publishing frames every {@code periodMillis} until stopped; its count is the frames published. */
+    private Thread streamFrames(Publisher<Image> publisher, AtomicLong count, long periodMillis) {
+        return Thread.ofPlatform().daemon().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                publishFrame(publisher, (int) count.get());
+                count.incrementAndGet();
+                try {
+                    Thread.sleep(periodMillis);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private static List<McapMessage> messages(McapReader reader) {
+        List<McapMessage> messages = new ArrayList<>();
+        Iterator<McapMessage> iterator = reader.messages();
+        iterator.forEachRemaining(messages::add);
+        return messages;
+    }
+
+    @Test
+    void shouldRecordEveryMessageAsPublishedWithTheTopicsSchemaAndSplitWithoutAGap() throws Exception {
+        Publisher<Image> camera = sluice.publisher("/camera/rgb", Image.TYPE);
+        AtomicLong published = new AtomicLong();
+        Thread stream = streamFrames(camera, published, 5);
+        CompletableFuture<Result> recording = CompletableFuture.supplyAsync(() -> run("record", "-o",
+            dir.resolve("run").toString(), "/camera/rgb", "/late", "--max-size", "200000", "--duration", "3"));
+        Thread.sleep(1000);
+        Publisher<io.sluice.msg.std_msgs.String> late = sluice.publisher("/late", io.sluice.msg.std_msgs.String.TYPE);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (late.subscriberCount() == 0) { // a topic named before it exists is recorded once it appears
+            assertTrue(System.nanoTime() < deadline, "the recorder did not join /late within 30 s");
+            Thread.sleep(10);
+        }
+        for (int i = 0; i < 50; i++) {
+            try (Loan<io.sluice.msg.std_msgs.String> loan = late.loan(io.sluice.msg.std_msgs.String.TYPE
+                .withCapacity(64))) {
+                loan.message().data("late " + i);
+                loan.publish();
+            }
+            Thread.sleep(10);
+        }
+        Result result = recording.get(60, TimeUnit.SECONDS);
+        stream.interrupt();
+        stream.join(10_000);
+        assertEquals(0, result.code(), result.err());
+
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(dir.resolve("run"))) {
+            files = listed.sorted(Comparator.comparing(path -> Integer.parseInt(path.getFileName().toString()
+                .replaceAll("run_([0-9]+)\\.mcap", "$1")))).toList();
+        }
+        assertTrue(files.size() >= 2, "split into several files: " + files);
+        List<Integer> frames = new ArrayList<>();
+        List<String> lates = new ArrayList<>();
+        for (Path file : files) {
+            try (McapReader reader = McapReader.open(file)) {
+                assertEquals("ros2", reader.profile());
+                for (McapChannel channel : reader.channels().values()) {
+                    String type = channel.topic().equals("/late") ? "std_msgs/msg/String" : "sensor_msgs/msg/Image";
+                    assertEquals(type, reader.schemas().get(channel.schemaId()).name());
+                    assertEquals("ros2msg", reader.schemas().get(channel.schemaId()).encoding());
+                    assertEquals("cdr", channel.messageEncoding());
+                    assertTrue(channel.metadata().get("offered_qos_profiles").contains("reliability: 1"),
+                        channel.metadata().toString());
+                }
+                for (McapMessage message : messages(reader)) {
+                    if (message.channel().topic().equals("/camera/rgb")) {
+                        assertEquals(new String(reader.schemas().get(message.channel().schemaId()).data(),
+                            StandardCharsets.UTF_8), Image.TYPE.schema());
+                        frames.add(frameOf(message.data()));
+                        assertTrue(message.publishTime() <= message.logTime() + 1_000_000,
+                            "published before taken (1 ms of clock reading slack)");
+                    } else {
+                        lates.add(io.sluice.msg.std_msgs.String.TYPE.wrap(message.data()).data());
+                    }
+                }
+            }
+        }
+        assertFalse(frames.isEmpty());
+        long gaps = 0;
+        for (int i = 1; i < frames.size(); i++) {
+            assertTrue(frames.get(i) > frames.get(i - 1), "frames in order across files: " + frames);
+            gaps += frames.get(i) - frames.get(i - 1) - 1;
+        }
+        // a recorder that falls behind may lose samples, but never without counting every one
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile("/camera/rgb \\[sensor_msgs/msg/Image]: "
+            + frames.size() + " messages, [0-9.]+ MB, lost ([0-9]+)\n").matcher(result.out());
+        assertTrue(line.find(), result.out());
+        assertTrue(Long.parseLong(line.group(1)) >= gaps, "gaps " + gaps + " uncounted: " + result.out());
+        assertEquals(50, lates.size(), "every message of the late topic: " + lates);
+        assertEquals("late 0", lates.getFirst());
+    }
+
+    @Test
+    void shouldPlayARecordingBackIntoASubscriberOfTheRecordedTypeByteForByte() throws Exception {
+        Publisher<Image> camera = sluice.publisher("/camera/rgb", Image.TYPE);
+        AtomicLong published = new AtomicLong();
+        Path file = dir.resolve("one.mcap");
+        CompletableFuture<Result> recording = CompletableFuture.supplyAsync(() -> run("record", "-o", file.toString(),
+            "--all", "--duration", "2"));
+        Thread.sleep(700);
+        Thread stream = streamFrames(camera, published, 10);
+        Result recorded = recording.get(60, TimeUnit.SECONDS);
+        stream.interrupt();
+        stream.join(10_000);
+        camera.close();
+        assertEquals(0, recorded.code(), recorded.err());
+        int count;
+        try (McapReader reader = McapReader.open(file)) {
+            count = messages(reader).size();
+        }
+        assertTrue(count > 0);
+
+        try (Subscriber<Image> viewer = sluice.subscriber("/camera/rgb", Image.TYPE, Qos.reliable(16))) {
+            CompletableFuture<Result> playing = CompletableFuture.supplyAsync(() -> run("play", file.toString(),
+                "--rate", "4"));
+            List<Integer> frames = new ArrayList<>();
+            while (frames.size() < count) {
+                try (Sample<Image> sample = viewer.take(Duration.ofSeconds(30))) {
+                    assertNotNull(sample, "played " + frames.size() + " of " + count);
+                    frames.add(frameOf(sample.segment()));
+                }
+            }
+            Result played = playing.get(60, TimeUnit.SECONDS);
+            assertEquals(new Result(0, played.out(), ""), played);
+            assertTrue(played.out().startsWith("played " + count + " messages"), played.out());
+            for (int i = 1; i < frames.size(); i++) {
+                assertEquals(frames.get(i - 1) + 1, frames.get(i));
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseBadArgumentsInOneLine() {
+        assertEquals(new Result(2, "", "sluice record: say what to record: TOPIC..., --all or --regex (sluice record"
+            + " --help)\n"), run("record"));
+        assertEquals(new Result(2, "", "sluice record: --compression must be none, zstd or lz4: gzip\n"),
+            run("record", "-a", "--compression", "gzip"));
+        Result regex = run("record", "-e", "[");
+        assertEquals(2, regex.code());
+        assertTrue(regex.err().startsWith("sluice record: --regex is not a regular expression: "), regex.err());
+        assertEquals(new Result(1, "", "sluice play: no such file: " + dir.resolve("absent.mcap") + "\n"),
+            run("play", dir.resolve("absent.mcap").toString()));
+        assertEquals(new Result(2, "", "sluice play: --rate must be 0 or above: -1.0\n"),
+            run("play", "x.mcap", "--rate", "-1"));
+    }
+
+    /** A recorder in its own process: Ctrl-C (SIGINT) finishes the file; SIGKILL leaves one that is recovered. */
+    @Test
+    void shouldFinishTheFileOnCtrlCAndLeaveARecoverableOneWhenKilled() throws Exception {
+        Publisher<Image> camera = sluice.publisher("/camera/rgb", Image.TYPE);
+        AtomicLong published = new AtomicLong();
+        Thread stream = streamFrames(camera, published, 5);
+        try {
+            Path interrupted = dir.resolve("interrupted.mcap");
+            Process recorder = startRecorder(interrupted);
+            awaitMessages(recorder, interrupted);
+            new ProcessBuilder("kill", "-INT", Long.toString(recorder.pid())).start().waitFor();
+            assertTrue(recorder.waitFor(60, TimeUnit.SECONDS), "the recorder ends on SIGINT");
+            String out = Files.readString(interrupted.resolveSibling("interrupted.mcap.out"));
+            assertEquals(0, recorder.exitValue(), printed(interrupted));
+            assertTrue(out.startsWith("recorded "), out);
+            try (McapReader reader = McapReader.open(interrupted)) { // a summary: the file was finished
+                assertTrue(reader.statistics().orElseThrow().messageCount() > 0);
+                messages(reader).forEach(message -> frameOf(message.data()));
+            }
+
+            Path killed = dir.resolve("killed.mcap");
+            Process victim = startRecorder(killed);
+            awaitMessages(victim, killed);
+            Thread.sleep(500);
+            victim.destroyForcibly();
+            assertTrue(victim.waitFor(60, TimeUnit.SECONDS));
+            Path recovered = dir.resolve("recovered.mcap");
+            McapRecovery.Report report = McapRecovery.recover(killed, recovered, McapWriterOptions.defaults());
+            try (McapReader reader = McapReader.open(recovered)) {
+                List<McapMessage> messages = messages(reader);
+                assertEquals(report.messages(), messages.size());
+                int previous = -1;
+                for (McapMessage message : messages) {
+                    int frame = frameOf(message.data());
+                    assertTrue(previous < 0 || frame == previous + 1, "in order, no gap: " + previous + ", " + frame);
+                    previous = frame;
+                }
+            }
+        } finally {
+            stream.interrupt();
+            stream.join(10_000);
+        }
+    }
+
+    private Process startRecorder(Path file) throws IOException {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        // chunks of 64 KiB, so that a killed recorder has closed some
+        return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx256m",
+            "-cp", System.getProperty("java.class.path"), Main.class.getName(), "record", "-o", file.toString(),
+            "/camera/rgb", "--root", root.toString(), "--domain", Integer.toString(DOMAIN), "--duration", "120",
+            "--chunk-size", "65536").redirectOutput(file.resolveSibling(file.getFileName() + ".out").toFile())
+            .redirectError(file.resolveSibling(file.getFileName() + ".err").toFile()).start();
+    }
+
+    /** What the recorder writing {@code file} printed. */
+    private static String printed(Path file) throws IOException {
+        return Files.readString(file.resolveSibling(file.getFileName() + ".out")) + "\n"
+            + Files.readString(file.resolveSibling(file.getFileName() + ".err"));
+    }
+
+    /** Waits until the recorder has written some messages (its file has grown past a few chunks). */
+    private static void awaitMessages(Process recorder, Path file) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(file) || Files.size(file) < 300_000) {
+            assertTrue(recorder.isAlive(), "the recorder ended early: " + printed(file));
+            assertTrue(System.nanoTime() < deadline, "nothing recorded within 60 s: "
+                + (Files.exists(file) ? Files.size(file) + " bytes; " : "no file; ") + printed(file));
+            Thread.sleep(50);
+        }
+    }
+}
