@@ -96,9 +96,21 @@ public final class RecordCommand implements Callable<Integer> {
         description = "samples a subscription may hold back (default: ${DEFAULT-VALUE})")
     int depth;
 
+    @Option(names = "--video", arity = "2", paramLabel = "TOPIC OUT",
+        description = "also make a video of an image topic (sensor_msgs/msg/Image) with ffmpeg: --video /camera/rgb"
+            + " out.mp4; constant frame rate (--fps, default 30), a missing frame repeated and counted")
+    List<String> video;
+
+    @Mixin
+    BagVideo.VideoOptions videoOptions = new BagVideo.VideoOptions();
+
     @Option(names = "--chunk-size", paramLabel = "BYTES", defaultValue = "" + McapWriterOptions.DEFAULT_CHUNK_SIZE,
         description = "bytes of messages per chunk (default: ${DEFAULT-VALUE}); what a crash can lose at most")
     long chunkSize;
+
+    @Option(names = "--max-messages", paramLabel = "N", defaultValue = "0",
+        description = "stop after recording N messages (0: no limit)")
+    long maxMessages;
 
     @Option(names = "--duration", paramLabel = "SECONDS", description = "stop after this long (default: Ctrl-C)")
     Double duration;
@@ -134,6 +146,20 @@ public final class RecordCommand implements Callable<Integer> {
             err.println("sluice record: " + (e.getMessage().startsWith("No enum")
                 ? "--compression must be none, zstd or lz4: " + compression : e.getMessage()));
             return 2;
+        }
+        if (video != null) {
+            try {
+                Sluice.validateTopic(video.getFirst());
+                videoOptions.codec();
+                videoOptions.depthRange();
+            } catch (IllegalArgumentException e) {
+                err.println("sluice record: " + e.getMessage());
+                return 2;
+            }
+            if (!topics.contains(video.getFirst()) && !all && (pattern == null
+                || !pattern.matcher(video.getFirst()).matches())) {
+                topics.add(video.getFirst()); // the video's topic is recorded too
+            }
         }
         if (topics.isEmpty() && !all && pattern == null) {
             err.println("sluice record: say what to record: TOPIC..., --all or --regex (sluice record --help)");
@@ -216,6 +242,8 @@ public final class RecordCommand implements Callable<Integer> {
         private long wallMinusMonotonic;
         private long previousFilesBytes;
         private IOException failure;
+        private long recordedMessages;
+        private final BagVideo.VideoWriter videoWriter;
 
         Recorder(Sluice sluice, Files files, McapWriterOptions options, Qos subscriptionQos) throws IOException {
             this.sluice = sluice;
@@ -223,6 +251,8 @@ public final class RecordCommand implements Callable<Integer> {
             this.options = options;
             this.subscriptionQos = subscriptionQos;
             this.executor = Executor.eventLoop(ExecutorOptions.defaults().withName("sluice-record"));
+            this.videoWriter = video == null ? null : new BagVideo.VideoWriter(Path.of(video.get(1)), videoOptions,
+                videoOptions.fps == null ? 30 : videoOptions.fps);
             openFile();
         }
 
@@ -231,7 +261,7 @@ public final class RecordCommand implements Callable<Integer> {
             long end = duration == null ? Long.MAX_VALUE : started + (long) (duration * 1e9);
             try (Progress progress = Progress.start(err, "recording", -1, Progress.Unit.BYTES)) {
                 long nextTick = 0;
-                while (!Interrupt.requested() && failure == null) {
+                while (!Interrupt.requested() && failure == null && (maxMessages <= 0 || recordedMessages < maxMessages)) {
                     long now = System.nanoTime();
                     if (now >= end) {
                         break;
@@ -251,12 +281,24 @@ public final class RecordCommand implements Callable<Integer> {
             }
             if (failure != null) {
                 writer.close();
-                err.println("sluice record: writing " + writer.path() + " failed: " + failure.getMessage()
-                    + "; what it holds up to its last whole chunk is recoverable (sluice bag recover)");
+                if (videoWriter != null) {
+                    videoWriter.abandon();
+                }
+                err.println("sluice record: recording failed: " + failure.getMessage() + "; " + writer.path()
+                    + " holds what came before, up to its last whole chunk (sluice bag recover)");
                 return 1;
             }
             writer.close();
             summary(System.nanoTime() - started);
+            if (videoWriter != null) {
+                try {
+                    videoWriter.close();
+                    out.println(videoWriter.summary());
+                } catch (IOException e) {
+                    err.println("sluice record: the video failed: " + e.getMessage());
+                    return 1;
+                }
+            }
             return 0;
         }
 
@@ -317,6 +359,14 @@ public final class RecordCommand implements Callable<Integer> {
                     data);
                 topic.messages++;
                 topic.bytes += data.byteSize();
+                recordedMessages++;
+                if (videoWriter != null && topic.info.topic().equals(video.getFirst())) {
+                    if (!topic.info.typeName().equals(io.sluice.msg.sensor_msgs.Image.NAME)) {
+                        throw new IOException("--video " + video.getFirst() + ": it carries " + topic.info.typeName()
+                            + ", not " + io.sluice.msg.sensor_msgs.Image.NAME);
+                    }
+                    videoWriter.frame(io.sluice.msg.sensor_msgs.Image.TYPE.wrap(data), sample.publishNanos());
+                }
             } catch (IOException | RuntimeException e) {
                 failure = e instanceof IOException io ? io : new IOException(e.toString(), e);
             }
