@@ -96,6 +96,7 @@ public final class Main implements Callable<Integer> {
         bag.addSubcommand("info", new BagCommand.Info(out, err));
         bag.addSubcommand("recover", new BagCommand.Recover(out, err));
         bag.addSubcommand("video", new io.sluice.cli.record.BagVideo(out, err));
+        bag.addSubcommand("export", new io.sluice.cli.record.BagExport(out, err));
         line.addSubcommand("bag", bag);
         CommandLine topic = new CommandLine(new io.sluice.cli.topic.TopicCommand(err));
         io.sluice.cli.topic.TopicCommand.subcommands(out, err).forEach(topic::addSubcommand);

@@ -39,7 +39,7 @@ public final class BagCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        err.println("sluice bag: say what to do: info or recover (sluice bag --help)");
+        err.println("sluice bag: say what to do: info, recover, video or export (sluice bag --help)");
         return 2;
     }
 
