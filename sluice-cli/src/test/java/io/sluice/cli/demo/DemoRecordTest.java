@@ -1,0 +1,118 @@
+package io.sluice.cli.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.cli.Main;
+import io.sluice.cli.ShmLease;
+import io.sluice.msg.CdrMessage;
+import io.sluice.record.McapMessage;
+import io.sluice.record.McapReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The demo camera recorded with {@code sluice record} while its controller runs: every recorded frame of every topic
+ * is intact (each pixel and point checked against the frame number its stamp gives), in order, and every frame the
+ * camera published is either in the file or counted as lost by the recorder; the controller meanwhile sees no torn,
+ * uncounted or out-of-order frame.
+ */
+class DemoRecordTest {
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = Main.run(args, o, e);
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @Timeout(180)
+    void shouldRecordEveryFrameOfTheDemoCameraIntactWhileItsControllerRuns() throws Exception {
+        int domain = DemoDomain.choose(System.getenv("SLUICE_DOMAIN"), ProcessHandle.current().pid());
+        Path files = Path.of("/dev/shm", "sluice-test-" + ProcessHandle.current().pid() + "-demo-record");
+        // the demo's domain directory, leased so that it goes when the test ends (the recorder outlives the demo)
+        try (ShmLease ignored = ShmLease.of(ShmLease.domainDirectory(domain))) {
+            Files.createDirectories(files);
+            Path file = files.resolve("demo.mcap");
+            String[] topics = Stream.of(DemoTopic.values()).map(DemoTopic::topicName).toArray(String[]::new);
+            CompletableFuture<Result> recording = CompletableFuture.supplyAsync(() -> run(Stream.concat(
+                Stream.of("record", "-o", file.toString(), "--domain", Integer.toString(domain), "--duration", "9"),
+                Stream.of(topics)).toArray(String[]::new)));
+            Result demo = run("demo", "--duration", "3", "--json");
+            Result recorded = recording.get(120, TimeUnit.SECONDS);
+            String diagnostics = "demo:\n" + demo + "\nrecord:\n" + recorded;
+            assertEquals(0, recorded.code(), diagnostics);
+            JsonNode result = new ObjectMapper().readTree(demo.out());
+            // the recorder outlives the demo, so the demo cannot remove the domain's directory: its only complaint
+            JsonNode problems = result.get("problems");
+            if (demo.code() != 0) {
+                assertEquals(1, problems.size(), diagnostics);
+                assertTrue(problems.get(0).asText().startsWith("domain directory left behind: "), diagnostics);
+            }
+            long published = result.get("camera").get("frames_published").asLong();
+            JsonNode controller = result.get("subscribers").get("controller");
+            for (DemoTopic topic : DemoTopic.values()) {
+                JsonNode figures = controller.get(topic.topicName());
+                assertEquals(0, figures.get("torn").asLong(), diagnostics);
+                assertEquals(0, figures.get("uncounted").asLong(), diagnostics);
+                assertEquals(0, figures.get("out_of_order").asLong(), diagnostics);
+            }
+
+            Map<String, Long> frames = new HashMap<>();
+            Map<String, Long> last = new HashMap<>();
+            FrameVerifier verifier = new FrameVerifier();
+            try (McapReader reader = McapReader.open(file)) {
+                Iterator<McapMessage> messages = reader.messages();
+                while (messages.hasNext()) {
+                    McapMessage message = messages.next();
+                    DemoTopic topic = Stream.of(DemoTopic.values())
+                        .filter(t -> t.topicName().equals(message.channel().topic())).findFirst().orElseThrow();
+                    long frame = verifier.verify(topic, (CdrMessage) topic.type().wrap(message.data()));
+                    assertTrue(frame >= 0, topic.topicName() + ": " + verifier.problem());
+                    assertTrue(frame > last.getOrDefault(topic.topicName(), -1L), topic.topicName() + ": out of order");
+                    last.put(topic.topicName(), frame);
+                    frames.merge(topic.topicName(), 1L, Long::sum);
+                }
+            }
+            for (DemoTopic topic : DemoTopic.values()) {
+                Matcher line = Pattern.compile(Pattern.quote(topic.topicName()) + " \\[[^]]+]: ([0-9]+) messages, [0-9.]+"
+                    + " MB, lost ([0-9]+)\n").matcher(recorded.out());
+                assertTrue(line.find(), diagnostics);
+                long count = Long.parseLong(line.group(1));
+                long lost = Long.parseLong(line.group(2));
+                assertEquals(frames.getOrDefault(topic.topicName(), 0L), count, topic.topicName() + "\n" + diagnostics);
+                assertTrue(count > 0, topic.topicName() + "\n" + diagnostics);
+                // every frame published is in the file or counted lost (the recorder joined before the first)
+                assertEquals(published, count + lost, topic.topicName() + "\n" + diagnostics);
+            }
+        } finally {
+            try (Stream<Path> walk = Files.exists(files) ? Files.walk(files) : Stream.empty()) {
+                walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+}
