@@ -507,8 +507,10 @@ public final class TopicCommand implements Callable<Integer> {
             description = "wait for N subscribers before publishing (default: 1 with --once or --times, else 0)")
         Integer waitFor;
 
-        @Option(names = "--keep-alive", paramLabel = "SECONDS", defaultValue = "0.1",
-            description = "stay this long after the last message (default: ${DEFAULT-VALUE})")
+        @Option(names = "--keep-alive", paramLabel = "SECONDS", defaultValue = "0.5",
+            description = "stay this long after the last message, so that subscribers that have not attached to this"
+                + " publisher yet can take it (a sample of a publisher that left first counts as lost to them)"
+                + " (default: ${DEFAULT-VALUE})")
         double keepAlive;
 
         @Option(names = {"-p", "--print"}, paramLabel = "N", defaultValue = "1",

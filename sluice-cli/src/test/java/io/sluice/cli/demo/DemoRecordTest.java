@@ -5,15 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.cli.Main;
+import io.sluice.cli.CliRun;
 import io.sluice.cli.ShmLease;
 import io.sluice.msg.CdrMessage;
 import io.sluice.record.McapMessage;
 import io.sluice.record.McapReader;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -35,19 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * uncounted or out-of-order frame.
  */
 class DemoRecordTest {
-    private record Result(int code, String out, String err) {
-    }
 
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.run(args, o, e);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     @Test
     @Timeout(180)
@@ -59,11 +43,11 @@ class DemoRecordTest {
             Files.createDirectories(files);
             Path file = files.resolve("demo.mcap");
             String[] topics = Stream.of(DemoTopic.values()).map(DemoTopic::topicName).toArray(String[]::new);
-            CompletableFuture<Result> recording = CompletableFuture.supplyAsync(() -> run(Stream.concat(
+            CompletableFuture<CliRun> recording = CliRun.async(Stream.concat(
                 Stream.of("record", "-o", file.toString(), "--domain", Integer.toString(domain), "--duration", "9"),
-                Stream.of(topics)).toArray(String[]::new)));
-            Result demo = run("demo", "--duration", "3", "--json");
-            Result recorded = recording.get(120, TimeUnit.SECONDS);
+                Stream.of(topics)).toArray(String[]::new));
+            CliRun demo = CliRun.run("demo", "--duration", "3", "--json");
+            CliRun recorded = recording.get(120, TimeUnit.SECONDS);
             String diagnostics = "demo:\n" + demo + "\nrecord:\n" + recorded;
             assertEquals(0, recorded.code(), diagnostics);
             JsonNode result = new ObjectMapper().readTree(demo.out());

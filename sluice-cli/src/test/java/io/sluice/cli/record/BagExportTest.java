@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.cli.Main;
+import io.sluice.cli.CliRun;
 import io.sluice.msg.sensor_msgs.CompressedImage;
 import io.sluice.msg.sensor_msgs.Image;
 import io.sluice.record.McapWriter;
 import io.sluice.record.McapWriterOptions;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,19 +25,7 @@ class BagExportTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-    }
 
-    private Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.run(args, o, e);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     private static byte[] image(int n, String encoding, int width, int height, int bytesPerPixel) {
         byte[] message = new byte[(int) Image.TYPE.defaultSize() + 64 + width * height * bytesPerPixel];
@@ -82,9 +68,9 @@ class BagExportTest {
     void shouldExportEveryMessageAsACsvRowWithNestedFieldsAndShortenedArrays() throws Exception {
         Path file = bag();
         Path csv = dir.resolve("rgb.csv");
-        Result result = run("bag", "export", file.toString(), "--topic", "/rgb", "--csv", csv.toString(),
+        CliRun result = CliRun.run("bag", "export", file.toString(), "--topic", "/rgb", "--csv", csv.toString(),
             "--array-limit", "4");
-        assertEquals(new Result(0, "exported 3 messages of /rgb to " + csv + "\n", ""), result);
+        assertEquals(new CliRun(0, "exported 3 messages of /rgb to " + csv + "\n", ""), result);
         List<String> lines = Files.readAllLines(csv);
         assertEquals(List.of("log_time,publish_time,sequence,header.stamp.sec,header.stamp.nanosec,header.frame_id,"
             + "height,width,encoding,is_bigendian,step,data",
@@ -92,7 +78,7 @@ class BagExportTest {
             "1001,901,1,1,7,\"cam,\"\"1\"\"\",2,4,rgb8,0,12,<uint8[24]>",
             "1002,902,2,2,7,\"cam,\"\"1\"\"\",2,4,rgb8,0,12,<uint8[24]>"), lines);
         Path full = dir.resolve("full.csv");
-        assertEquals(0, run("bag", "export", file.toString(), "--topic", "/rgb", "--csv", full.toString()).code());
+        assertEquals(0, CliRun.run("bag", "export", file.toString(), "--topic", "/rgb", "--csv", full.toString()).code());
         assertTrue(Files.readAllLines(full).get(1).endsWith(",[0;7;14;21;28;35;42;49;56;63;70;77;84;91;98;105;112;"
             + "119;126;133;140;147;154;161]"), Files.readAllLines(full).get(1));
     }
@@ -101,7 +87,7 @@ class BagExportTest {
     void shouldExportImagesLosslesslyAndCompressedImagesAsTheirBytes() throws Exception {
         Path file = bag();
         Path rgb = dir.resolve("rgb");
-        assertEquals(0, run("bag", "export", file.toString(), "--topic", "/rgb", "--images", rgb.toString()).code());
+        assertEquals(0, CliRun.run("bag", "export", file.toString(), "--topic", "/rgb", "--images", rgb.toString()).code());
         BufferedImage first = ImageIO.read(rgb.resolve("000001.png").toFile());
         byte[] expected = image(1, "rgb8", 4, 2, 3);
         Image published = Image.TYPE.wrap(MemorySegment.ofArray(expected));
@@ -118,7 +104,7 @@ class BagExportTest {
             Files.readAllLines(rgb.resolve("index.csv")));
 
         Path depth = dir.resolve("depth");
-        assertEquals(0, run("bag", "export", file.toString(), "--topic", "/depth16", "--images", depth.toString())
+        assertEquals(0, CliRun.run("bag", "export", file.toString(), "--topic", "/depth16", "--images", depth.toString())
             .code());
         BufferedImage grey = ImageIO.read(depth.resolve("000002.png").toFile());
         assertEquals(16, grey.getColorModel().getPixelSize(), "16-bit grey");
@@ -126,7 +112,7 @@ class BagExportTest {
         assertEquals((sixteen.data(2) & 0xff) | (sixteen.data(3) & 0xff) << 8, grey.getRaster().getSample(1, 0, 0));
 
         Path jpeg = dir.resolve("jpeg");
-        assertEquals(0, run("bag", "export", file.toString(), "--topic", "/jpeg", "--images", jpeg.toString())
+        assertEquals(0, CliRun.run("bag", "export", file.toString(), "--topic", "/jpeg", "--images", jpeg.toString())
             .code());
         assertArrayEquals(new byte[] {(byte) 0xff, (byte) 0xd8, 2}, Files.readAllBytes(jpeg.resolve("000002.jpg")));
     }
@@ -134,9 +120,9 @@ class BagExportTest {
     @Test
     void shouldSayWhatIsWrongInOneLine() throws Exception {
         Path file = bag();
-        assertEquals(new Result(1, "", "sluice bag export: /nope is not in " + file + "\n"),
-            run("bag", "export", file.toString(), "--topic", "/nope", "--csv", dir.resolve("x.csv").toString()));
-        Result both = run("bag", "export", file.toString(), "--topic", "/rgb", "--csv", "a.csv", "--images", "d");
+        assertEquals(new CliRun(1, "", "sluice bag export: /nope is not in " + file + "\n"),
+            CliRun.run("bag", "export", file.toString(), "--topic", "/nope", "--csv", dir.resolve("x.csv").toString()));
+        CliRun both = CliRun.run("bag", "export", file.toString(), "--topic", "/rgb", "--csv", "a.csv", "--images", "d");
         assertEquals(2, both.code());
         assertTrue(both.err().startsWith("sluice bag export: Error: --csv=OUT.csv, --images=DIR are mutually"
             + " exclusive"), both.err());

@@ -2,18 +2,17 @@ package io.sluice.cli.record;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.Qos;
 import io.sluice.Sample;
 import io.sluice.Sluice;
 import io.sluice.SluiceOptions;
 import io.sluice.Subscriber;
-import io.sluice.cli.Main;
+import io.sluice.cli.CliRun;
 import io.sluice.msg.geometry_msgs.Point;
 import io.sluice.testing.NodePackage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,17 +50,8 @@ class PlayForeignFileTest {
              Subscriber<io.sluice.msg.std_msgs.String> chatter = sluice.subscriber("/chatter",
                  io.sluice.msg.std_msgs.String.TYPE, Qos.reliable(64));
              Subscriber<Point> point = sluice.subscriber("/point", Point.TYPE, Qos.reliable(64))) {
-            CompletableFuture<String> played = CompletableFuture.supplyAsync(() -> {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                ByteArrayOutputStream err = new ByteArrayOutputStream();
-                int code;
-                try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-                     PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-                    code = Main.run(new String[] {"play", file.toString(), "--rate", "0", "--root", root.toString(),
-                        "--domain", "8"}, o, e);
-                }
-                return code + " " + out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
-            });
+            CompletableFuture<CliRun> played = CliRun.async("play", file.toString(), "--rate", "0", "--root",
+                root.toString(), "--domain", "8");
             // the oracle writes 40 messages: i % 3 != 2 on /chatter ("hello i"), the others on /point (i, -i/4, 0.5)
             List<String> texts = new ArrayList<>();
             List<String> points = new ArrayList<>();
@@ -84,8 +74,9 @@ class PlayForeignFileTest {
             }
             assertEquals(expectedTexts, texts);
             assertEquals(expectedPoints, points);
-            String result = played.get(60, TimeUnit.SECONDS);
-            assertEquals("0 played 40 messages", result.substring(0, result.indexOf(" (")), result);
+            CliRun result = played.get(60, TimeUnit.SECONDS);
+            assertEquals(0, result.code(), result.err());
+            assertTrue(result.out().startsWith("played 40 messages ("), result.out());
         } finally {
             try (Stream<Path> walk = Files.walk(root)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());

@@ -12,6 +12,7 @@ import io.sluice.Sample;
 import io.sluice.Sluice;
 import io.sluice.SluiceOptions;
 import io.sluice.Subscriber;
+import io.sluice.cli.CliRun;
 import io.sluice.cli.Main;
 import io.sluice.msg.sensor_msgs.Image;
 import io.sluice.record.McapChannel;
@@ -19,9 +20,7 @@ import io.sluice.record.McapMessage;
 import io.sluice.record.McapReader;
 import io.sluice.record.McapRecovery;
 import io.sluice.record.McapWriterOptions;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
@@ -73,25 +72,15 @@ class RecordPlayTest {
         }
     }
 
-    record Result(int code, String out, String err) {
+    private CliRun run(String... args) {
+        return CliRun.run(CliRun.inDomain(root.toString(), DOMAIN, args));
     }
 
-    private Result run(String... args) {
-        String[] all = new String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--root";
-        all[args.length + 1] = root.toString();
-        all[args.length + 2] = "--domain";
-        all[args.length + 3] = Integer.toString(DOMAIN);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.run(all, o, e);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private CompletableFuture<CliRun> asyncRun(String... args) {
+        return CliRun.async(CliRun.inDomain(root.toString(), DOMAIN, args));
     }
+
+
 
     /** Publishes frame {@code n}: a mono8 image whose stamp and pixels say n. */
     static void publishFrame(Publisher<Image> publisher, int n) {
@@ -148,8 +137,8 @@ class RecordPlayTest {
         Publisher<Image> camera = sluice.publisher("/camera/rgb", Image.TYPE);
         AtomicLong published = new AtomicLong();
         Thread stream = streamFrames(camera, published, 5);
-        CompletableFuture<Result> recording = CompletableFuture.supplyAsync(() -> run("record", "-o",
-            dir.resolve("run").toString(), "/camera/rgb", "/late", "--max-size", "200000", "--duration", "3"));
+        CompletableFuture<CliRun> recording = asyncRun("record", "-o",
+            dir.resolve("run").toString(), "/camera/rgb", "/late", "--max-size", "200000", "--duration", "3");
         Thread.sleep(1000);
         Publisher<io.sluice.msg.std_msgs.String> late = sluice.publisher("/late", io.sluice.msg.std_msgs.String.TYPE);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -165,7 +154,7 @@ class RecordPlayTest {
             }
             Thread.sleep(10);
         }
-        Result result = recording.get(60, TimeUnit.SECONDS);
+        CliRun result = recording.get(60, TimeUnit.SECONDS);
         stream.interrupt();
         stream.join(10_000);
         assertEquals(0, result.code(), result.err());
@@ -222,11 +211,11 @@ class RecordPlayTest {
         Publisher<Image> camera = sluice.publisher("/camera/rgb", Image.TYPE);
         AtomicLong published = new AtomicLong();
         Path file = dir.resolve("one.mcap");
-        CompletableFuture<Result> recording = CompletableFuture.supplyAsync(() -> run("record", "-o", file.toString(),
-            "--all", "--duration", "2"));
+        CompletableFuture<CliRun> recording = asyncRun("record", "-o", file.toString(),
+            "--all", "--duration", "2");
         Thread.sleep(700);
         Thread stream = streamFrames(camera, published, 10);
-        Result recorded = recording.get(60, TimeUnit.SECONDS);
+        CliRun recorded = recording.get(60, TimeUnit.SECONDS);
         stream.interrupt();
         stream.join(10_000);
         camera.close();
@@ -238,8 +227,8 @@ class RecordPlayTest {
         assertTrue(count > 0);
 
         try (Subscriber<Image> viewer = sluice.subscriber("/camera/rgb", Image.TYPE, Qos.reliable(16))) {
-            CompletableFuture<Result> playing = CompletableFuture.supplyAsync(() -> run("play", file.toString(),
-                "--rate", "4"));
+            CompletableFuture<CliRun> playing = asyncRun("play", file.toString(),
+                "--rate", "4");
             List<Integer> frames = new ArrayList<>();
             while (frames.size() < count) {
                 try (Sample<Image> sample = viewer.take(Duration.ofSeconds(30))) {
@@ -247,8 +236,8 @@ class RecordPlayTest {
                     frames.add(frameOf(sample.segment()));
                 }
             }
-            Result played = playing.get(60, TimeUnit.SECONDS);
-            assertEquals(new Result(0, played.out(), ""), played);
+            CliRun played = playing.get(60, TimeUnit.SECONDS);
+            assertEquals(new CliRun(0, played.out(), ""), played);
             assertTrue(played.out().startsWith("played " + count + " messages"), played.out());
             for (int i = 1; i < frames.size(); i++) {
                 assertEquals(frames.get(i - 1) + 1, frames.get(i));
@@ -258,16 +247,16 @@ class RecordPlayTest {
 
     @Test
     void shouldRefuseBadArgumentsInOneLine() {
-        assertEquals(new Result(2, "", "sluice record: say what to record: TOPIC..., --all or --regex (sluice record"
+        assertEquals(new CliRun(2, "", "sluice record: say what to record: TOPIC..., --all or --regex (sluice record"
             + " --help)\n"), run("record"));
-        assertEquals(new Result(2, "", "sluice record: --compression must be none, zstd or lz4: gzip\n"),
+        assertEquals(new CliRun(2, "", "sluice record: --compression must be none, zstd or lz4: gzip\n"),
             run("record", "-a", "--compression", "gzip"));
-        Result regex = run("record", "-e", "[");
+        CliRun regex = run("record", "-e", "[");
         assertEquals(2, regex.code());
         assertTrue(regex.err().startsWith("sluice record: --regex is not a regular expression: "), regex.err());
-        assertEquals(new Result(1, "", "sluice play: no such file: " + dir.resolve("absent.mcap") + "\n"),
+        assertEquals(new CliRun(1, "", "sluice play: no such file: " + dir.resolve("absent.mcap") + "\n"),
             run("play", dir.resolve("absent.mcap").toString()));
-        assertEquals(new Result(2, "", "sluice play: --rate must be 0 or above: -1.0\n"),
+        assertEquals(new CliRun(2, "", "sluice play: --rate must be 0 or above: -1.0\n"),
             run("play", "x.mcap", "--rate", "-1"));
     }
 

@@ -9,11 +9,9 @@ import io.sluice.Loan;
 import io.sluice.Publisher;
 import io.sluice.Sluice;
 import io.sluice.SluiceOptions;
-import io.sluice.cli.Main;
+import io.sluice.cli.CliRun;
 import io.sluice.msg.sensor_msgs.Image;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -81,28 +79,8 @@ class VideoTest {
         }
     }
 
-    record Result(int code, String out, String err) {
-    }
 
-    private Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.run(args, o, e);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
-    private String[] domain(String... args) {
-        String[] all = java.util.Arrays.copyOf(args, args.length + 4);
-        all[args.length] = "--root";
-        all[args.length + 1] = root.toString();
-        all[args.length + 2] = "--domain";
-        all[args.length + 3] = Integer.toString(DOMAIN);
-        return all;
-    }
 
     /** The rgb8 pixel (x, y) of frame n: smooth gradients that move with n, which H.264 keeps well. */
     static int rgb(int n, int x, int y, int channel) {
@@ -151,7 +129,7 @@ class VideoTest {
         Path file = dir.resolve(encoding + ".mcap");
         String[] args = Stream.concat(Stream.of("record", "-o", file.toString(), "/cam", "--qos", "reliable",
             "--max-messages", "29", "--duration", "120"), Stream.of(extra)).toArray(String[]::new);
-        CompletableFuture<Result> recording = CompletableFuture.supplyAsync(() -> run(domain(args)));
+        CompletableFuture<CliRun> recording = CliRun.async(CliRun.inDomain(root.toString(), DOMAIN, args));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (camera.subscriberCount() == 0) {
             assertTrue(System.nanoTime() < deadline, "the recorder did not join within 60 s");
@@ -162,7 +140,7 @@ class VideoTest {
                 publish(camera, n, encoding);
             }
         }
-        Result result = recording.get(150, TimeUnit.SECONDS);
+        CliRun result = recording.get(150, TimeUnit.SECONDS);
         camera.close();
         assertEquals(0, result.code(), result.err());
         return file;
@@ -206,7 +184,7 @@ class VideoTest {
     void shouldMakeAConstantRateH264VideoOfARecordingRepeatingTheMissingFrame() throws Exception {
         Path file = recordImages("rgb8");
         Path video = dir.resolve("rgb.mp4");
-        Result made = run("bag", "video", file.toString(), video.toString(), "--topic", "/cam");
+        CliRun made = CliRun.run("bag", "video", file.toString(), video.toString(), "--topic", "/cam");
         assertEquals(0, made.code(), made.err());
         assertTrue(made.out().startsWith("video " + video + ": 30 frames at 10.000 fps (H264, 64x48 rgb8), 1 repeated"
             + " for missing frames, 0 dropped"), made.out());
@@ -225,7 +203,7 @@ class VideoTest {
         assertTrue(meanError(decode(video, 10), 10) > meanError(decode(video, 10), 9));
 
         Path hevc = dir.resolve("rgb-h265.mkv");
-        Result h265 = run("bag", "video", file.toString(), hevc.toString(), "--topic", "/cam", "--codec", "h265",
+        CliRun h265 = CliRun.run("bag", "video", file.toString(), hevc.toString(), "--topic", "/cam", "--codec", "h265",
             "--fps", "5");
         assertEquals(0, h265.code(), h265.err());
         JsonNode hevcStream = probe(hevc);
@@ -240,7 +218,7 @@ class VideoTest {
     void shouldColourMapDepthAndTakeSixteenBitGrey() throws Exception {
         Path depth = recordImages("32FC1");
         Path video = dir.resolve("depth.mp4");
-        Result made = run("bag", "video", depth.toString(), video.toString(), "--topic", "/cam");
+        CliRun made = CliRun.run("bag", "video", depth.toString(), video.toString(), "--topic", "/cam");
         assertEquals(0, made.code(), made.err());
         byte[] frame = decode(video, 3);
         // near (x = 4) is blue, far (x = 62) is red, no depth (x = 0 and 1: a whole block of yuv420p's halved colour)
@@ -257,7 +235,7 @@ class VideoTest {
 
         Path grey = recordImages("mono16");
         Path greyVideo = dir.resolve("mono16.mp4");
-        Result greyMade = run("bag", "video", grey.toString(), greyVideo.toString(), "--topic", "/cam");
+        CliRun greyMade = CliRun.run("bag", "video", grey.toString(), greyVideo.toString(), "--topic", "/cam");
         assertEquals(0, greyMade.code(), greyMade.err());
         assertEquals(30, probe(greyVideo).get("nb_read_frames").asInt());
     }
@@ -279,15 +257,15 @@ class VideoTest {
     @Test
     void shouldSayWhatIsWrongInOneLine() throws Exception {
         Path file = recordImages("rgb8");
-        assertEquals(new Result(1, "", "sluice bag video: /other is not in " + file + "\n"),
-            run("bag", "video", file.toString(), dir.resolve("x.mp4").toString(), "--topic", "/other"));
-        assertEquals(new Result(1, "", "sluice bag video: --codec must be h264 or h265: vp9\n"),
-            run("bag", "video", file.toString(), dir.resolve("x.mp4").toString(), "--topic", "/cam", "--codec", "vp9"));
+        assertEquals(new CliRun(1, "", "sluice bag video: /other is not in " + file + "\n"),
+            CliRun.run("bag", "video", file.toString(), dir.resolve("x.mp4").toString(), "--topic", "/other"));
+        assertEquals(new CliRun(1, "", "sluice bag video: --codec must be h264 or h265: vp9\n"),
+            CliRun.run("bag", "video", file.toString(), dir.resolve("x.mp4").toString(), "--topic", "/cam", "--codec", "vp9"));
         String previous = System.getProperty("sluice.ffmpeg");
         System.setProperty("sluice.ffmpeg", dir.resolve("no-ffmpeg").toString());
         try {
-            Result missing = run("bag", "video", file.toString(), dir.resolve("x.mp4").toString(), "--topic", "/cam");
-            assertEquals(new Result(1, "", "sluice bag video: ffmpeg is needed for video and was not found: "
+            CliRun missing = CliRun.run("bag", "video", file.toString(), dir.resolve("x.mp4").toString(), "--topic", "/cam");
+            assertEquals(new CliRun(1, "", "sluice bag video: ffmpeg is needed for video and was not found: "
                 + dir.resolve("no-ffmpeg") + " (Debian: apt-get install ffmpeg)\n"), missing);
         } finally {
             if (previous == null) {

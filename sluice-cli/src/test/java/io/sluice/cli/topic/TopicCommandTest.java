@@ -13,14 +13,11 @@ import io.sluice.Sample;
 import io.sluice.Sluice;
 import io.sluice.SluiceOptions;
 import io.sluice.Subscriber;
-import io.sluice.cli.Main;
+import io.sluice.cli.CliRun;
 import io.sluice.msg.sensor_msgs.Image;
 import io.sluice.msg.std_msgs.String;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,26 +52,14 @@ class TopicCommandTest {
         }
     }
 
-    /** Exit code, stdout and stderr of one command. */
-    record Result(int code, java.lang.String out, java.lang.String err) {
+    private CliRun run(java.lang.String... args) {
+        return CliRun.run(CliRun.inDomain(root.toString(), DOMAIN, args));
     }
 
-    private Result run(java.lang.String... args) {
-        java.lang.String[] all = new java.lang.String[args.length + 4];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--root";
-        all[args.length + 1] = root.toString();
-        all[args.length + 2] = "--domain";
-        all[args.length + 3] = Integer.toString(DOMAIN);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.run(all, o, e);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private CompletableFuture<CliRun> asyncRun(java.lang.String... args) {
+        return CliRun.async(CliRun.inDomain(root.toString(), DOMAIN, args));
     }
+
 
     private Publisher<Image> imagePublisher() {
         Publisher<Image> publisher = sluice.publisher("/camera/rgb", Image.TYPE,
@@ -97,11 +82,11 @@ class TopicCommandTest {
         imagePublisher();
         Subscriber<MemorySegment> status = sluice.subscriber("/status", MessageType.raw("acme/msg/Status"),
             Qos.queue(4));
-        assertEquals(new Result(0, "/camera/rgb\n/status\n", ""), run("topic", "list"));
-        assertEquals(new Result(0, "/camera/rgb [sensor_msgs/msg/Image]\n/status [acme/msg/Status]\n", ""),
+        assertEquals(new CliRun(0, "/camera/rgb\n/status\n", ""), run("topic", "list"));
+        assertEquals(new CliRun(0, "/camera/rgb [sensor_msgs/msg/Image]\n/status [acme/msg/Status]\n", ""),
             run("topic", "list", "-t"));
-        assertEquals(new Result(0, "2\n", ""), run("topic", "list", "-c"));
-        Result verbose = run("topic", "list", "-v", "--window", "0.2");
+        assertEquals(new CliRun(0, "2\n", ""), run("topic", "list", "-c"));
+        CliRun verbose = run("topic", "list", "-v", "--window", "0.2");
         assertEquals(0, verbose.code(), verbose.err());
         assertEquals("""
             TOPIC        TYPE                   PUBLISHERS  SUBSCRIBERS  RATE
@@ -115,16 +100,16 @@ class TopicCommandTest {
     void shouldShowTopicInfoAndEveryEndpointVerbosely() {
         imagePublisher();
         Subscriber<Image> viewer = sluice.subscriber("/camera/rgb", Image.TYPE, Qos.reliable(3));
-        Result info = run("topic", "info", "/camera/rgb");
-        assertEquals(new Result(0, "Type: sensor_msgs/msg/Image\nPublisher count: 1\nSubscription count: 1\n", ""),
+        CliRun info = run("topic", "info", "/camera/rgb");
+        assertEquals(new CliRun(0, "Type: sensor_msgs/msg/Image\nPublisher count: 1\nSubscription count: 1\n", ""),
             info);
-        Result verbose = run("topic", "info", "/camera/rgb", "-v");
+        CliRun verbose = run("topic", "info", "/camera/rgb", "-v");
         long pid = ProcessHandle.current().pid();
         assertTrue(verbose.out().contains("Node name: camera\nProcess id: " + pid + "\nEndpoint type: PUBLISHER\n"
             + "State: alive\nHistory: 1\nPublished: 1\n"), verbose.out());
         assertTrue(verbose.out().contains("Endpoint type: SUBSCRIPTION\nState: alive\nQoS: reliable, depth 3\n"),
             verbose.out());
-        assertEquals(new Result(1, "", "sluice topic info: no such topic: /absent in domain 5 (sluice topic list)\n"),
+        assertEquals(new CliRun(1, "", "sluice topic info: no such topic: /absent in domain 5 (sluice topic list)\n"),
             run("topic", "info", "/absent"));
         viewer.close();
     }
@@ -132,8 +117,8 @@ class TopicCommandTest {
     @Test
     void shouldEchoAnyTypeAsYamlFromTheSchemaTheTopicCarries() {
         imagePublisher();
-        Result echo = run("topic", "echo", "/camera/rgb", "--once", "-l", "4", "--duration", "30");
-        assertEquals(new Result(0, """
+        CliRun echo = run("topic", "echo", "/camera/rgb", "--once", "-l", "4", "--duration", "30");
+        assertEquals(new CliRun(0, """
             header:
               stamp:
                 sec: 7
@@ -152,13 +137,13 @@ class TopicCommandTest {
             - '...'
             ---
             """, ""), echo);
-        Result noArrays = run("topic", "echo", "/camera/rgb", "--once", "--no-arr", "--duration", "30");
+        CliRun noArrays = run("topic", "echo", "/camera/rgb", "--once", "--no-arr", "--duration", "30");
         assertTrue(noArrays.out().contains("data: '<sequence type: uint8, length: 18>'\n"), noArrays.out());
-        assertEquals(new Result(0, "sec: 7\nnanosec: 5\n---\n", ""),
+        assertEquals(new CliRun(0, "sec: 7\nnanosec: 5\n---\n", ""),
             run("topic", "echo", "/camera/rgb", "--once", "--field", "header.stamp", "--duration", "30"));
-        assertEquals(new Result(0, "20\n---\n", ""),
+        assertEquals(new CliRun(0, "20\n---\n", ""),
             run("topic", "echo", "/camera/rgb", "--once", "--field", "data[2]", "--duration", "30"));
-        assertEquals(new Result(1, "", "sluice topic echo: no field header.stmp in sensor_msgs/msg/Image\n"),
+        assertEquals(new CliRun(1, "", "sluice topic echo: no field header.stmp in sensor_msgs/msg/Image\n"),
             run("topic", "echo", "/camera/rgb", "--once", "--field", "header.stmp", "--duration", "30"));
     }
 
@@ -167,18 +152,18 @@ class TopicCommandTest {
         Publisher<MemorySegment> raw = sluice.publisher("/blob", MessageType.raw("acme/msg/Blob"),
             PublisherOptions.defaults().withHistory(1));
         raw.publishCopy(new byte[] {1, 2, (byte) 255});
-        assertEquals(new Result(0, "data:\n- 1\n- 2\n- 255\n---\n", ""),
+        assertEquals(new CliRun(0, "data:\n- 1\n- 2\n- 255\n---\n", ""),
             run("topic", "echo", "/blob", "--once", "--duration", "30"));
     }
 
     @Test
     void shouldPublishFromYamlWhatASubscriberReadsThroughTheGeneratedType() throws Exception {
         Subscriber<Image> subscriber = sluice.subscriber("/camera/mask", Image.TYPE, Qos.queue(4));
-        CompletableFuture<Result> published = CompletableFuture.supplyAsync(() -> run("topic", "pub", "--once",
+        CompletableFuture<CliRun> published = asyncRun("topic", "pub", "--once",
             "/camera/mask", "sensor_msgs/Image", "{header: {frame_id: mask}, height: 1, width: 2, encoding: mono8,"
-                + " step: 2, data: [3, 4]}", "--keep-alive", "0"));
+                + " step: 2, data: [3, 4]}");
         try (Sample<Image> sample = subscriber.take(Duration.ofSeconds(60))) {
-            assertNotNull(sample, "nothing published");
+            assertNotNull(sample, () -> "nothing published: " + published.getNow(null));
             Image image = sample.message();
             assertEquals("mask", image.header().frameId());
             assertEquals(2, image.width());
@@ -186,7 +171,7 @@ class TopicCommandTest {
             assertEquals(2, image.dataCount());
             assertEquals(4, image.data(1));
         }
-        Result result = published.get(60, TimeUnit.SECONDS);
+        CliRun result = published.get(60, TimeUnit.SECONDS);
         assertEquals(0, result.code(), result.err());
         assertTrue(result.out().startsWith("publisher: beginning loop\npublishing #1: sensor_msgs/msg/Image {header:"),
             result.out());
@@ -196,21 +181,21 @@ class TopicCommandTest {
     @Test
     void shouldRefuseBadPublicationsInOneLine() {
         imagePublisher();
-        assertEquals(new Result(1, "", "sluice topic pub: /camera/rgb carries sensor_msgs/msg/Image, not"
+        assertEquals(new CliRun(1, "", "sluice topic pub: /camera/rgb carries sensor_msgs/msg/Image, not"
             + " std_msgs/msg/String\n"), run("topic", "pub", "/camera/rgb", "std_msgs/String", "{data: x}"));
-        Result unknown = run("topic", "pub", "/new", "acme/msg/Thing");
+        CliRun unknown = run("topic", "pub", "/new", "acme/msg/Thing");
         assertEquals(1, unknown.code());
         assertTrue(unknown.err().startsWith("sluice topic pub: unknown type acme/msg/Thing (/new does not exist yet,"
             + " so its type must be one Sluice ships: builtin_interfaces/msg/Duration, "), unknown.err());
-        assertEquals(new Result(1, "", "sluice topic pub: data: int32: not a decimal integer: 1.5\n"),
+        assertEquals(new CliRun(1, "", "sluice topic pub: data: int32: not a decimal integer: 1.5\n"),
             run("topic", "pub", "/new", "std_msgs/Int32", "{data: 1.5}"));
-        assertEquals(new Result(1, "", "sluice topic pub: the values must be a YAML mapping of field names, such as"
+        assertEquals(new CliRun(1, "", "sluice topic pub: the values must be a YAML mapping of field names, such as"
             + " \"{data: 1}\": [1]\n"), run("topic", "pub", "/new", "std_msgs/Int32", "[1]"));
-        Result notYaml = run("topic", "pub", "/new", "std_msgs/Int32", "{data: [1}");
+        CliRun notYaml = run("topic", "pub", "/new", "std_msgs/Int32", "{data: [1}");
         assertEquals(1, notYaml.code());
         assertTrue(notYaml.err().startsWith("sluice topic pub: the values are not YAML: "), notYaml.err());
         assertEquals(1, notYaml.err().lines().count(), notYaml.err());
-        assertEquals(new Result(2, "", "sluice topic pub: Missing required parameter: 'TYPE'"
+        assertEquals(new CliRun(2, "", "sluice topic pub: Missing required parameter: 'TYPE'"
             + " (sluice topic pub --help)\n"), run("topic", "pub", "/new"));
     }
 
@@ -231,14 +216,14 @@ class TopicCommandTest {
             }
         });
         try {
-            Result hz = run("topic", "hz", "/chatter", "--duration", "2.5");
+            CliRun hz = run("topic", "hz", "/chatter", "--duration", "2.5");
             assertEquals(0, hz.code(), hz.err());
             assertTrue(hz.out().matches("(?s)(no new messages\n)?average rate: [0-9.]+\n\tmin: [0-9.]+s max: [0-9.]+s"
                 + " std dev: [0-9.]+s window: [0-9]+\n.*"), hz.out());
-            Result bw = run("topic", "bw", "/chatter", "--duration", "2.5");
+            CliRun bw = run("topic", "bw", "/chatter", "--duration", "2.5");
             assertEquals(0, bw.code(), bw.err());
             assertTrue(bw.out().contains("Message size mean: 14.00 B min: 14.00 B max: 14.00 B\n"), bw.out());
-            assertEquals(new Result(1, "", "sluice topic delay: /chatter carries std_msgs/msg/String, which has no"
+            assertEquals(new CliRun(1, "", "sluice topic delay: /chatter carries std_msgs/msg/String, which has no"
                 + " header.stamp\n"), run("topic", "delay", "/chatter", "--duration", "1"));
         } finally {
             feeder.interrupt();
@@ -251,10 +236,10 @@ class TopicCommandTest {
         imagePublisher();
         Subscriber<Image> viewer = sluice.subscriber("/camera/rgb", Image.TYPE, Qos.latest());
         long pid = ProcessHandle.current().pid();
-        assertEquals(new Result(0, "camera (pid " + pid + ")\n", ""), run("node", "list"));
-        assertEquals(new Result(0, "camera (pid " + pid + ")\n  Publishers:\n    /camera/rgb [sensor_msgs/msg/Image]\n"
+        assertEquals(new CliRun(0, "camera (pid " + pid + ")\n", ""), run("node", "list"));
+        assertEquals(new CliRun(0, "camera (pid " + pid + ")\n  Publishers:\n    /camera/rgb [sensor_msgs/msg/Image]\n"
             + "  Subscribers:\n    /camera/rgb [sensor_msgs/msg/Image]\n", ""), run("node", "info", "camera"));
-        assertEquals(new Result(1, "", "sluice node info: no participant named radar uses a topic (sluice node"
+        assertEquals(new CliRun(1, "", "sluice node info: no participant named radar uses a topic (sluice node"
             + " list)\n"), run("node", "info", "radar"));
         viewer.close();
     }
