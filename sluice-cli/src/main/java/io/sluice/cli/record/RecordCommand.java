@@ -165,9 +165,9 @@ public final class RecordCommand implements Callable<Integer> {
             err.println("sluice record: say what to record: TOPIC..., --all or --regex (sluice record --help)");
             return 2;
         }
-        Files files;
+        Outputs files;
         try {
-            files = Files.of(output == null ? Path.of("sluice_" + LocalDateTime.now().format(
+            files = Outputs.of(output == null ? Path.of("sluice_" + LocalDateTime.now().format(
                 DateTimeFormatter.ofPattern("yyyy_MM_dd-HH_mm_ss"))) : output);
         } catch (IOException e) {
             err.println("sluice record: cannot create " + e.getMessage());
@@ -192,19 +192,19 @@ public final class RecordCommand implements Callable<Integer> {
     }
 
     /** Where the files go: one named file (split as NAME_1.mcap, ...) or a directory of DIR_0.mcap, DIR_1.mcap, .... */
-    record Files(Path first, Path directory, String stem) {
-        static Files of(Path output) throws IOException {
+    record Outputs(Path first, Path directory, String stem) {
+        static Outputs of(Path output) throws IOException {
             String name = output.getFileName().toString();
             if (name.endsWith(".mcap")) {
                 Path parent = output.toAbsolutePath().getParent();
-                java.nio.file.Files.createDirectories(parent);
-                return new Files(output, parent, name.substring(0, name.length() - ".mcap".length()));
+                Files.createDirectories(parent);
+                return new Outputs(output, parent, name.substring(0, name.length() - ".mcap".length()));
             }
-            if (java.nio.file.Files.exists(output)) {
+            if (Files.exists(output)) {
                 throw new IOException(output + ": it exists already (name a new directory, or a .mcap file)");
             }
-            java.nio.file.Files.createDirectories(output);
-            return new Files(output.resolve(name + "_0.mcap"), output, name);
+            Files.createDirectories(output);
+            return new Outputs(output.resolve(name + "_0.mcap"), output, name);
         }
 
         /** The {@code index}-th file (0: the first). */
@@ -230,7 +230,7 @@ public final class RecordCommand implements Callable<Integer> {
     /** The recording: subscriptions, the current file, and the loop. */
     private final class Recorder implements AutoCloseable {
         private final Sluice sluice;
-        private final Files files;
+        private final Outputs files;
         private final McapWriterOptions options;
         private final Qos subscriptionQos;
         private final Executor executor;
@@ -245,7 +245,7 @@ public final class RecordCommand implements Callable<Integer> {
         private long recordedMessages;
         private final BagVideo.VideoWriter videoWriter;
 
-        Recorder(Sluice sluice, Files files, McapWriterOptions options, Qos subscriptionQos) throws IOException {
+        Recorder(Sluice sluice, Outputs files, McapWriterOptions options, Qos subscriptionQos) throws IOException {
             this.sluice = sluice;
             this.files = files;
             this.options = options;
