@@ -123,6 +123,7 @@ public final class Sluice implements AutoCloseable {
      * not exist. Rows of participants that died are shown with {@code alive == false} until they are reclaimed.
      *
      * @throws CorruptDataException when the topic's file is damaged
+     * @throws SluiceException        when it cannot be read
      */
     public Optional<TopicStatus> topicStatus(String topic) {
         TopicNames.validate(topic);
@@ -136,7 +137,8 @@ public final class Sluice implements AutoCloseable {
 
     /**
      * Every topic of this participant's domain, sorted by name, as {@link #topicStatus} sees it. A topic whose file
-     * is damaged is left out (opening it names what is wrong); so is one being created or removed meanwhile.
+     * is damaged or cannot be read is left out ({@link #topicStatus} names what is wrong); so is one being created or
+     * removed meanwhile.
      */
     public List<TopicStatus> topics() {
         List<TopicStatus> topics = new ArrayList<>();
@@ -146,8 +148,8 @@ public final class Sluice implements AutoCloseable {
                 if (status != null) {
                     topics.add(status);
                 }
-            } catch (CorruptDataException damaged) {
-                // left out, as documented
+            } catch (SluiceException damaged) {
+                // a damaged file (or one that cannot be read): left out, as documented
             }
         }
         return topics;

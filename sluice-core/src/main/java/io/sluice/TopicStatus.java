@@ -37,6 +37,8 @@ public record TopicStatus(TopicInfo info, List<PublisherStatus> publishers, List
     /**
      * One publisher of a topic.
      *
+     * @param row         its publisher row, 0..15 (what {@link Sample#publisherIndex()} says of its samples); a row
+     *                    is reused after its publisher leaves
      * @param participant the participant's name (cut to 39 bytes of UTF-8)
      * @param pid         its process id
      * @param alive       whether the process held the row's lock when probed
@@ -45,7 +47,7 @@ public record TopicStatus(TopicInfo info, List<PublisherStatus> publishers, List
      * @param published   samples it has published since it joined (its stream's next sequence), or -1 when its
      *                    segment file could not be read (it is being replaced, or its owner just left)
      */
-    public record PublisherStatus(String participant, int pid, boolean alive, int history, int generation,
+    public record PublisherStatus(int row, String participant, int pid, boolean alive, int history, int generation,
                                   long published) {
     }
 

@@ -15,14 +15,23 @@ import java.util.concurrent.TimeUnit;
 public final class Interrupt {
     private static final CountDownLatch REQUESTED = new CountDownLatch(1);
     private static volatile boolean installed;
+    private static volatile boolean enabled;
 
     private Interrupt() {
     }
 
-    /** Starts handling SIGINT and SIGTERM in this JVM (once; later calls do nothing). */
+    /**
+     * Lets {@link #install()} take the signals: called by {@code Main.main}, so that commands run inside another
+     * program (the tests, through {@code Main.run}) leave that program's signals alone.
+     */
+    public static void enable() {
+        enabled = true;
+    }
+
+    /** Starts handling SIGINT and SIGTERM in this JVM once {@link #enable}d (once; later calls do nothing). */
     @SuppressWarnings("restriction")
     public static synchronized void install() {
-        if (installed) {
+        if (installed || !enabled) {
             return;
         }
         installed = true;

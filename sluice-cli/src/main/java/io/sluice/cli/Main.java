@@ -54,6 +54,7 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command in {@code args} and exits with its code (returns normally when bench returns). */
     public static void main(String[] args) {
+        Interrupt.enable(); // a command of this process may take Ctrl-C as a request to stop
         if (args.length > 0 && args[0].equals("bench")) {
             int code = bench(Arrays.copyOfRange(args, 1, args.length), System.err);
             if (code != 0) {

@@ -49,4 +49,29 @@ public record CliRun(int code, String out, String err) {
         all[args.length + 3] = Integer.toString(domain);
         return all;
     }
+
+    /**
+     * Starts {@code sluice args...} in a JVM of its own (this JVM's java and class path), its standard output and
+     * error going to {@code log.out} and {@code log.err}: a process that Ctrl-C ({@link #interrupt}) or
+     * {@code kill -9} can end as a user's would be.
+     */
+    public static Process start(java.nio.file.Path log, String... args) throws java.io.IOException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+            ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
+            "-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(java.util.List.of(args));
+        return new ProcessBuilder(command).redirectOutput(log.resolveSibling(log.getFileName() + ".out").toFile())
+            .redirectError(log.resolveSibling(log.getFileName() + ".err").toFile()).start();
+    }
+
+    /** What a process of {@link #start} printed so far: its standard output, then its standard error. */
+    public static String printed(java.nio.file.Path log) throws java.io.IOException {
+        return java.nio.file.Files.readString(log.resolveSibling(log.getFileName() + ".out")) + "\n"
+            + java.nio.file.Files.readString(log.resolveSibling(log.getFileName() + ".err"));
+    }
+
+    /** Sends SIGINT (what Ctrl-C sends) to {@code process}. */
+    public static void interrupt(Process process) throws java.io.IOException, InterruptedException {
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+    }
 }

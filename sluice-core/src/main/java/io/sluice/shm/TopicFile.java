@@ -322,7 +322,7 @@ final class TopicFile implements AutoCloseable {
                     && owner.incarnation() == incarnation) {
                     published = owner.knownEnd();
                 }
-                publishers.add(new io.sluice.TopicStatus.PublisherStatus(rowName(memory, base + P_NAME),
+                publishers.add(new io.sluice.TopicStatus.PublisherStatus(row, rowName(memory, base + P_NAME),
                     memory.get(JAVA_INT, base + P_PID), alive, (int) INT.getAcquire(memory, base + P_HISTORY),
                     generation, published));
             }
@@ -341,7 +341,8 @@ final class TopicFile implements AutoCloseable {
             }
             return new io.sluice.TopicStatus(info, publishers, subscribers);
         } catch (IOException e) {
-            return null;
+            // the file is there but cannot be mapped or probed: say so, rather than pretend the topic is absent
+            throw new SluiceException("cannot read topic " + topic + " (" + path + "): " + e.getMessage(), e);
         } finally {
             Native.close(opened.fd());
         }

@@ -1,5 +1,6 @@
 package io.sluice.it;
 
+import io.sluice.CorruptDataException;
 import io.sluice.Loan;
 import io.sluice.MessageType;
 import io.sluice.Publisher;
@@ -13,13 +14,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.lang.foreign.MemorySegment;
+import io.sluice.shm.TopicLayout;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import static io.sluice.it.ParticipantChild.TYPE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link Sluice#topics()} and {@link Sluice#topicStatus}: who uses which topic, seen from outside, dead rows too. */
@@ -42,13 +46,19 @@ class TopicSurveyTest extends MultiProcessTest {
         Subscriber<MemorySegment> latest = sluice.subscriber("/status", MessageType.raw("acme/msg/Status"),
             Qos.latest());
         Files.writeString(sluice.directory().resolve("not.a..topic.topic"), "foreign"); // skipped, not a topic name
+        byte[] garbage = new byte[TopicLayout.FILE_LENGTH];
+        java.util.Arrays.fill(garbage, (byte) 0x5a); // a file under a topic's name that is not a topic file
+        Path broken = sluice.directory().resolve("broken.topic");
+        Files.write(broken, garbage);
+        Files.setPosixFilePermissions(broken, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
-        assertEquals(List.of("/camera/rgb", "/status"), sluice.topicNames());
-        List<TopicStatus> topics = sluice.topics();
+        assertEquals(List.of("/broken", "/camera/rgb", "/status"), sluice.topicNames());
+        assertThrows(CorruptDataException.class, () -> sluice.topicStatus("/broken"));
+        List<TopicStatus> topics = sluice.topics(); // the broken one left out
         assertEquals(2, topics.size());
         TopicStatus camera = topics.getFirst();
         assertEquals(new TopicInfo("/camera/rgb", TYPE.name(), TYPE.schema(), TYPE.hash()), camera.info());
-        assertEquals(List.of(new TopicStatus.PublisherStatus("surveyor", (int) ProcessHandle.current().pid(), true, 2,
+        assertEquals(List.of(new TopicStatus.PublisherStatus(0, "surveyor", (int) ProcessHandle.current().pid(), true, 2,
             camera.publishers().getFirst().generation(), 5)), camera.publishers());
         assertEquals(1, camera.subscribers().size());
         TopicStatus.SubscriberStatus viewer = camera.subscribers().getFirst();

@@ -107,6 +107,8 @@ public final class BagExport implements Callable<Integer> {
             out.println("exported " + count + " messages of " + topic + " to "
                 + (target.csv != null ? target.csv : target.images));
             return 0;
+        } catch (io.sluice.msg.MalformedMessageException | io.sluice.msg.SchemaException e) {
+            err.println("sluice bag export: " + topic + ": " + e.getMessage());
         } catch (NoSuchFileException e) {
             err.println("sluice bag export: no such file: " + e.getFile());
         } catch (McapFormatException e) {
@@ -239,9 +241,7 @@ public final class BagExport implements Callable<Integer> {
     }
 
     private double[] depthRange() {
-        BagVideo.VideoOptions options = new BagVideo.VideoOptions();
-        options.depthRange = depthRange;
-        return options.depthRange();
+        return BagVideo.VideoOptions.depthRange(depthRange);
     }
 
     /** An image as a picture ImageIO writes as PNG. */

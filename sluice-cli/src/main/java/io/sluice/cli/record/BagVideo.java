@@ -80,8 +80,7 @@ public final class BagVideo implements Callable<Integer> {
                     McapMessage message = messages.next();
                     Image image = Image.TYPE.wrap(message.data());
                     writer.frame(image, switch (time) {
-                        case "header" -> image.header().stamp().sec() * 1_000_000_000L
-                            + Integer.toUnsignedLong(image.header().stamp().nanosec());
+                        case "header" -> stampNanos(image);
                         case "log" -> message.logTime();
                         default -> message.publishTime();
                     });
@@ -94,6 +93,8 @@ public final class BagVideo implements Callable<Integer> {
             writer.close();
             out.println(writer.summary());
             return 0;
+        } catch (io.sluice.msg.MalformedMessageException e) {
+            err.println("sluice bag video: a malformed image on " + topic + ": " + e.getMessage());
         } catch (NoSuchFileException e) {
             err.println("sluice bag video: no such file: " + e.getFile());
         } catch (McapFormatException e) {
@@ -156,6 +157,11 @@ public final class BagVideo implements Callable<Integer> {
         }
 
         double[] depthRange() {
+            return depthRange(depthRange);
+        }
+
+        /** {@code NEAR:FAR} in metres, NEAR below FAR. */
+        static double[] depthRange(String depthRange) {
             String[] parts = depthRange.split(":");
             try {
                 double near = Double.parseDouble(parts[0]);
@@ -228,9 +234,9 @@ public final class BagVideo implements Callable<Integer> {
 
         String summary() {
             return String.format(Locale.ROOT, "video %s: %d frames at %.3f fps (%s, %dx%d %s), %d repeated for"
-                    + " missing frames, %d dropped (two in one frame's time), %d skipped (another size or encoding)",
-                output, encoder.written(), fps, codec.name(), encoder.width(), encoder.height(), format.encoding(),
-                encoder.repeated(), encoder.dropped(), skipped);
+                    + " missing frames, %d dropped (two in one frame's time), %d skipped (another size or encoding),"
+                    + " %d breaks in time", output, encoder.written(), fps, codec.name(), encoder.width(),
+                encoder.height(), format.encoding(), encoder.repeated(), encoder.dropped(), skipped, encoder.breaks());
         }
     }
 }

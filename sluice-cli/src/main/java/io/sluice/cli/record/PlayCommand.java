@@ -86,6 +86,10 @@ public final class PlayCommand implements Callable<Integer> {
             err.println("sluice play: --rate must be 0 or above: " + rate);
             return 2;
         }
+        if (clock != null && rate == 0) {
+            err.println("sluice play: --clock needs a rate above 0 (with --rate 0 there is no time to publish)");
+            return 2;
+        }
         if (!(start >= 0) || clock != null && !(clock > 0)) {
             err.println("sluice play: " + (clock != null && !(clock > 0) ? "--clock must be above 0 Hz: " + clock
                 : "--start must be 0 or above: " + start));

@@ -217,13 +217,37 @@ public final class RecordCommand implements Callable<Integer> {
     private static final class Recorded {
         final TopicInfo info;
         final Subscriber<MemorySegment> subscriber;
+        /** Found after the recording began: its publishers' samples before the recorder joined are missed. */
+        final boolean late;
+        /** The last sequence taken from each publisher index; -1 before the first. */
+        final long[] lastSequence = new long[16];
         int channel; // in the current file; 0 until its first message there
         long messages;
         long bytes;
+        long missed;
 
-        Recorded(TopicInfo info, Subscriber<MemorySegment> subscriber) {
+        Recorded(TopicInfo info, Subscriber<MemorySegment> subscriber, boolean late) {
             this.info = info;
             this.subscriber = subscriber;
+            this.late = late;
+            java.util.Arrays.fill(lastSequence, -1);
+        }
+
+        /**
+         * Counts what a topic found late missed: the samples its publishers published before the recorder's first
+         * take from them (a publisher's sequences start at 0). Later gaps are the subscriber's own counted losses.
+         */
+        void taken(Sample<MemorySegment> sample) {
+            int publisher = sample.publisherIndex();
+            if (publisher >= 0 && publisher < lastSequence.length) {
+                if (lastSequence[publisher] < 0 || sample.sequence() < lastSequence[publisher]) {
+                    // a first sample from this publisher row (or from a new publisher in a reused row)
+                    if (late || lastSequence[publisher] >= 0) {
+                        missed += sample.sequence();
+                    }
+                }
+                lastSequence[publisher] = sample.sequence();
+            }
         }
     }
 
@@ -235,7 +259,12 @@ public final class RecordCommand implements Callable<Integer> {
         private final Qos subscriptionQos;
         private final Executor executor;
         private final Map<String, Recorded> recorded = new LinkedHashMap<>();
+        /** Topics that cannot be recorded (a damaged file, no free row, ...): said once, not tried again. */
+        private final Map<String, String> refused = new LinkedHashMap<>();
         private final List<Path> written = new ArrayList<>();
+        private final BagVideo.VideoWriter videoWriter;
+        private boolean videoOff;
+        private boolean firstLook = true;
         private McapWriter writer;
         private int fileIndex;
         private long fileStartNanos;
@@ -243,7 +272,6 @@ public final class RecordCommand implements Callable<Integer> {
         private long previousFilesBytes;
         private IOException failure;
         private long recordedMessages;
-        private final BagVideo.VideoWriter videoWriter;
 
         Recorder(Sluice sluice, Outputs files, McapWriterOptions options, Qos subscriptionQos) throws IOException {
             this.sluice = sluice;
@@ -261,7 +289,8 @@ public final class RecordCommand implements Callable<Integer> {
             long end = duration == null ? Long.MAX_VALUE : started + (long) (duration * 1e9);
             try (Progress progress = Progress.start(err, "recording", -1, Progress.Unit.BYTES)) {
                 long nextTick = 0;
-                while (!Interrupt.requested() && failure == null && (maxMessages <= 0 || recordedMessages < maxMessages)) {
+                while (!Interrupt.requested() && failure == null
+                    && (maxMessages <= 0 || recordedMessages < maxMessages)) {
                     long now = System.nanoTime();
                     if (now >= end) {
                         break;
@@ -277,6 +306,7 @@ public final class RecordCommand implements Callable<Integer> {
                     }
                     executor.runOnce(Duration.ofNanos(Math.max(1, Math.min(nextTick, end) - System.nanoTime())));
                 }
+                drain();
                 progress.update(previousFilesBytes + writer.bytesWritten(), status());
             }
             if (failure != null) {
@@ -290,7 +320,7 @@ public final class RecordCommand implements Callable<Integer> {
             }
             writer.close();
             summary(System.nanoTime() - started);
-            if (videoWriter != null) {
+            if (videoWriter != null && !videoOff) {
                 try {
                     videoWriter.close();
                     out.println(videoWriter.summary());
@@ -302,17 +332,29 @@ public final class RecordCommand implements Callable<Integer> {
             return 0;
         }
 
+        /**
+         * Writes what the subscriptions hold when the recording ends (for at most a second: a publisher faster than
+         * the file would keep it going), so that a stop loses nothing already taken off a publisher's hands.
+         */
+        private void drain() {
+            long deadline = System.nanoTime() + 1_000_000_000L;
+            while (failure == null && (maxMessages <= 0 || recordedMessages < maxMessages)
+                && executor.doWork() > 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+        }
+
         private String status() {
             long messages = 0;
             long lost = 0;
             for (Recorded topic : recorded.values()) {
                 messages += topic.messages;
-                lost += topic.subscriber.lostCount();
+                lost += topic.subscriber.lostCount() + topic.missed;
             }
             return recorded.size() + " topics, " + messages + " messages, " + lost + " lost";
         }
 
-        /** Subscribes to every wanted topic that exists and is not recorded yet. */
+        /** Subscribes to every wanted topic that exists and is not recorded (or refused) yet. */
         private void discover(Pattern pattern) {
             List<String> wanted = new ArrayList<>(topics);
             if (all || pattern != null) {
@@ -323,30 +365,37 @@ public final class RecordCommand implements Callable<Integer> {
                 }
             }
             for (String topic : wanted) {
-                if (recorded.containsKey(topic)) {
+                if (recorded.containsKey(topic) || refused.containsKey(topic)) {
                     continue;
                 }
-                TopicInfo info;
                 try {
-                    info = sluice.topicInfo(topic).orElse(null);
-                } catch (io.sluice.CorruptDataException damaged) {
-                    err.println("sluice record: not recording " + topic + ": " + damaged.getMessage());
-                    recorded.put(topic, null);
-                    continue;
+                    TopicInfo info = sluice.topicInfo(topic).orElse(null);
+                    if (info == null) {
+                        continue; // not there yet
+                    }
+                    Subscriber<MemorySegment> subscriber = sluice.subscriber(topic, MessageType.raw(info),
+                        subscriptionQos);
+                    Recorded entry = new Recorded(info, subscriber, !firstLook);
+                    recorded.put(topic, entry);
+                    executor.subscription(subscriber, sample -> write(entry, sample));
+                    err.println("sluice record: subscribed to " + topic + " [" + info.typeName() + "]");
+                } catch (io.sluice.SluiceException | IllegalArgumentException e) {
+                    refused.put(topic, e.getMessage());
+                    err.println("sluice record: not recording " + topic + ": " + e.getMessage());
                 }
-                if (info == null) {
-                    continue; // not there yet
-                }
-                Subscriber<MemorySegment> subscriber = sluice.subscriber(topic, MessageType.raw(info),
-                    subscriptionQos);
-                Recorded entry = new Recorded(info, subscriber);
-                recorded.put(topic, entry);
-                executor.subscription(subscriber, sample -> write(entry, sample));
+            }
+            if (firstLook) {
+                firstLook = false;
+                List<String> waiting = topics.stream().filter(topic -> !recorded.containsKey(topic)
+                    && !refused.containsKey(topic)).toList();
+                err.println("sluice record: recording into " + writer.path() + (waiting.isEmpty() ? ""
+                    : "; waiting for " + String.join(", ", waiting)) + (all ? "; and every new topic"
+                    : pattern != null ? "; and every new topic matching " + pattern.pattern() : ""));
             }
         }
 
-        private void write(Recorded topic, Sample<MemorySegment> sample) throws IOException {
-            if (failure != null) {
+        private void write(Recorded topic, Sample<MemorySegment> sample) {
+            if (failure != null || maxMessages > 0 && recordedMessages >= maxMessages) {
                 return;
             }
             try {
@@ -357,30 +406,41 @@ public final class RecordCommand implements Callable<Integer> {
                 MemorySegment data = sample.segment();
                 writer.write(topic.channel, sample.sequence(), logTime, sample.publishNanos() + wallMinusMonotonic,
                     data);
+                topic.taken(sample);
                 topic.messages++;
                 topic.bytes += data.byteSize();
                 recordedMessages++;
-                if (videoWriter != null && topic.info.topic().equals(video.getFirst())) {
-                    if (!topic.info.typeName().equals(io.sluice.msg.sensor_msgs.Image.NAME)) {
-                        throw new IOException("--video " + video.getFirst() + ": it carries " + topic.info.typeName()
-                            + ", not " + io.sluice.msg.sensor_msgs.Image.NAME);
-                    }
-                    videoWriter.frame(io.sluice.msg.sensor_msgs.Image.TYPE.wrap(data), sample.publishNanos());
-                }
             } catch (IOException | RuntimeException e) {
                 failure = e instanceof IOException io ? io : new IOException(e.toString(), e);
+                return;
+            }
+            if (videoWriter != null && !videoOff && topic.info.topic().equals(video.getFirst())) {
+                video(topic, sample);
+            }
+        }
+
+        /** Adds a frame to the video; a video that fails stops, the recording goes on. */
+        private void video(Recorded topic, Sample<MemorySegment> sample) {
+            try {
+                if (!topic.info.typeName().equals(io.sluice.msg.sensor_msgs.Image.NAME)) {
+                    throw new IllegalArgumentException(video.getFirst() + " carries " + topic.info.typeName()
+                        + ", not " + io.sluice.msg.sensor_msgs.Image.NAME);
+                }
+                videoWriter.frame(io.sluice.msg.sensor_msgs.Image.TYPE.wrap(sample.segment()), sample.publishNanos());
+            } catch (IOException | RuntimeException e) {
+                videoOff = true;
+                videoWriter.abandon();
+                err.println("sluice record: no video (the recording goes on): " + e.getMessage());
             }
         }
 
         /** The schema and channel of {@code info} in the current file, as rosbag2 writes them. */
         private int channel(TopicInfo info) throws IOException {
-            boolean raw = info.schema().equals(MessageType.raw(info.typeName()).schema())
-                && info.typeHash().equals(MessageType.defaultHash(info.typeName(), info.schema()));
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put("offered_qos_profiles", offeredQos(info.topic()));
-            metadata.put("sluice_type_name", info.typeName());
-            metadata.put("sluice_type_hash", info.typeHash());
-            if (raw) {
+            metadata.put(BagTypes.TYPE_NAME, info.typeName());
+            metadata.put(BagTypes.TYPE_HASH, info.typeHash());
+            if (BagTypes.isRaw(info)) {
                 // raw bytes are not CDR: no schema, and an encoding that says what they are
                 return writer.channel(info.topic(), 0, BagTypes.RAW_ENCODING, metadata);
             }
@@ -413,9 +473,7 @@ public final class RecordCommand implements Callable<Integer> {
             fileStartNanos = System.nanoTime();
             wallMinusMonotonic = wallNanos() - System.nanoTime();
             for (Recorded topic : recorded.values()) {
-                if (topic != null) {
-                    topic.channel = 0;
-                }
+                topic.channel = 0;
             }
         }
 
@@ -431,21 +489,20 @@ public final class RecordCommand implements Callable<Integer> {
             long lost = 0;
             long bytes = 0;
             for (Recorded topic : recorded.values()) {
-                if (topic != null) {
-                    messages += topic.messages;
-                    lost += topic.subscriber.lostCount();
-                    bytes += topic.bytes;
-                }
+                messages += topic.messages;
+                lost += topic.subscriber.lostCount() + topic.missed;
+                bytes += topic.bytes;
             }
             out.printf(Locale.ROOT, "recorded %d messages (%.1f MB) of %d topics in %.1f s into %s; lost %d%n",
-                messages, bytes / 1e6, recorded.values().stream().filter(t -> t != null).count(), nanos / 1e9,
+                messages, bytes / 1e6, recorded.size(), nanos / 1e9,
                 written.size() == 1 ? written.getFirst() : written.size() + " files in " + files.directory(), lost);
             for (Recorded topic : recorded.values()) {
-                if (topic != null) {
-                    out.printf(Locale.ROOT, "  %s [%s]: %d messages, %.1f MB, lost %d%n", topic.info.topic(),
-                        topic.info.typeName(), topic.messages, topic.bytes / 1e6, topic.subscriber.lostCount());
-                }
+                out.printf(Locale.ROOT, "  %s [%s]: %d messages, %.1f MB, lost %d%s%n", topic.info.topic(),
+                    topic.info.typeName(), topic.messages, topic.bytes / 1e6,
+                    topic.subscriber.lostCount() + topic.missed, topic.missed == 0 ? ""
+                        : " (" + topic.missed + " published before the recorder joined the topic)");
             }
+            refused.forEach((topic, why) -> out.println("  " + topic + ": not recorded: " + why));
         }
 
         @Override
@@ -453,10 +510,11 @@ public final class RecordCommand implements Callable<Integer> {
             try {
                 executor.close();
             } finally {
+                if (videoWriter != null && !videoOff) {
+                    videoWriter.abandon(); // ends ffmpeg if run() did not get to finish the video
+                }
                 for (Recorded topic : recorded.values()) {
-                    if (topic != null) {
-                        topic.subscriber.close();
-                    }
+                    topic.subscriber.close();
                 }
                 writer.close(); // closing twice is harmless
             }

@@ -12,7 +12,10 @@ import java.util.Locale;
  * Frames to a video file through {@code ffmpeg} (raw frames on its standard input), at a constant frame rate as lab
  * video recorders write it: frame {@code k} of the video shows what the camera saw at {@code first + k / fps}. Each
  * frame is placed in the slot its time falls in; a slot no frame fell in repeats the frame before (counted as
- * repeated), a second frame in one slot replaces nothing and is counted as dropped.
+ * repeated), a second frame in one slot replaces nothing and is counted as dropped. A jump in time of more than
+ * {@value #MAX_GAP_SLOTS} slots (a camera that paused, a first stamp on another clock) is a break: the video goes
+ * on with the next slot, counted, rather than repeat a frame for minutes. Odd sizes are padded to even ones, which
+ * H.264 and H.265 in 4:2:0 need.
  *
  * <p>The program is {@code ffmpeg} on the {@code PATH}, or the system property {@code sluice.ffmpeg}. Not thread-safe; {@link #close()} ends the input, waits for {@code ffmpeg} and fails with its last words if it
  * failed.
@@ -29,6 +32,9 @@ final class VideoEncoder implements AutoCloseable {
         }
     }
 
+    /** A jump of more slots than this (10 s at 30 fps) is a break in time, not frames to repeat. */
+    static final long MAX_GAP_SLOTS = 300;
+
     private final Process ffmpeg;
     private final OutputStream input;
     private final StringBuilder stderr = new StringBuilder();
@@ -43,6 +49,7 @@ final class VideoEncoder implements AutoCloseable {
     private long written;
     private long repeated;
     private long dropped;
+    private long breaks;
 
     private VideoEncoder(Process ffmpeg, Path output, double fps, int width, int height) {
         this.ffmpeg = ffmpeg;
@@ -66,7 +73,7 @@ final class VideoEncoder implements AutoCloseable {
         List<String> command = List.of(program, "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
             "-f", "rawvideo", "-pix_fmt", pixelFormat, "-s", width + "x" + height,
             "-r", String.format(Locale.ROOT, "%.6f", fps), "-i", "pipe:0",
-            "-c:v", codec.library, "-pix_fmt", "yuv420p", "-preset", "veryfast", "-crf", "18", output.toString());
+            "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", codec.library, "-pix_fmt", "yuv420p", "-preset", "veryfast", "-crf", "18", output.toString());
         Process process;
         try {
             process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE)
@@ -84,6 +91,12 @@ final class VideoEncoder implements AutoCloseable {
             firstNanos = timeNanos;
         }
         long slot = Math.round((timeNanos - firstNanos) * fps / 1e9);
+        if (slot < nextSlot - MAX_GAP_SLOTS || slot > nextSlot + MAX_GAP_SLOTS) {
+            // a jump in time (a camera paused, stamps on another clock): the video goes on from here, not filling
+            firstNanos = timeNanos - (long) (nextSlot * 1e9 / fps);
+            slot = nextSlot;
+            breaks++;
+        }
         if (slot < nextSlot) {
             dropped++; // a second frame in a slot already written
             return;
@@ -128,6 +141,11 @@ final class VideoEncoder implements AutoCloseable {
     /** Slots that had no frame of their own and show the one before. */
     long repeated() {
         return repeated;
+    }
+
+    /** Jumps in time of more than {@link #MAX_GAP_SLOTS} slots, either way, after which the video went on. */
+    long breaks() {
+        return breaks;
     }
 
     /** Frames that fell in a slot already filled. */

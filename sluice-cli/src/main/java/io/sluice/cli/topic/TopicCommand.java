@@ -208,19 +208,22 @@ public final class TopicCommand implements Callable<Integer> {
             return statuses;
         }
 
-        /** Samples per second over both looks, by publisher; -1 when no live publisher was seen in both. */
+        /**
+         * Samples per second over both looks, by publisher (row and process); -1 when no live publisher was seen in
+         * both.
+         */
         static double rate(TopicStatus before, TopicStatus after, double seconds) {
             if (before == null) {
                 return -1;
             }
             Map<String, Long> counts = new HashMap<>();
             for (TopicStatus.PublisherStatus publisher : before.publishers()) {
-                counts.put(publisher.pid() + "/" + publisher.participant(), publisher.published());
+                counts.put(publisher.row() + "/" + publisher.pid(), publisher.published());
             }
             long samples = 0;
             boolean seen = false;
             for (TopicStatus.PublisherStatus publisher : after.publishers()) {
-                Long earlier = counts.remove(publisher.pid() + "/" + publisher.participant());
+                Long earlier = counts.remove(publisher.row() + "/" + publisher.pid());
                 if (earlier != null && earlier >= 0 && publisher.published() >= earlier && publisher.alive()) {
                     samples += publisher.published() - earlier;
                     seen = true;
@@ -456,7 +459,13 @@ public final class TopicCommand implements Callable<Integer> {
             TopicTools.Window delays = new TopicTools.Window(Math.max(1, window));
             take(sluice, info, (sample, subscriber) -> {
                 java.time.Instant now = java.time.Instant.now();
-                CdrTree tree = decoder.decode(sample.segment(), 0);
+                CdrTree tree;
+                try {
+                    tree = decoder.decode(sample.segment(), 0);
+                } catch (MalformedMessageException e) {
+                    err.println("sluice topic delay: skipped a malformed message: " + e.getMessage());
+                    return true;
+                }
                 Object sec = tree.get("header.stamp.sec");
                 Object nanosec = tree.get("header.stamp.nanosec");
                 if (sec instanceof Long s && nanosec instanceof Long n) {

@@ -14,10 +14,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** What the topic commands share: finding a topic, decoding its messages whatever their type. */
-final class TopicTools {
+public final class TopicTools {
     private static final String RAW_SCHEMA = MessageType.raw("sluice/msg/Raw").schema();
 
     private TopicTools() {
+    }
+
+    /** Whether a topic carries {@link MessageType#raw(String)} bytes (its schema and hash are a raw type's). */
+    public static boolean isRaw(TopicInfo info) {
+        return info.schema().equals(RAW_SCHEMA)
+            && info.typeHash().equals(MessageType.defaultHash(info.typeName(), info.schema()));
     }
 
     /** A failure the command reports in one line (exit code 1). */
@@ -55,10 +61,8 @@ final class TopicTools {
 
         Decoder(TopicInfo info) {
             this.typeName = info.typeName();
-            boolean raw = info.schema().equals(RAW_SCHEMA)
-                && info.typeHash().equals(MessageType.defaultHash(info.typeName(), info.schema()));
             MsgSchema parsed = null;
-            if (!raw) {
+            if (!isRaw(info)) {
                 try {
                     parsed = CdrType.dynamic(info.typeName(), info.schema()).msgSchema();
                 } catch (RuntimeException e) {

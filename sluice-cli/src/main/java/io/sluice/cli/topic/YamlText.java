@@ -103,24 +103,62 @@ final class YamlText {
             case Long number -> Long.toString(number);
             case BigInteger number -> number.toString();
             case Boolean bool -> bool ? "true" : "false";
-            case String string -> NEEDS_QUOTES.matcher(string).matches() || string.contains("\n")
-                ? "'" + string.replace("'", "''").replace("\n", "\\n") + "'" : string;
+            case String string -> string(string);
             default -> String.valueOf(value);
         };
     }
 
-    /** A double as Python prints it: {@code 1.0}, {@code 0.001}, {@code 1e-05}, {@code 1.5e+20}. */
-    private static String floating(double number) {
-        String text = Double.toString(number);
-        int exponent = text.indexOf('E');
-        if (exponent < 0) {
-            return text;
+    /**
+     * A double as ros2's YAML (PyYAML) writes it: Python's shortest repr, plain between 1e-4 and 1e16
+     * ({@code 0.0005}, {@code 1700000000.0}), in exponent form outside with a {@code .0} PyYAML adds so that the text
+     * still reads as a float ({@code 1.0e-05}, {@code 1.5e+20}).
+     */
+    static String floating(double number) {
+        if (number == 0) {
+            return 1 / number < 0 ? "-0.0" : "0.0";
         }
-        String mantissa = text.substring(0, exponent);
-        if (mantissa.endsWith(".0")) {
-            mantissa = mantissa.substring(0, mantissa.length() - 2);
+        java.math.BigDecimal exact = new java.math.BigDecimal(Double.toString(number)); // shortest digits
+        double magnitude = Math.abs(number);
+        if (magnitude >= 1e-4 && magnitude < 1e16) {
+            String plain = exact.stripTrailingZeros().toPlainString();
+            return plain.contains(".") ? plain : plain + ".0";
         }
-        int power = Integer.parseInt(text.substring(exponent + 1));
-        return mantissa + String.format(Locale.ROOT, "e%s%02d", power < 0 ? "-" : "+", Math.abs(power));
+        java.math.BigDecimal unscaled = exact.stripTrailingZeros();
+        String digits = unscaled.unscaledValue().abs().toString();
+        int exponent = digits.length() - 1 - unscaled.scale();
+        String mantissa = digits.length() == 1 ? digits + ".0" : digits.charAt(0) + "." + digits.substring(1);
+        return (number < 0 ? "-" : "") + mantissa + String.format(Locale.ROOT, "e%s%02d", exponent < 0 ? "-" : "+",
+            Math.abs(exponent));
+    }
+
+    /** A string as YAML reads it back: plain when it can be, single-quoted, or double-quoted with escapes. */
+    static String string(String text) {
+        boolean control = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            control |= c < 0x20 || c == 0x7f;
+        }
+        if (control) {
+            StringBuilder quoted = new StringBuilder("\"");
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                switch (c) {
+                    case '"' -> quoted.append("\\\"");
+                    case '\\' -> quoted.append("\\\\");
+                    case '\n' -> quoted.append("\\n");
+                    case '\t' -> quoted.append("\\t");
+                    case '\r' -> quoted.append("\\r");
+                    default -> {
+                        if (c < 0x20 || c == 0x7f) {
+                            quoted.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
+                        } else {
+                            quoted.append(c);
+                        }
+                    }
+                }
+            }
+            return quoted.append('"').toString();
+        }
+        return NEEDS_QUOTES.matcher(text).matches() ? "'" + text.replace("'", "''") + "'" : text;
     }
 }

@@ -43,11 +43,16 @@ class DemoRecordTest {
             Files.createDirectories(files);
             Path file = files.resolve("demo.mcap");
             String[] topics = Stream.of(DemoTopic.values()).map(DemoTopic::topicName).toArray(String[]::new);
-            CompletableFuture<CliRun> recording = CliRun.async(Stream.concat(
-                Stream.of("record", "-o", file.toString(), "--domain", Integer.toString(domain), "--duration", "9"),
-                Stream.of(topics)).toArray(String[]::new));
+            // the recorder in a process of its own, waiting for the topics; stopped with Ctrl-C once the demo is done
+            Path log = files.resolve("recorder");
+            Process recorder = CliRun.start(log, Stream.concat(Stream.of("record", "-o", file.toString(), "--domain",
+                Integer.toString(domain)), Stream.of(topics)).toArray(String[]::new));
+            awaitWaiting(recorder, log);
             CliRun demo = CliRun.run("demo", "--duration", "3", "--json");
-            CliRun recorded = recording.get(120, TimeUnit.SECONDS);
+            CliRun.interrupt(recorder);
+            assertTrue(recorder.waitFor(120, TimeUnit.SECONDS), "the recorder ends on Ctrl-C");
+            CliRun recorded = new CliRun(recorder.exitValue(), Files.readString(files.resolve("recorder.out")),
+                Files.readString(files.resolve("recorder.err")));
             String diagnostics = "demo:\n" + demo + "\nrecord:\n" + recorded;
             assertEquals(0, recorded.code(), diagnostics);
             JsonNode result = new ObjectMapper().readTree(demo.out());
@@ -97,6 +102,25 @@ class DemoRecordTest {
             try (Stream<Path> walk = Files.exists(files) ? Files.walk(files) : Stream.empty()) {
                 walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
+        }
+    }
+
+    /** Waits until the recorder has looked at the domain once and waits for the topics (it says so). */
+    private static void awaitWaiting(Process recorder, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Path err = log.resolveSibling(log.getFileName() + ".err");
+        while (!(Files.exists(err) && Files.readString(err).contains("sluice record: recording into "))) {
+            assertTrue(recorder.isAlive(), () -> "the recorder ended: " + quietly(log));
+            assertTrue(System.nanoTime() < deadline, () -> "the recorder did not start within 60 s: " + quietly(log));
+            Thread.sleep(20);
+        }
+    }
+
+    private static String quietly(Path log) {
+        try {
+            return CliRun.printed(log);
+        } catch (java.io.IOException e) {
+            return e.toString();
         }
     }
 }
