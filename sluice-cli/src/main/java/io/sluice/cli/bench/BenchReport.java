@@ -1,6 +1,6 @@
 package io.sluice.cli.bench;
 
-import io.sluice.cli.json.JsonWriter;
+import io.sluice.cli.json.Json;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
@@ -345,6 +345,6 @@ final class BenchReport {
         }
         json.put("processes", processes);
         json.put("notes", notes);
-        return JsonWriter.compact(json);
+        return Json.compact(json);
     }
 }

@@ -1,6 +1,6 @@
 package io.sluice.cli.bench;
 
-import io.sluice.cli.json.JsonWriter;
+import io.sluice.cli.json.Json;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -475,6 +475,6 @@ final class ExecutorReport {
         json.put("core_to_core_before_ns", coreToCoreBeforeNanos);
         json.put("core_to_core_after_ns", coreToCoreAfterNanos);
         json.put("notes", notes);
-        return JsonWriter.compact(json);
+        return Json.compact(json);
     }
 }

@@ -1,6 +1,6 @@
 package io.sluice.cli.demo;
 
-import io.sluice.cli.json.JsonWriter;
+import io.sluice.cli.json.Json;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -104,7 +104,7 @@ public final class DemoCommand {
         boolean removed = DemoDomain.removeIfEmpty(domain);
         DemoResult result = DemoResult.of(durationSeconds, domain, directory, removed, children, problems);
         if (arguments.json()) {
-            out.println(JsonWriter.pretty(result.json()));
+            out.println(Json.pretty(result.json()));
         } else {
             printSummary(result, durationSeconds);
         }

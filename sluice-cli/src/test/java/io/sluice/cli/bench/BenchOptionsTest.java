@@ -1,7 +1,7 @@
 package io.sluice.cli.bench;
 
 import io.sluice.WaitStrategy;
-import io.sluice.cli.json.JsonWriter;
+import io.sluice.cli.json.Json;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -202,9 +202,9 @@ class BenchOptionsTest {
         object.put("number", 1.5);
         object.put("nan", Double.NaN);
         object.put("list", List.of(1, "two", Map.of()));
-        String json = JsonWriter.compact(object);
+        String json = Json.compact(object);
         @SuppressWarnings("unchecked")
-        Map<String, Object> parsed = (Map<String, Object>) MiniJson.parse(json);
+        Map<String, Object> parsed = (Map<String, Object>) Json.parse(json);
         assertEquals("a\"b\\c\n\u0001", parsed.get("text"));
         assertEquals(1.5, parsed.get("number"));
         assertTrue(parsed.containsKey("nan"));

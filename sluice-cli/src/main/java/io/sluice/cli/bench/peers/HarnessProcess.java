@@ -1,6 +1,6 @@
 package io.sluice.cli.bench.peers;
 
-import io.sluice.cli.json.JsonReader;
+import io.sluice.cli.json.Json;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -135,7 +135,7 @@ final class HarnessProcess implements AutoCloseable {
             return Outcome.failed(name + ": " + line.substring("ERROR".length()).trim());
         }
         try {
-            Map<String, Object> object = JsonReader.parseObject(line.substring("RESULT ".length()));
+            Map<String, Object> object = Json.parseObject(line.substring("RESULT ".length()));
             Map<String, Double> values = new HashMap<>();
             object.forEach((key, value) -> {
                 if (value instanceof Number number) {

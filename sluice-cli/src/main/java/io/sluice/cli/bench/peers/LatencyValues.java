@@ -1,7 +1,8 @@
 package io.sluice.cli.bench.peers;
 
 import java.util.Arrays;
-import java.util.Locale;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Latency samples in nanoseconds, kept whole (no histogram buckets) and summarised by nearest-rank percentiles,
@@ -36,8 +37,8 @@ final class LatencyValues {
         return sorted[Math.clamp(rank - 1, 0, count - 1)];
     }
 
-    /** {@code "p50_ns": .., "p90_ns": .., "p99_ns": .., "p999_ns": .., "max_ns": .., "mean_ns": ..} (no braces). */
-    String summaryJson() {
+    /** {@code p50_ns}, {@code p90_ns}, {@code p99_ns}, {@code p999_ns}, {@code max_ns}, {@code mean_ns}, in order. */
+    Map<String, Object> summary() {
         long[] sorted = Arrays.copyOf(values, count);
         Arrays.sort(sorted);
         double mean = 0;
@@ -45,9 +46,13 @@ final class LatencyValues {
             mean += value;
         }
         mean = count == 0 ? 0 : mean / count;
-        return String.format(Locale.ROOT, "\"p50_ns\": %d, \"p90_ns\": %d, \"p99_ns\": %d, \"p999_ns\": %d,"
-                + " \"max_ns\": %d, \"mean_ns\": %.1f", percentile(sorted, count, 50), percentile(sorted, count, 90),
-            percentile(sorted, count, 99), percentile(sorted, count, 99.9),
-            count == 0 ? 0 : sorted[count - 1], mean);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("p50_ns", percentile(sorted, count, 50));
+        summary.put("p90_ns", percentile(sorted, count, 90));
+        summary.put("p99_ns", percentile(sorted, count, 99));
+        summary.put("p999_ns", percentile(sorted, count, 99.9));
+        summary.put("max_ns", count == 0 ? 0 : sorted[count - 1]);
+        summary.put("mean_ns", Math.round(mean * 10) / 10.0);
+        return summary;
     }
 }

@@ -1,11 +1,13 @@
 package io.sluice.cli.bench.peers;
 
 import io.sluice.cli.bench.ProcessCpuClock;
+import io.sluice.cli.json.Json;
 
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -143,8 +145,12 @@ public final class PeerHarness {
         }
         double seconds = (now - start) / 1e9;
         sendEnd(out, seq);
-        return String.format(Locale.ROOT, "{\"count\": %d, %s, \"roundtrips_per_s\": %.1f, \"checksum\": %d}",
-            values.count(), values.summaryJson(), values.count() / seconds, checksum);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("count", values.count());
+        result.putAll(values.summary());
+        result.put("roundtrips_per_s", Math.round(values.count() / seconds * 10) / 10.0);
+        result.put("checksum", checksum);
+        return Json.compact(result);
     }
 
     private void expectRoundTrip(JavaTransport.Sender out, JavaTransport.Receiver in, long seq, long flags) {
@@ -203,7 +209,7 @@ public final class PeerHarness {
             out.send();
             answered += (flags & PeerHeader.WARMUP) == 0 ? 1 : 0;
         }
-        return String.format(Locale.ROOT, "{\"count\": %d, \"checksum\": %d}", answered, checksum);
+        return Json.compact(result("count", answered, "checksum", checksum));
     }
 
     // ---------------------------------------------------------------------------------------- throughput
@@ -278,7 +284,7 @@ public final class PeerHarness {
             now = System.nanoTime();
         }
         sendEnd(out, seq);
-        return String.format(Locale.ROOT, "{\"sent\": %d, \"seconds\": %.6f}", seq - first, (now - start) / 1e9);
+        return Json.compact(result("sent", seq - first, "seconds", micros((now - start) / 1e9)));
     }
 
     private void send(JavaTransport.Sender out, long seq, long flags) {
@@ -331,8 +337,7 @@ public final class PeerHarness {
         }
         nextDue(due, period); // END in the next slot: the last measured message is not overwritten at once
         sendEnd(out, seq);
-        return String.format(Locale.ROOT, "{\"sent\": %d, \"late\": %d, \"max_lag_ns\": %d}", seq - first, late,
-            worstLag);
+        return Json.compact(result("sent", seq - first, "late", late, "max_lag_ns", worstLag));
     }
 
     /**
@@ -412,12 +417,28 @@ public final class PeerHarness {
         }
         double seconds = (tally.lastNanos - tally.firstNanos) / 1e9;
         if (fanout) {
-            return String.format(Locale.ROOT, "{\"received\": %d, \"lost\": %d, %s, \"cpu_s\": %.6f,"
-                    + " \"seconds\": %.6f, \"checksum\": %d}", tally.received, tally.lost,
-                tally.latencies.summaryJson(), (tally.cpuEnd - tally.cpuStart) / 1e9, seconds, checksum);
+            Map<String, Object> result = result("received", tally.received, "lost", tally.lost);
+            result.putAll(tally.latencies.summary());
+            result.putAll(result("cpu_s", micros((tally.cpuEnd - tally.cpuStart) / 1e9), "seconds", micros(seconds),
+                "checksum", checksum));
+            return Json.compact(result);
         }
-        return String.format(Locale.ROOT, "{\"received\": %d, \"lost\": %d, \"bytes\": %d, \"seconds\": %.6f,"
-            + " \"checksum\": %d}", tally.received, tally.lost, tally.received * args.size(), seconds, checksum);
+        return Json.compact(result("received", tally.received, "lost", tally.lost, "bytes",
+            tally.received * args.size(), "seconds", micros(seconds), "checksum", checksum));
+    }
+
+    /** A RESULT object: {@code keysAndValues} as key, value, key, value ... in that order. */
+    private static Map<String, Object> result(Object... keysAndValues) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            result.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return result;
+    }
+
+    /** {@code seconds} rounded to the microsecond, as the other harnesses print it. */
+    private static double micros(double seconds) {
+        return Math.round(seconds * 1e6) / 1e6;
     }
 
     /** What a sink counts of the messages it takes; {@link #take} is the whole per-message work. */

@@ -1,6 +1,8 @@
 package io.sluice.cli.bench.peers;
 
-import io.sluice.cli.json.JsonReader;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +15,8 @@ import java.util.Map;
  * to the report, without measuring again: the figures stay those of the run.
  */
 final class PeersJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     /** A run read back: its settings, peers and rows. */
     record Run(RunInfo info, List<Peer> peers, List<Measurement> rows) {
     }
@@ -24,26 +28,31 @@ final class PeersJson {
      * @throws IllegalArgumentException when {@code text} is not such a file, naming what is missing
      */
     static Run read(String text) {
-        Map<String, Object> root = JsonReader.parseObject(text);
-        Map<String, Object> info = object(root, "info");
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(text);
+        } catch (JsonProcessingException malformed) {
+            throw new IllegalArgumentException("not a peers.json: " + malformed.getOriginalMessage(), malformed);
+        }
+        JsonNode info = object(root, "info");
         Map<String, String> settings = new LinkedHashMap<>();
-        object(info, "settings").forEach((key, value) -> settings.put(key, String.valueOf(value)));
+        object(info, "settings").properties().forEach(setting -> settings.put(setting.getKey(),
+            setting.getValue().isValueNode() ? setting.getValue().asText() : setting.getValue().toString()));
         RunInfo runInfo = new RunInfo(string(info, "command"), bool(info, "quick"), string(info, "date"),
             string(info, "commit"), strings(info, "machine"), settings, strings(info, "notes"));
         List<Peer> peers = new ArrayList<>();
-        for (Object item : list(root, "peers")) {
-            Map<String, Object> peer = asObject(item, "peers[]");
+        for (JsonNode peer : list(root, "peers")) {
             Peer read = new Peer(string(peer, "key"), string(peer, "label"), string(peer, "family"),
                 bool(peer, "spin"), string(peer, "version"));
             // runs written before peers said whether their fan-out is lossy: as the key says
-            peers.add(peer.containsKey("lossy") ? new Peer(read.key(), read.label(), read.family(), read.spin(),
+            peers.add(peer.has("lossy") ? new Peer(read.key(), read.label(), read.family(), read.spin(),
                 read.version(), bool(peer, "lossy")) : read);
         }
         List<Measurement> rows = new ArrayList<>();
-        for (Object item : list(root, "rows")) {
-            Map<String, Object> row = asObject(item, "rows[]");
+        for (JsonNode row : list(root, "rows")) {
             Map<String, Double> figures = new LinkedHashMap<>();
-            object(row, "figures").forEach((key, value) -> figures.put(key, number(value, "figures." + key)));
+            object(row, "figures").properties().forEach(figure -> figures.put(figure.getKey(),
+                number(figure.getValue(), "figures." + figure.getKey())));
             rows.add(new Measurement(string(row, "workload"), string(row, "peer"),
                 (long) number(row.get("size"), "size"), bool(row, "touch"), (int) number(row.get("subs"), "subs"),
                 number(row.get("rate"), "rate"), string(row, "status"), string(row, "reason"), figures));
@@ -51,51 +60,57 @@ final class PeersJson {
         return new Run(runInfo, peers, rows);
     }
 
-    private static Map<String, Object> object(Map<String, Object> parent, String key) {
-        return asObject(parent.get(key), key);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> asObject(Object value, String what) {
-        if (!(value instanceof Map<?, ?>)) {
-            throw new IllegalArgumentException("not a peers.json: " + what + " is not an object");
+    private static JsonNode object(JsonNode parent, String key) {
+        JsonNode value = parent == null ? null : parent.get(key);
+        if (value == null || !value.isObject()) {
+            throw new IllegalArgumentException("not a peers.json: " + key + " is not an object");
         }
-        return (Map<String, Object>) value;
+        return value;
     }
 
-    private static List<?> list(Map<String, Object> parent, String key) {
-        if (!(parent.get(key) instanceof List<?> list)) {
+    private static JsonNode list(JsonNode parent, String key) {
+        JsonNode value = parent.get(key);
+        if (value == null || !value.isArray()) {
             throw new IllegalArgumentException("not a peers.json: " + key + " is not a list");
         }
-        return list;
+        for (JsonNode item : value) {
+            if (!item.isObject()) {
+                throw new IllegalArgumentException("not a peers.json: " + key + "[] is not an object");
+            }
+        }
+        return value;
     }
 
-    private static List<String> strings(Map<String, Object> parent, String key) {
-        List<String> strings = new ArrayList<>();
-        for (Object item : list(parent, key)) {
-            strings.add(String.valueOf(item));
+    private static List<String> strings(JsonNode parent, String key) {
+        JsonNode value = parent.get(key);
+        if (value == null || !value.isArray()) {
+            throw new IllegalArgumentException("not a peers.json: " + key + " is not a list");
         }
+        List<String> strings = new ArrayList<>();
+        value.forEach(item -> strings.add(item.isValueNode() ? item.asText() : item.toString()));
         return strings;
     }
 
-    private static String string(Map<String, Object> parent, String key) {
-        if (!(parent.get(key) instanceof String value)) {
+    private static String string(JsonNode parent, String key) {
+        JsonNode value = parent.get(key);
+        if (value == null || !value.isTextual()) {
             throw new IllegalArgumentException("not a peers.json: " + key + " is not a string");
         }
-        return value;
+        return value.textValue();
     }
 
-    private static boolean bool(Map<String, Object> parent, String key) {
-        if (!(parent.get(key) instanceof Boolean value)) {
+    private static boolean bool(JsonNode parent, String key) {
+        JsonNode value = parent.get(key);
+        if (value == null || !value.isBoolean()) {
             throw new IllegalArgumentException("not a peers.json: " + key + " is not true or false");
         }
-        return value;
+        return value.booleanValue();
     }
 
-    private static double number(Object value, String what) {
-        if (!(value instanceof Number number)) {
+    private static double number(JsonNode value, String what) {
+        if (value == null || !value.isNumber()) {
             throw new IllegalArgumentException("not a peers.json: " + what + " is not a number");
         }
-        return number.doubleValue();
+        return value.doubleValue();
     }
 }

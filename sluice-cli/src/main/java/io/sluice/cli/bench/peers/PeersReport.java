@@ -1,6 +1,6 @@
 package io.sluice.cli.bench.peers;
 
-import io.sluice.cli.json.JsonWriter;
+import io.sluice.cli.json.Json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -105,7 +105,7 @@ public final class PeersReport {
         json.put("peers", rows.peers().stream().map(PeersReport::peerJson).toList());
         json.put("rows", rows.rows().stream().map(PeersReport::rowJson).toList());
         json.put("goals", goals.stream().map(PeersReport::goalJson).toList());
-        return JsonWriter.pretty(json) + "\n";
+        return Json.pretty(json) + "\n";
     }
 
     /** {@code document} (the text of {@code docs/PERFORMANCE.md}) with this report as its {@code ## Peers} section. */

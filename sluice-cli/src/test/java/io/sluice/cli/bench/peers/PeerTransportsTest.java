@@ -1,6 +1,6 @@
 package io.sluice.cli.bench.peers;
 
-import io.sluice.cli.json.JsonReader;
+import io.sluice.cli.json.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -286,7 +286,7 @@ class PeerTransportsTest {
         Map<String, Object> result() {
             assertEquals(0, waitFor(), diagnostics());
             String line = line("RESULT ");
-            return JsonReader.parseObject(line.substring("RESULT ".length()));
+            return Json.parseObject(line.substring("RESULT ".length()));
         }
 
         /** The one line starting with {@code prefix}. */

@@ -1,6 +1,6 @@
 package io.sluice.cli.bench.peers;
 
-import io.sluice.cli.json.JsonReader;
+import io.sluice.cli.json.Json;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -321,7 +321,7 @@ class PeersReportTest {
 
     @Test
     void shouldParseBackItsJson() {
-        Map<String, Object> json = JsonReader.parseObject(report.json());
+        Map<String, Object> json = Json.parseObject(report.json());
 
         assertEquals("./sluice bench peers", ((Map<?, ?>) json.get("info")).get("command"));
         assertEquals(PeersSample.PEERS.size(), ((List<?>) json.get("peers")).size());
