@@ -1,0 +1,269 @@
+package io.sluice.bench.peers;
+
+import io.sluice.JvmOptions;
+import io.sluice.cli.ProcessCpuClock;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code ./sluice bench peers [--quick] [--json] [--out DIR] [--only PEERS] [--no-install] [--strict]}: Sluice and the
+ * transports users would pick instead, on the same workloads, in one run (see {@link Point#plan} and
+ * {@code sluice-bench/peers/PROTOCOL.md}).
+ *
+ * <p>The full run writes the generated section of {@code docs/PERFORMANCE.md}, the plots in {@code docs/img/} and
+ * the summary in {@code README.md}; {@code --quick} (a smoke test, under two minutes) and {@code --out DIR} write
+ * {@code peers.md}, {@code peers.json} and {@code img/} into a directory instead ({@code target/bench-peers/quick}
+ * by default for a quick run), so a smoke test never overwrites the published figures.
+ */
+public final class PeersCommand {
+    private PeersCommand() {
+    }
+
+    /** The options of a peers run. */
+    record Options(boolean quick, boolean json, Path out, Set<String> only, boolean install, boolean strict,
+                   Path fromJson) {
+        static Options parse(String[] args) {
+            boolean quick = false;
+            boolean json = false;
+            boolean install = true;
+            boolean strict = false;
+            Path fromJson = null;
+            Path out = null;
+            Set<String> only = new LinkedHashSet<>();
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--quick" -> quick = true;
+                    case "--json" -> json = true;
+                    case "--no-install" -> install = false;
+                    case "--strict" -> strict = true;
+                    case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                    case "--from-json" -> fromJson = Path.of(value(args, ++i, "--from-json"));
+                    case "--only" -> {
+                        for (String peer : value(args, ++i, "--only").split(",")) {
+                            if (!peer.isBlank()) {
+                                only.add(peer.strip());
+                            }
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unknown option: " + args[i]);
+                }
+            }
+            return new Options(quick, json, out, Set.copyOf(only), install, strict, fromJson);
+        }
+
+        private static String value(String[] args, int index, String option) {
+            if (index >= args.length || args[index].startsWith("--")) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[index];
+        }
+    }
+
+    public static String usage() {
+        return """
+            usage: sluice bench peers [--quick] [--json] [--out DIR] [--only PEERS] [--no-install] [--strict]
+                   sluice bench peers --from-json FILE [--out DIR]
+
+            Runs Sluice and its peers (iceoryx, Cyclone DDS ddsperf, pyzmq, JeroMQ, Python shared memory,
+            Aeron IPC) on the same workloads, peer after peer, and writes the tables and plots.
+              --quick       one short point of latency, throughput and the camera (a smoke test, < 2 min)
+              --json        print every row as one JSON object instead of the progress lines
+              --out DIR     write peers.md, peers.json and img/ into DIR instead of docs/ and README.md
+                            (a quick run writes to target/bench-peers/quick unless --out says otherwise)
+              --only PEERS  comma-separated peer keys or families, e.g. sluice,iceoryx,aeron-offer
+              --no-install  do not apt-get install missing peers (they are skipped, with the reason)
+              --strict      exit 1 when a measurement failed (a skipped or unsupported one is fine): for CI
+              --from-json FILE  measure nothing: write the tables and plots again from a run's peers.json
+                            (target/bench-peers/peers.json), e.g. after a change to the report
+            """;
+    }
+
+    /** Runs the command; returns the exit status (0 ran, 1 failed, 2 bad options). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("sluice bench peers: " + e.getMessage());
+            err.print(usage());
+            return 2;
+        }
+        Path root = root();
+        if (!Files.isRegularFile(root.resolve("sluice-bench/peers/PROTOCOL.md"))) {
+            err.println("sluice bench peers: run it from the Sluice repository (sluice-bench/peers/ not found under " + root
+                + ")");
+            return 1;
+        }
+        PrintStream progress = options.json() ? err : out;
+        if (options.fromJson() != null) {
+            return rewrite(options, root, progress, err);
+        }
+        long started = System.nanoTime();
+        List<Point> points = Point.plan(options.quick());
+        List<Measurement> rows = new ArrayList<>();
+        PeerSetup setup = new PeerSetup(root, progress);
+        Thread hook = Thread.ofPlatform().unstarted(() -> { // Ctrl-C: the harnesses first, then RouDi and the files
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
+            setup.close();
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            setup.prepare(options.install(), options.only());
+            progress.printf(Locale.ROOT, "sluice bench peers%s: %d points x %d peers; machine: %s%n",
+                options.quick() ? " --quick" : "", points.size(), setup.launchers().size(), MachineInfo.oneLine());
+            try (PeersRun run = new PeersRun(setup, progress)) {
+                List<PeerLauncher> launchers = AotCaches.train(run, setup.launchers(), setup.work().resolve("aot"),
+                    options.quick(), progress, setup.notes());
+                rows.addAll(run.runAll(points, launchers));
+            }
+            if (setup.probes() && (options.only().isEmpty() || options.only().contains("limits"))) {
+                rows.addAll(Limits.measure(setup.probe(), options.quick(), progress));
+            }
+        } catch (RuntimeException e) {
+            err.println("sluice bench peers: run failed: " + e.getMessage());
+            e.printStackTrace(err);
+            return 1;
+        } finally {
+            setup.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook closes the setup
+            }
+        }
+        List<Peer> peers = new ArrayList<>();
+        setup.launchers().forEach(launcher -> peers.add(launcher.peer()));
+        for (Map.Entry<String, String> skipped : setup.skipped().entrySet()) {
+            rows.add(new Measurement("all", skipped.getKey(), 0, false, 0, 0, Measurement.SKIPPED,
+                skipped.getValue(), Map.of()));
+        }
+        RunInfo info = runInfo(options, setup, (System.nanoTime() - started) / 1e9);
+        PeersReport report = new PeersReport(info, peers, rows);
+        try {
+            write(options, root, report, progress);
+        } catch (IOException e) {
+            err.println("sluice bench peers: cannot write the report: " + e.getMessage());
+            return 1;
+        }
+        progress.printf(Locale.ROOT, "sluice bench peers: done in %.0f s%n", (System.nanoTime() - started) / 1e9);
+        if (options.json()) {
+            out.println(report.json());
+        }
+        out.flush();
+        List<Measurement> failed = rows.stream().filter(row -> row.status().equals(Measurement.FAILED)).toList();
+        if (!failed.isEmpty()) {
+            err.println("sluice bench peers: " + failed.size() + " measurement(s) failed:");
+            failed.forEach(row -> err.println("  " + row.peer() + " " + row.workload() + " " + row.size() + " B: "
+                + row.reason()));
+            return options.strict() ? 1 : 0;
+        }
+        return 0;
+    }
+
+    /** {@code --from-json}: the report of a past run, rendered and written again; nothing is measured. */
+    private static int rewrite(Options options, Path root, PrintStream progress, PrintStream err) {
+        try {
+            PeersJson.Run run = PeersJson.read(Files.readString(options.fromJson(), StandardCharsets.UTF_8));
+            RunInfo measured = run.info();
+            List<String> notes = new ArrayList<>(measured.notes());
+            String note = "Tables and plots rendered again from the run's peers.json (`--from-json`); the figures are "
+                + "those measured on commit " + measured.commit() + ".";
+            if (!notes.contains(note)) {
+                notes.add(note);
+            }
+            RunInfo info = new RunInfo(measured.command(), measured.quick(), measured.date(), measured.commit(),
+                measured.machineLines(), measured.settings(), notes);
+            Options as = new Options(info.quick(), options.json(), options.out(), options.only(), false, false,
+                options.fromJson());
+            write(as, root, new PeersReport(info, run.peers(), run.rows()), progress);
+            return 0;
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("sluice bench peers: cannot rewrite from " + options.fromJson() + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** The repository: {@code -Dsluice.root} (the {@code ./sluice} launcher sets it), else the working directory. */
+    static Path root() {
+        String root = System.getProperty("sluice.root");
+        return Path.of(root == null || root.isBlank() ? "." : root).toAbsolutePath().normalize();
+    }
+
+    private static RunInfo runInfo(Options options, PeerSetup setup, double seconds) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        List<Point> points = Point.plan(options.quick());
+        for (Point point : points) {
+            settings.putIfAbsent(point.workload(), String.format(Locale.ROOT, "warm-up %.1f s, measured %.1f s per"
+                + " peer and point", point.warmup(), point.duration()));
+        }
+        settings.put("order", "for each point, every peer in turn (one process per role, receivers started first)");
+        settings.put("Java harnesses' JVM options", "`" + JvmOptions.commandLine()
+            + "`, Sluice's recommended ones (io.sluice.JvmOptions; they touch only io.sluice methods, the harness's"
+            + " own loop included); Aeron's also get `" + String.join(" ", PeerSetup.AERON_JVM_OPTIONS) + "`");
+        settings.put("Java harnesses' AOT caches", "one per Java transport and side (receiver, sender), trained"
+            + " before the run on a fan-out to one sink (8 MiB at 60 Hz; busy-polling peers: throughput at 1 KiB)"
+            + " with -XX:AOTMode=record, made with -XX:AOTMode=create, used with -XX:AOTCache by every later Java"
+            + " process of that transport, as the README shows users (Java 25, JEP 483/514/515)");
+        settings.put("CPU clocks", "each process's own CPU time over its measured window, exact in every harness:"
+            + " clock_gettime(CLOCK_PROCESS_CPUTIME_ID) in Java"
+            + (ProcessCpuClock.precise() ? "" : " (not available here: 10 ms ticks of getProcessCpuTime)")
+            + ", getrusage in C, time.process_time() in Python");
+        settings.put("run time", String.format(Locale.ROOT, "%.0f s", seconds));
+        List<String> notes = new ArrayList<>(setup.notes());
+        notes.add("One run per point on this machine: between runs the same point moves, most at the wake-up-bound"
+            + " latencies (tens of µs) and the busy-polling throughputs; read a ratio near 1× as a tie.");
+        if (setup.launchers().stream().anyMatch(launcher -> launcher.peer().family().equals("cyclonedds"))) {
+            notes.add("Cyclone DDS figures come from ddsperf's once-a-second summaries (sluice-bench/peers/dds/NOTES.md): its"
+                + " percentiles are count-weighted means of per-second percentiles and its windows whole seconds"
+                + " (1.5 s measures 2 s); ddsperf does not touch its payload, so it has no touched rows.");
+        }
+        return new RunInfo("./sluice bench peers" + (options.quick() ? " --quick" : ""), options.quick(),
+            LocalDate.now(ZoneOffset.UTC).toString(), setup.commit(),
+            MachineInfo.lines(), settings, notes);
+    }
+
+    private static void write(Options options, Path root, PeersReport report, PrintStream progress)
+        throws IOException {
+        Path out = options.out() != null ? options.out()
+            : options.quick() ? root.resolve("target/bench-peers/quick") : null;
+        if (out != null) {
+            Files.createDirectories(out.resolve("img"));
+            Files.writeString(out.resolve("peers.md"), report.markdown(), StandardCharsets.UTF_8);
+            Files.writeString(out.resolve("peers.json"), report.json(), StandardCharsets.UTF_8);
+            for (Map.Entry<String, String> svg : report.svgs().entrySet()) {
+                Files.writeString(out.resolve("img").resolve(svg.getKey()), svg.getValue(), StandardCharsets.UTF_8);
+            }
+            progress.println("wrote " + out.resolve("peers.md") + ", peers.json and " + report.svgs().size()
+                + " plots");
+            return;
+        }
+        Path docs = root.resolve("docs");
+        Files.createDirectories(docs.resolve("img"));
+        Path performance = docs.resolve("PERFORMANCE.md");
+        String text = Files.readString(performance, StandardCharsets.UTF_8);
+        Files.writeString(performance, report.updatePerformance(text), StandardCharsets.UTF_8);
+        for (Map.Entry<String, String> svg : report.svgs().entrySet()) {
+            Files.writeString(docs.resolve("img").resolve(svg.getKey()), svg.getValue(), StandardCharsets.UTF_8);
+        }
+        Path readme = root.resolve("README.md");
+        Files.writeString(readme, report.updateReadme(Files.readString(readme, StandardCharsets.UTF_8)),
+            StandardCharsets.UTF_8);
+        Files.createDirectories(root.resolve("target/bench-peers"));
+        Files.writeString(root.resolve("target/bench-peers/peers.json"), report.json(), StandardCharsets.UTF_8);
+        progress.println("wrote docs/PERFORMANCE.md (section Peers), README.md (summary), " + report.svgs().size()
+            + " plots in docs/img/, target/bench-peers/peers.json");
+    }
+}
