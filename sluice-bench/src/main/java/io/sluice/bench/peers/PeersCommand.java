@@ -23,10 +23,11 @@ import java.util.Set;
  * transports users would pick instead, on the same workloads, in one run (see {@link Point#plan} and
  * {@code sluice-bench/peers/PROTOCOL.md}).
  *
- * <p>The full run writes the generated section of {@code docs/PERFORMANCE.md}, the plots in {@code docs/img/} and
- * the summary in {@code README.md}; {@code --quick} (a smoke test, under two minutes) and {@code --out DIR} write
- * {@code peers.md}, {@code peers.json} and {@code img/} into a directory instead ({@code target/bench-peers/quick}
- * by default for a quick run), so a smoke test never overwrites the published figures.
+ * <p>A run writes its own results, {@code peers.md}, {@code peers.json} and {@code img/}, into a directory:
+ * {@code target/bench-peers} ({@code target/bench-peers/quick} for {@code --quick}, a smoke test of under two
+ * minutes) or {@code --out DIR}. Only {@code --update-docs} also writes the published figures: the generated section
+ * of {@code docs/PERFORMANCE.md}, the plots in {@code docs/img/} and the summary in {@code README.md}, from a full
+ * run or from a full run's {@code peers.json} ({@code --from-json FILE --update-docs}, nothing measured).
  */
 public final class PeersCommand {
     private PeersCommand() {
@@ -34,12 +35,13 @@ public final class PeersCommand {
 
     /** The options of a peers run. */
     record Options(boolean quick, boolean json, Path out, Set<String> only, boolean install, boolean strict,
-                   Path fromJson) {
+                   Path fromJson, boolean updateDocs) {
         static Options parse(String[] args) {
             boolean quick = false;
             boolean json = false;
             boolean install = true;
             boolean strict = false;
+            boolean updateDocs = false;
             Path fromJson = null;
             Path out = null;
             Set<String> only = new LinkedHashSet<>();
@@ -49,6 +51,7 @@ public final class PeersCommand {
                     case "--json" -> json = true;
                     case "--no-install" -> install = false;
                     case "--strict" -> strict = true;
+                    case "--update-docs" -> updateDocs = true;
                     case "--out" -> out = Path.of(value(args, ++i, "--out"));
                     case "--from-json" -> fromJson = Path.of(value(args, ++i, "--from-json"));
                     case "--only" -> {
@@ -61,7 +64,10 @@ public final class PeersCommand {
                     default -> throw new IllegalArgumentException("unknown option: " + args[i]);
                 }
             }
-            return new Options(quick, json, out, Set.copyOf(only), install, strict, fromJson);
+            if (updateDocs && quick) {
+                throw new IllegalArgumentException("--update-docs takes a full run, not --quick");
+            }
+            return new Options(quick, json, out, Set.copyOf(only), install, strict, fromJson, updateDocs);
         }
 
         private static String value(String[] args, int index, String option) {
@@ -75,14 +81,17 @@ public final class PeersCommand {
     public static String usage() {
         return """
             usage: sluice bench peers [--quick] [--json] [--out DIR] [--only PEERS] [--no-install] [--strict]
-                   sluice bench peers --from-json FILE [--out DIR]
+                                      [--update-docs]
+                   sluice bench peers --from-json FILE [--out DIR] [--update-docs]
 
             Runs Sluice and its peers (iceoryx, Cyclone DDS ddsperf, pyzmq, JeroMQ, Python shared memory,
             Aeron IPC) on the same workloads, peer after peer, and writes the tables and plots.
               --quick       one short point of latency, throughput and the camera (a smoke test, < 2 min)
               --json        print every row as one JSON object instead of the progress lines
-              --out DIR     write peers.md, peers.json and img/ into DIR instead of docs/ and README.md
-                            (a quick run writes to target/bench-peers/quick unless --out says otherwise)
+              --out DIR     write peers.md, peers.json and img/ into DIR (default target/bench-peers,
+                            target/bench-peers/quick for a quick run)
+              --update-docs also write the published figures: docs/PERFORMANCE.md (section Peers),
+                            docs/img/ and the summary in README.md (a full run only)
               --only PEERS  comma-separated peer keys or families, e.g. sluice,iceoryx,aeron-offer
               --no-install  do not apt-get install missing peers (they are skipped, with the reason)
               --strict      exit 1 when a measurement failed (a skipped or unsupported one is fine): for CI
@@ -186,8 +195,13 @@ public final class PeersCommand {
             }
             RunInfo info = new RunInfo(measured.command(), measured.quick(), measured.date(), measured.commit(),
                 measured.machineLines(), measured.settings(), notes);
+            if (options.updateDocs() && info.quick()) {
+                err.println("sluice bench peers: --update-docs takes a full run: " + options.fromJson()
+                    + " is of a quick run");
+                return 1;
+            }
             Options as = new Options(info.quick(), options.json(), options.out(), options.only(), false, false,
-                options.fromJson());
+                options.fromJson(), options.updateDocs());
             write(as, root, new PeersReport(info, run.peers(), run.rows()), progress);
             return 0;
         } catch (IOException | IllegalArgumentException e) {
@@ -235,21 +249,34 @@ public final class PeersCommand {
             MachineInfo.lines(), settings, notes);
     }
 
+    /**
+     * Writes the run's own results into {@link #resultDirectory}; with {@code --update-docs} also the published
+     * figures in {@code docs/} and {@code README.md}.
+     */
     private static void write(Options options, Path root, PeersReport report, PrintStream progress)
         throws IOException {
-        Path out = options.out() != null ? options.out()
-            : options.quick() ? root.resolve("target/bench-peers/quick") : null;
-        if (out != null) {
-            Files.createDirectories(out.resolve("img"));
-            Files.writeString(out.resolve("peers.md"), report.markdown(), StandardCharsets.UTF_8);
-            Files.writeString(out.resolve("peers.json"), report.json(), StandardCharsets.UTF_8);
-            for (Map.Entry<String, String> svg : report.svgs().entrySet()) {
-                Files.writeString(out.resolve("img").resolve(svg.getKey()), svg.getValue(), StandardCharsets.UTF_8);
-            }
-            progress.println("wrote " + out.resolve("peers.md") + ", peers.json and " + report.svgs().size()
-                + " plots");
-            return;
+        Path out = resultDirectory(options, root);
+        Files.createDirectories(out.resolve("img"));
+        Files.writeString(out.resolve("peers.md"), report.markdown(), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("peers.json"), report.json(), StandardCharsets.UTF_8);
+        for (Map.Entry<String, String> svg : report.svgs().entrySet()) {
+            Files.writeString(out.resolve("img").resolve(svg.getKey()), svg.getValue(), StandardCharsets.UTF_8);
         }
+        progress.println("wrote " + out.resolve("peers.md") + ", peers.json and " + report.svgs().size()
+            + " plots");
+        if (options.updateDocs()) {
+            updateDocs(root, report, progress);
+        }
+    }
+
+    /** Where a run writes its results: {@code --out}, else {@code target/bench-peers} ({@code /quick} when quick). */
+    static Path resultDirectory(Options options, Path root) {
+        return options.out() != null ? options.out()
+            : root.resolve(options.quick() ? "target/bench-peers/quick" : "target/bench-peers");
+    }
+
+    /** {@code --update-docs}: the section Peers of docs/PERFORMANCE.md, the plots in docs/img/, README's summary. */
+    private static void updateDocs(Path root, PeersReport report, PrintStream progress) throws IOException {
         Path docs = root.resolve("docs");
         Files.createDirectories(docs.resolve("img"));
         Path performance = docs.resolve("PERFORMANCE.md");
@@ -261,9 +288,7 @@ public final class PeersCommand {
         Path readme = root.resolve("README.md");
         Files.writeString(readme, report.updateReadme(Files.readString(readme, StandardCharsets.UTF_8)),
             StandardCharsets.UTF_8);
-        Files.createDirectories(root.resolve("target/bench-peers"));
-        Files.writeString(root.resolve("target/bench-peers/peers.json"), report.json(), StandardCharsets.UTF_8);
-        progress.println("wrote docs/PERFORMANCE.md (section Peers), README.md (summary), " + report.svgs().size()
-            + " plots in docs/img/, target/bench-peers/peers.json");
+        progress.println("updated docs/PERFORMANCE.md (section Peers), README.md (summary), " + report.svgs().size()
+            + " plots in docs/img/");
     }
 }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -79,6 +80,21 @@ class PeersPlanTest {
         assertThrows(IllegalArgumentException.class, () -> HarnessArgs.parse(new String[] {"sluice"}));
         assertThrows(IllegalArgumentException.class,
             () -> HarnessArgs.parse(new String[] {"sluice", "ping", "workload=latency", "size=64"}));
+    }
+
+    @Test
+    void shouldWriteThePublishedFiguresOnlyWhenAskedTo() {
+        Path root = Path.of("/repo");
+        PeersCommand.Options plain = PeersCommand.Options.parse(new String[] {});
+        assertFalse(plain.updateDocs());
+        assertEquals(root.resolve("target/bench-peers"), PeersCommand.resultDirectory(plain, root));
+        PeersCommand.Options quick = PeersCommand.Options.parse(new String[] {"--quick"});
+        assertEquals(root.resolve("target/bench-peers/quick"), PeersCommand.resultDirectory(quick, root));
+        PeersCommand.Options elsewhere = PeersCommand.Options.parse(new String[] {"--out", "/tmp/x", "--update-docs"});
+        assertTrue(elsewhere.updateDocs());
+        assertEquals(Path.of("/tmp/x"), PeersCommand.resultDirectory(elsewhere, root));
+        assertThrows(IllegalArgumentException.class,
+            () -> PeersCommand.Options.parse(new String[] {"--quick", "--update-docs"}));
     }
 
     @Test
