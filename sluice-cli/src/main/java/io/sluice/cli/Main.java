@@ -4,6 +4,7 @@ import io.sluice.cli.bag.BagCommand;
 import io.sluice.cli.demo.DemoCommand;
 import io.sluice.cli.demo.DemoNodeMain;
 import io.sluice.cli.demo.DemoRole;
+import io.sluice.cli.torture.TortureCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +37,7 @@ import picocli.CommandLine.Parameters;
  *   <li>{@code clean}: removes what crashed processes left in shared memory ({@link io.sluice.Sluice#clean});</li>
  *   <li>{@code bag info|recover}: MCAP recordings ({@link BagCommand}).</li>
  * </ul>
- * {@code demo}, {@code torture} and (in sluice-bench) {@code bench} still parse their own arguments: picocli hands them on as they
- * are. The demo's child processes are started as hidden commands ({@link DemoRole}), outside picocli.
+ * The demo's child processes are started as hidden commands ({@link DemoRole}), outside picocli.
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Shared-memory publish/subscribe for robot sensor data.",
@@ -81,14 +81,9 @@ public final class Main implements Callable<Integer> {
     /** The whole command tree, printing to {@code out} and {@code err}. */
     static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine line = new CommandLine(new Main(out));
-        line.addSubcommand("demo", passOn(new PassOn("demo", arguments -> DemoCommand.run(arguments, out, err)),
-            "A synthetic 2K RGB-D camera and three subscribers (controller, recorder, monitor), each in its own"
-                + " process; their rates, latencies, losses and CPU (sluice demo --help)."));
+        line.addSubcommand("demo", new DemoCommand.Cli(out, err));
         addProvided(line, ServiceLoader.load(CommandProvider.class), out, err);
-        line.addSubcommand("torture", passOn(new PassOn("torture",
-            arguments -> io.sluice.cli.torture.TortureCommand.run(arguments, out, err)),
-            "Fault injection: kills and stops a process at every fault point of the transport and checks the"
-                + " others (sluice torture --help)."));
+        line.addSubcommand("torture", new TortureCommand.Cli(out, err));
         line.addSubcommand("clean", new Clean(out, err));
         CommandLine bag = new CommandLine(new BagCommand(err));
         bag.addSubcommand("info", new BagCommand.Info(out, err));
@@ -140,43 +135,10 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    private static CommandLine passOn(PassOn command, String description) {
-        CommandLine line = new CommandLine(command);
-        line.getCommandSpec().usageMessage().description(description);
-        line.setUnmatchedOptionsArePositionalParams(true); // its own parser reads them, --help included
-        line.setStopAtPositional(true);
-        return line;
-    }
-
     @Override
     public Integer call() {
         spec.commandLine().usage(out);
         return 0;
-    }
-
-    /** {@code demo}, {@code bench} and {@code torture}: their arguments, handed to their own parsers. */
-    @Command
-    private static final class PassOn implements Callable<Integer> {
-        @Parameters(paramLabel = "ARGUMENT", arity = "0..*", description = "handed to the command as it is")
-        List<String> arguments = new ArrayList<>();
-
-        private final String name;
-        private final java.util.function.ToIntFunction<String[]> command;
-
-        PassOn(String name, java.util.function.ToIntFunction<String[]> command) {
-            this.name = name;
-            this.command = command;
-        }
-
-        @Override
-        public Integer call() {
-            return command.applyAsInt(arguments.toArray(String[]::new));
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
     }
 
     /** {@code sluice clean [--root DIR]}: {@link io.sluice.Sluice#clean}, and what it removed. */

@@ -98,7 +98,8 @@ class MainTest {
     @Test
     void shouldRejectBadDemoArgumentsWithoutStartingAnything() {
         assertEquals(2, run("demo", "--duration", "soon"));
-        assertTrue(err().contains("usage: sluice demo"), err());
+        assertEquals("sluice demo: Invalid value for option '--duration': 'soon' is not a double"
+            + " (sluice demo --help)", err().strip());
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.sluice.bench.cli;
 
-import io.sluice.bench.peers.PeersCommand;
+import io.sluice.cli.Main;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -18,8 +18,8 @@ import java.util.Locale;
  * ./sluice bench peers --quick
  * }
  * Each run uses its own domain ({@code 50000 + pid % 10000} unless {@code --domain} says otherwise) and deletes its
- * domain directory afterwards. See {@link BenchOptions#usage()} for the options and {@link BenchReport} for what
- * the figures mean.
+ * domain directory afterwards. See {@link ModeCommand} for the options ({@code sluice bench latency --help}) and
+ * {@link BenchReport} for what the figures mean.
  */
 public final class BenchCommand {
     private BenchCommand() {
@@ -35,31 +35,19 @@ public final class BenchCommand {
     }
 
     /**
-     * Runs {@code sluice bench} and returns its exit status: 0 when it ran, 2 for bad options, 1 when the run
-     * failed. Human output, or the JSON object with {@code --json}, goes to {@code out}; errors to {@code err}.
+     * Runs {@code sluice bench} with {@code args} (without the word "bench") as the {@code sluice} command does, and
+     * returns its exit status: 0 when it ran, 2 for bad options (said in one line), 1 when the run failed. Human
+     * output, or the JSON object with {@code --json}, goes to {@code out}; errors to {@code err}.
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length > 0 && args[0].equals("peers")) { // its own options: peers side by side (sluice-bench/peers/)
-            String[] rest = Arrays.copyOfRange(args, 1, args.length);
-            if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
-                out.print(PeersCommand.usage());
-                return 0;
-            }
-            return PeersCommand.run(rest, out, err);
-        }
-        if (args.length == 0 || Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")
-            || args[0].equals("help")) {
-            (args.length == 0 ? err : out).print(BenchOptions.usage());
-            return args.length == 0 ? 2 : 0;
-        }
-        BenchOptions options;
-        try {
-            options = BenchOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("sluice bench: " + e.getMessage());
-            err.print(BenchOptions.usage());
-            return 2;
-        }
+        String[] command = new String[args.length + 1];
+        command[0] = "bench";
+        System.arraycopy(args, 0, command, 1, args.length);
+        return Main.run(command, out, err);
+    }
+
+    /** Runs what {@code options} say (a coordinator, or a child process of a run); 0 when it ran, 1 when it failed. */
+    static int execute(BenchOptions options, PrintStream out, PrintStream err) {
         if (options.isChild()) {
             return runChild(options);
         }

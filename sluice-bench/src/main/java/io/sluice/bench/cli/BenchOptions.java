@@ -7,9 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine;
 
 /**
- * The settings of one {@code sluice bench} run, parsed from its command line. Immutable.
+ * The settings of one {@code sluice bench} run, read from its command line by {@link ModeCommand}. Immutable.
  *
  * {@snippet :
  * BenchOptions options = BenchOptions.parse(new String[] {"latency", "--size", "1KB", "--wait", "block"});
@@ -117,118 +118,72 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
     }
 
     /**
-     * Parses {@code args}: the mode ({@code latency}, {@code throughput} or {@code idle}), then options.
+     * Parses {@code args} as {@code sluice bench} does ({@link ModeCommand}, picocli): the mode ({@code latency},
+     * {@code throughput}, {@code idle} or {@code executor}), then options. Child processes and tests use it.
      *
      * @throws IllegalArgumentException naming the option and the value that is wrong
      */
     public static BenchOptions parse(String[] args) {
-        if (args.length == 0) {
-            throw new IllegalArgumentException("missing mode: expected one of latency, throughput, idle, executor");
+        CommandLine line = BenchProvider.commandLine(System.out, System.err);
+        try {
+            CommandLine.ParseResult parsed = line.parseArgs(args);
+            if (!parsed.hasSubcommand()
+                || !(parsed.subcommand().commandSpec().userObject() instanceof ModeCommand mode)) {
+                throw new IllegalArgumentException("missing mode: expected one of latency, throughput, idle,"
+                    + " executor");
+            }
+            return mode.options();
+        } catch (CommandLine.ParameterException wrong) {
+            throw new IllegalArgumentException(wrong.getMessage(), wrong);
         }
-        Mode mode = parseMode(args[0]);
+    }
+
+    /**
+     * The options of a {@code mode} run, checked together: what is not given ({@code null}) takes the mode's default
+     * ({@link #defaults}); {@code --quick} shortens an executor run unless its times are given.
+     *
+     * @throws IllegalArgumentException naming the option and the value that is wrong
+     */
+    static BenchOptions of(Mode mode, Long size, Integer subscribers, boolean touch, WaitStrategy waitStrategy,
+                           Duration duration, Long count, Duration warmup, Long warmupCount, Integer slots,
+                           boolean json, Integer domain, String role, Integer childIndex, boolean quick,
+                           String childSpec) {
         BenchOptions defaults = defaults(mode);
-        long size = defaults.size;
-        int subscribers = defaults.subscribers;
-        boolean touch = defaults.touch;
-        WaitStrategy waitStrategy = defaults.waitStrategy;
-        Duration duration = defaults.duration;
-        long count = defaults.count;
-        Duration warmup = defaults.warmup;
-        long warmupCount = defaults.warmupCount;
-        int slots = defaults.slots;
-        boolean json = defaults.json;
-        int domain = defaults.domain;
-        String role = defaults.role;
-        int childIndex = defaults.childIndex;
-        boolean quick = defaults.quick;
-        String childSpec = defaults.childSpec;
-        boolean durationGiven = false;
-        boolean warmupGiven = false;
-        for (int index = 1; index < args.length; index++) {
-            String option = args[index];
-            String inlineValue = null;
-            int equals = option.indexOf('=');
-            if (option.startsWith("--") && equals > 0) {
-                inlineValue = option.substring(equals + 1);
-                option = option.substring(0, equals);
-            }
-            switch (option) {
-                case "--touch" -> touch = true;
-                case "--json" -> json = true;
-                case "--quick" -> quick = true;
-                case "--size", "--subscribers", "--wait", "--duration", "--count", "--warmup", "--warmup-count",
-                     "--slots", "--domain", ROLE_OPTION, "--child-index", CHILD_SPEC_OPTION -> {
-                    String value = inlineValue;
-                    if (value == null) {
-                        if (index + 1 >= args.length) {
-                            throw new IllegalArgumentException("missing value: option=" + option);
-                        }
-                        value = args[++index];
-                    }
-                    switch (option) {
-                        case "--size" -> size = parseSize(value);
-                        case "--subscribers" -> subscribers = parseInt(option, value);
-                        case "--wait" -> waitStrategy = parseWait(value);
-                        case "--duration" -> {
-                            duration = parseDuration(option, value);
-                            durationGiven = true;
-                        }
-                        case "--count" -> count = parseLong(option, value);
-                        case "--warmup" -> {
-                            warmup = parseDuration(option, value);
-                            warmupGiven = true;
-                        }
-                        case "--warmup-count" -> warmupCount = parseLong(option, value);
-                        case "--slots" -> slots = parseInt(option, value);
-                        case "--domain" -> domain = parseInt(option, value);
-                        case ROLE_OPTION -> role = value;
-                        case "--child-index" -> childIndex = parseInt(option, value);
-                        case CHILD_SPEC_OPTION -> childSpec = value;
-                        default -> throw new AssertionError(option);
-                    }
-                }
-                default -> throw new IllegalArgumentException("unknown option: option=" + args[index]
-                    + " (see sluice bench --help)");
-            }
-        }
-        if (durationGiven && count > 0) {
+        long countValue = count == null ? defaults.count : count;
+        long warmupCountValue = warmupCount == null ? defaults.warmupCount : warmupCount;
+        Duration durationValue = duration == null ? defaults.duration : duration;
+        Duration warmupValue = warmup == null ? defaults.warmup : warmup;
+        if (duration != null && countValue > 0) {
             throw new IllegalArgumentException("--duration and --count exclude each other: duration=" + duration
-                + ", count=" + count);
+                + ", count=" + countValue);
         }
-        if (count > 0 && mode == Mode.IDLE) {
-            throw new IllegalArgumentException("idle runs for a duration, not a count: count=" + count);
+        if (countValue > 0 && mode == Mode.IDLE) {
+            throw new IllegalArgumentException("idle runs for a duration, not a count: count=" + countValue);
         }
-        if (warmupCount > 0 && mode == Mode.IDLE) {
+        if (warmupCountValue > 0 && mode == Mode.IDLE) {
             throw new IllegalArgumentException("idle warms up for a duration, not a count: warmupCount="
-                + warmupCount);
+                + warmupCountValue);
         }
         if (mode == Mode.EXECUTOR) {
-            if (count > 0 || warmupCount >= 0) {
+            if (countValue > 0 || warmupCountValue >= 0) {
                 throw new IllegalArgumentException("executor runs each point for a duration, not a count: count="
-                    + count + ", warmupCount=" + warmupCount);
+                    + countValue + ", warmupCount=" + warmupCountValue);
             }
-            if (quick && !durationGiven) {
-                duration = QUICK_DURATION;
+            if (quick && duration == null) {
+                durationValue = QUICK_DURATION;
             }
-            if (quick && !warmupGiven) {
-                warmup = QUICK_WARMUP;
+            if (quick && warmup == null) {
+                warmupValue = QUICK_WARMUP;
             }
         } else if (quick) {
             throw new IllegalArgumentException("--quick applies to the executor mode only: mode=" + mode.label());
         }
-        return new BenchOptions(mode, size, subscribers, touch, waitStrategy, duration, count, warmup, warmupCount,
-            slots, json, domain, role, childIndex, quick, childSpec);
-    }
-
-    static Mode parseMode(String text) {
-        return switch (text) {
-            case "latency" -> Mode.LATENCY;
-            case "throughput" -> Mode.THROUGHPUT;
-            case "idle" -> Mode.IDLE;
-            case "executor" -> Mode.EXECUTOR;
-            default -> throw new IllegalArgumentException("unknown mode: mode=" + text
-                + " (expected latency, throughput, idle or executor)");
-        };
+        return new BenchOptions(mode, size == null ? defaults.size : size,
+            subscribers == null ? defaults.subscribers : subscribers, touch,
+            waitStrategy == null ? defaults.waitStrategy : waitStrategy, durationValue, countValue, warmupValue,
+            warmupCountValue, slots == null ? defaults.slots : slots, json, domain == null ? defaults.domain : domain,
+            role == null ? defaults.role : role, childIndex == null ? defaults.childIndex : childIndex, quick,
+            childSpec == null ? defaults.childSpec : childSpec);
     }
 
     /**
@@ -295,26 +250,6 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
             digits++;
         }
         return digits;
-    }
-
-    private static int parseInt(String option, String text) {
-        long value = parseLong(option, text);
-        if (value != (int) value) {
-            throw notWholeNumber(option, text);
-        }
-        return (int) value;
-    }
-
-    private static long parseLong(String option, String text) {
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            throw notWholeNumber(option, text);
-        }
-    }
-
-    private static IllegalArgumentException notWholeNumber(String option, String text) {
-        return new IllegalArgumentException("not a whole number: " + option.substring(2) + "=" + text);
     }
 
     /**
@@ -399,37 +334,4 @@ public record BenchOptions(Mode mode, long size, int subscribers, boolean touch,
         return bytes + "B";
     }
 
-    /** The usage text of {@code sluice bench}. */
-    public static String usage() {
-        return """
-            usage: sluice bench <latency|throughput|idle|executor|peers> [options]
-              latency     ping-pong between a publisher and subscriber processes: one-way latency
-                          percentiles (publish to receive) and the round-trip rate
-              throughput  one publisher publishes as fast as reliable subscribers take: msgs/s and GB/s
-              idle        one subscriber waits with no traffic: its CPU use (goal: < 1% of a core)
-              executor    the event loop, the polling-point and multi-threaded baselines and the LMAX
-                          Disruptor side by side: CPU for 1-64 publishers at 10 Hz-10 kHz, an 8 MB
-                          point cloud at 30 Hz to 1-32 subscribers, three-to-one throughput
-                          (options: --duration and --warmup per point, default 2s and 1s; --quick;
-                          --json; --domain)
-              peers       Sluice next to iceoryx, Cyclone DDS, pyzmq, JeroMQ, Python shared memory and
-                          Aeron IPC on the same workloads; writes the tables and plots
-                          (see 'sluice bench peers --help')
-            options:
-              --size <n>[B|KB|MB|GB]  message size, KB = 1024 B (default 64B; at least 16B)
-              --subscribers <n>       subscriber processes (default 1)
-              --touch                 publisher writes every byte, subscribers read every byte
-              --wait spin|block|backoff
-                                      how subscribers wait (default spin; block for idle); in the latency
-                                      run the publisher waits for acks the same way
-              --duration <t>          measured time, e.g. 500ms, 10s (default 5s; 10s for idle)
-              --count <n>             measured messages instead of a duration
-              --warmup <t>            warm-up time (default 2s)
-              --warmup-count <n>      warm-up messages instead of a warm-up time
-              --slots <n>             publisher slots (default: 4 for latency; by size for throughput)
-              --domain <n>            Sluice domain (default 50000 + pid % 10000; cleaned afterwards)
-              --json                  print exactly one JSON object
-              --quick                 executor: a subset of the grid, 500ms per point after 300ms
-            """;
-    }
 }

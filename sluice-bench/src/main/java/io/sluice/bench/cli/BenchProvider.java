@@ -1,18 +1,16 @@
 package io.sluice.bench.cli;
 
+import io.sluice.bench.peers.PeersCommand;
 import io.sluice.cli.CommandProvider;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code sluice bench}, contributed to the {@code sluice} command through {@link java.util.ServiceLoader}
- * ({@code META-INF/services/io.sluice.cli.CommandProvider}) when this module's jar is on the class path.
+ * ({@code META-INF/services/io.sluice.cli.CommandProvider}) when this module's jar is on the class path: the modes
+ * ({@link ModeCommand}) and {@code peers} ({@link PeersCommand.Cli}) as its subcommands.
  */
 public final class BenchProvider implements CommandProvider {
     @Override
@@ -22,30 +20,25 @@ public final class BenchProvider implements CommandProvider {
 
     @Override
     public CommandLine command(PrintStream out, PrintStream err) {
-        CommandLine line = new CommandLine(new Bench(out, err));
-        line.setUnmatchedOptionsArePositionalParams(true); // BenchCommand parses them, --help included
-        line.setStopAtPositional(true);
+        return commandLine(out, err);
+    }
+
+    /** {@code sluice bench} and its subcommands, printing to {@code out} and {@code err}. */
+    static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine line = new CommandLine(new Bench());
+        for (BenchOptions.Mode mode : BenchOptions.Mode.values()) {
+            line.addSubcommand(mode.label(), ModeCommand.commandLine(mode, out, err));
+        }
+        line.addSubcommand("peers", new PeersCommand.Cli(out, err));
         return line;
     }
 
-    /** Its arguments, handed to {@link BenchCommand#run}. */
-    @Command(name = "bench", description = "Benchmarks: latency, throughput, idle, executor, peers"
-        + " (sluice bench --help).")
-    static final class Bench implements Callable<Integer> {
-        @Parameters(paramLabel = "ARGUMENT", arity = "0..*", description = "handed to the command as it is")
-        List<String> arguments = new ArrayList<>();
-
-        private final PrintStream out;
-        private final PrintStream err;
-
-        Bench(PrintStream out, PrintStream err) {
-            this.out = out;
-            this.err = err;
-        }
-
-        @Override
-        public Integer call() {
-            return BenchCommand.run(arguments.toArray(String[]::new), out, err);
-        }
+    /** {@code sluice bench}: a subcommand is required (without one: a usage error). */
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Benchmarks: latency, throughput, idle, executor, peers.",
+            "The publisher runs in this JVM, every subscriber in a JVM of its own started from the same java and"
+                + " class path. Figures, the machine they ran on and the commands are in docs/PERFORMANCE.md."},
+        footer = "%nSee 'sluice bench <mode> --help' for a mode's options.")
+    static final class Bench {
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.bench.peers;
 
 import io.sluice.JvmOptions;
 import io.sluice.cli.ProcessCpuClock;
+import io.sluice.cli.UsageErrors;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,9 +18,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code ./sluice bench peers [--quick] [--json] [--out DIR] [--only PEERS] [--no-install] [--strict]}: Sluice and the
+ * {@code ./sluice bench peers [--quick] [--json] [--out DIR] [--only PEERS] [--no-install] [--strict] [--update-docs]}
+ * (options: {@link Cli}): Sluice and the
  * transports users would pick instead, on the same workloads, in one run (see {@link Point#plan} and
  * {@code sluice-bench/peers/PROTOCOL.md}).
  *
@@ -36,80 +43,88 @@ public final class PeersCommand {
     /** The options of a peers run. */
     record Options(boolean quick, boolean json, Path out, Set<String> only, boolean install, boolean strict,
                    Path fromJson, boolean updateDocs) {
-        static Options parse(String[] args) {
-            boolean quick = false;
-            boolean json = false;
-            boolean install = true;
-            boolean strict = false;
-            boolean updateDocs = false;
-            Path fromJson = null;
-            Path out = null;
-            Set<String> only = new LinkedHashSet<>();
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--quick" -> quick = true;
-                    case "--json" -> json = true;
-                    case "--no-install" -> install = false;
-                    case "--strict" -> strict = true;
-                    case "--update-docs" -> updateDocs = true;
-                    case "--out" -> out = Path.of(value(args, ++i, "--out"));
-                    case "--from-json" -> fromJson = Path.of(value(args, ++i, "--from-json"));
-                    case "--only" -> {
-                        for (String peer : value(args, ++i, "--only").split(",")) {
-                            if (!peer.isBlank()) {
-                                only.add(peer.strip());
-                            }
-                        }
-                    }
-                    default -> throw new IllegalArgumentException("unknown option: " + args[i]);
-                }
-            }
+        /** @throws IllegalArgumentException naming what is wrong */
+        Options {
             if (updateDocs && quick) {
                 throw new IllegalArgumentException("--update-docs takes a full run, not --quick");
             }
-            return new Options(quick, json, out, Set.copyOf(only), install, strict, fromJson, updateDocs);
+            only = Set.copyOf(only);
+        }
+    }
+
+    /** {@code sluice bench peers}: its options (picocli); {@link #call} runs it. */
+    @Command(name = "peers", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Sluice next to iceoryx, Cyclone DDS (ddsperf), pyzmq, JeroMQ, Python shared memory and Aeron"
+            + " IPC on the same workloads, peer after peer; writes the tables and plots.",
+            "A run writes peers.md, peers.json and img/ into target/bench-peers (target/bench-peers/quick for"
+                + " --quick) or --out DIR; only --update-docs also writes docs/PERFORMANCE.md (section Peers),"
+                + " docs/img/ and the summary in README.md."})
+    public static final class Cli implements Callable<Integer> {
+        @Option(names = "--quick",
+            description = "one short point of latency, throughput and the camera (a smoke test, < 2 min)")
+        boolean quick;
+
+        @Option(names = "--json", description = "print every row as one JSON object instead of the progress lines")
+        boolean json;
+
+        @Option(names = "--out", paramLabel = "DIR",
+            description = "write peers.md, peers.json and img/ into DIR (default target/bench-peers,"
+                + " target/bench-peers/quick for a quick run)")
+        Path out;
+
+        @Option(names = "--only", paramLabel = "PEERS", split = ",",
+            description = "peer keys or families, comma-separated, e.g. sluice,iceoryx,aeron-offer")
+        List<String> only = List.of();
+
+        @Option(names = "--no-install",
+            description = "do not apt-get install missing peers (they are skipped, with the reason)")
+        boolean noInstall;
+
+        @Option(names = "--strict",
+            description = "exit 1 when a measurement failed (a skipped or unsupported one is fine): for CI")
+        boolean strict;
+
+        @Option(names = "--from-json", paramLabel = "FILE",
+            description = "measure nothing: write the tables and plots again from a run's peers.json"
+                + " (target/bench-peers/peers.json), e.g. after a change to the report")
+        Path fromJson;
+
+        @Option(names = "--update-docs",
+            description = "also write the published figures: docs/PERFORMANCE.md (section Peers), docs/img/ and the"
+                + " summary in README.md (a full run only)")
+        boolean updateDocs;
+
+        @Spec
+        CommandSpec spec;
+
+        private final PrintStream stdout;
+        private final PrintStream stderr;
+
+        public Cli(PrintStream out, PrintStream err) {
+            this.stdout = out;
+            this.stderr = err;
         }
 
-        private static String value(String[] args, int index, String option) {
-            if (index >= args.length || args[index].startsWith("--")) {
-                throw new IllegalArgumentException(option + " needs a value");
+        /** The options, checked together. @throws ParameterException naming what is wrong */
+        Options options() {
+            Set<String> peers = new LinkedHashSet<>();
+            for (String peer : only) {
+                if (!peer.isBlank()) {
+                    peers.add(peer.strip());
+                }
             }
-            return args[index];
+            return UsageErrors.check(spec,
+                () -> new Options(quick, json, out, peers, !noInstall, strict, fromJson, updateDocs));
+        }
+
+        @Override
+        public Integer call() {
+            return run(options(), stdout, stderr);
         }
     }
 
-    public static String usage() {
-        return """
-            usage: sluice bench peers [--quick] [--json] [--out DIR] [--only PEERS] [--no-install] [--strict]
-                                      [--update-docs]
-                   sluice bench peers --from-json FILE [--out DIR] [--update-docs]
-
-            Runs Sluice and its peers (iceoryx, Cyclone DDS ddsperf, pyzmq, JeroMQ, Python shared memory,
-            Aeron IPC) on the same workloads, peer after peer, and writes the tables and plots.
-              --quick       one short point of latency, throughput and the camera (a smoke test, < 2 min)
-              --json        print every row as one JSON object instead of the progress lines
-              --out DIR     write peers.md, peers.json and img/ into DIR (default target/bench-peers,
-                            target/bench-peers/quick for a quick run)
-              --update-docs also write the published figures: docs/PERFORMANCE.md (section Peers),
-                            docs/img/ and the summary in README.md (a full run only)
-              --only PEERS  comma-separated peer keys or families, e.g. sluice,iceoryx,aeron-offer
-              --no-install  do not apt-get install missing peers (they are skipped, with the reason)
-              --strict      exit 1 when a measurement failed (a skipped or unsupported one is fine): for CI
-              --from-json FILE  measure nothing: write the tables and plots again from a run's peers.json
-                            (target/bench-peers/peers.json), e.g. after a change to the report
-            """;
-    }
-
-    /** Runs the command; returns the exit status (0 ran, 1 failed, 2 bad options). */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options;
-        try {
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("sluice bench peers: " + e.getMessage());
-            err.print(usage());
-            return 2;
-        }
+    /** Runs the command; returns the exit status (0 ran, 1 failed). */
+    static int run(Options options, PrintStream out, PrintStream err) {
         Path root = root();
         if (!Files.isRegularFile(root.resolve("sluice-bench/peers/PROTOCOL.md"))) {
             err.println("sluice bench peers: run it from the Sluice repository (sluice-bench/peers/ not found under " + root

@@ -42,18 +42,29 @@ class BenchOptionsTest {
     }
 
     @Test
-    void shouldExitWithStatus2AndAClearMessageOnABadSize() {
+    void shouldExitWithStatus2AndAClearMessageInOneLineOnABadSize() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = BenchCommand.run(new String[] {"latency", "--size", "12XB"},
             new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(2, status);
         assertEquals("", out.toString(StandardCharsets.UTF_8));
-        String message = err.toString(StandardCharsets.UTF_8);
-        assertTrue(message.startsWith("sluice bench: size must be a whole number with unit B, KB, MB or GB"),
-            message);
-        assertTrue(message.contains("size=12XB"), message);
-        assertTrue(message.contains("usage: sluice bench"), message);
+        assertEquals("sluice bench latency: Invalid value for option '--size': size must be a whole number with unit"
+            + " B, KB, MB or GB (KB=1024), e.g. 64B, 1KB, 44MB: size=12XB (sluice bench latency --help)",
+            err.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    @Test
+    void shouldRejectAMissingModeOrAnUnknownOneInOneLine() {
+        for (String[] bad : new String[][] {{}, {"lateny"}, {"latency", "--frobnicate"}, {"executor", "--count", "5"}}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = BenchCommand.run(bad, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            String message = err.toString(StandardCharsets.UTF_8);
+            assertEquals(2, status, message);
+            assertTrue(message.startsWith("sluice bench") && message.strip().endsWith("--help)")
+                && message.strip().lines().count() == 1, message);
+        }
     }
 
     @Test
@@ -100,12 +111,12 @@ class BenchOptionsTest {
     @Test
     void shouldRejectUnknownModesOptionsAndValues() {
         Map<String[], String> cases = Map.of(
-            new String[] {"lateny"}, "mode=lateny",
-            new String[] {"latency", "--frobnicate"}, "option=--frobnicate",
+            new String[] {"lateny"}, "'lateny'",
+            new String[] {"latency", "--frobnicate"}, "'--frobnicate'",
             new String[] {"latency", "--wait", "sleep"}, "wait=sleep",
             new String[] {"latency", "--duration", "ten"}, "duration=ten",
             new String[] {"latency", "--subscribers", "0"}, "subscribers=0",
-            new String[] {"latency", "--subscribers"}, "option=--subscribers",
+            new String[] {"latency", "--subscribers"}, "'--subscribers'",
             new String[] {"latency", "--duration", "1s", "--count", "5"}, "exclude each other");
         cases.forEach((args, expected) -> {
             IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
@@ -183,8 +194,20 @@ class BenchOptionsTest {
     }
 
     @Test
-    void shouldListTheExecutorModeInTheUsage() {
-        assertTrue(BenchOptions.usage().contains("executor"));
+    void shouldListTheModesAndTheirOptionsInTheHelp() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        assertEquals(0, BenchCommand.run(new String[] {"--help"}, print, print));
+        for (String mode : List.of("latency", "throughput", "idle", "executor", "peers")) {
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains("  " + mode + " "), mode + " in " + out);
+        }
+        out.reset();
+        assertEquals(0, BenchCommand.run(new String[] {"latency", "--help"}, print, print));
+        for (String option : List.of("--size", "--subscribers", "--touch", "--wait", "--duration", "--count",
+            "--warmup", "--warmup-count", "--slots", "--domain", "--json")) {
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains(option), option + " in " + out);
+        }
+        assertFalse(out.toString(StandardCharsets.UTF_8).contains("--role"), "hidden options stay hidden");
     }
 
     @Test

@@ -33,4 +33,16 @@ class BenchProviderTest {
         assertTrue(usage.contains("latency") && usage.contains("peers"), usage);
         assertFalse(err.toString(StandardCharsets.UTF_8).contains("not in this build"));
     }
+
+    @Test
+    void shouldCompleteTheBenchOptionsInTheBashScript() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        assertEquals(0, Main.run(new String[] {"completion"}, print, print));
+        String script = out.toString(StandardCharsets.UTF_8);
+        for (String option : new String[] {"--warmup-count", "--subscribers", "--update-docs", "--from-json"}) {
+            assertTrue(script.contains(option), option + " in the completion script");
+        }
+        assertTrue(script.contains("(\"spin\" \"block\" \"backoff\") # --wait values"), "--wait's values");
+    }
 }

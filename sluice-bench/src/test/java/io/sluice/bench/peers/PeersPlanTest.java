@@ -1,6 +1,8 @@
 package io.sluice.bench.peers;
 
+import io.sluice.cli.Main;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -8,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -85,16 +88,15 @@ class PeersPlanTest {
     @Test
     void shouldWriteThePublishedFiguresOnlyWhenAskedTo() {
         Path root = Path.of("/repo");
-        PeersCommand.Options plain = PeersCommand.Options.parse(new String[] {});
+        PeersCommand.Options plain = options();
         assertFalse(plain.updateDocs());
         assertEquals(root.resolve("target/bench-peers"), PeersCommand.resultDirectory(plain, root));
-        PeersCommand.Options quick = PeersCommand.Options.parse(new String[] {"--quick"});
+        PeersCommand.Options quick = options("--quick");
         assertEquals(root.resolve("target/bench-peers/quick"), PeersCommand.resultDirectory(quick, root));
-        PeersCommand.Options elsewhere = PeersCommand.Options.parse(new String[] {"--out", "/tmp/x", "--update-docs"});
+        PeersCommand.Options elsewhere = options("--out", "/tmp/x", "--update-docs");
         assertTrue(elsewhere.updateDocs());
         assertEquals(Path.of("/tmp/x"), PeersCommand.resultDirectory(elsewhere, root));
-        assertThrows(IllegalArgumentException.class,
-            () -> PeersCommand.Options.parse(new String[] {"--quick", "--update-docs"}));
+        assertThrows(CommandLine.ParameterException.class, () -> options("--quick", "--update-docs"));
     }
 
     @Test
@@ -222,17 +224,29 @@ class PeersPlanTest {
         assertEquals("not a peers.json: info is not an object", error.getMessage());
     }
 
+    private static PeersCommand.Options options(String... args) {
+        PeersCommand.Cli cli = new PeersCommand.Cli(System.out, System.err);
+        new CommandLine(cli).parseArgs(args);
+        return cli.options();
+    }
+
     @Test
-    void shouldExitWith2OnABadOption() {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = PeersCommand.run(new String[] {"--fast"}, new PrintStream(new ByteArrayOutputStream()),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(2, status);
-        String message = err.toString(StandardCharsets.UTF_8);
-        assertTrue(message.startsWith("sluice bench peers: unknown option: --fast"), message);
-        assertTrue(message.contains("usage: sluice bench peers"), message);
-        assertEquals(2, PeersCommand.run(new String[] {"--only"}, new PrintStream(new ByteArrayOutputStream()),
-            new PrintStream(new ByteArrayOutputStream())));
+    void shouldExitWith2OnABadOptionSayingSoInOneLine() {
+        for (String[] bad : new String[][] {{"--fast"}, {"--only"}, {"--quick", "--update-docs"}}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            String[] args = new String[bad.length + 2];
+            args[0] = "bench";
+            args[1] = "peers";
+            System.arraycopy(bad, 0, args, 2, bad.length);
+            int status = Main.run(args, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+            String message = err.toString(StandardCharsets.UTF_8);
+            assertEquals(2, status, message);
+            assertTrue(message.startsWith("sluice bench peers: ") && message.endsWith("(sluice bench peers --help)\n")
+                && message.strip().lines().count() == 1, message);
+        }
+        assertEquals(Set.of("sluice", "iceoryx"), options("--only", "sluice, iceoryx,").only());
+        assertFalse(options("--no-install").install());
     }
 
     /** A Java launcher's AOT options go right after {@code java}, the receiver's to receivers, the sender's to senders. */

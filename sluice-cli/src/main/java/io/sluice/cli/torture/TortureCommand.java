@@ -1,5 +1,7 @@
 package io.sluice.cli.torture;
 
+import io.sluice.cli.UsageErrors;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code sluice torture}: runs every fault point of the transport, in every mode, as many times as asked, and
@@ -27,7 +35,7 @@ import java.util.SplittableRandom;
  * {@code /dev/shm} use as it goes. {@code --ledger} appends one line per run (tab-separated) to a file; with
  * {@code --resume} the runs the ledger holds count towards {@code --runs}, only the missing ones run, and the table
  * covers both, so that a long matrix spreads over several invocations. Exit code 0 when every run was clean, 1
- * otherwise, 2 for bad arguments.
+ * otherwise, 2 for bad arguments. The options are read by {@link Cli} (picocli).
  */
 public final class TortureCommand {
     private TortureCommand() {
@@ -37,31 +45,102 @@ public final class TortureCommand {
                    boolean resume) {
     }
 
-    static Options parse(String[] args) {
-        int runs = 3;
-        List<String> modes = List.of("halt", "stop");
+    /**
+     * {@code sluice torture}: its options, checked before anything runs (a bad one is a usage error, exit code 2);
+     * {@link #call} runs the matrix or the soak.
+     */
+    @Command(name = "torture", mixinStandardHelpOptions = true,
+        description = {"Fault injection: kills and stops a process at every fault point of the transport and checks"
+            + " the others.",
+            "Per point and mode: the runs, how many reached the point, and per survivor QoS the silent losses,"
+                + " over-counts, torn or disordered samples, the files left and the longest call a survivor made."
+                + " Exit code 0 when every run was clean, 1 otherwise."})
+    public static final class Cli implements Callable<Integer> {
+        @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
+            description = "runs per point and mode (default: ${DEFAULT-VALUE})")
+        int runs;
+
+        @Option(names = "--modes", paramLabel = "MODE", split = ",", defaultValue = "halt,stop",
+            completionCandidates = Modes.class,
+            description = "halt (as by kill -9), stop (SIGSTOP, then SIGCONT), comma-separated"
+                + " (default: ${DEFAULT-VALUE})")
+        List<String> modes;
+
+        @Option(names = "--only", paramLabel = "LABEL", split = ",", completionCandidates = Labels.class,
+            description = "only these fault points, comma-separated (default: every point)")
         List<String> only = List.of();
-        long seed = System.nanoTime();
-        Path ledger = null;
-        Duration soak = null;
-        boolean resume = false;
-        for (int i = 0; i < args.length; i++) {
-            String value = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--runs" -> runs = Integer.parseInt(require(args[i], value));
-                case "--modes" -> modes = List.of(require(args[i], value).split(","));
-                case "--only" -> only = List.of(require(args[i], value).split(","));
-                case "--seed" -> seed = Long.parseLong(require(args[i], value));
-                case "--ledger" -> ledger = Path.of(require(args[i], value));
-                case "--soak" -> soak = duration(require(args[i], value));
-                case "--resume" -> {
-                    resume = true;
-                    continue; // takes no value
-                }
-                default -> throw new IllegalArgumentException("unknown argument: argument=" + args[i]);
-            }
-            i++;
+
+        @Option(names = "--seed", paramLabel = "S", description = "the seed of the random choices (default: the clock)")
+        Long seed;
+
+        @Option(names = "--ledger", paramLabel = "FILE",
+            description = "append one line per run (tab-separated) to FILE")
+        Path ledger;
+
+        @Option(names = "--resume", description = "with --ledger: the runs FILE holds count towards --runs; only the"
+            + " missing ones run, and the table covers both")
+        boolean resume;
+
+        @Option(names = "--soak", paramLabel = "DURATION", converter = SoakDuration.class,
+            description = "random runs until DURATION (90s, 10m, 1h) is up, with this process's memory, open files"
+                + " and /dev/shm use as it goes, and a reliable stream beside them")
+        Duration soak;
+
+        @Spec
+        CommandSpec spec;
+
+        private final PrintStream out;
+        private final PrintStream err;
+
+        public Cli(PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
         }
+
+        /** The checked options. @throws ParameterException naming what is wrong */
+        Options options() {
+            return UsageErrors.check(spec, () -> TortureCommand.options(runs, modes, only,
+                seed == null ? System.nanoTime() : seed, ledger, soak, resume));
+        }
+
+        @Override
+        public Integer call() {
+            return run(options(), out, err);
+        }
+    }
+
+    /** {@code --soak}'s value: {@link #duration}. */
+    static final class SoakDuration implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String text) {
+            try {
+                return duration(text);
+            } catch (RuntimeException wrong) {
+                throw new CommandLine.TypeConversionException("duration needs a number and a unit s, m or h, e.g."
+                    + " 90s, 10m, 1h: duration=" + text);
+            }
+        }
+    }
+
+    /** The modes, for completion. */
+    static final class Modes implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of("halt", "stop").iterator();
+        }
+    }
+
+    /** The fault points' labels, for completion. */
+    static final class Labels implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return TorturePoint.all().stream().map(TorturePoint::label).iterator();
+        }
+    }
+
+    /** The options checked. @throws IllegalArgumentException naming what is wrong */
+    static Options options(int runs, List<String> modes, List<String> only, long seed, Path ledger, Duration soak,
+                           boolean resume) {
         if (runs < 1) {
             throw new IllegalArgumentException("--runs < 1: runs=" + runs);
         }
@@ -76,14 +155,7 @@ public final class TortureCommand {
         if (resume && (ledger == null || soak != null)) {
             throw new IllegalArgumentException("--resume needs --ledger FILE and no --soak");
         }
-        return new Options(runs, modes, only, seed, ledger, soak, resume);
-    }
-
-    private static String require(String option, String value) {
-        if (value == null) {
-            throw new IllegalArgumentException("missing value: option=" + option);
-        }
-        return value;
+        return new Options(runs, List.copyOf(modes), List.copyOf(only), seed, ledger, soak, resume);
     }
 
     /** {@code 90s}, {@code 10m}, {@code 1h}. */
@@ -98,16 +170,8 @@ public final class TortureCommand {
         };
     }
 
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options;
-        try {
-            options = parse(args);
-        } catch (RuntimeException e) {
-            err.println("sluice torture: " + e.getMessage());
-            err.println("usage: sluice torture [--runs N] [--modes halt,stop] [--only LABEL,...] [--seed S]"
-                + " [--ledger FILE [--resume]] [--soak DURATION]");
-            return 2;
-        }
+    /** Runs the matrix (or the soak) {@code options} ask for; 0 when every run was clean, 1 otherwise. */
+    static int run(Options options, PrintStream out, PrintStream err) {
         List<TorturePoint> points = new ArrayList<>();
         for (TorturePoint point : TorturePoint.all()) {
             if (options.only().isEmpty() || options.only().contains(point.label())) {
