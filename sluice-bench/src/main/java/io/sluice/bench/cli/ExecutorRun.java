@@ -14,6 +14,7 @@ import io.sluice.Qos;
 import io.sluice.Sample;
 import io.sluice.Sluice;
 import io.sluice.Subscriber;
+import io.sluice.cli.Progress;
 import io.sluice.exec.Executor;
 import io.sluice.exec.ExecutorOptions;
 import io.sluice.exec.Inbox;
@@ -138,9 +139,10 @@ final class ExecutorRun {
     private final BenchRun run;
     private final Sluice node;
     private final ExecutorReport report;
-    private final PrintStream progress;
+    private final Progress progress;
+    private int step;
 
-    private ExecutorRun(BenchOptions options, BenchRun run, Sluice node, ExecutorReport report, PrintStream progress) {
+    private ExecutorRun(BenchOptions options, BenchRun run, Sluice node, ExecutorReport report, Progress progress) {
         this.options = options;
         this.run = run;
         this.node = node;
@@ -163,10 +165,13 @@ final class ExecutorRun {
             if (!options.json()) {
                 report.printHeader(out);
             }
-            ExecutorRun executorRun = new ExecutorRun(options, run, node, report, System.err);
-            executorRun.cpu();
-            executorRun.fanout();
-            executorRun.throughput();
+            try (Progress progress = Progress.start(System.err, "sluice bench executor", steps(options),
+                Progress.Unit.ITEMS)) {
+                ExecutorRun executorRun = new ExecutorRun(options, run, node, report, progress);
+                executorRun.cpu();
+                executorRun.fanout();
+                executorRun.throughput();
+            }
         }
         report.coreToCore(coreToCoreBefore, CoreToCore.roundTripNanos(100_000_000L));
         if (options.json()) {
@@ -177,9 +182,21 @@ final class ExecutorRun {
         out.flush();
     }
 
+    /** Shows the step about to run: {@code format} and {@code args} say which (a point, an executor). */
     private void progress(String format, Object... args) {
-        progress.printf(Locale.ROOT, "sluice bench executor: " + format + "%n", args);
-        progress.flush();
+        progress.update(step++, String.format(Locale.ROOT, format, args));
+    }
+
+    /**
+     * The steps a run of {@code options} shows: per CPU point (the JIT warm-up point included) each executor and
+     * the in-process pair, per fan-out point each executor, and the throughput runs of both sides.
+     */
+    static long steps(BenchOptions options) {
+        int cpuPoints = 1 + (options.quick() ? QUICK_PUBLISHERS.length * QUICK_RATES_HZ.length
+            : PUBLISHERS.length * RATES_HZ.length);
+        int fanoutPoints = options.quick() ? QUICK_FANOUT_SUBSCRIBERS.length : FANOUT_SUBSCRIBERS.length;
+        int kinds = Kind.values().length;
+        return (long) cpuPoints * (kinds + 1) + (long) fanoutPoints * kinds + 2L * REPEATS * 2;
     }
 
     // ------------------------------------------------------------------------------------------------ 1. CPU

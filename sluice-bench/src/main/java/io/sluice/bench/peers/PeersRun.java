@@ -1,6 +1,7 @@
 package io.sluice.bench.peers;
 
 import io.sluice.bench.cli.BenchRun;
+import io.sluice.cli.Progress;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -57,18 +58,24 @@ final class PeersRun implements AutoCloseable {
     /** Runs every point on every launcher; rows for peers that cannot run are added by the caller. */
     List<Measurement> runAll(List<Point> points, List<PeerLauncher> launchers) {
         List<Measurement> rows = new ArrayList<>();
-        for (Point point : points) {
-            for (PeerLauncher launcher : launchers) {
-                if (!PeerSetup.runs(launcher.peer(), point)) {
-                    continue;
+        long total = points.stream().mapToLong(point -> launchers.stream()
+            .filter(launcher -> PeerSetup.runs(launcher.peer(), point)).count()).sum();
+        try (Progress bar = Progress.start(System.err, "sluice bench peers", total, Progress.Unit.ITEMS)) {
+            for (Point point : points) {
+                for (PeerLauncher launcher : launchers) {
+                    if (!PeerSetup.runs(launcher.peer(), point)) {
+                        continue;
+                    }
+                    bar.update(rows.size(), point.workload() + " " + human(point.size()) + " "
+                        + launcher.peer().key());
+                    long started = System.nanoTime();
+                    Measurement row = measure(launcher, point);
+                    rows.add(row);
+                    bar.println(progress, String.format(Locale.ROOT, "  %-10s %-9s %-5s %-2s %-20s %-11s %5.1f s  %s",
+                        point.workload(), human(point.size()), point.touch() ? "touch" : "", point.subs(),
+                        launcher.peer().key(), row.status(), (System.nanoTime() - started) / 1e9, brief(row)));
+                    bar.update(rows.size());
                 }
-                long started = System.nanoTime();
-                Measurement row = measure(launcher, point);
-                rows.add(row);
-                progress.printf(Locale.ROOT, "  %-10s %-9s %-5s %-2s %-20s %-11s %5.1f s  %s%n", point.workload(),
-                    human(point.size()), point.touch() ? "touch" : "", point.subs(), launcher.peer().key(),
-                    row.status(), (System.nanoTime() - started) / 1e9, brief(row));
-                progress.flush();
             }
         }
         return rows;

@@ -1,5 +1,6 @@
 package io.sluice.cli.torture;
 
+import io.sluice.cli.Progress;
 import io.sluice.cli.UsageErrors;
 
 import java.io.IOException;
@@ -211,10 +212,11 @@ public final class TortureCommand {
                 out.println("children start without an AOT cache (" + e + ")");
             }
         }
-        Progress progress = new Progress(err, planned, options.soak() == null ? 0 : options.soak().toNanos());
         long started = System.nanoTime();
-        try {
-            return runAll(points, options, random, results, earlier, progress, started, out, err);
+        try (Progress progress = Progress.start(err, "torture", options.soak() == null ? planned : -1,
+            Progress.Unit.ITEMS)) {
+            return runAll(points, options, random, results, earlier, new RunCount(progress, options.soak()),
+                started, out, err);
         } finally {
             if (scratch != null) {
                 TortureRun.forgetAotCache();
@@ -227,7 +229,7 @@ public final class TortureCommand {
     private static final int AOT_WORTH_IT = 100;
 
     private static int runAll(List<TorturePoint> points, Options options, SplittableRandom random,
-                              List<TortureRun.Result> results, Map<String, Integer> earlier, Progress progress,
+                              List<TortureRun.Result> results, Map<String, Integer> earlier, RunCount progress,
                               long started, PrintStream out, PrintStream err) {
         if (options.soak() == null) {
             // round by round over every point and mode: an interrupted matrix has as many runs in every cell (give or
@@ -247,7 +249,7 @@ public final class TortureCommand {
             long end = started + options.soak().toNanos();
             long nextSample = started;
             try (SoakStream stream = new SoakStream()) {
-                Soak soak = new Soak(out, stream);
+                Soak soak = new Soak(out, stream, progress);
                 for (int run = 0; System.nanoTime() - end < 0; run++) {
                     if (System.nanoTime() - nextSample >= 0) {
                         soak.sample(results.size());
@@ -268,7 +270,7 @@ public final class TortureCommand {
                 return 1;
             }
         }
-        progress.done();
+        progress.finish();
         int failed = report(results, out) + (streamClean ? 0 : 1);
         int resumed = earlier.values().stream().mapToInt(Integer::intValue).sum();
         out.printf("%d runs in %.0f s%s%n", results.size() - resumed, (System.nanoTime() - started) / 1e9,
@@ -278,11 +280,11 @@ public final class TortureCommand {
     }
 
     private static TortureRun.Result runOne(TorturePoint point, String mode, int run, SplittableRandom random,
-                                            Options options, Progress progress) {
+                                            Options options, RunCount progress) {
         String victimQos = TortureRun.VICTIM_QOS.get(run % TortureRun.VICTIM_QOS.size());
         int nth = 1 + random.nextInt(point.hits());
         TortureRun.Result result = new TortureRun(point, mode, victimQos, nth).run();
-        progress.step(point.label() + " " + mode + (result.clean() ? "" : " FAILED"));
+        progress.ran(point.label() + " " + mode, result.clean());
         if (options.ledger() != null) {
             appendLedger(options.ledger(), result, nth);
         }
@@ -406,54 +408,41 @@ public final class TortureCommand {
     }
 
     /**
-     * A progress bar on a terminal, a line every tenth of the work otherwise; on standard error. The work is a number
-     * of runs, or for a soak ({@code soakNanos > 0}) a time.
+     * The runs done so far, shown by a {@link Progress} on standard error (a bar on a terminal, a line every 5 s
+     * otherwise): per run its point and mode, the failures so far, and for a soak the time against its length.
      */
-    private static final class Progress {
-        private final PrintStream err;
-        private final int total;
-        private final long soakNanos;
+    private static final class RunCount {
+        private final Progress progress;
+        private final Duration soak;
         private final long started = System.nanoTime();
-        private final boolean terminal = System.console() != null;
         private int done;
-        private int tenthsShown;
+        private int failed;
 
-        Progress(PrintStream err, int total, long soakNanos) {
-            this.err = err;
-            this.total = Math.max(1, total);
-            this.soakNanos = soakNanos;
+        RunCount(Progress progress, Duration soak) {
+            this.progress = progress;
+            this.soak = soak;
         }
 
-        void step(String what) {
+        void ran(String what, boolean clean) {
             done++;
-            double fraction = soakNanos > 0
-                ? (double) (System.nanoTime() - started) / soakNanos
-                : (double) done / total;
-            String count = soakNanos > 0
-                ? done + " runs, " + clock(System.nanoTime() - started) + " of " + clock(soakNanos)
-                : done + "/" + total;
-            int tenths = (int) Math.min(10, fraction * 10);
-            if (terminal) {
-                int width = 30;
-                int filled = (int) Math.min(width, width * fraction);
-                err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + count + " "
-                    + String.format("%-45s", what));
-                err.flush();
-            } else if (tenths > tenthsShown || what.endsWith("FAILED")) {
-                tenthsShown = Math.max(tenthsShown, tenths);
-                err.println("torture: " + count + " " + what);
-            }
+            failed += clean ? 0 : 1;
+            String time = soak == null ? ""
+                : ", " + clock(System.nanoTime() - started) + " of " + clock(soak.toNanos());
+            progress.update(done, what + (failed == 0 ? "" : ", " + failed + " failed") + time);
+        }
+
+        void finish() {
+            progress.finish();
+        }
+
+        /** {@link Progress#println}: a line of its own on {@code stream}, never mixed with the bar. */
+        void println(PrintStream stream, String line) {
+            progress.println(stream, line);
         }
 
         private static String clock(long nanos) {
             long seconds = nanos / 1_000_000_000L;
             return String.format("%d:%02d", seconds / 60, seconds % 60);
-        }
-
-        void done() {
-            if (terminal) {
-                err.println();
-            }
         }
     }
 
@@ -462,9 +451,11 @@ public final class TortureCommand {
         private final PrintStream out;
         private final SoakStream stream;
         private final List<long[]> samples = new ArrayList<>();
+        private final RunCount progress;
 
-        Soak(PrintStream out, SoakStream stream) {
+        Soak(PrintStream out, SoakStream stream, RunCount progress) {
             this.out = out;
+            this.progress = progress;
             this.stream = stream;
         }
 
@@ -474,8 +465,8 @@ public final class TortureCommand {
             long shm = shmUsedBytes();
             long sinkRss = status(Path.of("/proc/" + stream.sinkPid() + "/status"), "VmRSS:");
             samples.add(new long[] {runs, rss, fds, shm, sinkRss});
-            out.printf("soak: %d runs, %d frames streamed, RSS %d kB (sink %d kB), %d open files, /dev/shm used"
-                + " %.1f MB%n", runs, stream.published(), rss, sinkRss, fds, shm / 1e6);
+            progress.println(out, String.format("soak: %d runs, %d frames streamed, RSS %d kB (sink %d kB), %d open"
+                + " files, /dev/shm used %.1f MB", runs, stream.published(), rss, sinkRss, fds, shm / 1e6));
         }
 
         void summary() {
