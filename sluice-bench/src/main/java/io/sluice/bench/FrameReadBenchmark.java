@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
  * Reading a whole frame that a subscriber holds in shared memory, the ways a Java user can, against the bulk copy
  * the JDK does with {@code memcpy}'s loops:
  * <ul>
- *   <li>{@code sumLongsLongIndex}: the loop of the peer harness ({@code sluice-bench/peers} "touch"): {@code get(JAVA_LONG,
- *       offset)} with a {@code long} offset stepping by 8;</li>
+ *   <li>{@code sumLongsLongIndex}: the loop of the peer harness ({@code sluice-bench/peers} "touch"):
+ *       {@code get(JAVA_LONG, offset)} with a {@code long} offset stepping by 8;</li>
  *   <li>{@code sumLongsUnaligned}: the loop of the README, {@code JAVA_LONG_UNALIGNED} (a message's bulk field need
  *       not be 8-aligned);</li>
  *   <li>{@code sumLongsIntIndex}: the same with an {@code int} index ({@code getAtIndex}), the form C2 unrolls and

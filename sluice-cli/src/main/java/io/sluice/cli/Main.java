@@ -173,7 +173,8 @@ public final class Main implements Callable<Integer> {
     }
 
     /** {@code sluice bench} in a build without sluice-bench's jar: says so, exit code 1. */
-    @Command(name = "bench", description = "Benchmarks (not in this build: sluice-bench's jar is not on the class path).")
+    @Command(name = "bench",
+        description = "Benchmarks (not in this build: sluice-bench's jar is not on the class path).")
     static final class BenchMissing implements Callable<Integer> {
         /** What {@code sluice bench} prints when sluice-bench is not on the class path. */
         static final String MESSAGE = "sluice bench: bench is not in this build (no sluice-bench jar on the class"

@@ -10,8 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The machine's physical limits, from {@code sluice-bench/peers/c/probe.c}: memcpy bandwidth at every message size (what
- * one copy of a message costs at best) and the cross-core cache-line hand-off (the floor of any one-way latency
+ * The machine's physical limits, from {@code sluice-bench/peers/c/probe.c}: memcpy bandwidth at every message size
+ * (what one copy of a message costs at best) and the cross-core cache-line hand-off (the floor of any one-way latency
  * between two cores).
  */
 final class Limits {

@@ -12,8 +12,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The Java harness of {@code ./sluice bench peers}: one process of one measurement over a {@link JavaTransport}
- * (Sluice, Aeron, JeroMQ), following {@code sluice-bench/peers/PROTOCOL.md} — the same workloads, header, touch rules and
- * result lines as the C and Python harnesses.
+ * (Sluice, Aeron, JeroMQ), following {@code sluice-bench/peers/PROTOCOL.md} — the same workloads, header, touch
+ * rules and result lines as the C and Python harnesses.
  *
  * {@snippet lang = "shell" :
  * java -cp ... io.sluice.bench.peers.PeerHarness sluice pong workload=latency name=r1 size=1024 touch=0 \

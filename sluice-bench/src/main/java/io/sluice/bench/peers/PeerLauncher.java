@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How the coordinator starts the processes of one peer. Harness peers follow {@code sluice-bench/peers/PROTOCOL.md}: one
- * command per process, {@code <program...> <transport> <role> key=value...}. The Cyclone DDS peer is driven by a
+ * How the coordinator starts the processes of one peer. Harness peers follow {@code sluice-bench/peers/PROTOCOL.md}:
+ * one command per process, {@code <program...> <transport> <role> key=value...}. The Cyclone DDS peer is driven by a
  * wrapper around {@code ddsperf} that runs a whole measurement and prints the result line itself.
  *
  * @param peer      the peer this launches

@@ -127,8 +127,8 @@ public final class PeersCommand {
     static int run(Options options, PrintStream out, PrintStream err) {
         Path root = root();
         if (!Files.isRegularFile(root.resolve("sluice-bench/peers/PROTOCOL.md"))) {
-            err.println("sluice bench peers: run it from the Sluice repository (sluice-bench/peers/ not found under " + root
-                + ")");
+            err.println("sluice bench peers: run it from the Sluice repository (sluice-bench/peers/ not found under "
+                + root + ")");
             return 1;
         }
         PrintStream progress = options.json() ? err : out;
@@ -255,9 +255,9 @@ public final class PeersCommand {
         notes.add("One run per point on this machine: between runs the same point moves, most at the wake-up-bound"
             + " latencies (tens of µs) and the busy-polling throughputs; read a ratio near 1× as a tie.");
         if (setup.launchers().stream().anyMatch(launcher -> launcher.peer().family().equals("cyclonedds"))) {
-            notes.add("Cyclone DDS figures come from ddsperf's once-a-second summaries (sluice-bench/peers/dds/NOTES.md): its"
-                + " percentiles are count-weighted means of per-second percentiles and its windows whole seconds"
-                + " (1.5 s measures 2 s); ddsperf does not touch its payload, so it has no touched rows.");
+            notes.add("Cyclone DDS figures come from ddsperf's once-a-second summaries"
+                + " (sluice-bench/peers/dds/NOTES.md): its percentiles are count-weighted means of per-second"
+                + " percentiles and its windows whole seconds (1.5 s measures 2 s); ddsperf does not touch its payload, so it has no touched rows.");
         }
         return new RunInfo("./sluice bench peers" + (options.quick() ? " --quick" : ""), options.quick(),
             LocalDate.now(ZoneOffset.UTC).toString(), setup.commit(),

@@ -56,7 +56,8 @@ class BenchOptionsTest {
 
     @Test
     void shouldRejectAMissingModeOrAnUnknownOneInOneLine() {
-        for (String[] bad : new String[][] {{}, {"lateny"}, {"latency", "--frobnicate"}, {"executor", "--count", "5"}}) {
+        String[][] cases = {{}, {"lateny"}, {"latency", "--frobnicate"}, {"executor", "--count", "5"}};
+        for (String[] bad : cases) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int status = BenchCommand.run(bad, new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
