@@ -30,6 +30,7 @@ public final class BenchProvider implements CommandProvider {
             line.addSubcommand(mode.label(), ModeCommand.commandLine(mode, out, err));
         }
         line.addSubcommand("peers", new PeersCommand.Cli(out, err));
+        line.addSubcommand("help", new CommandLine.HelpCommand()); // `sluice bench help` printed the usage before
         return line;
     }
 

@@ -202,6 +202,10 @@ class BenchOptionsTest {
         for (String mode : List.of("latency", "throughput", "idle", "executor", "peers")) {
             assertTrue(out.toString(StandardCharsets.UTF_8).contains("  " + mode + " "), mode + " in " + out);
         }
+        String usage = out.toString(StandardCharsets.UTF_8);
+        out.reset();
+        assertEquals(0, BenchCommand.run(new String[] {"help"}, print, print));
+        assertEquals(usage, out.toString(StandardCharsets.UTF_8), "sluice bench help: the same usage");
         out.reset();
         assertEquals(0, BenchCommand.run(new String[] {"latency", "--help"}, print, print));
         for (String option : List.of("--size", "--subscribers", "--touch", "--wait", "--duration", "--count",
