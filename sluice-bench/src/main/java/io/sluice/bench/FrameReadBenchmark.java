@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
  * Reading a whole frame that a subscriber holds in shared memory, the ways a Java user can, against the bulk copy
  * the JDK does with {@code memcpy}'s loops:
  * <ul>
- *   <li>{@code sumLongsLongIndex}: the loop of the peer harness ({@code bench/peers} "touch"): {@code get(JAVA_LONG,
- *       offset)} with a {@code long} offset stepping by 8;</li>
+ *   <li>{@code sumLongsLongIndex}: the loop of the peer harness ({@code sluice-bench/peers} "touch"):
+ *       {@code get(JAVA_LONG, offset)} with a {@code long} offset stepping by 8;</li>
  *   <li>{@code sumLongsUnaligned}: the loop of the README, {@code JAVA_LONG_UNALIGNED} (a message's bulk field need
  *       not be 8-aligned);</li>
  *   <li>{@code sumLongsIntIndex}: the same with an {@code int} index ({@code getAtIndex}), the form C2 unrolls and
@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code copyToLongArray}: {@code MemorySegment.copy} of the frame into a heap {@code long[]} (what a user
  *       does to hand a frame to a library that wants an array);</li>
  *   <li>{@code copyToNative}: {@code MemorySegment.copy} into an off-heap segment (to native code, e.g. OpenCV);
- *       the JDK's bulk copy, the bandwidth {@code memcpy} reaches in {@code bench/peers}' limits probe.</li>
+ *       the JDK's bulk copy, the bandwidth {@code memcpy} reaches in {@code sluice-bench/peers}' limits probe.</li>
  * </ul>
  * Each operation reads all {@code size} bytes; bandwidth is {@code size} / time. The frame is a real sample of a
  * Sluice topic, read through the {@code MemorySegment} the sample hands out, held for the whole trial.

@@ -4,16 +4,18 @@ import io.sluice.cli.bag.BagCommand;
 import io.sluice.cli.demo.DemoCommand;
 import io.sluice.cli.demo.DemoNodeMain;
 import io.sluice.cli.demo.DemoRole;
+import io.sluice.cli.torture.TortureCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -28,21 +30,21 @@ import picocli.CommandLine.Parameters;
  *
  * <ul>
  *   <li>{@code demo}: {@link DemoCommand}, a synthetic RGB-D camera and three subscribers in separate processes;</li>
- *   <li>{@code bench}: {@code io.sluice.cli.bench.BenchCommand}, looked up when called;</li>
+ *   <li>{@code bench}: from {@code sluice-bench}, a {@link CommandProvider} found through {@link ServiceLoader} when
+ *       its jar is on the class path (otherwise {@code sluice bench} says that bench is not in this build);</li>
  *   <li>{@code torture}: fault injection at every point of the transport
  *       ({@link io.sluice.cli.torture.TortureCommand});</li>
  *   <li>{@code clean}: removes what crashed processes left in shared memory ({@link io.sluice.Sluice#clean});</li>
  *   <li>{@code bag info|recover}: MCAP recordings ({@link BagCommand}).</li>
  * </ul>
- * {@code demo}, {@code bench} and {@code torture} still parse their own arguments: picocli hands them on as they
- * are. The demo's child processes are started as hidden commands ({@link DemoRole}), outside picocli.
+ * The demo's child processes are started as hidden commands ({@link DemoRole}), outside picocli.
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Shared-memory publish/subscribe for robot sensor data.",
     footer = "%nSee 'sluice <command> --help' for a command's options.")
 public final class Main implements Callable<Integer> {
-    /** The class {@code sluice bench} runs; it is built separately, so it is looked up by name. */
-    static final String BENCH_CLASS = "io.sluice.cli.bench.BenchCommand";
+    /** Providers that fail to load before the lookup gives up (each failure skips one). */
+    private static final int MAX_PROVIDER_FAILURES = 16;
 
     private final PrintStream out;
     @CommandLine.Spec
@@ -55,14 +57,11 @@ public final class Main implements Callable<Integer> {
     /** Runs the command in {@code args} and exits with its code (returns normally when bench returns). */
     public static void main(String[] args) {
         Interrupt.enable(); // a command of this process may take Ctrl-C as a request to stop
-        if (args.length > 0 && args[0].equals("bench")) {
-            int code = bench(Arrays.copyOfRange(args, 1, args.length), System.err);
-            if (code != 0) {
-                System.exit(code);
-            }
+        int code = run(args, System.out, System.err);
+        if (code == 0 && args.length > 0 && args[0].equals("bench")) {
             return; // bench may leave threads of its own running: let them finish
         }
-        System.exit(run(args, System.out, System.err));
+        System.exit(code);
     }
 
     /**
@@ -83,15 +82,9 @@ public final class Main implements Callable<Integer> {
     /** The whole command tree, printing to {@code out} and {@code err}. */
     static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine line = new CommandLine(new Main(out));
-        line.addSubcommand("demo", passOn(new PassOn("demo", arguments -> DemoCommand.run(arguments, out, err)),
-            "A synthetic 2K RGB-D camera and three subscribers (controller, recorder, monitor), each in its own"
-                + " process; their rates, latencies, losses and CPU (sluice demo --help)."));
-        line.addSubcommand("bench", passOn(new PassOn("bench", arguments -> bench(arguments, err)),
-            "Benchmarks: latency, throughput, idle, executor, peers (sluice bench --help)."));
-        line.addSubcommand("torture", passOn(new PassOn("torture",
-            arguments -> io.sluice.cli.torture.TortureCommand.run(arguments, out, err)),
-            "Fault injection: kills and stops a process at every fault point of the transport and checks the"
-                + " others (sluice torture --help)."));
+        line.addSubcommand("demo", new DemoCommand.Cli(out, err));
+        addProvided(line, ServiceLoader.load(CommandProvider.class), out, err);
+        line.addSubcommand("torture", new TortureCommand.Cli(out, err));
         line.addSubcommand("clean", new Clean(out, err));
         CommandLine bag = new CommandLine(new BagCommand(err));
         bag.addSubcommand("info", new BagCommand.Info(out, err));
@@ -129,43 +122,34 @@ public final class Main implements Callable<Integer> {
         return line;
     }
 
-    private static CommandLine passOn(PassOn command, String description) {
-        CommandLine line = new CommandLine(command);
-        line.getCommandSpec().usageMessage().description(description);
-        line.setUnmatchedOptionsArePositionalParams(true); // its own parser reads them, --help included
-        line.setStopAtPositional(true);
-        return line;
+    /**
+     * Adds the commands {@code providers} contribute; {@code bench}, when none provides it, as a command that says
+     * so and fails.
+     */
+    static void addProvided(CommandLine line, Iterable<CommandProvider> providers, PrintStream out, PrintStream err) {
+        Iterator<CommandProvider> found = providers.iterator();
+        for (int failures = 0; failures < MAX_PROVIDER_FAILURES; ) {
+            try {
+                if (!found.hasNext()) {
+                    break;
+                }
+                CommandProvider provider = found.next();
+                line.addSubcommand(provider.name(), provider.command(out, err));
+            } catch (ServiceConfigurationError | LinkageError unusable) {
+                failures++; // a jar of another build (./sluice rebuilds sluice-bench before `bench` runs): skipped
+            }
+        }
+        if (!line.getSubcommands().containsKey("bench")) {
+            CommandLine missing = new CommandLine(new BenchMissing(err));
+            missing.setUnmatchedOptionsArePositionalParams(true); // whatever is asked of it, it says it is missing
+            line.addSubcommand("bench", missing);
+        }
     }
 
     @Override
     public Integer call() {
         spec.commandLine().usage(out);
         return 0;
-    }
-
-    /** {@code demo}, {@code bench} and {@code torture}: their arguments, handed to their own parsers. */
-    @Command
-    private static final class PassOn implements Callable<Integer> {
-        @Parameters(paramLabel = "ARGUMENT", arity = "0..*", description = "handed to the command as it is")
-        List<String> arguments = new ArrayList<>();
-
-        private final String name;
-        private final java.util.function.ToIntFunction<String[]> command;
-
-        PassOn(String name, java.util.function.ToIntFunction<String[]> command) {
-            this.name = name;
-            this.command = command;
-        }
-
-        @Override
-        public Integer call() {
-            return command.applyAsInt(arguments.toArray(String[]::new));
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
     }
 
     /** {@code sluice clean [--root DIR]}: {@link io.sluice.Sluice#clean}, and what it removed. */
@@ -199,41 +183,36 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** {@code sluice bench} in a build without sluice-bench's jar: says so, exit code 1. */
+    @Command(name = "bench",
+        description = "Benchmarks (not in this build: sluice-bench's jar is not on the class path).")
+    static final class BenchMissing implements Callable<Integer> {
+        /** What {@code sluice bench} prints when sluice-bench is not on the class path. */
+        static final String MESSAGE = "sluice bench: bench is not in this build (no sluice-bench jar on the class"
+            + " path; ./sluice bench builds it, or build the sluice-bench module)";
+
+        @Parameters(paramLabel = "ARGUMENT", arity = "0..*", hidden = true)
+        List<String> arguments = new ArrayList<>();
+
+        private final PrintStream err;
+
+        BenchMissing(PrintStream err) {
+            this.err = err;
+        }
+
+        @Override
+        public Integer call() {
+            err.println(MESSAGE);
+            return 1;
+        }
+    }
+
     /** The version in the jar's manifest, or "development" when run from classes. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             String version = Main.class.getPackage().getImplementationVersion();
             return new String[] {"sluice " + (version == null ? "(development build)" : version)};
-        }
-    }
-
-    /** Calls {@code BenchCommand.main(args)}; 1 with a message when the class is not in this build. */
-    static int bench(String[] args, PrintStream err) {
-        Method main;
-        try {
-            main = Class.forName(BENCH_CLASS).getMethod("main", String[].class);
-        } catch (ClassNotFoundException | NoSuchMethodException missing) {
-            err.println("sluice: bench is not available in this build: " + BENCH_CLASS
-                + ".main(String[]) not found");
-            return 1;
-        }
-        try {
-            main.invoke(null, (Object) args);
-            return 0;
-        } catch (InvocationTargetException failed) {
-            Throwable cause = failed.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            err.println("sluice: bench failed: " + cause);
-            return 1;
-        } catch (IllegalAccessException inaccessible) {
-            err.println("sluice: bench is not callable: " + BENCH_CLASS + ".main is not public");
-            return 1;
         }
     }
 }

@@ -102,6 +102,24 @@ public final class Progress implements AutoCloseable {
         finish();
     }
 
+    /**
+     * Prints {@code line} on {@code stream} (standard output, say: a result as it comes) as a line of its own: on a
+     * terminal the bar is wiped from its line first and drawn again below the printed line, so the two never mix.
+     */
+    public void println(PrintStream stream, String line) {
+        boolean redraw = terminal && !finished && drawnLength > 0;
+        if (redraw) {
+            err.print("\r" + " ".repeat(drawnLength) + "\r");
+            err.flush();
+            drawnLength = 0;
+        }
+        stream.println(line);
+        stream.flush();
+        if (redraw) {
+            show(clock.getAsLong());
+        }
+    }
+
     /** The text of the line at time {@code now}. */
     String line(long now) {
         double seconds = Math.max(1e-9, (now - started) / 1e9);

@@ -52,4 +52,23 @@ class ProgressTest {
         progress.update(50, "point 3");
         assertEquals("torture 50 5/s 10 s  point 3\n", text());
     }
+
+    @Test
+    void shouldPrintALineAboveTheBarWithoutMixingThem() {
+        Progress progress = new Progress(err, "peers", 10, Progress.Unit.ITEMS, true, () -> now);
+        now = 200_000_000L;
+        progress.update(3, "latency");
+        int drawn = text().length();
+        progress.println(err, "  latency 64B sluice ok");
+        String shown = text();
+        String wipedPrintedRedrawn = "\r" + " ".repeat(drawn - 1) + "\r  latency 64B sluice ok\n\rpeers [";
+        assertTrue(shown.substring(drawn).startsWith(wipedPrintedRedrawn), shown);
+        progress.finish();
+
+        bytes.reset();
+        Progress log = new Progress(err, "peers", 10, Progress.Unit.ITEMS, false, () -> now);
+        log.update(3, "latency");
+        log.println(err, "a result");
+        assertEquals("a result\n", text(), "on a log, the line only");
+    }
 }

@@ -1,7 +1,7 @@
 package io.sluice.cli.demo;
 
 import io.sluice.JvmOptions;
-import io.sluice.cli.json.JsonReader;
+import io.sluice.cli.json.Json;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -99,7 +99,7 @@ final class ChildProcess {
     private void onLine(String line) {
         ChildReport report;
         try {
-            report = new ChildReport(JsonReader.parseObject(line));
+            report = new ChildReport(Json.parseObject(line));
         } catch (IllegalArgumentException notJson) {
             err.println("[" + role.label() + "] " + line);
             return;

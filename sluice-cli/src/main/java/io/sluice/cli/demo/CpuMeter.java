@@ -1,6 +1,7 @@
 package io.sluice.cli.demo;
 
-import io.sluice.cli.bench.ProcessCpuClock;
+import io.sluice.cli.ProcessCpuClock;
+
 
 /**
  * This process's CPU use, as a percentage of one core (200 means two cores busy): process CPU time over wall time,

@@ -1,6 +1,7 @@
 package io.sluice.cli.demo;
 
-import io.sluice.cli.json.JsonWriter;
+import io.sluice.cli.UsageErrors;
+import io.sluice.cli.json.Json;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,8 +10,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code sluice demo [--duration SECONDS] [--json]}: a synthetic 2K RGB-D camera and three subscribers, each a
@@ -34,9 +40,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>The demo runs in a domain of its own ({@link DemoDomain}) and removes its directory afterwards.
  */
 public final class DemoCommand {
-    /** The command line, for usage messages. */
-    public static final String USAGE = "sluice demo [--duration SECONDS] [--json]";
-
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final long DRAIN_MILLIS = 500;
@@ -60,23 +63,48 @@ public final class DemoCommand {
     }
 
     /**
-     * Runs the demo with {@code arguments}, printing to {@code out} and {@code err}.
-     *
-     * @return the exit code: 0 when the run was clean, 1 when a frame was torn, a loss uncounted or a process
-     *         failed, 2 for bad arguments
+     * {@code sluice demo}: its options, checked before anything starts (a bad one is a usage error, exit code 2).
+     * {@link #call} runs the demo: 0 when the run was clean, 1 when a frame was torn, a loss uncounted or a process
+     * failed.
      */
-    public static int run(String[] arguments, PrintStream out, PrintStream err) {
-        DemoArguments parsed;
-        int domain;
-        try {
-            parsed = DemoArguments.parse(arguments);
-            domain = DemoDomain.choose(System.getenv("SLUICE_DOMAIN"), ProcessHandle.current().pid());
-        } catch (IllegalArgumentException wrong) {
-            err.println("sluice demo: " + wrong.getMessage());
-            err.println("usage: " + USAGE);
-            return 2;
+    @Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"A synthetic 2K RGB-D camera and three subscribers (controller, recorder, monitor), each in its"
+            + " own process; their rates, latencies, losses and CPU.",
+            "The camera publishes /camera/rgb, /camera/depth, /camera/points and /camera/camera_info at 15 fps;"
+                + " every subscriber verifies every frame it takes. Exit code 0 when the run was clean, 1 when a"
+                + " frame was torn, a loss went uncounted or a process failed."},
+        footer = "%nEnvironment: SLUICE_DOMAIN, the domain to run in (default: one chosen from the process id).")
+    public static final class Cli implements Callable<Integer> {
+        @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "10",
+            description = "how long the camera publishes, in seconds (default: ${DEFAULT-VALUE})")
+        double durationSeconds;
+
+        @Option(names = "--json", description = "print one JSON object at the end instead of the tables")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        private final PrintStream out;
+        private final PrintStream err;
+
+        public Cli(PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
         }
-        return new DemoCommand(parsed, domain, out, err).run();
+
+        /** The checked options. @throws ParameterException naming what is wrong */
+        DemoArguments arguments() {
+            return UsageErrors.check(spec, () -> new DemoArguments(durationSeconds, json));
+        }
+
+        @Override
+        public Integer call() {
+            DemoArguments arguments = arguments();
+            int domain = UsageErrors.check(spec,
+                () -> DemoDomain.choose(System.getenv("SLUICE_DOMAIN"), ProcessHandle.current().pid()));
+            return new DemoCommand(arguments, domain, out, err).run();
+        }
     }
 
     private int run() {
@@ -104,7 +132,7 @@ public final class DemoCommand {
         boolean removed = DemoDomain.removeIfEmpty(domain);
         DemoResult result = DemoResult.of(durationSeconds, domain, directory, removed, children, problems);
         if (arguments.json()) {
-            out.println(JsonWriter.pretty(result.json()));
+            out.println(Json.pretty(result.json()));
         } else {
             printSummary(result, durationSeconds);
         }

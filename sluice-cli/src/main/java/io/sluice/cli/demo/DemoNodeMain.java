@@ -2,7 +2,7 @@ package io.sluice.cli.demo;
 
 import io.sluice.Sluice;
 import io.sluice.SluiceOptions;
-import io.sluice.cli.json.JsonWriter;
+import io.sluice.cli.json.Json;
 
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -136,7 +136,7 @@ public final class DemoNodeMain {
     }
 
     private void emit(Map<String, Object> line) {
-        out.println(JsonWriter.compact(line));
+        out.println(Json.compact(line));
         out.flush();
     }
 

@@ -1,5 +1,5 @@
 /**
- * A small JSON writer and reader over plain Java values (maps, lists, strings, numbers, booleans, null), enough
- * for the CLI's machine-readable output and the lines its child processes print, without a dependency.
+ * The CLI's JSON ({@link io.sluice.cli.json.Json}, on Jackson): its machine-readable output and the lines its child
+ * processes print, over plain Java values (maps, lists, strings, numbers, booleans, null).
  */
 package io.sluice.cli.json;

@@ -9,7 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 
 /** The Sluice type of a recorded channel, so that playing a recording publishes what was recorded. */
-final class BagTypes {
+public final class BagTypes {
     /** The message encoding of channels that carry a raw type's bytes (not CDR). */
     public static final String RAW_ENCODING = "application/octet-stream";
     /** Channel metadata: the type name of the topic recorded. */

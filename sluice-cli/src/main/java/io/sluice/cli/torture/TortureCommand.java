@@ -1,5 +1,8 @@
 package io.sluice.cli.torture;
 
+import io.sluice.cli.Progress;
+import io.sluice.cli.UsageErrors;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +15,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code sluice torture}: runs every fault point of the transport, in every mode, as many times as asked, and
@@ -27,7 +36,7 @@ import java.util.SplittableRandom;
  * {@code /dev/shm} use as it goes. {@code --ledger} appends one line per run (tab-separated) to a file; with
  * {@code --resume} the runs the ledger holds count towards {@code --runs}, only the missing ones run, and the table
  * covers both, so that a long matrix spreads over several invocations. Exit code 0 when every run was clean, 1
- * otherwise, 2 for bad arguments.
+ * otherwise, 2 for bad arguments. The options are read by {@link Cli} (picocli).
  */
 public final class TortureCommand {
     private TortureCommand() {
@@ -37,31 +46,102 @@ public final class TortureCommand {
                    boolean resume) {
     }
 
-    static Options parse(String[] args) {
-        int runs = 3;
-        List<String> modes = List.of("halt", "stop");
+    /**
+     * {@code sluice torture}: its options, checked before anything runs (a bad one is a usage error, exit code 2);
+     * {@link #call} runs the matrix or the soak.
+     */
+    @Command(name = "torture", mixinStandardHelpOptions = true,
+        description = {"Fault injection: kills and stops a process at every fault point of the transport and checks"
+            + " the others.",
+            "Per point and mode: the runs, how many reached the point, and per survivor QoS the silent losses,"
+                + " over-counts, torn or disordered samples, the files left and the longest call a survivor made."
+                + " Exit code 0 when every run was clean, 1 otherwise."})
+    public static final class Cli implements Callable<Integer> {
+        @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
+            description = "runs per point and mode (default: ${DEFAULT-VALUE})")
+        int runs;
+
+        @Option(names = "--modes", paramLabel = "MODE", split = ",", defaultValue = "halt,stop",
+            completionCandidates = Modes.class,
+            description = "halt (as by kill -9), stop (SIGSTOP, then SIGCONT), comma-separated"
+                + " (default: ${DEFAULT-VALUE})")
+        List<String> modes;
+
+        @Option(names = "--only", paramLabel = "LABEL", split = ",", completionCandidates = Labels.class,
+            description = "only these fault points, comma-separated (default: every point)")
         List<String> only = List.of();
-        long seed = System.nanoTime();
-        Path ledger = null;
-        Duration soak = null;
-        boolean resume = false;
-        for (int i = 0; i < args.length; i++) {
-            String value = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--runs" -> runs = Integer.parseInt(require(args[i], value));
-                case "--modes" -> modes = List.of(require(args[i], value).split(","));
-                case "--only" -> only = List.of(require(args[i], value).split(","));
-                case "--seed" -> seed = Long.parseLong(require(args[i], value));
-                case "--ledger" -> ledger = Path.of(require(args[i], value));
-                case "--soak" -> soak = duration(require(args[i], value));
-                case "--resume" -> {
-                    resume = true;
-                    continue; // takes no value
-                }
-                default -> throw new IllegalArgumentException("unknown argument: argument=" + args[i]);
-            }
-            i++;
+
+        @Option(names = "--seed", paramLabel = "S", description = "the seed of the random choices (default: the clock)")
+        Long seed;
+
+        @Option(names = "--ledger", paramLabel = "FILE",
+            description = "append one line per run (tab-separated) to FILE")
+        Path ledger;
+
+        @Option(names = "--resume", description = "with --ledger: the runs FILE holds count towards --runs; only the"
+            + " missing ones run, and the table covers both")
+        boolean resume;
+
+        @Option(names = "--soak", paramLabel = "DURATION", converter = SoakDuration.class,
+            description = "random runs until DURATION (90s, 10m, 1h) is up, with this process's memory, open files"
+                + " and /dev/shm use as it goes, and a reliable stream beside them")
+        Duration soak;
+
+        @Spec
+        CommandSpec spec;
+
+        private final PrintStream out;
+        private final PrintStream err;
+
+        public Cli(PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
         }
+
+        /** The checked options. @throws ParameterException naming what is wrong */
+        Options options() {
+            return UsageErrors.check(spec, () -> TortureCommand.options(runs, modes, only,
+                seed == null ? System.nanoTime() : seed, ledger, soak, resume));
+        }
+
+        @Override
+        public Integer call() {
+            return run(options(), out, err);
+        }
+    }
+
+    /** {@code --soak}'s value: {@link #duration}. */
+    static final class SoakDuration implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String text) {
+            try {
+                return duration(text);
+            } catch (RuntimeException wrong) {
+                throw new CommandLine.TypeConversionException("duration needs a number and a unit s, m or h, e.g."
+                    + " 90s, 10m, 1h: duration=" + text);
+            }
+        }
+    }
+
+    /** The modes, for completion. */
+    static final class Modes implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of("halt", "stop").iterator();
+        }
+    }
+
+    /** The fault points' labels, for completion. */
+    static final class Labels implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return TorturePoint.all().stream().map(TorturePoint::label).iterator();
+        }
+    }
+
+    /** The options checked. @throws IllegalArgumentException naming what is wrong */
+    static Options options(int runs, List<String> modes, List<String> only, long seed, Path ledger, Duration soak,
+                           boolean resume) {
         if (runs < 1) {
             throw new IllegalArgumentException("--runs < 1: runs=" + runs);
         }
@@ -76,14 +156,7 @@ public final class TortureCommand {
         if (resume && (ledger == null || soak != null)) {
             throw new IllegalArgumentException("--resume needs --ledger FILE and no --soak");
         }
-        return new Options(runs, modes, only, seed, ledger, soak, resume);
-    }
-
-    private static String require(String option, String value) {
-        if (value == null) {
-            throw new IllegalArgumentException("missing value: option=" + option);
-        }
-        return value;
+        return new Options(runs, List.copyOf(modes), List.copyOf(only), seed, ledger, soak, resume);
     }
 
     /** {@code 90s}, {@code 10m}, {@code 1h}. */
@@ -98,16 +171,8 @@ public final class TortureCommand {
         };
     }
 
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options;
-        try {
-            options = parse(args);
-        } catch (RuntimeException e) {
-            err.println("sluice torture: " + e.getMessage());
-            err.println("usage: sluice torture [--runs N] [--modes halt,stop] [--only LABEL,...] [--seed S]"
-                + " [--ledger FILE [--resume]] [--soak DURATION]");
-            return 2;
-        }
+    /** Runs the matrix (or the soak) {@code options} ask for; 0 when every run was clean, 1 otherwise. */
+    static int run(Options options, PrintStream out, PrintStream err) {
         List<TorturePoint> points = new ArrayList<>();
         for (TorturePoint point : TorturePoint.all()) {
             if (options.only().isEmpty() || options.only().contains(point.label())) {
@@ -147,10 +212,11 @@ public final class TortureCommand {
                 out.println("children start without an AOT cache (" + e + ")");
             }
         }
-        Progress progress = new Progress(err, planned, options.soak() == null ? 0 : options.soak().toNanos());
         long started = System.nanoTime();
-        try {
-            return runAll(points, options, random, results, earlier, progress, started, out, err);
+        try (Progress progress = Progress.start(err, "torture", options.soak() == null ? planned : -1,
+            Progress.Unit.ITEMS)) {
+            return runAll(points, options, random, results, earlier, new RunCount(progress, options.soak()),
+                started, out, err);
         } finally {
             if (scratch != null) {
                 TortureRun.forgetAotCache();
@@ -163,7 +229,7 @@ public final class TortureCommand {
     private static final int AOT_WORTH_IT = 100;
 
     private static int runAll(List<TorturePoint> points, Options options, SplittableRandom random,
-                              List<TortureRun.Result> results, Map<String, Integer> earlier, Progress progress,
+                              List<TortureRun.Result> results, Map<String, Integer> earlier, RunCount progress,
                               long started, PrintStream out, PrintStream err) {
         if (options.soak() == null) {
             // round by round over every point and mode: an interrupted matrix has as many runs in every cell (give or
@@ -183,7 +249,7 @@ public final class TortureCommand {
             long end = started + options.soak().toNanos();
             long nextSample = started;
             try (SoakStream stream = new SoakStream()) {
-                Soak soak = new Soak(out, stream);
+                Soak soak = new Soak(out, stream, progress);
                 for (int run = 0; System.nanoTime() - end < 0; run++) {
                     if (System.nanoTime() - nextSample >= 0) {
                         soak.sample(results.size());
@@ -204,7 +270,7 @@ public final class TortureCommand {
                 return 1;
             }
         }
-        progress.done();
+        progress.finish();
         int failed = report(results, out) + (streamClean ? 0 : 1);
         int resumed = earlier.values().stream().mapToInt(Integer::intValue).sum();
         out.printf("%d runs in %.0f s%s%n", results.size() - resumed, (System.nanoTime() - started) / 1e9,
@@ -214,11 +280,11 @@ public final class TortureCommand {
     }
 
     private static TortureRun.Result runOne(TorturePoint point, String mode, int run, SplittableRandom random,
-                                            Options options, Progress progress) {
+                                            Options options, RunCount progress) {
         String victimQos = TortureRun.VICTIM_QOS.get(run % TortureRun.VICTIM_QOS.size());
         int nth = 1 + random.nextInt(point.hits());
         TortureRun.Result result = new TortureRun(point, mode, victimQos, nth).run();
-        progress.step(point.label() + " " + mode + (result.clean() ? "" : " FAILED"));
+        progress.ran(point.label() + " " + mode, result.clean());
         if (options.ledger() != null) {
             appendLedger(options.ledger(), result, nth);
         }
@@ -342,54 +408,41 @@ public final class TortureCommand {
     }
 
     /**
-     * A progress bar on a terminal, a line every tenth of the work otherwise; on standard error. The work is a number
-     * of runs, or for a soak ({@code soakNanos > 0}) a time.
+     * The runs done so far, shown by a {@link Progress} on standard error (a bar on a terminal, a line every 5 s
+     * otherwise): per run its point and mode, the failures so far, and for a soak the time against its length.
      */
-    private static final class Progress {
-        private final PrintStream err;
-        private final int total;
-        private final long soakNanos;
+    private static final class RunCount {
+        private final Progress progress;
+        private final Duration soak;
         private final long started = System.nanoTime();
-        private final boolean terminal = System.console() != null;
         private int done;
-        private int tenthsShown;
+        private int failed;
 
-        Progress(PrintStream err, int total, long soakNanos) {
-            this.err = err;
-            this.total = Math.max(1, total);
-            this.soakNanos = soakNanos;
+        RunCount(Progress progress, Duration soak) {
+            this.progress = progress;
+            this.soak = soak;
         }
 
-        void step(String what) {
+        void ran(String what, boolean clean) {
             done++;
-            double fraction = soakNanos > 0
-                ? (double) (System.nanoTime() - started) / soakNanos
-                : (double) done / total;
-            String count = soakNanos > 0
-                ? done + " runs, " + clock(System.nanoTime() - started) + " of " + clock(soakNanos)
-                : done + "/" + total;
-            int tenths = (int) Math.min(10, fraction * 10);
-            if (terminal) {
-                int width = 30;
-                int filled = (int) Math.min(width, width * fraction);
-                err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + count + " "
-                    + String.format("%-45s", what));
-                err.flush();
-            } else if (tenths > tenthsShown || what.endsWith("FAILED")) {
-                tenthsShown = Math.max(tenthsShown, tenths);
-                err.println("torture: " + count + " " + what);
-            }
+            failed += clean ? 0 : 1;
+            String time = soak == null ? ""
+                : ", " + clock(System.nanoTime() - started) + " of " + clock(soak.toNanos());
+            progress.update(done, what + (failed == 0 ? "" : ", " + failed + " failed") + time);
+        }
+
+        void finish() {
+            progress.finish();
+        }
+
+        /** {@link Progress#println}: a line of its own on {@code stream}, never mixed with the bar. */
+        void println(PrintStream stream, String line) {
+            progress.println(stream, line);
         }
 
         private static String clock(long nanos) {
             long seconds = nanos / 1_000_000_000L;
             return String.format("%d:%02d", seconds / 60, seconds % 60);
-        }
-
-        void done() {
-            if (terminal) {
-                err.println();
-            }
         }
     }
 
@@ -398,9 +451,11 @@ public final class TortureCommand {
         private final PrintStream out;
         private final SoakStream stream;
         private final List<long[]> samples = new ArrayList<>();
+        private final RunCount progress;
 
-        Soak(PrintStream out, SoakStream stream) {
+        Soak(PrintStream out, SoakStream stream, RunCount progress) {
             this.out = out;
+            this.progress = progress;
             this.stream = stream;
         }
 
@@ -410,8 +465,8 @@ public final class TortureCommand {
             long shm = shmUsedBytes();
             long sinkRss = status(Path.of("/proc/" + stream.sinkPid() + "/status"), "VmRSS:");
             samples.add(new long[] {runs, rss, fds, shm, sinkRss});
-            out.printf("soak: %d runs, %d frames streamed, RSS %d kB (sink %d kB), %d open files, /dev/shm used"
-                + " %.1f MB%n", runs, stream.published(), rss, sinkRss, fds, shm / 1e6);
+            progress.println(out, String.format("soak: %d runs, %d frames streamed, RSS %d kB (sink %d kB), %d open"
+                + " files, /dev/shm used %.1f MB", runs, stream.published(), rss, sinkRss, fds, shm / 1e6));
         }
 
         void summary() {

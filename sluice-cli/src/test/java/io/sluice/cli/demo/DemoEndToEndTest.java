@@ -2,7 +2,7 @@ package io.sluice.cli.demo;
 
 import io.sluice.cli.Main;
 import io.sluice.cli.ShmLease;
-import io.sluice.cli.json.JsonReader;
+import io.sluice.cli.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -51,7 +51,7 @@ class DemoEndToEndTest {
         String output = outBytes.toString(StandardCharsets.UTF_8);
         String diagnostics = "stdout:\n" + output + "\nstderr:\n" + errBytes.toString(StandardCharsets.UTF_8);
 
-        Map<String, Object> result = JsonReader.parseObject(output); // exactly one JSON object, nothing else
+        Map<String, Object> result = Json.parseObject(output); // exactly one JSON object, nothing else
         assertEquals(Boolean.TRUE, result.get("ok"), diagnostics);
         assertEquals(0, exitCode, diagnostics);
         Map<String, Object> camera = ChildReport.object(result, "camera");

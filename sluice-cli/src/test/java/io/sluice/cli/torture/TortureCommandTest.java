@@ -1,9 +1,11 @@
 package io.sluice.cli.torture;
 
 import io.sluice.FaultPoints;
+import io.sluice.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -34,7 +36,7 @@ class TortureCommandTest {
         int code;
         try (PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
              PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8)) {
-            code = TortureCommand.run(new String[] {"--runs", "1"}, out, err);
+            code = Main.run(new String[] {"torture", "--runs", "1"}, out, err);
         }
         String report = outBytes.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, report);
@@ -58,17 +60,58 @@ class TortureCommandTest {
         assertTrue(FaultPoints.labels().contains("publisher.tail-stored"));
     }
 
+    /** {@code sluice torture ARGS}: its exit code; what it printed in {@link #out} and {@link #err}. */
+    private static int run(String... args) {
+        OUT.reset();
+        ERR.reset();
+        String[] command = new String[args.length + 1];
+        command[0] = "torture";
+        System.arraycopy(args, 0, command, 1, args.length);
+        try (PrintStream out = new PrintStream(OUT, true, StandardCharsets.UTF_8);
+             PrintStream err = new PrintStream(ERR, true, StandardCharsets.UTF_8)) {
+            return Main.run(command, out, err);
+        }
+    }
+
+    private static final ByteArrayOutputStream OUT = new ByteArrayOutputStream();
+    private static final ByteArrayOutputStream ERR = new ByteArrayOutputStream();
+
+    private static TortureCommand.Options parse(String... args) {
+        TortureCommand.Cli cli = new TortureCommand.Cli(System.out, System.err);
+        new CommandLine(cli).parseArgs(args);
+        return cli.options();
+    }
+
     @Test
-    void shouldRejectBadArguments() {
-        assertThrows(IllegalArgumentException.class, () -> TortureCommand.parse(new String[] {"--runs", "0"}));
-        assertThrows(IllegalArgumentException.class, () -> TortureCommand.parse(new String[] {"--modes", "kill"}));
-        assertThrows(IllegalArgumentException.class, () -> TortureCommand.parse(new String[] {"--only", "nowhere"}));
-        assertThrows(IllegalArgumentException.class, () -> TortureCommand.parse(new String[] {"--soak", "10"}));
-        assertEquals(java.time.Duration.ofHours(1), TortureCommand.parse(new String[] {"--soak", "1h"}).soak());
-        assertThrows(IllegalArgumentException.class, () -> TortureCommand.parse(new String[] {"--resume"}));
-        assertThrows(IllegalArgumentException.class, () -> TortureCommand.parse(
-            new String[] {"--ledger", "l", "--resume", "--soak", "1h"}));
-        assertTrue(TortureCommand.parse(new String[] {"--ledger", "l", "--resume", "--runs", "5"}).resume());
+    void shouldRejectBadArgumentsInOneLineWithExitCode2() {
+        for (String[] bad : new String[][] {{"--runs", "0"}, {"--modes", "kill"}, {"--only", "nowhere"},
+            {"--soak", "10"}, {"--resume"}, {"--ledger", "l", "--resume", "--soak", "1h"}, {"--runs", "many"},
+            {"--frobnicate"}}) {
+            assertEquals(2, run(bad), String.join(" ", bad));
+            String message = ERR.toString(StandardCharsets.UTF_8);
+            assertTrue(message.startsWith("sluice torture: ") && message.endsWith("(sluice torture --help)\n")
+                && message.strip().lines().count() == 1, message);
+            assertEquals("", OUT.toString(StandardCharsets.UTF_8), "nothing ran");
+        }
+        assertEquals(java.time.Duration.ofHours(1), parse("--soak", "1h").soak());
+        assertEquals(List.of("halt", "stop"), parse().modes());
+        assertEquals(3, parse().runs());
+        assertEquals(List.of("stop"), parse("--modes", "stop").modes());
+        assertEquals(7L, parse("--seed", "7").seed());
+        assertTrue(parse("--ledger", "l", "--resume", "--runs", "5").resume());
+    }
+
+    @Test
+    void shouldCompleteItsOptionsAndFaultPoints() {
+        assertEquals(0, run("--help"));
+        assertTrue(OUT.toString(StandardCharsets.UTF_8).contains("--soak=DURATION"), OUT.toString());
+        OUT.reset();
+        try (PrintStream out = new PrintStream(OUT, true, StandardCharsets.UTF_8)) {
+            assertEquals(0, Main.run(new String[] {"completion"}, out, out));
+        }
+        String script = OUT.toString(StandardCharsets.UTF_8);
+        assertTrue(script.contains("--ledger") && script.contains("--resume") && script.contains("publisher.tail-stored"),
+            "torture's options and fault points in the completion script");
     }
 
     @Test
@@ -84,7 +127,7 @@ class TortureCommandTest {
         int code;
         try (PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
              PrintStream err = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)) {
-            code = TortureCommand.run(new String[] {"--only", "publisher.row-active", "--modes", "halt", "--runs", "2",
+            code = Main.run(new String[] {"torture", "--only", "publisher.row-active", "--modes", "halt", "--runs", "2",
                 "--ledger", ledger.toString(), "--resume"}, out, err);
         }
         String report = outBytes.toString(StandardCharsets.UTF_8);
@@ -107,7 +150,7 @@ class TortureCommandTest {
         int code;
         try (PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
              PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8)) {
-            code = TortureCommand.run(new String[] {"--ledger", ledger.toString(), "--resume"}, out, err);
+            code = Main.run(new String[] {"torture", "--ledger", ledger.toString(), "--resume"}, out, err);
         }
         assertEquals(2, code);
         assertTrue(errBytes.toString(StandardCharsets.UTF_8).contains("ledger line 1"));

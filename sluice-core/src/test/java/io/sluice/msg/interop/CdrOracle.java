@@ -197,8 +197,7 @@ public final class CdrOracle implements AutoCloseable {
 
     /** Encodes {@code value} (a {@code Map}, see the class comment) as a full CDR message, header included. */
     public byte[] encode(String schema, Object value) {
-        Map<String, Object> response = call(
-            "{\"op\":\"encode\",\"schema\":" + Json.write(schema) + ",\"value\":" + Json.write(value) + "}");
+        Map<String, Object> response = call(request("encode", schema, "value", value));
         if (!(response.get("bytes") instanceof String base64)) {
             throw protocolError("encode answered without bytes: " + response);
         }
@@ -208,8 +207,8 @@ public final class CdrOracle implements AutoCloseable {
     /** Decodes a full CDR message (header included) into a {@code Map}, see the class comment. */
     public Object decode(String schema, byte[] bytes) {
         Schema parsed = schema(schema);
-        Map<String, Object> response = call("{\"op\":\"decode\",\"schema\":" + Json.write(schema) + ",\"bytes\":\""
-            + Base64.getEncoder().encodeToString(bytes) + "\"}");
+        Map<String, Object> response = call(request("decode", schema, "bytes",
+            Base64.getEncoder().encodeToString(bytes)));
         if (!response.containsKey("value")) {
             throw protocolError("decode answered without a value: " + response);
         }
@@ -260,12 +259,23 @@ public final class CdrOracle implements AutoCloseable {
                 return cached;
             }
         }
-        Map<String, Object> response = call("{\"op\":\"parse\",\"schema\":" + Json.write(schema) + "}");
+        Map<String, Object> response = call(request("parse", schema, null, null));
         Schema parsed = Schema.of(response);
         synchronized (this) {
             schemas.put(schema, parsed);
         }
         return parsed;
+    }
+
+    /** The request line {@code {"op":op,"schema":schema[,key:value]}}. */
+    private static String request(String op, String schema, String key, Object value) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("op", op);
+        request.put("schema", schema);
+        if (key != null) {
+            request.put(key, value);
+        }
+        return Json.write(request);
     }
 
     private synchronized Map<String, Object> call(String request) {
