@@ -101,21 +101,27 @@ public final class RecordBenchmark implements Callable<Integer> {
     }
 
     private void throughput(Path shm, Path diskDir) throws Exception {
-        out.println("## MCAP write throughput (uncompressed), against dd to the same file system");
-        out.println("| file system | message | MCAP GB/s | dd GB/s | MCAP / dd |");
-        out.println("|---|---|---|---|---|");
+        out.println("## MCAP write throughput (uncompressed, timed to the fsync), against dd to the same file system");
+        out.println("| file system | message | MCAP GB/s | dd GB/s, direct I/O | MCAP / dd direct | dd GB/s, buffered"
+            + " + fsync | MCAP / dd buffered |");
+        out.println("|---|---|---|---|---|---|---|");
         for (Path dir : List.of(shm, diskDir)) {
             boolean tmpfs = dir.startsWith("/dev/shm");
             for (int size : new int[] {1 << 20, 8 << 20}) {
                 double mcap = 0;
-                double dd = 0;
+                double direct = 0;
+                double buffered = 0;
                 for (int run = 0; run < 3; run++) {
                     mcap = Math.max(mcap, mcapWrite(dir.resolve("t.mcap"), size, McapCompression.NONE)[0]);
-                    dd = Math.max(dd, dd(dir.resolve("dd.bin"), size, !tmpfs));
+                    if (!tmpfs) {
+                        direct = Math.max(direct, dd(dir.resolve("dd.bin"), size, "oflag=direct"));
+                    }
+                    buffered = Math.max(buffered, dd(dir.resolve("dd.bin"), size, "conv=fsync"));
                 }
-                out.printf(Locale.ROOT, "| %s | %d MiB | %.2f | %.2f%s | %.2f |%n", tmpfs ? "/dev/shm (tmpfs)"
-                        : "disk (" + fileSystem(dir) + ")", size >> 20, mcap, dd, tmpfs ? "" : " (direct)",
-                    mcap / dd);
+                out.printf(Locale.ROOT, "| %s | %d MiB | %.2f | %s | %s | %.2f | %.2f |%n", tmpfs ? "/dev/shm (tmpfs)"
+                        : "disk (" + fileSystem(dir) + ")", size >> 20, mcap,
+                    tmpfs ? "(none on tmpfs)" : String.format(Locale.ROOT, "%.2f", direct),
+                    tmpfs ? "" : String.format(Locale.ROOT, "%.2f", mcap / direct), buffered, mcap / buffered);
             }
         }
         out.println();
@@ -148,13 +154,10 @@ public final class RecordBenchmark implements Callable<Integer> {
         }
     }
 
-    /** dd writing the same bytes in blocks of {@code size}: GB/s it reports. */
-    private double dd(Path file, int size, boolean direct) throws Exception {
+    /** dd writing the same bytes in blocks of {@code size}, with {@code flag}: GB/s from what it reports. */
+    private double dd(Path file, int size, String flag) throws Exception {
         List<String> command = new ArrayList<>(List.of("dd", "if=/dev/zero", "of=" + file, "bs=" + size,
-            "count=" + Math.max(1, bytes / size)));
-        if (direct) {
-            command.add("oflag=direct");
-        }
+            "count=" + Math.max(1, bytes / size), flag));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(600, TimeUnit.SECONDS) || process.exitValue() != 0) {
@@ -181,9 +184,10 @@ public final class RecordBenchmark implements Callable<Integer> {
 
     private void demo(Path shm, Path diskDir) throws Exception {
         out.println("## The demo camera recorded (68.6 MB frame sets at 15 Hz, uncompressed, all four topics)");
-        out.println("| run | frame sets | recorder lost | recorded GB | controller rgb p50 / p99 ms |"
-            + " points p50 / p99 ms | p99 ratio to no recorder (rgb, points) |");
-        out.println("|---|---|---|---|---|---|---|");
+        out.println("| run | frame sets | messages lost by the recorder | recorded GB | controller rgb p50 / p99 ms |"
+            + " points p50 / p99 ms | p99 ratio to no recorder (rgb, points) | demo CPU % (camera + 3 subscribers)"
+            + " | recorder CPU % |");
+        out.println("|---|---|---|---|---|---|---|---|---|");
         JsonNode alone = demoRun(null);
         row("no recorder", alone, null, null);
         Path shmFile = shm.resolve("demo.mcap");
@@ -199,6 +203,8 @@ public final class RecordBenchmark implements Callable<Integer> {
     }
 
     private String lastRecord;
+    /** CPU of the last recorder process over the demo's run, in % of one core. */
+    private double lastRecorderCpu;
 
     private void row(String name, JsonNode demo, JsonNode alone, Path file) throws IOException {
         JsonNode controller = demo.get("subscribers").get("controller");
@@ -211,11 +217,16 @@ public final class RecordBenchmark implements Callable<Integer> {
                 rgb.get("p99").asDouble() / base.get("/camera/rgb").get("latency_us").get("p99").asDouble(),
                 points.get("p99").asDouble() / base.get("/camera/points").get("latency_us").get("p99").asDouble());
         }
-        out.printf(Locale.ROOT, "| %s | %d | %s | %s | %.1f / %.1f | %.1f / %.1f | %s |%n", name,
+        double demoCpu = demo.get("camera").get("cpu_percent").asDouble();
+        for (JsonNode subscriber : demo.get("subscribers")) {
+            demoCpu += subscriber.get("cpu_percent").asDouble();
+        }
+        out.printf(Locale.ROOT, "| %s | %d | %s | %s | %.1f / %.1f | %.1f / %.1f | %s | %.0f | %s |%n", name,
             demo.get("camera").get("frames_published").asLong(), file == null ? "-" : lost(lastRecord),
             file == null ? "-" : String.format(Locale.ROOT, "%.2f", Files.size(file) / 1e9),
             rgb.get("p50").asDouble() / 1000, rgb.get("p99").asDouble() / 1000,
-            points.get("p50").asDouble() / 1000, points.get("p99").asDouble() / 1000, ratio);
+            points.get("p50").asDouble() / 1000, points.get("p99").asDouble() / 1000, ratio, demoCpu,
+            file == null ? "-" : String.format(Locale.ROOT, "%.0f", lastRecorderCpu));
     }
 
     /** The recorder's "lost N" in its summary line. */
@@ -233,10 +244,13 @@ public final class RecordBenchmark implements Callable<Integer> {
                 "/camera/rgb", "/camera/depth", "/camera/points", "/camera/camera_info");
             Thread.sleep(1500); // its JVM up and waiting for the topics
         }
+        long recorderCpuBefore = recorder == null ? 0 : cpuNanos(recorder);
+        long demoStart = System.nanoTime();
         Process demo = child(domain, "demo", "--duration", Integer.toString(demoSeconds), "--json");
         String json = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         demo.waitFor(300, TimeUnit.SECONDS);
         if (recorder != null) {
+            lastRecorderCpu = 100.0 * (cpuNanos(recorder) - recorderCpuBefore) / (System.nanoTime() - demoStart);
             new ProcessBuilder("kill", "-INT", Long.toString(recorder.pid())).start().waitFor();
             lastRecord = new String(recorder.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!recorder.waitFor(120, TimeUnit.SECONDS) || recorder.exitValue() != 0) {
@@ -250,6 +264,10 @@ public final class RecordBenchmark implements Callable<Integer> {
                 + new String(demo.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         }
         return result;
+    }
+
+    private static long cpuNanos(Process process) {
+        return process.toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     private static Process child(int domain, String... args) throws IOException {
