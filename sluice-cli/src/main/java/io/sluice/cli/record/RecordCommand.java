@@ -221,7 +221,7 @@ public final class RecordCommand implements Callable<Integer> {
     private static final class Recorded {
         final TopicInfo info;
         final Subscriber<MemorySegment> subscriber;
-        /** Found after the recording began: its publishers' samples before the recorder joined are missed. */
+        /** Created after the recording began: its publishers' samples before the recorder joined are missed. */
         final boolean late;
         /** The last sequence taken from each publisher index; -1 before the first. */
         final long[] lastSequence = new long[16];
@@ -229,6 +229,7 @@ public final class RecordCommand implements Callable<Integer> {
         long messages;
         long bytes;
         long missed;
+        long lostAtLastTake;
 
         Recorded(TopicInfo info, Subscriber<MemorySegment> subscriber, boolean late) {
             this.info = info;
@@ -238,20 +239,24 @@ public final class RecordCommand implements Callable<Integer> {
         }
 
         /**
-         * Counts what a topic found late missed: the samples its publishers published before the recorder's first
-         * take from them (a publisher's sequences start at 0). Later gaps are the subscriber's own counted losses.
+         * Counts what a topic created after the recording began missed: the samples a publisher published before
+         * the recorder's first take from it (a publisher's sequences start at 0), less those the subscription
+         * itself counted lost since the take before (published after it joined, so already in its
+         * {@code lostCount()}). Later gaps are the subscription's own counted losses.
          */
         void taken(Sample<MemorySegment> sample) {
+            long lostNow = subscriber.lostCount();
             int publisher = sample.publisherIndex();
             if (publisher >= 0 && publisher < lastSequence.length) {
                 if (lastSequence[publisher] < 0 || sample.sequence() < lastSequence[publisher]) {
                     // a first sample from this publisher row (or from a new publisher in a reused row)
                     if (late || lastSequence[publisher] >= 0) {
-                        missed += sample.sequence();
+                        missed += Math.max(0, sample.sequence() - (lostNow - lostAtLastTake));
                     }
                 }
                 lastSequence[publisher] = sample.sequence();
             }
+            lostAtLastTake = lostNow;
         }
     }
 
@@ -269,6 +274,8 @@ public final class RecordCommand implements Callable<Integer> {
         private final BagVideo.VideoWriter videoWriter;
         private boolean videoOff;
         private boolean firstLook = true;
+        /** The topics there when the recording began: what they published before is not the recording's loss. */
+        private final java.util.Set<String> presentAtStart;
         private McapWriter writer;
         private int fileIndex;
         private long fileStartNanos;
@@ -282,6 +289,7 @@ public final class RecordCommand implements Callable<Integer> {
             this.files = files;
             this.options = options;
             this.subscriptionQos = subscriptionQos;
+            this.presentAtStart = new java.util.HashSet<>(sluice.topicNames());
             this.executor = Executor.eventLoop(ExecutorOptions.defaults().withName("sluice-record").withBurst(1));
             this.videoWriter = video == null ? null : new BagVideo.VideoWriter(Path.of(video.get(1)), videoOptions,
                 videoOptions.fps == null ? 30 : videoOptions.fps);
@@ -379,7 +387,7 @@ public final class RecordCommand implements Callable<Integer> {
                     }
                     Subscriber<MemorySegment> subscriber = sluice.subscriber(topic, MessageType.raw(info),
                         subscriptionQos);
-                    Recorded entry = new Recorded(info, subscriber, !firstLook);
+                    Recorded entry = new Recorded(info, subscriber, !presentAtStart.contains(topic));
                     recorded.put(topic, entry);
                     executor.subscription(subscriber, sample -> write(entry, sample));
                     err.println("sluice record: subscribed to " + topic + " [" + info.typeName() + "]");

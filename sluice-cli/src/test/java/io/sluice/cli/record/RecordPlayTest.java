@@ -13,6 +13,7 @@ import io.sluice.Sluice;
 import io.sluice.SluiceOptions;
 import io.sluice.Subscriber;
 import io.sluice.cli.CliRun;
+import io.sluice.cli.ShmRoot;
 import io.sluice.msg.sensor_msgs.Image;
 import io.sluice.record.McapChannel;
 import io.sluice.record.McapMessage;
@@ -53,22 +54,21 @@ class RecordPlayTest {
 
     @TempDir
     Path dir;
+    private ShmRoot shm;
     private Path root;
     private Sluice sluice;
 
     @BeforeEach
-    void open() throws IOException {
-        root = Files.createDirectory(Path.of("/dev/shm", "sluice-test-" + ProcessHandle.current().pid() + "-record-"
-            + System.nanoTime()));
+    void open() {
+        shm = ShmRoot.create("record");
+        root = shm.path();
         sluice = Sluice.open("camera", SluiceOptions.defaults().withRoot(root).withDomain(DOMAIN));
     }
 
     @AfterEach
-    void close() throws IOException {
+    void close() {
         sluice.close();
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        shm.close();
     }
 
     private CliRun run(String... args) {
@@ -127,7 +127,7 @@ class RecordPlayTest {
     /** The place of "early i" (i) or "late i" (5 + i) among what was published on /late. */
     private static int order(String text) {
         String[] parts = text.split(" ");
-        return (parts[0].equals("early") ? 0 : 5) + Integer.parseInt(parts[1]);
+        return (parts[0].equals("early") ? 0 : 5) + Integer.parseInt(parts[1].split("#")[0]);
     }
 
     private static void publishText(Publisher<io.sluice.msg.std_msgs.String> publisher, String text) {
@@ -220,7 +220,7 @@ class RecordPlayTest {
                         assertTrue(message.publishTime() <= message.logTime() + 1_000_000,
                             "published before taken (1 ms of clock reading slack)");
                     } else {
-                        lates.add(io.sluice.msg.std_msgs.String.TYPE.wrap(message.data()).data());
+                        lates.add(io.sluice.msg.std_msgs.String.TYPE.wrap(message.data()).data() + "#" + message.sequence());
                     }
                 }
             }

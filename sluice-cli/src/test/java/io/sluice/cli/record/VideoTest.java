@@ -10,6 +10,7 @@ import io.sluice.Publisher;
 import io.sluice.Sluice;
 import io.sluice.SluiceOptions;
 import io.sluice.cli.CliRun;
+import io.sluice.cli.ShmRoot;
 import io.sluice.msg.sensor_msgs.Image;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
@@ -17,7 +18,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -39,6 +39,7 @@ class VideoTest {
 
     @TempDir
     Path dir;
+    private ShmRoot shm;
     private Path root;
     private Sluice sluice;
 
@@ -65,18 +66,16 @@ class VideoTest {
     }
 
     @BeforeEach
-    void open() throws IOException {
-        root = Files.createDirectory(Path.of("/dev/shm", "sluice-test-" + ProcessHandle.current().pid() + "-video-"
-            + System.nanoTime()));
+    void open() {
+        shm = ShmRoot.create("video");
+        root = shm.path();
         sluice = Sluice.open("camera", SluiceOptions.defaults().withRoot(root).withDomain(DOMAIN));
     }
 
     @AfterEach
-    void close() throws IOException {
+    void close() {
         sluice.close();
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        shm.close();
     }
 
 

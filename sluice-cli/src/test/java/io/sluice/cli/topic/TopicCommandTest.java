@@ -14,17 +14,14 @@ import io.sluice.Sluice;
 import io.sluice.SluiceOptions;
 import io.sluice.Subscriber;
 import io.sluice.cli.CliRun;
+import io.sluice.cli.ShmRoot;
 import io.sluice.msg.sensor_msgs.Image;
 import io.sluice.msg.std_msgs.String;
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,22 +31,21 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class TopicCommandTest {
     private static final int DOMAIN = 5;
+    private ShmRoot shm;
     private Path root;
     private Sluice sluice;
 
     @BeforeEach
-    void open() throws IOException {
-        root = Files.createDirectory(Path.of("/dev/shm", "sluice-test-" + ProcessHandle.current().pid() + "-topic-"
-            + System.nanoTime()));
+    void open() {
+        shm = ShmRoot.create("topic");
+        root = shm.path();
         sluice = Sluice.open("camera", SluiceOptions.defaults().withRoot(root).withDomain(DOMAIN));
     }
 
     @AfterEach
-    void close() throws IOException {
+    void close() {
         sluice.close();
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        shm.close();
     }
 
     private CliRun run(java.lang.String... args) {
