@@ -39,8 +39,9 @@ import picocli.CommandLine.Option;
  *   <li><b>zstd</b> (level 1): MB of messages per second of the writing thread's CPU, on camera-like data (smooth
  *       gradients with noise).</li>
  *   <li><b>The demo camera recorded</b> (68.6 MB frame sets at 15 Hz, uncompressed) by {@code sluice record} in its
- *       own process, to {@code /dev/shm} and to disk: frames the recorder lost, and the demo controller's latency
- *       (p50, p99 of /camera/rgb and /camera/points) against a run of the demo without a recorder, run by run.</li>
+ *       own process, to {@code /dev/shm}, to {@code /dev/shm} without CRCs and to disk: messages the recorder lost,
+ *       and the demo controller's latency (p50, p99 of /camera/rgb and /camera/points) against a run of the demo
+ *       without a recorder in the same round; {@code --rounds} rounds, and the medians of their ratios.</li>
  *   <li><b>Playback</b> with {@code --rate 0} of a recording of raw 8 MiB frames ({@code --bytes} of them): GB/s of
  *       messages published (as {@code sluice play} times itself), beside a plain copy of the same bytes in memory.</li>
  * </ol>
@@ -61,7 +62,12 @@ public final class RecordBenchmark implements Callable<Integer> {
         description = "how long each demo run lasts (default: ${DEFAULT-VALUE})")
     int demoSeconds;
 
-    @Option(names = "--quick", description = "smaller runs: 400 MB, 4 s of demo")
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+        description = "rounds of the demo runs (without a recorder, with one to /dev/shm, without CRCs, to disk),"
+            + " for medians (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--quick", description = "smaller runs: 400 MB, 4 s of demo, 1 round")
     boolean quick;
 
     private final PrintStream out;
@@ -80,6 +86,7 @@ public final class RecordBenchmark implements Callable<Integer> {
         if (quick) {
             bytes = Math.min(bytes, 400_000_000L);
             demoSeconds = Math.min(demoSeconds, 4);
+            rounds = 1;
         }
         Path shm = Files.createTempDirectory(Path.of("/dev/shm"), "sluice-bench-record-");
         Files.createDirectories(disk);
@@ -183,50 +190,81 @@ public final class RecordBenchmark implements Callable<Integer> {
     }
 
     private void demo(Path shm, Path diskDir) throws Exception {
-        out.println("## The demo camera recorded (68.6 MB frame sets at 15 Hz, uncompressed, all four topics)");
-        out.println("| run | frame sets | messages lost by the recorder | recorded GB | controller rgb p50 / p99 ms |"
-            + " points p50 / p99 ms | p99 ratio to no recorder (rgb, points) | demo CPU % (camera + 3 subscribers)"
-            + " | recorder CPU % |");
-        out.println("|---|---|---|---|---|---|---|---|---|");
-        JsonNode alone = demoRun(null);
-        row("no recorder", alone, null, null);
-        Path shmFile = shm.resolve("demo.mcap");
-        JsonNode toShm = demoRun(shmFile);
-        row("recording to /dev/shm", toShm, alone, shmFile);
-        Files.deleteIfExists(shmFile);
-        Path diskFile = diskDir.resolve("demo.mcap");
-        JsonNode toDisk = demoRun(diskFile);
-        row("recording to disk", toDisk, alone, diskFile);
-        Files.deleteIfExists(diskFile);
+        out.println("## The demo camera recorded (68.6 MB frame sets at 15 Hz, uncompressed, all four topics), "
+            + rounds + " rounds");
+        out.println("| round | run | frame sets | messages lost by the recorder | recorded GB |"
+            + " controller rgb p50 / p99 ms | points p50 / p99 ms | p50 ratio to no recorder (rgb, points) |"
+            + " p99 ratio (rgb, points) | demo CPU % (camera + 3 subscribers) | recorder CPU % |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        Map<String, List<double[]>> ratios = new java.util.LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+            JsonNode alone = demoRun(null);
+            row(round, "no recorder", alone, null, null);
+            for (String run : List.of("to /dev/shm", "to /dev/shm, --no-crc", "to disk")) {
+                Path file = (run.contains("disk") ? diskDir : shm).resolve("demo.mcap");
+                JsonNode recorded = run.contains("no-crc") ? demoRun(file, "--no-crc") : demoRun(file);
+                ratios.computeIfAbsent(run, key -> new ArrayList<>()).add(row(round, run, recorded, alone, file));
+                Files.deleteIfExists(file);
+            }
+        }
+        out.println();
+        out.println("Medians over the rounds (each ratio against the run without a recorder of the same round):");
+        for (Map.Entry<String, List<double[]>> run : ratios.entrySet()) {
+            out.printf(Locale.ROOT, "- %s: lost %.0f of %.0f messages; controller latency p50 %.2f, %.2f;"
+                    + " p99 %.2f, %.2f (rgb, points)%n", run.getKey(), median(run.getValue(), 4),
+                median(run.getValue(), 5), median(run.getValue(), 0), median(run.getValue(), 1),
+                median(run.getValue(), 2), median(run.getValue(), 3));
+        }
         out.println();
         playback(shm.resolve("play.mcap"));
+    }
+
+    private static double median(List<double[]> rows, int column) {
+        double[] values = rows.stream().mapToDouble(row -> row[column]).sorted().toArray();
+        return values.length % 2 == 1 ? values[values.length / 2]
+            : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
     }
 
     private String lastRecord;
     /** CPU of the last recorder process over the demo's run, in % of one core. */
     private double lastRecorderCpu;
 
-    private void row(String name, JsonNode demo, JsonNode alone, Path file) throws IOException {
+    /**
+     * Prints one run; returns its ratios to the run without a recorder (p50 rgb, p50 points, p99 rgb, p99 points),
+     * the messages the recorder lost and the messages published (four per frame set).
+     */
+    private double[] row(int round, String name, JsonNode demo, JsonNode alone, Path file) throws IOException {
         JsonNode controller = demo.get("subscribers").get("controller");
         JsonNode rgb = controller.get("/camera/rgb").get("latency_us");
         JsonNode points = controller.get("/camera/points").get("latency_us");
-        String ratio = "";
+        double[] result = new double[6];
+        String p50 = "";
+        String p99 = "";
+        long frameSets = demo.get("camera").get("frames_published").asLong();
         if (alone != null) {
             JsonNode base = alone.get("subscribers").get("controller");
-            ratio = String.format(Locale.ROOT, "%.2f, %.2f",
-                rgb.get("p99").asDouble() / base.get("/camera/rgb").get("latency_us").get("p99").asDouble(),
-                points.get("p99").asDouble() / base.get("/camera/points").get("latency_us").get("p99").asDouble());
+            JsonNode baseRgb = base.get("/camera/rgb").get("latency_us");
+            JsonNode basePoints = base.get("/camera/points").get("latency_us");
+            result[0] = rgb.get("p50").asDouble() / baseRgb.get("p50").asDouble();
+            result[1] = points.get("p50").asDouble() / basePoints.get("p50").asDouble();
+            result[2] = rgb.get("p99").asDouble() / baseRgb.get("p99").asDouble();
+            result[3] = points.get("p99").asDouble() / basePoints.get("p99").asDouble();
+            result[4] = Double.parseDouble(lost(lastRecord));
+            result[5] = 4.0 * frameSets;
+            p50 = String.format(Locale.ROOT, "%.2f, %.2f", result[0], result[1]);
+            p99 = String.format(Locale.ROOT, "%.2f, %.2f", result[2], result[3]);
         }
         double demoCpu = demo.get("camera").get("cpu_percent").asDouble();
         for (JsonNode subscriber : demo.get("subscribers")) {
             demoCpu += subscriber.get("cpu_percent").asDouble();
         }
-        out.printf(Locale.ROOT, "| %s | %d | %s | %s | %.1f / %.1f | %.1f / %.1f | %s | %.0f | %s |%n", name,
-            demo.get("camera").get("frames_published").asLong(), file == null ? "-" : lost(lastRecord),
+        out.printf(Locale.ROOT, "| %d | %s | %d | %s | %s | %.1f / %.1f | %.1f / %.1f | %s | %s | %.0f | %s |%n", round,
+            name, frameSets, file == null ? "-" : lost(lastRecord) + " of " + 4 * frameSets,
             file == null ? "-" : String.format(Locale.ROOT, "%.2f", Files.size(file) / 1e9),
             rgb.get("p50").asDouble() / 1000, rgb.get("p99").asDouble() / 1000,
-            points.get("p50").asDouble() / 1000, points.get("p99").asDouble() / 1000, ratio, demoCpu,
+            points.get("p50").asDouble() / 1000, points.get("p99").asDouble() / 1000, p50, p99, demoCpu,
             file == null ? "-" : String.format(Locale.ROOT, "%.0f", lastRecorderCpu));
+        return result;
     }
 
     /** The recorder's "lost N" in its summary line. */
@@ -236,12 +274,15 @@ public final class RecordBenchmark implements Callable<Integer> {
     }
 
     /** One demo run (as its own process), with a recorder process writing {@code file} when not null. */
-    private JsonNode demoRun(Path file) throws Exception {
+    private JsonNode demoRun(Path file, String... recorderOptions) throws Exception {
         int domain = 30_000 + (int) (ProcessHandle.current().pid() % 10_000);
         Process recorder = null;
         if (file != null) {
-            recorder = child(domain, "record", "-o", file.toString(), "--duration", Integer.toString(demoSeconds + 30),
-                "/camera/rgb", "/camera/depth", "/camera/points", "/camera/camera_info");
+            List<String> args = new ArrayList<>(List.of("record", "-o", file.toString(), "--duration",
+                Integer.toString(demoSeconds + 30), "/camera/rgb", "/camera/depth", "/camera/points",
+                "/camera/camera_info"));
+            args.addAll(List.of(recorderOptions));
+            recorder = child(domain, args.toArray(String[]::new));
             Thread.sleep(1500); // its JVM up and waiting for the topics
         }
         long recorderCpuBefore = recorder == null ? 0 : cpuNanos(recorder);
