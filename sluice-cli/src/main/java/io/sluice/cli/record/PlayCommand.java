@@ -18,8 +18,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -51,7 +53,7 @@ public final class PlayCommand implements Callable<Integer> {
     @Mixin
     DomainOptions domain = new DomainOptions();
 
-    @Parameters(paramLabel = "FILE", description = "an MCAP file")
+    @Parameters(paramLabel = "FILE|DIR", description = "an MCAP file, or a directory of them (a split recording)")
     Path file;
 
     @Option(names = {"-r", "--rate"}, paramLabel = "FACTOR", defaultValue = "1",
@@ -96,53 +98,99 @@ public final class PlayCommand implements Callable<Integer> {
             return 2;
         }
         Interrupt.install();
-        try (McapReader reader = McapReader.open(file);
-             Sluice sluice = domain.open("sluice-play")) {
-            return play(reader, sluice);
+        List<McapReader> readers = new ArrayList<>();
+        try (Sluice sluice = domain.open("sluice-play")) {
+            for (Path part : parts(file)) {
+                readers.add(McapReader.open(part));
+            }
+            return play(readers, sluice);
         } catch (NoSuchFileException e) {
-            err.println("sluice play: no such file: " + file);
+            err.println("sluice play: no such file: " + (e.getMessage() == null ? file : e.getMessage()));
         } catch (McapFormatException e) {
             err.println("sluice play: " + e.getMessage());
         } catch (UncheckedIOException e) {
             err.println("sluice play: " + e.getCause().getMessage());
         } catch (IOException | IllegalArgumentException | io.sluice.SluiceException e) {
             err.println("sluice play: " + e.getMessage());
+        } finally {
+            readers.forEach(McapReader::close);
         }
         return 1;
     }
 
-    private int play(McapReader reader, Sluice sluice) throws IOException {
-        McapStatistics statistics = reader.statistics().orElse(null);
-        if (statistics == null) {
-            err.println("sluice play: " + file + " has no Statistics record in its summary; its messages cannot be"
-                + " counted and timed ahead (sluice bag recover writes a file with one)");
-            return 1;
+    /**
+     * The files to play: {@code path} itself, or for a directory (what {@code sluice record -o DIR} writes) its
+     * {@code .mcap} files in the order of their number ({@code DIR_0.mcap}, {@code DIR_1.mcap}, ...), then by name.
+     */
+    static List<Path> parts(Path path) throws IOException {
+        if (!Files.isDirectory(path)) {
+            return List.of(path);
         }
-        Set<String> wanted = topics == null ? null : new LinkedHashSet<>(topics);
-        if (wanted != null) {
-            Set<String> recorded = new LinkedHashSet<>();
+        List<Path> files;
+        try (var listed = Files.list(path)) {
+            files = new ArrayList<>(listed.filter(p -> p.getFileName().toString().endsWith(".mcap")).toList());
+        }
+        if (files.isEmpty()) {
+            throw new NoSuchFileException(path + ": no .mcap file in it");
+        }
+        files.sort(java.util.Comparator.comparingLong(PlayCommand::partNumber)
+            .thenComparing(p -> p.getFileName().toString()));
+        return files;
+    }
+
+    /** The N of {@code NAME_N.mcap}, or {@link Long#MAX_VALUE} for another name. */
+    private static long partNumber(Path file) {
+        String name = file.getFileName().toString();
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("_([0-9]{1,9})\\.mcap$").matcher(name);
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : Long.MAX_VALUE;
+    }
+
+    private int play(List<McapReader> readers, Sluice sluice) throws IOException {
+        long firstTime = Long.MAX_VALUE;
+        long total = 0;
+        Set<String> recorded = new LinkedHashSet<>();
+        for (McapReader reader : readers) {
+            McapStatistics statistics = reader.statistics().orElse(null);
+            if (statistics == null) {
+                err.println("sluice play: " + reader.path() + " has no Statistics record in its summary; its messages"
+                    + " cannot be counted and timed ahead (sluice bag recover writes a file with one)");
+                return 1;
+            }
+            if (statistics.messageCount() > 0) {
+                firstTime = Math.min(firstTime, statistics.messageStartTime());
+            }
             reader.channels().values().forEach(channel -> recorded.add(channel.topic()));
-            for (String topic : wanted) {
-                if (!recorded.contains(topic)) {
-                    err.println("sluice play: " + topic + " is not in " + file + " (it holds " + recorded + ")");
-                    return 1;
-                }
+        }
+        Set<String> wanted = topics == null ? recorded : new LinkedHashSet<>(topics);
+        for (String topic : wanted) {
+            if (!recorded.contains(topic)) {
+                err.println("sluice play: " + topic + " is not in " + file + " (it holds " + recorded + ")");
+                return 1;
             }
         }
-        Map<Integer, Publisher<MemorySegment>> publishers = new HashMap<>();
-        for (McapChannel channel : reader.channels().values()) {
-            if (wanted == null || wanted.contains(channel.topic())) {
-                MessageType<MemorySegment> type = BagTypes.of(channel, reader.schemas().get(channel.schemaId()));
-                publishers.put(channel.id(), sluice.publisher(channel.topic(), type, PublisherOptions.defaults()));
+        // one publisher per topic, of the type of the first file that has it (a split recording's files agree)
+        Map<String, Publisher<MemorySegment>> publishers = new HashMap<>();
+        for (McapReader reader : readers) {
+            for (McapChannel channel : reader.channels().values()) {
+                if (wanted.contains(channel.topic()) && !publishers.containsKey(channel.topic())) {
+                    MessageType<MemorySegment> type = BagTypes.of(channel, reader.schemas().get(channel.schemaId()));
+                    publishers.put(channel.topic(), sluice.publisher(channel.topic(), type,
+                        PublisherOptions.defaults()));
+                }
+            }
+            McapStatistics statistics = reader.statistics().orElseThrow();
+            for (McapChannel channel : reader.channels().values()) {
+                if (wanted.contains(channel.topic())) {
+                    total += statistics.channelMessageCounts().getOrDefault(channel.id(), 0L);
+                }
             }
         }
         Publisher<MemorySegment> clockPublisher = clock == null ? null
             : sluice.publisher("/clock", CLOCK);
-        long firstTime = statistics.messageStartTime() + (long) (start * 1e9);
-        long total = 0;
-        for (Map.Entry<Integer, Long> count : statistics.channelMessageCounts().entrySet()) {
-            total += publishers.containsKey(count.getKey()) ? count.getValue() : 0;
+        if (firstTime == Long.MAX_VALUE) {
+            return finish(0, 0, System.nanoTime()); // nothing recorded
         }
+        firstTime += (long) (start * 1e9);
         long played = 0;
         long bytes = 0;
         long began = System.nanoTime();
@@ -150,25 +198,27 @@ public final class PlayCommand implements Callable<Integer> {
             do {
                 long wallStart = System.nanoTime();
                 long nextClock = wallStart;
-                Iterator<McapMessage> messages = reader.messages(firstTime, -1, channel -> publishers.containsKey(
-                    channel.id()));
-                while (messages.hasNext()) {
-                    McapMessage message = messages.next();
-                    long due = rate == 0 ? 0 : wallStart + (long) ((message.logTime() - firstTime) / rate);
-                    while (clockPublisher != null && nextClock <= due) {
-                        if (Interrupt.sleep(nextClock - System.nanoTime())) {
+                for (McapReader reader : readers) {
+                    Iterator<McapMessage> messages = reader.messages(firstTime, -1,
+                        channel -> wanted.contains(channel.topic()));
+                    while (messages.hasNext()) {
+                        McapMessage message = messages.next();
+                        long due = rate == 0 ? 0 : wallStart + (long) ((message.logTime() - firstTime) / rate);
+                        while (clockPublisher != null && nextClock <= due) {
+                            if (Interrupt.sleep(nextClock - System.nanoTime())) {
+                                return finish(played, bytes, began);
+                            }
+                            publishClock(clockPublisher, firstTime + (long) ((nextClock - wallStart) * rate));
+                            nextClock += (long) (1e9 / clock);
+                        }
+                        if (rate != 0 && Interrupt.sleep(due - System.nanoTime()) || Interrupt.requested()) {
                             return finish(played, bytes, began);
                         }
-                        publishClock(clockPublisher, firstTime + (long) ((nextClock - wallStart) * rate));
-                        nextClock += (long) (1e9 / clock);
+                        publishers.get(message.channel().topic()).publishCopy(message.data());
+                        played++;
+                        bytes += message.data().byteSize();
+                        progress.update(played, String.format(Locale.ROOT, "%.1f MB", bytes / 1e6));
                     }
-                    if (rate != 0 && Interrupt.sleep(due - System.nanoTime()) || Interrupt.requested()) {
-                        return finish(played, bytes, began);
-                    }
-                    publishers.get(message.channel().id()).publishCopy(message.data());
-                    played++;
-                    bytes += message.data().byteSize();
-                    progress.update(played, String.format(Locale.ROOT, "%.1f MB", bytes / 1e6));
                 }
             } while (loop && !Interrupt.requested());
         }
@@ -182,6 +232,7 @@ public final class PlayCommand implements Callable<Integer> {
     }
 
     private static void publishClock(Publisher<MemorySegment> publisher, long nanos) {
-        publisher.publishCopy(CdrWriter.write(CLOCK.msgSchema(), Map.of("clock", Map.of("sec", nanos / 1_000_000_000L, "nanosec", nanos % 1_000_000_000L))));
+        publisher.publishCopy(CdrWriter.write(CLOCK.msgSchema(), Map.of("clock",
+            Map.of("sec", nanos / 1_000_000_000L, "nanosec", nanos % 1_000_000_000L))));
     }
 }

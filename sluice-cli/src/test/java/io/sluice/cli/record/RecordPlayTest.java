@@ -244,6 +244,25 @@ class RecordPlayTest {
         for (int i = 1; i < lates.size(); i++) {
             assertTrue(order(lates.get(i - 1)) < order(lates.get(i)), "in order: " + lates);
         }
+
+        // the directory plays as one recording, its files in order
+        try (Subscriber<io.sluice.msg.std_msgs.String> viewer = sluice.subscriber("/late",
+            io.sluice.msg.std_msgs.String.TYPE, Qos.reliable(64))) {
+            CompletableFuture<CliRun> playing = asyncRun("play", dir.resolve("run").toString(), "--rate", "0",
+                "--topics", "/late");
+            List<String> played = new ArrayList<>();
+            while (played.size() < lates.size()) {
+                try (Sample<io.sluice.msg.std_msgs.String> sample = viewer.take(Duration.ofSeconds(30))) {
+                    assertNotNull(sample, "played " + played);
+                    played.add(sample.message().data() + "#" + sample.sequence());
+                }
+            }
+            CliRun replay = playing.get(60, TimeUnit.SECONDS);
+            assertEquals(0, replay.code(), replay.err());
+            assertTrue(replay.out().startsWith("played " + lates.size() + " messages"), replay.out());
+            assertEquals(lates.stream().map(text -> text.split("#")[0]).toList(),
+                played.stream().map(text -> text.split("#")[0]).toList());
+        }
     }
 
     @Test
