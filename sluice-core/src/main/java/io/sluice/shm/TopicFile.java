@@ -252,6 +252,27 @@ final class TopicFile implements AutoCloseable {
      * @throws CorruptDataException when the file is damaged, or not a file of ours
      */
     static TopicInfo describe(Domain domain, String topic) {
+        try {
+            return readOnly(domain, topic, (fd, memory, info, arena) -> info);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** What {@link #readOnly} hands over: the descriptor, the mapped header and registry, the validated type. */
+    private interface ReadOnlyView<R> {
+        R read(int fd, MemorySegment memory, TopicInfo info, Arena arena) throws IOException;
+    }
+
+    /**
+     * Opens a topic's file read-only without joining it (no lock taken), maps it, validates the header and reads the
+     * type, then hands all of it to {@code view} while the file is open and mapped. {@code null} when the topic has
+     * no file (or one this process cannot open) or its creator has not finished writing it.
+     *
+     * @throws CorruptDataException when the file is damaged, or not a file of ours
+     * @throws IOException          when the file is there but cannot be mapped, or {@code view} fails to
+     */
+    private static <R> R readOnly(Domain domain, String topic, ReadOnlyView<R> view) throws IOException {
         Path path = domain.topicPath(topic);
         Native.CheckedFile opened;
         try {
@@ -268,9 +289,8 @@ final class TopicFile implements AutoCloseable {
             if ((long) LONG.getAcquire(memory, (long) MAGIC_OFFSET) == 0) {
                 return null; // being created
             }
-            return readType(topic, memory, validate(memory, path.toString(), size));
-        } catch (IOException e) {
-            return null;
+            TopicInfo info = readType(topic, memory, validate(memory, path.toString(), size));
+            return view.read(opened.fd(), memory, info, arena);
         } finally {
             Native.close(opened.fd());
         }
@@ -288,64 +308,54 @@ final class TopicFile implements AutoCloseable {
      * @throws CorruptDataException when the file is damaged, or not a file of ours
      */
     static io.sluice.TopicStatus survey(Domain domain, String topic) {
-        Path path = domain.topicPath(topic);
-        Native.CheckedFile opened;
         try {
-            opened = Native.openChecked(path, Native.O_RDONLY, Native.Creation.EXISTING);
-        } catch (IOException e) {
-            return null;
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            long size = opened.size();
-            if (size < FILE_LENGTH) {
-                return null;
-            }
-            MemorySegment memory = Native.map(opened.fd(), FILE_LENGTH, false, arena);
-            if ((long) LONG.getAcquire(memory, (long) MAGIC_OFFSET) == 0) {
-                return null;
-            }
-            TopicInfo info = readType(topic, memory, validate(memory, path.toString(), size));
-            Native.ProbeBuffers probe = new Native.ProbeBuffers(arena);
-            java.util.List<io.sluice.TopicStatus.PublisherStatus> publishers = new java.util.ArrayList<>();
-            for (int row = 0; row < MAX_PUBLISHERS; row++) {
-                long base = PUBLISHER_ROWS_OFFSET + (long) row * PUBLISHER_ROW_LENGTH;
-                if ((int) INT.getAcquire(memory, base + P_STATE) != STATE_ACTIVE) {
-                    continue;
-                }
-                int generation = (int) INT.getAcquire(memory, base + P_GENERATION);
-                int incarnation = (int) INT.getAcquire(memory, base + P_INCARNATION);
-                boolean alive = Native.isLocked(opened.fd(), PUBLISHER_LOCK_BASE + row, probe);
-                long published = -1;
-                SegmentMapping.Owner owner = SegmentMapping.readOwner(
-                    domain.segmentPath(Domain.base(topic), generation));
-                if (owner != null && owner.valid() && owner.publisherIndex() == row
-                    && owner.incarnation() == incarnation) {
-                    published = owner.knownEnd();
-                }
-                publishers.add(new io.sluice.TopicStatus.PublisherStatus(row, rowName(memory, base + P_NAME),
-                    memory.get(JAVA_INT, base + P_PID), alive, (int) INT.getAcquire(memory, base + P_HISTORY),
-                    generation, published));
-            }
-            java.util.List<io.sluice.TopicStatus.SubscriberStatus> subscribers = new java.util.ArrayList<>();
-            io.sluice.Qos.Kind[] kinds = io.sluice.Qos.Kind.values();
-            for (int row = 0; row < MAX_SUBSCRIBERS; row++) {
-                long base = SUBSCRIBER_ROWS_OFFSET + (long) row * SUBSCRIBER_ROW_LENGTH;
-                if ((int) INT.getAcquire(memory, base + S_STATE) != STATE_ACTIVE) {
-                    continue;
-                }
-                int qos = (int) INT.getVolatile(memory, base + S_QOS);
-                subscribers.add(new io.sluice.TopicStatus.SubscriberStatus(rowName(memory, base + S_NAME),
-                    memory.get(JAVA_INT, base + S_PID), Native.isLocked(opened.fd(), SUBSCRIBER_LOCK_BASE + row, probe),
-                    qos >= 1 && qos <= kinds.length ? kinds[qos - 1] : null,
-                    (int) INT.getVolatile(memory, base + S_DEPTH)));
-            }
-            return new io.sluice.TopicStatus(info, publishers, subscribers);
+            return readOnly(domain, topic, (fd, memory, info, arena) -> rows(domain, fd, memory, info, arena));
         } catch (IOException e) {
             // the file is there but cannot be mapped or probed: say so, rather than pretend the topic is absent
-            throw new SluiceException("cannot read topic " + topic + " (" + path + "): " + e.getMessage(), e);
-        } finally {
-            Native.close(opened.fd());
+            throw new SluiceException("cannot read topic " + topic + " (" + domain.topicPath(topic) + "): "
+                + e.getMessage(), e);
         }
+    }
+
+    /** The rows in use of a topic file mapped read-only ({@link #survey}), each owner probed through {@code fd}. */
+    private static io.sluice.TopicStatus rows(Domain domain, int fd, MemorySegment memory, TopicInfo info,
+                                              Arena arena) throws IOException {
+        String topic = info.topic();
+        Native.ProbeBuffers probe = new Native.ProbeBuffers(arena);
+        java.util.List<io.sluice.TopicStatus.PublisherStatus> publishers = new java.util.ArrayList<>();
+        for (int row = 0; row < MAX_PUBLISHERS; row++) {
+            long base = PUBLISHER_ROWS_OFFSET + (long) row * PUBLISHER_ROW_LENGTH;
+            if ((int) INT.getAcquire(memory, base + P_STATE) != STATE_ACTIVE) {
+                continue;
+            }
+            int generation = (int) INT.getAcquire(memory, base + P_GENERATION);
+            int incarnation = (int) INT.getAcquire(memory, base + P_INCARNATION);
+            boolean alive = Native.isLocked(fd, PUBLISHER_LOCK_BASE + row, probe);
+            long published = -1;
+            SegmentMapping.Owner owner = SegmentMapping.readOwner(
+                domain.segmentPath(Domain.base(topic), generation));
+            if (owner != null && owner.valid() && owner.publisherIndex() == row
+                && owner.incarnation() == incarnation) {
+                published = owner.knownEnd();
+            }
+            publishers.add(new io.sluice.TopicStatus.PublisherStatus(row, rowName(memory, base + P_NAME),
+                memory.get(JAVA_INT, base + P_PID), alive, (int) INT.getAcquire(memory, base + P_HISTORY),
+                generation, published));
+        }
+        java.util.List<io.sluice.TopicStatus.SubscriberStatus> subscribers = new java.util.ArrayList<>();
+        io.sluice.Qos.Kind[] kinds = io.sluice.Qos.Kind.values();
+        for (int row = 0; row < MAX_SUBSCRIBERS; row++) {
+            long base = SUBSCRIBER_ROWS_OFFSET + (long) row * SUBSCRIBER_ROW_LENGTH;
+            if ((int) INT.getAcquire(memory, base + S_STATE) != STATE_ACTIVE) {
+                continue;
+            }
+            int qos = (int) INT.getVolatile(memory, base + S_QOS);
+            subscribers.add(new io.sluice.TopicStatus.SubscriberStatus(rowName(memory, base + S_NAME),
+                memory.get(JAVA_INT, base + S_PID), Native.isLocked(fd, SUBSCRIBER_LOCK_BASE + row, probe),
+                qos >= 1 && qos <= kinds.length ? kinds[qos - 1] : null,
+                (int) INT.getVolatile(memory, base + S_DEPTH)));
+        }
+        return new io.sluice.TopicStatus(info, publishers, subscribers);
     }
 
     /** A participant name of a row: UTF-8 up to the first zero byte, at most {@code NAME_CAPACITY - 1} bytes. */
