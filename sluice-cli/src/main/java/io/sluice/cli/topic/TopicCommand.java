@@ -40,6 +40,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "topic", mixinStandardHelpOptions = true,
     description = "Look at topics: list, info, echo, hz, bw, delay; publish with pub.")
 public final class TopicCommand implements Callable<Integer> {
+    /** Publisher rows of a topic: what {@link io.sluice.Sample#publisherIndex()} ranges over. */
+    static final int MAX_PUBLISHER_ROWS = 16;
+
     private final PrintStream err;
 
     public TopicCommand(PrintStream err) {
@@ -89,6 +92,9 @@ public final class TopicCommand implements Callable<Integer> {
 
     /** Subcommands that take messages: QoS, and how long to run. */
     abstract static class Taking extends Base {
+        @Parameters(paramLabel = "TOPIC", description = "the topic")
+        String topic;
+
         @Option(names = "--qos", paramLabel = "KIND", defaultValue = "queue",
             description = "latest, queue or reliable (default: ${DEFAULT-VALUE}; reliable holds publishers back)")
         String qos;
@@ -289,9 +295,6 @@ public final class TopicCommand implements Callable<Integer> {
     @Command(name = "echo", mixinStandardHelpOptions = true,
         description = "Print a topic's messages as YAML, decoded from the schema the topic carries (ros2 topic echo).")
     static final class Echo extends Taking {
-        @Parameters(paramLabel = "TOPIC", description = "the topic")
-        String topic;
-
         @Option(names = "--once", description = "print one message and exit")
         boolean once;
 
@@ -342,9 +345,6 @@ public final class TopicCommand implements Callable<Integer> {
     @Command(name = "hz", mixinStandardHelpOptions = true,
         description = "Print a topic's publishing rate, from the publish times of its samples (ros2 topic hz).")
     static final class Hz extends Taking {
-        @Parameters(paramLabel = "TOPIC", description = "the topic")
-        String topic;
-
         @Option(names = {"-w", "--window"}, paramLabel = "N", defaultValue = "10000",
             description = "intervals the statistics cover (default: ${DEFAULT-VALUE})")
         int window;
@@ -357,20 +357,25 @@ public final class TopicCommand implements Callable<Integer> {
         int run(Sluice sluice) throws Exception {
             TopicInfo info = TopicTools.info(sluice, topic);
             TopicTools.Window intervals = new TopicTools.Window(Math.max(1, window));
-            Map<Integer, long[]> last = new HashMap<>(); // publisher index -> {sequence, publish nanos}
-            long[] lost = {0};
+            // by publisher row: the sequence and publish time of its last sample (-1: none yet)
+            long[] lastSequence = new long[MAX_PUBLISHER_ROWS];
+            long[] lastNanos = new long[MAX_PUBLISHER_ROWS];
+            java.util.Arrays.fill(lastSequence, -1);
             take(sluice, info, (sample, subscriber) -> {
-                long[] previous = last.get(sample.publisherIndex());
-                if (previous != null && sample.sequence() > previous[0]) {
+                int row = sample.publisherIndex();
+                if (row < 0 || row >= MAX_PUBLISHER_ROWS) {
+                    return true;
+                }
+                if (lastSequence[row] >= 0 && sample.sequence() > lastSequence[row]) {
                     // a gap of several sequences (samples this subscriber lost) is that many intervals
-                    long steps = sample.sequence() - previous[0];
-                    double interval = (sample.publishNanos() - previous[1]) / 1e9 / steps;
+                    long steps = sample.sequence() - lastSequence[row];
+                    double interval = (sample.publishNanos() - lastNanos[row]) / 1e9 / steps;
                     for (long i = 0; i < Math.min(steps, window); i++) {
                         intervals.add(interval);
                     }
                 }
-                last.put(sample.publisherIndex(), new long[] {sample.sequence(), sample.publishNanos()});
-                lost[0] = subscriber.lostCount();
+                lastSequence[row] = sample.sequence();
+                lastNanos[row] = sample.publishNanos();
                 return true;
             }, () -> {
                 if (intervals.count() == 0) {
@@ -389,9 +394,6 @@ public final class TopicCommand implements Callable<Integer> {
     @Command(name = "bw", mixinStandardHelpOptions = true,
         description = "Print the bandwidth a topic uses (ros2 topic bw).")
     static final class Bw extends Taking {
-        @Parameters(paramLabel = "TOPIC", description = "the topic")
-        String topic;
-
         @Option(names = {"-w", "--window"}, paramLabel = "N", defaultValue = "100",
             description = "messages the statistics cover (default: ${DEFAULT-VALUE})")
         int window;
@@ -438,9 +440,6 @@ public final class TopicCommand implements Callable<Integer> {
         description = "Print how old messages are when taken: now (the wall clock) minus header.stamp"
             + " (ros2 topic delay).")
     static final class Delay extends Taking {
-        @Parameters(paramLabel = "TOPIC", description = "the topic")
-        String topic;
-
         @Option(names = {"-w", "--window"}, paramLabel = "N", defaultValue = "10000",
             description = "messages the statistics cover (default: ${DEFAULT-VALUE})")
         int window;
