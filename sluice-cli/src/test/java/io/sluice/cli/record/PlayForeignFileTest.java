@@ -7,22 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.Qos;
 import io.sluice.Sample;
 import io.sluice.Sluice;
-import io.sluice.SluiceOptions;
 import io.sluice.Subscriber;
 import io.sluice.cli.CliRun;
+import io.sluice.cli.TestDomain;
 import io.sluice.msg.geometry_msgs.Point;
 import io.sluice.testing.NodePackage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
@@ -43,15 +40,12 @@ class PlayForeignFileTest {
     void shouldPlayWhatMcapCoreWroteIntoSubscribersOfTheGeneratedTypes(String compression) throws Exception {
         Path file = dir.resolve("foreign-" + compression + ".mcap");
         writeWithMcapCore(file, compression);
-        Path root = Files.createDirectory(Path.of("/dev/shm", "sluice-test-" + ProcessHandle.current().pid()
-            + "-foreign-" + System.nanoTime()));
-        SluiceOptions options = SluiceOptions.defaults().withRoot(root).withDomain(8);
-        try (Sluice sluice = Sluice.open("viewer", options);
+        try (TestDomain domain = TestDomain.create("foreign", 8);
+             Sluice sluice = domain.open("viewer");
              Subscriber<io.sluice.msg.std_msgs.String> chatter = sluice.subscriber("/chatter",
                  io.sluice.msg.std_msgs.String.TYPE, Qos.reliable(64));
              Subscriber<Point> point = sluice.subscriber("/point", Point.TYPE, Qos.reliable(64))) {
-            CompletableFuture<CliRun> played = CliRun.async("play", file.toString(), "--rate", "0", "--root",
-                root.toString(), "--domain", "8");
+            CompletableFuture<CliRun> played = domain.async("play", file.toString(), "--rate", "0");
             // the oracle writes 40 messages: i % 3 != 2 on /chatter ("hello i"), the others on /point (i, -i/4, 0.5)
             List<String> texts = new ArrayList<>();
             List<String> points = new ArrayList<>();
@@ -77,10 +71,6 @@ class PlayForeignFileTest {
             CliRun result = played.get(60, TimeUnit.SECONDS);
             assertEquals(0, result.code(), result.err());
             assertTrue(result.out().startsWith("played 40 messages ("), result.out());
-        } finally {
-            try (Stream<Path> walk = Files.walk(root)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
         }
     }
 

@@ -10,10 +10,9 @@ import io.sluice.Publisher;
 import io.sluice.Qos;
 import io.sluice.Sample;
 import io.sluice.Sluice;
-import io.sluice.SluiceOptions;
 import io.sluice.Subscriber;
 import io.sluice.cli.CliRun;
-import io.sluice.cli.ShmRoot;
+import io.sluice.cli.TestDomain;
 import io.sluice.msg.sensor_msgs.Image;
 import io.sluice.record.McapChannel;
 import io.sluice.record.McapMessage;
@@ -54,30 +53,22 @@ class RecordPlayTest {
 
     @TempDir
     Path dir;
-    private ShmRoot shm;
-    private Path root;
+    private TestDomain domain;
     private Sluice sluice;
 
     @BeforeEach
     void open() {
-        shm = ShmRoot.create("record");
-        root = shm.path();
-        sluice = Sluice.open("camera", SluiceOptions.defaults().withRoot(root).withDomain(DOMAIN));
+        domain = TestDomain.create("record", DOMAIN);
+        sluice = domain.open("camera");
     }
 
     @AfterEach
     void close() {
         sluice.close();
-        shm.close();
+        domain.close();
     }
 
-    private CliRun run(String... args) {
-        return CliRun.run(CliRun.inDomain(root.toString(), DOMAIN, args));
-    }
 
-    private CompletableFuture<CliRun> asyncRun(String... args) {
-        return CliRun.async(CliRun.inDomain(root.toString(), DOMAIN, args));
-    }
 
 
 
@@ -170,8 +161,8 @@ class RecordPlayTest {
         AtomicLong published = new AtomicLong();
         Thread stream = streamFrames(camera, published, 5);
         Path log = dir.resolve("recorder");
-        Process recorder = CliRun.start(log, CliRun.inDomain(root.toString(), DOMAIN, "record", "-o",
-            dir.resolve("run").toString(), "/camera/rgb", "/late", "--max-size", "200000"));
+        Process recorder = domain.start(log, "record", "-o",
+            dir.resolve("run").toString(), "/camera/rgb", "/late", "--max-size", "200000");
         awaitSubscriber(camera, recorder, log);
         // a topic named before it exists is recorded once it appears; what it published before the recorder joined
         // is counted as lost
@@ -248,7 +239,7 @@ class RecordPlayTest {
         // the directory plays as one recording, its files in order
         try (Subscriber<io.sluice.msg.std_msgs.String> viewer = sluice.subscriber("/late",
             io.sluice.msg.std_msgs.String.TYPE, Qos.reliable(64))) {
-            CompletableFuture<CliRun> playing = asyncRun("play", dir.resolve("run").toString(), "--rate", "0",
+            CompletableFuture<CliRun> playing = domain.async("play", dir.resolve("run").toString(), "--rate", "0",
                 "--topics", "/late");
             List<String> played = new ArrayList<>();
             while (played.size() < lates.size()) {
@@ -270,7 +261,7 @@ class RecordPlayTest {
         Publisher<Image> camera = sluice.publisher("/camera/rgb", Image.TYPE);
         AtomicLong published = new AtomicLong();
         Path file = dir.resolve("one.mcap");
-        CompletableFuture<CliRun> recording = asyncRun("record", "-o", file.toString(),
+        CompletableFuture<CliRun> recording = domain.async("record", "-o", file.toString(),
             "--all", "--duration", "2");
         Thread.sleep(700);
         Thread stream = streamFrames(camera, published, 10);
@@ -287,7 +278,7 @@ class RecordPlayTest {
         assertTrue(count > 0);
 
         try (Subscriber<Image> viewer = sluice.subscriber("/camera/rgb", Image.TYPE, Qos.reliable(16))) {
-            CompletableFuture<CliRun> playing = asyncRun("play", file.toString(),
+            CompletableFuture<CliRun> playing = domain.async("play", file.toString(),
                 "--rate", "4");
             List<Integer> frames = new ArrayList<>();
             while (frames.size() < count) {
@@ -306,16 +297,16 @@ class RecordPlayTest {
     @Test
     void shouldRefuseBadArgumentsInOneLine() {
         assertEquals(new CliRun(2, "", "sluice record: say what to record: TOPIC..., --all or --regex (sluice record"
-            + " --help)\n"), run("record"));
+            + " --help)\n"), domain.run("record"));
         assertEquals(new CliRun(2, "", "sluice record: --compression must be none, zstd or lz4: gzip\n"),
-            run("record", "-a", "--compression", "gzip"));
-        CliRun regex = run("record", "-e", "[");
+            domain.run("record", "-a", "--compression", "gzip"));
+        CliRun regex = domain.run("record", "-e", "[");
         assertEquals(2, regex.code());
         assertTrue(regex.err().startsWith("sluice record: --regex is not a regular expression: "), regex.err());
         assertEquals(new CliRun(1, "", "sluice play: no such file: " + dir.resolve("absent.mcap") + "\n"),
-            run("play", dir.resolve("absent.mcap").toString()));
+            domain.run("play", dir.resolve("absent.mcap").toString()));
         assertEquals(new CliRun(2, "", "sluice play: --rate must be 0 or above: -1.0\n"),
-            run("play", "x.mcap", "--rate", "-1"));
+            domain.run("play", "x.mcap", "--rate", "-1"));
     }
 
     /** A recorder in its own process: Ctrl-C (SIGINT) finishes the file; SIGKILL leaves one that is recovered. */
@@ -365,8 +356,8 @@ class RecordPlayTest {
 
     private Process startRecorder(Path file) throws IOException {
         // chunks of 64 KiB, so that a killed recorder has closed some
-        return CliRun.start(file, CliRun.inDomain(root.toString(), DOMAIN, "record", "-o", file.toString(),
-            "/camera/rgb", "--duration", "120", "--chunk-size", "65536"));
+        return domain.start(file, "record", "-o", file.toString(),
+            "/camera/rgb", "--duration", "120", "--chunk-size", "65536");
     }
 
     /** Waits until the recorder has written some messages (its file has grown past a few chunks). */

@@ -8,9 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.Loan;
 import io.sluice.Publisher;
 import io.sluice.Sluice;
-import io.sluice.SluiceOptions;
 import io.sluice.cli.CliRun;
-import io.sluice.cli.ShmRoot;
+import io.sluice.cli.TestDomain;
 import io.sluice.msg.sensor_msgs.Image;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
@@ -39,8 +38,7 @@ class VideoTest {
 
     @TempDir
     Path dir;
-    private ShmRoot shm;
-    private Path root;
+    private TestDomain domain;
     private Sluice sluice;
 
     /** ffmpeg and ffprobe must be there: in CI (CI=true) their absence fails the test, elsewhere it skips it. */
@@ -67,15 +65,14 @@ class VideoTest {
 
     @BeforeEach
     void open() {
-        shm = ShmRoot.create("video");
-        root = shm.path();
-        sluice = Sluice.open("camera", SluiceOptions.defaults().withRoot(root).withDomain(DOMAIN));
+        domain = TestDomain.create("video", DOMAIN);
+        sluice = domain.open("camera");
     }
 
     @AfterEach
     void close() {
         sluice.close();
-        shm.close();
+        domain.close();
     }
 
 
@@ -128,7 +125,7 @@ class VideoTest {
         Path file = dir.resolve(encoding + ".mcap");
         String[] args = Stream.concat(Stream.of("record", "-o", file.toString(), "/cam", "--qos", "reliable",
             "--max-messages", "29", "--duration", "120"), Stream.of(extra)).toArray(String[]::new);
-        CompletableFuture<CliRun> recording = CliRun.async(CliRun.inDomain(root.toString(), DOMAIN, args));
+        CompletableFuture<CliRun> recording = domain.async(args);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (camera.subscriberCount() == 0) {
             assertTrue(System.nanoTime() < deadline, "the recorder did not join within 60 s");
@@ -230,7 +227,7 @@ class VideoTest {
         assertTrue(far[0] > 100 && far[1] < 60 && far[2] < 60, "far is (dark) red: " + java.util.Arrays.toString(far));
         assertTrue(none[0] < 60 && none[1] < 60 && none[2] < 60, "no depth is black: " + java.util.Arrays.toString(none));
         sluice.close();
-        sluice = Sluice.open("camera", SluiceOptions.defaults().withRoot(root).withDomain(DOMAIN));
+        sluice = domain.open("camera");
 
         Path grey = recordImages("mono16");
         Path greyVideo = dir.resolve("mono16.mp4");
