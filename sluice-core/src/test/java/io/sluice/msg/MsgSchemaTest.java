@@ -359,6 +359,31 @@ class MsgSchemaTest {
             ROOT + ": line 2: the default message of " + ROOT + " would take more than");
     }
 
+    @Test
+    void shouldAcceptADefaultMessageAtTheLimitAndRefuseOneByteMore() {
+        // the estimate: 7 bytes of padding per field plus its elements (a string's: 3 + 4 + 1 at least), and a
+        // sequence's 4-byte count; 134217735 + 134217711 + 10 bytes = MAX_DEFAULT_SIZE
+        assertEquals(MsgSchema.MAX_DEFAULT_SIZE, 134217735L + 134217711 + 10);
+        String big = "float64[16777216] a\n";
+        parse(big + "float64[16777213] b\nuint8[3] c\n");
+        assertSchemaError(big + "float64[16777213] b\nuint8[4] c\n", ROOT + ": line 3: the default message of "
+            + ROOT + " would take more than");
+        parse(big + "string[16777213] b\nuint8[3] c\n");
+        assertSchemaError(big + "string[16777213] b\nuint8[4] c\n", ROOT + ": line 3: the default message");
+        parse(big + "float64[16777211] b\nuint8[8] c\nuint8[] d\n");
+        assertSchemaError(big + "float64[16777211] b\nuint8[9] c\nuint8[] d\n", ROOT + ": line 4: the default");
+    }
+
+    @Test
+    void shouldAcceptBoundsAndBoundedDefaultsAtTheirLimits() {
+        MsgSchema schema = parse("int32[<=3] a [1, 2, 3]\nstring<=16777216 s\n");
+        assertEquals(3, schema.root().field("a").arrayLength());
+        assertEquals(16777216, schema.root().field("s").stringBound());
+        assertSchemaError("int32[<=3] a [1, 2, 3, 4]\n", ROOT + ": line 1: bad default value for int32");
+        assertSchemaError("string<=100000000 s\n", ROOT + ": line 1: bound out of range");
+        assertSchemaError("string<=1000000000 s\n", ROOT + ": line 1: bad array or string bound");
+    }
+
     private static MsgSchema parse(String text) {
         return MsgSchema.parse(ROOT, text);
     }
