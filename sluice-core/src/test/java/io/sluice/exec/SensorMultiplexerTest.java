@@ -155,6 +155,10 @@ class SensorMultiplexerTest {
             IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
                 () -> mux.publisher().loan(65));
             assertEquals("size out of range [0, 64]: size=65", size.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> mux.publisher().loan(-1));
+            try (Loan<MemorySegment> largest = mux.publisher().loan(64)) {
+                assertEquals(64, largest.segment().byteSize(), "the largest message is accepted");
+            }
         }
     }
 
@@ -177,6 +181,21 @@ class SensorMultiplexerTest {
             assertThrows(IllegalStateException.class, () -> mux.publisher().loan(8), "one loan at a time");
             loan.publish();
             assertThrows(IllegalStateException.class, loan::publish, "a loan is spent after publish");
+        }
+    }
+
+    @Test
+    void shouldGiveAnOpenLoanBackWhenThePublisherCloses() {
+        try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create(FRAME, FRAME_BYTES, 1)) {
+            Subscriber<MemorySegment> subscriber = mux.subscriber();
+            Publisher<MemorySegment> publisher = mux.publisher();
+            Loan<MemorySegment> loan = publisher.loan(64);
+            fill(loan.segment(), 3);
+            publisher.close();
+            assertThrows(IllegalStateException.class, loan::publish, "the loan went back with the publisher");
+            assertThrows(IllegalStateException.class, () -> publisher.loan(8));
+            assertEquals(0, publisher.publishedCount());
+            assertNull(subscriber.take(), "nothing was published");
         }
     }
 

@@ -338,4 +338,42 @@ class TimerWheelTest {
         assertEquals(List.of(new Expiry(id, Long.MAX_VALUE - 10, 0)), recorder.expiries);
         assertFalse(wheel.isScheduled(id));
     }
+
+    @Test
+    void shouldFireAPeriodicTimerUpToTheLastRepresentableDeadline() {
+        long id = wheel.schedulePeriodic(Long.MAX_VALUE - 200, 100);
+
+        assertEquals(1, pollAt(Long.MAX_VALUE - 200));
+        assertEquals(1, pollAt(Long.MAX_VALUE - 100));
+        assertTrue(wheel.isScheduled(id), "its next deadline, Long.MAX_VALUE, is representable");
+        assertEquals(1, pollAt(Long.MAX_VALUE));
+
+        assertEquals(List.of(new Expiry(id, Long.MAX_VALUE - 200, 0), new Expiry(id, Long.MAX_VALUE - 100, 0),
+            new Expiry(id, Long.MAX_VALUE, 0)), recorder.expiries);
+        assertFalse(wheel.isScheduled(id));
+    }
+
+    @Test
+    void shouldAcceptTheSmallestWheelAndRefuseAZeroTick() {
+        assertEquals("tickNanos <= 0: tickNanos=0",
+            assertThrows(IllegalArgumentException.class, () -> TimerWheel.create(0, 0, 8, 8)).getMessage());
+        assertEquals("slots is not a power of two in [1, 2^30]: slots=0",
+            assertThrows(IllegalArgumentException.class, () -> TimerWheel.create(0, MS, 0, 8)).getMessage());
+        TimerWheel smallest = TimerWheel.create(0, 1, 1, 1); // one slot, room for one timer, a tick of 1 ns
+        long later = smallest.schedule(30);
+        long first = smallest.schedule(20); // grows
+        assertEquals(20, smallest.nextDeadline());
+        assertEquals(2, smallest.poll(30, recorder, 10));
+        assertEquals(List.of(new Expiry(first, 20, 0), new Expiry(later, 30, 0)), recorder.expiries);
+    }
+
+    @Test
+    void shouldIgnoreAnIdJustPastItsEntries() {
+        TimerWheel small = TimerWheel.create(0, MS, 8, 4);
+        small.schedule(MS);
+        assertFalse(small.cancel(4), "entry 4 of 4 does not exist");
+        assertFalse(small.isScheduled(4));
+        assertEquals(-1, small.missedPeriods(4));
+        assertEquals(1, small.size());
+    }
 }

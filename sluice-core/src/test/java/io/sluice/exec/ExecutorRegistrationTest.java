@@ -1,0 +1,110 @@
+package io.sluice.exec;
+
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Registrations of every executor kind at their edges, on the test's thread ({@link Executor#runOnce}): the limit of
+ * {@link Executor#MAX_REGISTRATIONS}, a registration removed from the middle, a timer due at once, and a registration
+ * attempted while a draining close runs the last callbacks.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ExecutorRegistrationTest {
+    private final List<Throwable> reported = Collections.synchronizedList(new ArrayList<>());
+    private final ExecutorOptions options = ExecutorOptions.defaults().withName("registrations")
+        .withErrorHandler((role, error) -> reported.add(error));
+
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldTakeExactlyMaxRegistrationsAndRefuseOneMoreUntilOneGoes(ExecutorTest.Kind kind) {
+        try (Executor executor = kind.create(options)) {
+            List<GuardCondition> guards = new ArrayList<>();
+            for (int i = 0; i < Executor.MAX_REGISTRATIONS; i++) {
+                guards.add(executor.guardCondition("g" + i, () -> { }));
+            }
+            IllegalStateException full = assertThrows(IllegalStateException.class,
+                () -> executor.guardCondition("one more", () -> { }));
+            assertEquals("too many registrations: name=registrations, max=" + Executor.MAX_REGISTRATIONS,
+                full.getMessage());
+            guards.get(17).close();
+            executor.guardCondition("in its place", () -> { }).close();
+        }
+        assertTrue(reported.isEmpty(), reported.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldKeepTheOthersInOrderWhenARegistrationInTheMiddleGoes(ExecutorTest.Kind kind) {
+        try (Executor executor = kind.create(options)) {
+            List<String> ran = new ArrayList<>();
+            List<Inbox<String>> inboxes = new ArrayList<>();
+            for (String name : List.of("a", "b", "c", "d")) {
+                inboxes.add(executor.inbox(name, 4, ran::add));
+            }
+            Inbox<String> b = inboxes.get(1);
+            b.close();
+            assertFalse(b.isActive(), "inactive as soon as it is closed");
+            assertFalse(b.offer("b"));
+            assertTrue(inboxes.get(0).offer("a"));
+            assertTrue(inboxes.get(2).offer("c"));
+            assertTrue(inboxes.get(3).offer("d"));
+            int handled = 0;
+            while (handled < 3) {
+                handled += executor.runOnce(Duration.ofSeconds(10));
+            }
+            assertEquals(List.of("a", "c", "d"), ran);
+            assertTrue(inboxes.get(0).isActive() && inboxes.get(2).isActive() && inboxes.get(3).isActive());
+        }
+        assertTrue(reported.isEmpty(), reported.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldFireATimerWithNoFirstDelayAtTheFirstCycle(ExecutorTest.Kind kind) {
+        try (Executor executor = kind.create(options)) {
+            List<Long> missed = new ArrayList<>();
+            Registration timer = executor.timer(Duration.ZERO, Duration.ZERO, (deadline, m) -> missed.add(m));
+            assertEquals(1, executor.runOnce(Duration.ofSeconds(10)));
+            assertEquals(List.of(0L), missed);
+            assertEquals(1, timer.handledCount());
+            assertThrows(IllegalArgumentException.class,
+                () -> executor.timer(Duration.ofNanos(-1), Duration.ZERO, (deadline, m) -> { }));
+            assertThrows(IllegalArgumentException.class,
+                () -> executor.timer(Duration.ZERO, Duration.ofNanos(-1), (deadline, m) -> { }));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldRefuseARegistrationFromACallbackOfADrainingClose(ExecutorTest.Kind kind) {
+        Executor executor = kind.create(options);
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        Inbox<String> inbox = executor.inbox("pending", 4, event -> {
+            try {
+                executor.inbox("late", 4, late -> { });
+            } catch (Throwable e) {
+                refused.set(e);
+            }
+        });
+        assertTrue(inbox.offer("x"));
+        executor.close(Shutdown.DRAIN, Duration.ofSeconds(30)); // never started: drains on this thread
+        assertEquals(1, inbox.handledCount(), "the pending event was drained");
+        IllegalStateException closed = assertInstanceOf(IllegalStateException.class, refused.get());
+        assertEquals("executor is closed: name=registrations", closed.getMessage());
+        assertTrue(reported.isEmpty(), reported.toString());
+    }
+}
