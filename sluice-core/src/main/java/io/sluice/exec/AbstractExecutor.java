@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -42,8 +43,11 @@ abstract class AbstractExecutor implements Executor {
     /** Worker threads not yet finished; guarded by registrationLock. */
     private int liveWorkers;
     private volatile long closeNanos;
-    /** runOnce/doWork is running on the caller's thread (to refuse a call from inside a callback). */
-    private boolean inCycle;
+    /**
+     * The thread running runOnce/doWork, or null: to refuse a call from inside a callback or from a second thread,
+     * and so that a close from another thread waits for that cycle to end before it removes the registrations.
+     */
+    private volatile Thread cycling;
 
     AbstractExecutor(ExecutorOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -241,17 +245,28 @@ abstract class AbstractExecutor implements Executor {
     }
 
     private int cycleOnCallersThread(long waitNanos, String call) {
+        Thread current = Thread.currentThread();
+        Thread other = cycling;
+        if (other == current) {
+            throw new IllegalStateException(call + " from one of this executor's callbacks: name=" + name());
+        }
+        if (other != null) {
+            throw new IllegalStateException(call + " while thread " + other.getName() + " runs a cycle: name="
+                + name());
+        }
         if (state != NEW) {
             throw new IllegalStateException(call + " while the executor runs or after close: name=" + name());
         }
-        if (inCycle) {
-            throw new IllegalStateException(call + " from one of this executor's callbacks: name=" + name());
-        }
-        inCycle = true;
+        // cycling before the second look at state, and close sets state before it looks at cycling (both
+        // volatile): either this call sees CLOSING and runs nothing, or that close sees this cycle and waits for it
+        cycling = current;
         try {
+            if (state != NEW) {
+                throw new IllegalStateException(call + " after close: name=" + name());
+            }
             return cycle(waitNanos);
         } finally {
-            inCycle = false;
+            cycling = null;
         }
     }
 
@@ -325,10 +340,29 @@ abstract class AbstractExecutor implements Executor {
         if (ran) {
             awaitWorkers(deadline + CLOSE_GRACE_NANOS, timeout);
         } else {
-            if (mode == Shutdown.DRAIN && state == CLOSING && !inCycle) {
+            Thread cycler = cycling;
+            if (cycler == Thread.currentThread()) {
+                finish(); // from a callback of runOnce/doWork: its cycle stops dispatching (discarding) or ends
+                return;
+            }
+            if (cycler != null) {
+                awaitCycle(cycler, deadline + CLOSE_GRACE_NANOS, timeout); // runOnce/doWork on another thread
+            }
+            if (mode == Shutdown.DRAIN && state == CLOSING) {
                 drain(); // never started: drain on the caller's thread
             }
             finish();
+        }
+    }
+
+    /** Waits until {@code cycler} has left its runOnce/doWork cycle (the wake-up signalled makes it return). */
+    private void awaitCycle(Thread cycler, long deadline, Duration timeout) {
+        while (cycling == cycler) {
+            if (System.nanoTime() - deadline >= 0) {
+                throw new IllegalStateException("executor did not stop within " + timeout + ": name=" + name()
+                    + " (thread " + cycler.getName() + " still runs a cycle: a callback that does not return?)");
+            }
+            LockSupport.parkNanos(50_000);
         }
     }
 

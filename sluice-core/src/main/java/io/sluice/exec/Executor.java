@@ -127,7 +127,9 @@ public interface Executor extends Agent, AutoCloseable {
     /**
      * One duty cycle (for the baselines, one polling point and what it found ready) on the calling thread, waiting
      * up to {@code timeout} for something to do when nothing is ready; for tests and for applications that own
-     * their loop. Not while the executor runs on other threads.
+     * their loop. Not while the executor runs on other threads, nor on two threads at once (the second call throws).
+     * A {@link #close} from another thread waits for the running cycle to end, then drains or discards on its own
+     * thread.
      *
      * @return the number of callbacks run
      */

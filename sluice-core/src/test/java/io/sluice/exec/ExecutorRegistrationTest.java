@@ -1,5 +1,6 @@
 package io.sluice.exec;
 
+import io.sluice.Await;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -8,7 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -106,5 +109,77 @@ class ExecutorRegistrationTest {
         IllegalStateException closed = assertInstanceOf(IllegalStateException.class, refused.get());
         assertEquals("executor is closed: name=registrations", closed.getMessage());
         assertTrue(reported.isEmpty(), reported.toString());
+    }
+
+    /**
+     * An application that owns its loop (runOnce on its thread) and closes the executor from another thread: the
+     * close waits for the running callback, drains on its own thread, and only then removes the registrations; no
+     * cycle starts afterwards.
+     */
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldWaitForTheCallersCycleWhenClosedFromAnotherThread(ExecutorTest.Kind kind) throws Exception {
+        Executor executor = kind.create(options);
+        CountDownLatch inCallback = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean callbackDone = new AtomicBoolean();
+        List<Integer> handled = Collections.synchronizedList(new ArrayList<>());
+        Inbox<Integer> inbox = executor.inbox("events", 8, event -> {
+            if (event == 0) {
+                inCallback.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                callbackDone.set(true);
+            }
+            handled.add(event);
+        });
+        assertTrue(inbox.offer(0));
+        Thread owner = Thread.ofPlatform().name("loop-owner").start(() -> executor.runOnce(Duration.ofSeconds(30)));
+        assertTrue(inCallback.await(30, TimeUnit.SECONDS));
+        assertTrue(inbox.offer(1)); // pending when the close comes: a draining close handles it
+        AtomicBoolean callbackDoneAtClose = new AtomicBoolean();
+        Thread closer = Thread.ofPlatform().start(() -> {
+            executor.close(Shutdown.DRAIN, Duration.ofSeconds(30));
+            callbackDoneAtClose.set(callbackDone.get());
+        });
+        Await.until("the closer has put the executor in CLOSING", ((AbstractExecutor) executor)::closing);
+        assertTrue(closer.isAlive(), "close waits for the running callback");
+        release.countDown();
+        closer.join(TimeUnit.SECONDS.toMillis(30));
+        owner.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(closer.isAlive() || owner.isAlive());
+        assertTrue(callbackDoneAtClose.get(), "close returned only after the callback did");
+        assertEquals(List.of(0, 1), handled, "the pending event drained, once");
+        assertThrows(IllegalStateException.class, () -> executor.runOnce(Duration.ZERO));
+        assertTrue(reported.isEmpty(), reported.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldRefuseASecondThreadsCycleWhileOneRuns(ExecutorTest.Kind kind) throws Exception {
+        try (Executor executor = kind.create(options)) {
+            CountDownLatch inCallback = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            GuardCondition guard = executor.guardCondition("hold", () -> {
+                inCallback.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            guard.trigger();
+            Thread owner = Thread.ofPlatform().name("loop-owner").start(() -> executor.runOnce(Duration.ofSeconds(30)));
+            assertTrue(inCallback.await(30, TimeUnit.SECONDS));
+            IllegalStateException second = assertThrows(IllegalStateException.class,
+                () -> executor.runOnce(Duration.ZERO));
+            assertEquals("runOnce while thread loop-owner runs a cycle: name=registrations", second.getMessage());
+            release.countDown();
+            owner.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(owner.isAlive());
+        }
     }
 }
