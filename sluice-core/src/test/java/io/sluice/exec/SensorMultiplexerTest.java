@@ -200,6 +200,58 @@ class SensorMultiplexerTest {
     }
 
     @Test
+    void shouldSleepAgainInTakeAfterEarlierSamplesAndWakeForTheNext() throws Exception {
+        try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create("/depth", FRAME, FRAME_BYTES, 1, 2)) {
+            Subscriber<MemorySegment> subscriber = mux.subscriber();
+            assertEquals("/depth", subscriber.topic());
+            for (long sequence = 0; sequence < 3; sequence++) { // the wake-up word is no longer 0
+                publish(mux.publisher(), 64, sequence);
+                try (Sample<MemorySegment> sample = subscriber.take(Duration.ofSeconds(10))) {
+                    assertEquals(sequence, sample.sequence());
+                }
+            }
+            AtomicLong received = new AtomicLong(-1);
+            Thread consumer = Thread.ofPlatform().name("mux-sleeper").start(() -> {
+                try (Sample<MemorySegment> sample = subscriber.take(Duration.ofSeconds(60))) {
+                    received.set(sample == null ? -2 : sample.sequence());
+                }
+            });
+            Await.asleepInKernel(consumer); // asleep on the word as it is now, not spinning on a stale value
+            publish(mux.publisher(), 64, 3);
+            consumer.join();
+            assertEquals(3, received.get());
+        }
+    }
+
+    @Test
+    void shouldReleaseTheSamplesAClosedSubscriberStillHeld() {
+        // one consumer holding two: 1 × 2 + 2 = 4 buffers, as many as the producer needs with a holder of two
+        try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create("/depth", FRAME, FRAME_BYTES, 1, 2)) {
+            assertEquals(4, mux.bufferCount());
+            Subscriber<MemorySegment> first = mux.subscriber();
+            publish(mux.publisher(), 64, 0);
+            first.latest();
+            publish(mux.publisher(), 64, 1);
+            first.latest(); // two buffers held, never closed
+            first.close();  // gives them back
+            Subscriber<MemorySegment> second = mux.subscriber();
+            publish(mux.publisher(), 64, 2);
+            Sample<MemorySegment> one = second.latest();
+            publish(mux.publisher(), 64, 3);
+            Sample<MemorySegment> two = second.latest();
+            for (long sequence = 4; sequence < 12; sequence++) { // two buffers pinned: the other two take turns
+                publish(mux.publisher(), 64, sequence);
+            }
+            assertEquals(2, one.sequence());
+            assertEquals(3, two.sequence());
+            assertNull(tornWord(one));
+            one.close();
+            two.close();
+            second.close();
+        }
+    }
+
+    @Test
     void shouldInitializeALoanFromItsShape() {
         MessageShape<MemorySegment> shape = new MessageShape<>() {
             @Override
