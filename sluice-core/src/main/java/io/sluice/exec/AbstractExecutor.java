@@ -4,7 +4,9 @@ import io.sluice.Subscriber;
 import io.sluice.os.FutexWaitable;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +45,11 @@ abstract class AbstractExecutor implements Executor {
     /** Worker threads not yet finished; guarded by registrationLock. */
     private int liveWorkers;
     private volatile long closeNanos;
+    /**
+     * Removed before any dispatch view took them (an inbox closed before the executor's first cycle, say): what they
+     * hold is dropped and counted by the next thread that takes a view, or at finish. Guarded by registrationLock.
+     */
+    private final List<Entity> removedUnseen = new ArrayList<>();
     /**
      * The thread running runOnce/doWork, or null: to refuse a call from inside a callback or from a second thread,
      * and so that a close from another thread waits for that cycle to end before it removes the registrations.
@@ -125,6 +132,9 @@ abstract class AbstractExecutor implements Executor {
             entity.deactivate();
             entities = shrunk;
             version++;
+            if (!entity.viewed) {
+                removedUnseen.add(entity);
+            }
         }
         wakeup.signal();
     }
@@ -132,6 +142,38 @@ abstract class AbstractExecutor implements Executor {
     /** The registrations in registration order; the array is never modified. */
     final Entity[] entities() {
         return entities;
+    }
+
+    /**
+     * The registrations for a dispatch thread's view, each marked as seen, so that a later removal leaves dropping
+     * what it holds to that thread. Off the hot path: a view is taken when {@link #version()} moved.
+     */
+    final Entity[] takeView() {
+        synchronized (registrationLock) {
+            Entity[] current = entities;
+            for (Entity entity : current) {
+                entity.viewed = true;
+            }
+            return current;
+        }
+    }
+
+    /**
+     * Drops what the entities removed before any view took them hold (queued inbox events are counted as rejected):
+     * called by a thread that dispatches, when it takes a view, so that it never runs beside a dispatch of theirs.
+     */
+    final void discardRemovedUnseen() {
+        Entity[] removed;
+        synchronized (registrationLock) {
+            if (removedUnseen.isEmpty()) {
+                return;
+            }
+            removed = removedUnseen.toArray(new Entity[0]);
+            removedUnseen.clear();
+        }
+        for (Entity entity : removed) {
+            entity.discard();
+        }
     }
 
     final int version() {
@@ -385,6 +427,7 @@ abstract class AbstractExecutor implements Executor {
             entity.deactivate();
             entity.discard();
         }
+        discardRemovedUnseen();
         onFinish();
     }
 

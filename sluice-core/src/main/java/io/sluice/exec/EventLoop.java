@@ -214,7 +214,8 @@ final class EventLoop extends AbstractExecutor {
     /** Rebuilds the loop's views after registrations changed: files new timers in the wheel, cancels removed ones. */
     private void syncRegistrations() {
         int version = version();
-        Entity[] current = entities();
+        Entity[] current = takeView();
+        discardRemovedUnseen(); // removed before this loop saw them (an inbox may still be in the ready ring)
         List<Entity> subs = new ArrayList<>();
         List<TimerEntity> live = new ArrayList<>();
         for (Entity entity : current) {

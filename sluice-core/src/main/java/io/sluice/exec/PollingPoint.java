@@ -95,7 +95,8 @@ final class PollingPoint {
                 entity.discard();
             }
         }
-        Entity[] current = owner.entities().clone();
+        Entity[] current = owner.takeView().clone();
+        owner.discardRemovedUnseen(); // removed before any polling point saw them
         Arrays.sort(current, ROS_ORDER);
         ordered = current;
         captured = new Entity[current.length];

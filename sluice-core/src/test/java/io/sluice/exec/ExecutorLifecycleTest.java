@@ -1,0 +1,247 @@
+package io.sluice.exec;
+
+import io.sluice.Await;
+import io.sluice.Loan;
+import io.sluice.MessageType;
+import io.sluice.Publisher;
+import io.sluice.Qos;
+import io.sluice.Sluice;
+import io.sluice.Subscriber;
+import io.sluice.TestRoot;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The lifecycle of every executor kind where a broken executor would still look busy: registrations changed between
+ * two cycles (one removed, one added: the executor must see the change even though the count is the same), more
+ * timers than its first table holds, a removed inbox's queued events, what a draining close takes and refuses,
+ * a second close, its threads and their names, and what {@code doWork} returns.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ExecutorLifecycleTest {
+    private static final MessageType<MemorySegment> COUNTER = MessageType.raw("test/msg/Counter");
+
+    private final TestRoot root = new TestRoot();
+    private final List<Throwable> reported = Collections.synchronizedList(new ArrayList<>());
+
+    private ExecutorOptions options(String name) {
+        return ExecutorOptions.defaults().withName(name).withErrorHandler((role, error) -> reported.add(error));
+    }
+
+    @AfterEach
+    void cleanUp() {
+        root.close();
+        assertTrue(reported.isEmpty(), reported.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldSeeARegistrationAddedAfterAnotherWasRemovedBetweenTwoCycles(ExecutorTest.Kind kind) {
+        try (Executor executor = kind.create(options("swap"))) {
+            Registration first = executor.timer(Duration.ZERO, Duration.ZERO, (deadline, missed) -> { });
+            assertEquals(1, executor.runOnce(Duration.ofSeconds(10)));
+            first.close();
+            AtomicInteger fired = new AtomicInteger();
+            executor.timer(Duration.ZERO, Duration.ZERO, (deadline, missed) -> fired.incrementAndGet());
+            assertEquals(1, executor.runOnce(Duration.ofSeconds(10)), "the new timer, not the removed one");
+            assertEquals(1, fired.get());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldFireMoreTimersThanItsFirstTableHolds(ExecutorTest.Kind kind) {
+        try (Executor executor = kind.create(options("timers"))) {
+            AtomicInteger fired = new AtomicInteger();
+            for (int i = 0; i < 200; i++) {
+                executor.timer(Duration.ZERO, Duration.ZERO, (deadline, missed) -> fired.incrementAndGet());
+            }
+            while (fired.get() < 200) {
+                assertTrue(executor.runOnce(Duration.ofSeconds(10)) > 0, "fired " + fired.get() + " of 200");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldCountTheQueuedEventsOfARemovedInboxAsRejected(ExecutorTest.Kind kind) {
+        try (Executor executor = kind.create(options("removed"))) {
+            AtomicInteger handled = new AtomicInteger();
+            Inbox<Integer> inbox = executor.inbox("events", 8, event -> handled.incrementAndGet());
+            Inbox<Integer> other = executor.inbox("other", 8, event -> handled.incrementAndGet());
+            for (int i = 0; i < 5; i++) {
+                assertTrue(inbox.offer(i));
+            }
+            inbox.close();
+            assertTrue(other.offer(9));
+            while (executor.runOnce(Duration.ZERO) > 0) {
+                // the other inbox's event
+            }
+            assertEquals(1, handled.get(), "only the other inbox's event");
+            assertEquals(5, inbox.rejectedCount(), "the removed inbox's events are counted, not lost silently");
+            assertEquals(0, inbox.size());
+        }
+    }
+
+    /** A draining close takes the samples published before it and refuses new inbox events. */
+    @ParameterizedTest
+    @EnumSource(value = ExecutorTest.Kind.class, names = {"EVENT_LOOP", "POLLING_POINT"})
+    void shouldDrainWhatWasPublishedBeforeTheCloseAndNothingAfter(ExecutorTest.Kind kind) throws Exception {
+        try (Sluice sluice = Sluice.open("test", root.options());
+             Publisher<MemorySegment> publisher = sluice.publisher("/counter", COUNTER);
+             Subscriber<MemorySegment> subscriber = sluice.subscriber("/counter", COUNTER, Qos.queue(16))) {
+            Executor executor = kind.create(options("drain"));
+            CountDownLatch inCallback = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            List<Long> handled = Collections.synchronizedList(new ArrayList<>());
+            AtomicBoolean offerAccepted = new AtomicBoolean();
+            Inbox<Integer> inbox = executor.inbox("late", 4, event -> { });
+            executor.subscription(subscriber, sample -> {
+                long value = sample.segment().get(ValueLayout.JAVA_LONG, 0);
+                if (value == 0) {
+                    inCallback.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    offerAccepted.set(inbox.offer(1)); // during the close
+                }
+                handled.add(value);
+            });
+            executor.start();
+            publish(publisher, 0);
+            assertTrue(inCallback.await(30, TimeUnit.SECONDS));
+            publish(publisher, 1); // before the close: drained
+            Thread closer = Thread.ofPlatform().start(() -> executor.close(Shutdown.DRAIN, Duration.ofSeconds(30)));
+            Await.until("the closer has put the executor in CLOSING", ((AbstractExecutor) executor)::closing);
+            publish(publisher, 2); // after the close: not handled
+            release.countDown();
+            closer.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(closer.isAlive());
+            assertEquals(List.of(0L, 1L), handled);
+            assertFalse(offerAccepted.get(), "a closing executor takes no new inbox events");
+            assertEquals(1, inbox.rejectedCount());
+        }
+    }
+
+    /** A second close while the first drains waits like the first and changes nothing: the drain still happens. */
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldLetASecondCloseWaitForTheFirstsDrain(ExecutorTest.Kind kind) throws Exception {
+        Executor executor = kind.create(options("twice"));
+        CountDownLatch inCallback = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger handled = new AtomicInteger();
+        Inbox<Integer> inbox = executor.inbox("events", 8, event -> {
+            if (event == 0) {
+                inCallback.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            handled.incrementAndGet();
+        });
+        List<Registration> registrations = List.of(inbox, executor.guardCondition("g", () -> { }));
+        assertTrue(inbox.offer(0));
+        executor.start();
+        assertTrue(inCallback.await(30, TimeUnit.SECONDS));
+        for (int i = 1; i <= 3; i++) {
+            assertTrue(inbox.offer(i));
+        }
+        Thread first = Thread.ofPlatform().start(() -> executor.close(Shutdown.DRAIN, Duration.ofSeconds(30)));
+        Await.until("the first close has put the executor in CLOSING", ((AbstractExecutor) executor)::closing);
+        AtomicBoolean secondReturnedEarly = new AtomicBoolean();
+        Thread second = Thread.ofPlatform().start(() -> {
+            executor.close(Shutdown.DISCARD, Duration.ofSeconds(30));
+            secondReturnedEarly.set(release.getCount() > 0);
+        });
+        Await.until("the second close waits", () -> second.getState() != Thread.State.RUNNABLE
+            || !second.isAlive());
+        release.countDown();
+        first.join(TimeUnit.SECONDS.toMillis(30));
+        second.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(secondReturnedEarly.get(), "the second close returned before the threads finished");
+        assertEquals(4, handled.get(), "the first close's drain, unchanged by the second's DISCARD");
+        assertEquals(0, inbox.rejectedCount());
+        for (Registration registration : registrations) {
+            assertFalse(registration.isActive(), "removed at close: " + registration.role());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldNameItsThreadsAndReturnItselfFromStart(ExecutorTest.Kind kind) throws Exception {
+        String name = "th" + kind.ordinal();
+        try (Executor executor = kind.create(options(name))) {
+            assertSame(executor, executor.start());
+            List<String> expected = kind == ExecutorTest.Kind.MULTI_THREADED
+                ? List.of("sluice-" + name + "-0", "sluice-" + name + "-1", "sluice-" + name + "-2")
+                : List.of("sluice-" + name);
+            Await.until("threads " + expected, () -> threadsNamed("sluice-" + name).equals(expected));
+        }
+        Await.until("threads of " + name + " gone", () -> threadsNamed("sluice-" + name).isEmpty());
+    }
+
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldRunOnTheCallersThreadPlusTheRestOfItsThreads(ExecutorTest.Kind kind) throws Exception {
+        String name = "rn" + kind.ordinal();
+        Executor executor = kind.create(options(name));
+        CountDownLatch running = new CountDownLatch(1);
+        executor.guardCondition("started", running::countDown).trigger();
+        Thread caller = Thread.ofPlatform().name("caller-" + name).start(executor::run);
+        assertTrue(running.await(30, TimeUnit.SECONDS));
+        List<String> expected = kind == ExecutorTest.Kind.MULTI_THREADED
+            ? List.of("sluice-" + name + "-1", "sluice-" + name + "-2") // the caller is the first
+            : List.of();
+        Await.until("threads " + expected, () -> threadsNamed("sluice-" + name).equals(expected));
+        executor.close(Shutdown.DRAIN, Duration.ofSeconds(30));
+        caller.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(caller.isAlive());
+    }
+
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldReturnTheCallbacksADoWorkRan(ExecutorTest.Kind kind) {
+        try (Executor executor = kind.create(options("work"))) {
+            GuardCondition guard = executor.guardCondition("g", () -> { });
+            assertEquals(0, executor.doWork());
+            guard.trigger();
+            assertEquals(1, executor.doWork());
+            assertEquals(0, executor.doWork());
+        }
+    }
+
+    private static List<String> threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+            .filter(n -> n.equals(prefix) || n.startsWith(prefix + "-")).sorted().toList();
+    }
+
+    private static void publish(Publisher<MemorySegment> publisher, long value) {
+        try (Loan<MemorySegment> loan = publisher.loan(8)) {
+            loan.segment().set(ValueLayout.JAVA_LONG, 0, value);
+            loan.publish();
+        }
+    }
+}
