@@ -139,14 +139,10 @@ abstract class AbstractExecutor implements Executor {
         wakeup.signal();
     }
 
-    /** The registrations in registration order; the array is never modified. */
-    final Entity[] entities() {
-        return entities;
-    }
-
     /**
-     * The registrations for a dispatch thread's view, each marked as seen, so that a later removal leaves dropping
-     * what it holds to that thread. Off the hot path: a view is taken when {@link #version()} moved.
+     * The registrations in registration order (the array is never modified) for a dispatch thread's view, each
+     * marked as seen, so that a later removal leaves dropping what it holds to that thread. Off the hot path: a view
+     * is taken when {@link #version()} moved.
      */
     final Entity[] takeView() {
         synchronized (registrationLock) {
