@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -46,15 +47,25 @@ abstract class AbstractExecutor implements Executor {
     private int liveWorkers;
     private volatile long closeNanos;
     /**
-     * Removed before any dispatch view took them (an inbox closed before the executor's first cycle, say): what they
-     * hold is dropped and counted by the next thread that takes a view, or at finish. Guarded by registrationLock.
+     * Removed registrations whose queued events and captured samples a dispatching thread has still to drop (and
+     * count): the executor's thread takes them when it next looks at its registrations, or {@link #finish} does.
+     * Guarded by registrationLock.
      */
-    private final List<Entity> removedUnseen = new ArrayList<>();
+    private final List<Entity> removed = new ArrayList<>();
+    /** Whether {@link #removed} has entries: read once per polling point, written under registrationLock. */
+    private volatile boolean removalsPending;
     /**
-     * The thread running runOnce/doWork, or null: to refuse a call from inside a callback or from a second thread,
-     * and so that a close from another thread waits for that cycle to end before it removes the registrations.
+     * The thread running runOnce/doWork, or null: claimed with a compare-and-set, to refuse a call from inside a
+     * callback or from a second thread, and so that a close from another thread waits for that cycle to end before
+     * it removes the registrations.
      */
-    private volatile Thread cycling;
+    private final AtomicReference<Thread> cycling = new AtomicReference<>();
+    /** Set by a close that stopped waiting for a runOnce/doWork cycle: the cycling thread finishes as it leaves. */
+    private volatile boolean finishWhenCycleEnds;
+    /** The thread of the first close (a second close from it does not wait for itself). */
+    private volatile Thread firstCloser;
+    /** Counted down once {@link #finish} removed everything: a second close of a never-started executor waits. */
+    private final CountDownLatch finishedAll = new CountDownLatch(1);
 
     AbstractExecutor(ExecutorOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -131,46 +142,48 @@ abstract class AbstractExecutor implements Executor {
             System.arraycopy(entities, index + 1, shrunk, index, shrunk.length - index);
             entity.deactivate();
             entities = shrunk;
+            removed.add(entity);
+            removalsPending = true;
             version++;
-            if (!entity.viewed) {
-                removedUnseen.add(entity);
-            }
         }
         wakeup.signal();
     }
 
-    /**
-     * The registrations in registration order (the array is never modified) for a dispatch thread's view, each
-     * marked as seen, so that a later removal leaves dropping what it holds to that thread. Off the hot path: a view
-     * is taken when {@link #version()} moved.
-     */
-    final Entity[] takeView() {
-        synchronized (registrationLock) {
-            Entity[] current = entities;
-            for (Entity entity : current) {
-                entity.viewed = true;
-            }
-            return current;
-        }
+    /** The registrations in registration order; the array is never modified. */
+    final Entity[] entities() {
+        return entities;
+    }
+
+    /** Whether removed registrations wait for {@link #takeRemoved}. */
+    final boolean removalsPending() {
+        return removalsPending;
     }
 
     /**
-     * Drops what the entities removed before any view took them hold (queued inbox events are counted as rejected):
-     * called by a thread that dispatches, when it takes a view, so that it never runs beside a dispatch of theirs.
+     * The registrations removed since the last call, for the calling thread, which dispatches this executor, to
+     * drop what they hold ({@link Entity#discard}) once no thread runs them (see {@link #requeueRemoved}).
      */
-    final void discardRemovedUnseen() {
-        Entity[] removed;
+    final Entity[] takeRemoved() {
         synchronized (registrationLock) {
-            if (removedUnseen.isEmpty()) {
-                return;
+            if (removed.isEmpty()) {
+                return NO_ENTITIES;
             }
-            removed = removedUnseen.toArray(new Entity[0]);
-            removedUnseen.clear();
-        }
-        for (Entity entity : removed) {
-            entity.discard();
+            Entity[] taken = removed.toArray(NO_ENTITIES);
+            removed.clear();
+            removalsPending = false;
+            return taken;
         }
     }
+
+    /** Gives back a removed registration that another thread still runs: a later look drops what it holds. */
+    final void requeueRemoved(Entity entity) {
+        synchronized (registrationLock) {
+            removed.add(entity);
+            removalsPending = true;
+        }
+    }
+
+    private static final Entity[] NO_ENTITIES = new Entity[0];
 
     final int version() {
         return version;
@@ -245,9 +258,16 @@ abstract class AbstractExecutor implements Executor {
             if (state != NEW) {
                 throw new IllegalStateException("executor already runs or is closed: name=" + name());
             }
+            state = RUNNING;
+            // state before the look at cycling; a runOnce claims cycling before its look at state (both volatile)
+            Thread cycler = cycling.get();
+            if (cycler != null) {
+                state = NEW;
+                throw new IllegalStateException("start or run while thread " + cycler.getName()
+                    + " runs a cycle (runOnce/doWork): name=" + name());
+            }
             finished = new CountDownLatch(workerCount);
             liveWorkers = workerCount;
-            state = RUNNING;
         }
     }
 
@@ -284,7 +304,10 @@ abstract class AbstractExecutor implements Executor {
 
     private int cycleOnCallersThread(long waitNanos, String call) {
         Thread current = Thread.currentThread();
-        Thread other = cycling;
+        if (state != NEW) {
+            throw new IllegalStateException(call + " while the executor runs or after close: name=" + name());
+        }
+        Thread other = cycling.compareAndExchange(null, current);
         if (other == current) {
             throw new IllegalStateException(call + " from one of this executor's callbacks: name=" + name());
         }
@@ -292,19 +315,18 @@ abstract class AbstractExecutor implements Executor {
             throw new IllegalStateException(call + " while thread " + other.getName() + " runs a cycle: name="
                 + name());
         }
-        if (state != NEW) {
-            throw new IllegalStateException(call + " while the executor runs or after close: name=" + name());
-        }
-        // cycling before the second look at state, and close sets state before it looks at cycling (both
-        // volatile): either this call sees CLOSING and runs nothing, or that close sees this cycle and waits for it
-        cycling = current;
+        // cycling claimed before this look at state; close and start set state before they look at cycling (all
+        // volatile): either this call sees their state and runs nothing, or they see this cycle
         try {
             if (state != NEW) {
-                throw new IllegalStateException(call + " after close: name=" + name());
+                throw new IllegalStateException(call + " while the executor runs or after close: name=" + name());
             }
             return cycle(waitNanos);
         } finally {
-            cycling = null;
+            cycling.set(null);
+            if (finishWhenCycleEnds) {
+                finish(); // a close stopped waiting for this cycle (its timeout): the cycle's end completes it
+            }
         }
     }
 
@@ -358,6 +380,7 @@ abstract class AbstractExecutor implements Executor {
         Objects.requireNonNull(mode, "mode");
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean ran;
+        boolean first = false;
         synchronized (registrationLock) {
             ran = finished != null;
             if (state < CLOSING) {
@@ -365,11 +388,11 @@ abstract class AbstractExecutor implements Executor {
                 shutdown = mode;
                 closeNanos = System.nanoTime();
                 drainDeadline = deadline;
+                firstCloser = Thread.currentThread();
                 state = CLOSING;
-            } else if (!ran) {
-                return; // closed before it ever ran: the first close did everything on its caller's thread
+                first = true;
             }
-            // a second close of a running executor waits for its threads like the first, and does nothing else
+            // a second close waits for the threads (or the first close) like the first, and does nothing else
         }
         wakeup.signal();
         if (workers.contains(Thread.currentThread())) {
@@ -377,36 +400,68 @@ abstract class AbstractExecutor implements Executor {
         }
         if (ran) {
             awaitWorkers(deadline + CLOSE_GRACE_NANOS, timeout);
-        } else {
-            Thread cycler = cycling;
-            if (cycler == Thread.currentThread()) {
-                finish(); // from a callback of runOnce/doWork: its cycle stops dispatching (discarding) or ends
-                return;
-            }
-            if (cycler != null) {
-                awaitCycle(cycler, deadline + CLOSE_GRACE_NANOS, timeout); // runOnce/doWork on another thread
-            }
-            if (mode == Shutdown.DRAIN && state == CLOSING) {
-                drain(); // never started: drain on the caller's thread
-            }
-            finish();
+            return;
         }
+        Thread cycler = cycling.get();
+        if (cycler == Thread.currentThread()) {
+            finish(); // from a callback of runOnce/doWork: its cycle stops dispatching (discarding) or ends
+            return;
+        }
+        if (!first) {
+            if (firstCloser != Thread.currentThread()) {
+                awaitFinished(deadline + CLOSE_GRACE_NANOS, timeout); // the first close is still at work
+            }
+            return;
+        }
+        if (cycler != null && !awaitCycle(cycler, deadline + CLOSE_GRACE_NANOS)) {
+            finishWhenCycleEnds = true; // the cycling thread finishes as it leaves its cycle
+            if (cycling.get() == null) {
+                finish(); // it left meanwhile, perhaps before it saw the flag
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                return; // interrupted: as awaitWorkers, return with the interrupt status kept
+            }
+            throw new IllegalStateException("executor did not stop within " + timeout + ": name=" + name()
+                + " (thread " + cycler.getName() + " still runs a cycle: a callback that does not return?);"
+                + " its registrations are removed when it returns");
+        }
+        if (mode == Shutdown.DRAIN) {
+            drain(); // never started: drain on the caller's thread
+        }
+        finish();
     }
 
-    /** Waits until {@code cycler} has left its runOnce/doWork cycle (the wake-up signalled makes it return). */
-    private void awaitCycle(Thread cycler, long deadline, Duration timeout) {
-        while (cycling == cycler) {
-            if (System.nanoTime() - deadline >= 0) {
-                throw new IllegalStateException("executor did not stop within " + timeout + ": name=" + name()
-                    + " (thread " + cycler.getName() + " still runs a cycle: a callback that does not return?)");
+    /**
+     * Waits until {@code cycler} has left its runOnce/doWork cycle (the wake-up signalled makes it return).
+     *
+     * @return false at the deadline, or when this thread is interrupted (its interrupt status kept)
+     */
+    private boolean awaitCycle(Thread cycler, long deadline) {
+        while (cycling.get() == cycler) {
+            if (System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted()) {
+                return false;
             }
             LockSupport.parkNanos(50_000);
+        }
+        return true;
+    }
+
+    /** A second close of a never-started executor: waits until the first close (or a cycle's end) finished. */
+    private void awaitFinished(long deadline, Duration timeout) {
+        try {
+            if (!finishedAll.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new IllegalStateException("executor did not stop within " + timeout + ": name=" + name()
+                    + " (its first close is still waiting for a callback)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     /**
      * Removes every registration and drops what they still hold (samples a polling point captured, queued inbox
-     * events, which are counted as rejected). Called when no thread dispatches any more.
+     * events, which are counted as rejected), those removed earlier included. Called when no thread dispatches any
+     * more, or by a callback of runOnce/doWork that closes the executor (its own cycle then dispatches nothing more).
      */
     private void finish() {
         Entity[] last;
@@ -423,8 +478,11 @@ abstract class AbstractExecutor implements Executor {
             entity.deactivate();
             entity.discard();
         }
-        discardRemovedUnseen();
+        for (Entity entity : takeRemoved()) {
+            entity.discard();
+        }
         onFinish();
+        finishedAll.countDown();
     }
 
     /** After the registrations are removed, on the thread that removed them: release what the executor holds. */

@@ -35,12 +35,6 @@ abstract class Entity implements Registration {
     private long handled;
     /** The multi-threaded baseline: a thread runs this entity now (set under its lock, cleared after the run). */
     volatile boolean running;
-    /**
-     * A dispatch view took it ({@link AbstractExecutor#takeView}); guarded by the owner's registration lock. Its
-     * executor drops what a removed entity holds itself if it ever saw it, else the removal leaves that to the next
-     * view's taker ({@link AbstractExecutor#discardRemovedUnseen}).
-     */
-    boolean viewed;
 
     Entity(AbstractExecutor owner, Kind kind, String role) {
         this.owner = owner;

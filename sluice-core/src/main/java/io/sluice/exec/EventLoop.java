@@ -214,8 +214,7 @@ final class EventLoop extends AbstractExecutor {
     /** Rebuilds the loop's views after registrations changed: files new timers in the wheel, cancels removed ones. */
     private void syncRegistrations() {
         int version = version();
-        Entity[] current = takeView();
-        discardRemovedUnseen(); // removed before this loop saw them (an inbox may still be in the ready ring)
+        Entity[] current = entities();
         List<Entity> subs = new ArrayList<>();
         List<TimerEntity> live = new ArrayList<>();
         for (Entity entity : current) {
@@ -244,11 +243,9 @@ final class EventLoop extends AbstractExecutor {
                 timersByEntry[entry] = timer;
             }
         }
-        for (Entity entity : all) {
-            if (!entity.isActive()) {
-                ringOff(entity);
-                entity.discard();
-            }
+        for (Entity entity : takeRemoved()) { // each removal once, seen by this loop before or not
+            ringOff(entity);
+            entity.discard();
         }
         for (Entity subscription : subs) {
             ringOn(subscription); // after the removed ones stopped theirs: a re-registered subscriber keeps ringing

@@ -57,10 +57,8 @@ final class MultiThreadedExecutor extends AbstractExecutor {
         try {
             return entity.executeSnapshot();
         } finally {
-            if (!entity.isActive()) {
-                entity.discard(); // removed while it ran: the polling point left it to us
-            }
-            // not under the lock: a thread may hold it asleep at the polling point, and this wakes it
+            // not under the lock: a thread may hold it asleep at the polling point, and this wakes it; removed while
+            // it ran, it waits in the executor's removals for the next polling point, which drops what it holds
             entity.running = false;
             wakeup.signal(); // a thread asleep at the polling point left this source out: let it look again
         }

@@ -35,6 +35,9 @@ final class PollingPoint {
      */
     int poll(long waitNanos) {
         int key = owner.wakeup.key();
+        if (owner.removalsPending()) {
+            dropRemoved();
+        }
         if (seenVersion != owner.version()) {
             sync();
         }
@@ -87,16 +90,24 @@ final class PollingPoint {
         return next;
     }
 
-    /** Takes the registrations as they are now; drops what removed ones hold unless a thread runs them. */
-    private void sync() {
-        int version = owner.version();
-        for (Entity entity : ordered) {
-            if (!entity.isActive() && !entity.running) {
+    /**
+     * Drops what removed registrations hold, each once, seen by a polling point before or not; one that a thread of
+     * the multi-threaded executor still runs goes back to the executor's removals for the next polling point.
+     */
+    private void dropRemoved() {
+        for (Entity entity : owner.takeRemoved()) {
+            if (entity.running) {
+                owner.requeueRemoved(entity);
+            } else {
                 entity.discard();
             }
         }
-        Entity[] current = owner.takeView().clone();
-        owner.discardRemovedUnseen(); // removed before any polling point saw them
+    }
+
+    /** Takes the registrations as they are now. */
+    private void sync() {
+        int version = owner.version();
+        Entity[] current = owner.entities().clone();
         Arrays.sort(current, ROS_ORDER);
         ordered = current;
         captured = new Entity[current.length];

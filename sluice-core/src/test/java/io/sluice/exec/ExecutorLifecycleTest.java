@@ -56,13 +56,14 @@ class ExecutorLifecycleTest {
     @EnumSource(ExecutorTest.Kind.class)
     void shouldSeeARegistrationAddedAfterAnotherWasRemovedBetweenTwoCycles(ExecutorTest.Kind kind) {
         try (Executor executor = kind.create(options("swap"))) {
-            Registration first = executor.timer(Duration.ZERO, Duration.ZERO, (deadline, missed) -> { });
+            Registration first = executor.timer(Duration.ZERO, Duration.ofHours(1), (deadline, missed) -> { });
             assertEquals(1, executor.runOnce(Duration.ofSeconds(10)));
-            first.close();
+            first.close(); // periodic: only the user's close removes it
             AtomicInteger fired = new AtomicInteger();
             executor.timer(Duration.ZERO, Duration.ZERO, (deadline, missed) -> fired.incrementAndGet());
             assertEquals(1, executor.runOnce(Duration.ofSeconds(10)), "the new timer, not the removed one");
             assertEquals(1, fired.get());
+            assertEquals(1, first.handledCount());
         }
     }
 
@@ -176,8 +177,7 @@ class ExecutorLifecycleTest {
             executor.close(Shutdown.DISCARD, Duration.ofSeconds(30));
             secondReturnedEarly.set(release.getCount() > 0);
         });
-        Await.until("the second close waits", () -> second.getState() != Thread.State.RUNNABLE
-            || !second.isAlive());
+        Await.inCall(second, AbstractExecutor.class, "awaitWorkers");
         release.countDown();
         first.join(TimeUnit.SECONDS.toMillis(30));
         second.join(TimeUnit.SECONDS.toMillis(30));
@@ -231,6 +231,56 @@ class ExecutorLifecycleTest {
             assertEquals(1, executor.doWork());
             assertEquals(0, executor.doWork());
         }
+    }
+
+    /** An inbox the executor has seen, removed with events queued, then a discarding close: they are counted. */
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldCountTheQueuedEventsOfARemovedInboxAtADiscardingClose(ExecutorTest.Kind kind) {
+        Executor executor = kind.create(options("seen"));
+        AtomicInteger handled = new AtomicInteger();
+        Inbox<Integer> inbox = executor.inbox("events", 8, event -> handled.incrementAndGet());
+        assertEquals(0, executor.runOnce(Duration.ZERO)); // the executor has seen it
+        for (int i = 0; i < 3; i++) {
+            assertTrue(inbox.offer(i));
+        }
+        inbox.close();
+        executor.close(Shutdown.DISCARD, Duration.ofSeconds(30));
+        assertEquals(0, handled.get());
+        assertEquals(3, inbox.rejectedCount());
+        assertEquals(0, inbox.size());
+    }
+
+    /** The same on a running single-threaded executor whose thread is busy in a callback when both come. */
+    @ParameterizedTest
+    @EnumSource(value = ExecutorTest.Kind.class, names = {"EVENT_LOOP", "POLLING_POINT"})
+    void shouldCountTheQueuedEventsOfAnInboxRemovedWhileTheExecutorWasBusy(ExecutorTest.Kind kind)
+        throws Exception {
+        Executor executor = kind.create(options("busy"));
+        CountDownLatch inCallback = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        GuardCondition hold = executor.guardCondition("hold", () -> {
+            inCallback.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Inbox<Integer> inbox = executor.inbox("events", 8, event -> { });
+        executor.start();
+        hold.trigger();
+        assertTrue(inCallback.await(30, TimeUnit.SECONDS));
+        for (int i = 0; i < 3; i++) {
+            assertTrue(inbox.offer(i));
+        }
+        inbox.close();
+        Thread closer = Thread.ofPlatform().start(() -> executor.close(Shutdown.DISCARD, Duration.ofSeconds(30)));
+        Await.until("the closer has put the executor in CLOSING", ((AbstractExecutor) executor)::closing);
+        release.countDown();
+        closer.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(closer.isAlive());
+        assertEquals(3, inbox.rejectedCount());
     }
 
     private static List<String> threadsNamed(String prefix) {

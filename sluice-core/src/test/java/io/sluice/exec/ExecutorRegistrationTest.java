@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -181,5 +182,107 @@ class ExecutorRegistrationTest {
             owner.join(TimeUnit.SECONDS.toMillis(30));
             assertFalse(owner.isAlive());
         }
+    }
+
+    /** Two threads calling doWork over and over: never two cycles at once (the clock sees who is inside a cycle). */
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldNeverRunTwoCallersCyclesAtOnce(ExecutorTest.Kind kind) throws Exception {
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        NanoClock counting = () -> {
+            most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+            Thread.yield();
+            inside.decrementAndGet();
+            return System.nanoTime();
+        };
+        try (Executor executor = kind.create(options.withClock(counting))) {
+            executor.guardCondition("g", () -> { });
+            AtomicInteger refused = new AtomicInteger();
+            List<Thread> callers = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                callers.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < 20_000; i++) {
+                        try {
+                            executor.doWork();
+                        } catch (IllegalStateException another) {
+                            refused.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            for (Thread caller : callers) {
+                caller.join(TimeUnit.SECONDS.toMillis(60));
+                assertFalse(caller.isAlive());
+            }
+            assertEquals(1, most.get(), "two cycles ran at once (" + refused.get() + " calls refused)");
+        }
+    }
+
+    /** A close that stops waiting for a caller's cycle (its timeout) leaves the end of the close to that cycle. */
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldFinishTheCloseWhenTheCallersCycleEndsAfterTheCloseTimedOut(ExecutorTest.Kind kind) throws Exception {
+        Executor executor = kind.create(options);
+        CountDownLatch inCallback = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        GuardCondition hold = executor.guardCondition("hold", () -> {
+            inCallback.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Inbox<Integer> inbox = executor.inbox("events", 8, event -> { });
+        hold.trigger();
+        Thread owner = Thread.ofPlatform().start(() -> executor.runOnce(Duration.ofSeconds(30)));
+        assertTrue(inCallback.await(30, TimeUnit.SECONDS));
+        assertTrue(inbox.offer(1));
+        IllegalStateException late = assertThrows(IllegalStateException.class,
+            () -> executor.close(Shutdown.DISCARD, Duration.ofMillis(1)));
+        assertTrue(late.getMessage().startsWith("executor did not stop within"), late.getMessage());
+        assertTrue(inbox.isActive(), "not removed under the running callback");
+        release.countDown();
+        owner.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(owner.isAlive());
+        assertFalse(inbox.isActive(), "removed as the cycle ended");
+        assertFalse(hold.isActive());
+        assertEquals(1, inbox.rejectedCount(), "the pending event counted");
+        executor.close(); // returns: everything is done
+    }
+
+    /** A second close of a never-started executor waits for the first, which waits for the caller's cycle. */
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldLetASecondCloseWaitForTheFirstWhileACallersCycleRuns(ExecutorTest.Kind kind) throws Exception {
+        Executor executor = kind.create(options);
+        CountDownLatch inCallback = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        GuardCondition hold = executor.guardCondition("hold", () -> {
+            inCallback.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        hold.trigger();
+        Thread owner = Thread.ofPlatform().start(() -> executor.runOnce(Duration.ofSeconds(30)));
+        assertTrue(inCallback.await(30, TimeUnit.SECONDS));
+        Thread first = Thread.ofPlatform().start(() -> executor.close(Shutdown.DRAIN, Duration.ofSeconds(30)));
+        Await.inCall(first, AbstractExecutor.class, "awaitCycle");
+        AtomicBoolean activeWhenSecondReturned = new AtomicBoolean(true);
+        Thread second = Thread.ofPlatform().start(() -> {
+            executor.close(Shutdown.DRAIN, Duration.ofSeconds(30));
+            activeWhenSecondReturned.set(hold.isActive());
+        });
+        Await.inCall(second, AbstractExecutor.class, "awaitFinished");
+        release.countDown();
+        for (Thread thread : List.of(owner, first, second)) {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(thread.isAlive());
+        }
+        assertFalse(activeWhenSecondReturned.get(), "the second close returned before the registrations went");
     }
 }
