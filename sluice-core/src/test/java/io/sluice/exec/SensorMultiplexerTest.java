@@ -185,6 +185,36 @@ class SensorMultiplexerTest {
     }
 
     @Test
+    void shouldHandEachLoanExactlyItsSizeAndRefuseItsUseAfterPublish() {
+        try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create(FRAME, FRAME_BYTES, 1)) {
+            Subscriber<MemorySegment> subscriber = mux.subscriber();
+            Publisher<MemorySegment> publisher = mux.publisher();
+            Loan<MemorySegment> first = publisher.loan(64); // the first buffer
+            assertThrows(IllegalStateException.class, () -> publisher.loan(8), "one loan at a time");
+            first.close();
+            long[] sizes = {0, 64, 8, 64, 4096, 8, 0, 24};
+            for (int round = 0; round < 3; round++) { // every buffer sees several sizes
+                for (long size : sizes) {
+                    Loan<MemorySegment> loan = publisher.loan(size);
+                    assertEquals(size, loan.segment().byteSize());
+                    assertEquals(size, loan.message().byteSize());
+                    fill(loan.segment(), size);
+                    loan.publish();
+                    assertThrows(IllegalStateException.class, loan::segment, "spent after publish");
+                    assertThrows(IllegalStateException.class, loan::message, "spent after publish");
+                    try (Sample<MemorySegment> sample = subscriber.take()) {
+                        assertEquals(size, sample.segment().byteSize());
+                        assertEquals(size, sample.message().byteSize());
+                        for (long offset = 0; offset + 8 <= size; offset += 8) {
+                            assertEquals(size, sample.segment().get(ValueLayout.JAVA_LONG, offset));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldGiveAnOpenLoanBackWhenThePublisherCloses() {
         try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create(FRAME, FRAME_BYTES, 1)) {
             Subscriber<MemorySegment> subscriber = mux.subscriber();
