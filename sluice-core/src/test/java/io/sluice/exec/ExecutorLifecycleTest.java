@@ -110,32 +110,26 @@ class ExecutorLifecycleTest {
              Publisher<MemorySegment> publisher = sluice.publisher("/counter", COUNTER);
              Subscriber<MemorySegment> subscriber = sluice.subscriber("/counter", COUNTER, Qos.queue(16))) {
             Executor executor = kind.create(options("drain"));
-            CountDownLatch inCallback = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
+            Gate gate = new Gate();
             List<Long> handled = Collections.synchronizedList(new ArrayList<>());
             AtomicBoolean offerAccepted = new AtomicBoolean();
             Inbox<Integer> inbox = executor.inbox("late", 4, event -> { });
             executor.subscription(subscriber, sample -> {
                 long value = sample.segment().get(ValueLayout.JAVA_LONG, 0);
                 if (value == 0) {
-                    inCallback.countDown();
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+                    gate.pass();
                     offerAccepted.set(inbox.offer(1)); // during the close
                 }
                 handled.add(value);
             });
             executor.start();
             publish(publisher, 0);
-            assertTrue(inCallback.await(30, TimeUnit.SECONDS));
+            gate.awaitEntered();
             publish(publisher, 1); // before the close: drained
             Thread closer = Thread.ofPlatform().start(() -> executor.close(Shutdown.DRAIN, Duration.ofSeconds(30)));
             Await.until("the closer has put the executor in CLOSING", ((AbstractExecutor) executor)::closing);
             publish(publisher, 2); // after the close: not handled
-            release.countDown();
+            gate.open();
             closer.join(TimeUnit.SECONDS.toMillis(30));
             assertFalse(closer.isAlive());
             assertEquals(List.of(0L, 1L), handled);
@@ -149,24 +143,18 @@ class ExecutorLifecycleTest {
     @EnumSource(ExecutorTest.Kind.class)
     void shouldLetASecondCloseWaitForTheFirstsDrain(ExecutorTest.Kind kind) throws Exception {
         Executor executor = kind.create(options("twice"));
-        CountDownLatch inCallback = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+        Gate gate = new Gate();
         AtomicInteger handled = new AtomicInteger();
         Inbox<Integer> inbox = executor.inbox("events", 8, event -> {
             if (event == 0) {
-                inCallback.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                gate.pass();
             }
             handled.incrementAndGet();
         });
         List<Registration> registrations = List.of(inbox, executor.guardCondition("g", () -> { }));
         assertTrue(inbox.offer(0));
         executor.start();
-        assertTrue(inCallback.await(30, TimeUnit.SECONDS));
+        gate.awaitEntered();
         for (int i = 1; i <= 3; i++) {
             assertTrue(inbox.offer(i));
         }
@@ -175,10 +163,10 @@ class ExecutorLifecycleTest {
         AtomicBoolean secondReturnedEarly = new AtomicBoolean();
         Thread second = Thread.ofPlatform().start(() -> {
             executor.close(Shutdown.DISCARD, Duration.ofSeconds(30));
-            secondReturnedEarly.set(release.getCount() > 0);
+            secondReturnedEarly.set(!gate.isOpen());
         });
         Await.inCall(second, AbstractExecutor.class, "awaitWorkers");
-        release.countDown();
+        gate.open();
         first.join(TimeUnit.SECONDS.toMillis(30));
         second.join(TimeUnit.SECONDS.toMillis(30));
         assertFalse(secondReturnedEarly.get(), "the second close returned before the threads finished");
@@ -257,27 +245,19 @@ class ExecutorLifecycleTest {
     void shouldCountTheQueuedEventsOfAnInboxRemovedWhileTheExecutorWasBusy(ExecutorTest.Kind kind)
         throws Exception {
         Executor executor = kind.create(options("busy"));
-        CountDownLatch inCallback = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        GuardCondition hold = executor.guardCondition("hold", () -> {
-            inCallback.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        Gate gate = new Gate();
+        GuardCondition hold = executor.guardCondition("hold", gate::pass);
         Inbox<Integer> inbox = executor.inbox("events", 8, event -> { });
         executor.start();
         hold.trigger();
-        assertTrue(inCallback.await(30, TimeUnit.SECONDS));
+        gate.awaitEntered();
         for (int i = 0; i < 3; i++) {
             assertTrue(inbox.offer(i));
         }
         inbox.close();
         Thread closer = Thread.ofPlatform().start(() -> executor.close(Shutdown.DISCARD, Duration.ofSeconds(30)));
         Await.until("the closer has put the executor in CLOSING", ((AbstractExecutor) executor)::closing);
-        release.countDown();
+        gate.open();
         closer.join(TimeUnit.SECONDS.toMillis(30));
         assertFalse(closer.isAlive());
         assertEquals(3, inbox.rejectedCount());

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -121,25 +120,19 @@ class ExecutorRegistrationTest {
     @EnumSource(ExecutorTest.Kind.class)
     void shouldWaitForTheCallersCycleWhenClosedFromAnotherThread(ExecutorTest.Kind kind) throws Exception {
         Executor executor = kind.create(options);
-        CountDownLatch inCallback = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+        Gate gate = new Gate();
         AtomicBoolean callbackDone = new AtomicBoolean();
         List<Integer> handled = Collections.synchronizedList(new ArrayList<>());
         Inbox<Integer> inbox = executor.inbox("events", 8, event -> {
             if (event == 0) {
-                inCallback.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                gate.pass();
                 callbackDone.set(true);
             }
             handled.add(event);
         });
         assertTrue(inbox.offer(0));
         Thread owner = Thread.ofPlatform().name("loop-owner").start(() -> executor.runOnce(Duration.ofSeconds(30)));
-        assertTrue(inCallback.await(30, TimeUnit.SECONDS));
+        gate.awaitEntered();
         assertTrue(inbox.offer(1)); // pending when the close comes: a draining close handles it
         AtomicBoolean callbackDoneAtClose = new AtomicBoolean();
         Thread closer = Thread.ofPlatform().start(() -> {
@@ -148,7 +141,7 @@ class ExecutorRegistrationTest {
         });
         Await.until("the closer has put the executor in CLOSING", ((AbstractExecutor) executor)::closing);
         assertTrue(closer.isAlive(), "close waits for the running callback");
-        release.countDown();
+        gate.open();
         closer.join(TimeUnit.SECONDS.toMillis(30));
         owner.join(TimeUnit.SECONDS.toMillis(30));
         assertFalse(closer.isAlive() || owner.isAlive());
@@ -162,23 +155,15 @@ class ExecutorRegistrationTest {
     @EnumSource(ExecutorTest.Kind.class)
     void shouldRefuseASecondThreadsCycleWhileOneRuns(ExecutorTest.Kind kind) throws Exception {
         try (Executor executor = kind.create(options)) {
-            CountDownLatch inCallback = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            GuardCondition guard = executor.guardCondition("hold", () -> {
-                inCallback.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            Gate gate = new Gate();
+            GuardCondition guard = executor.guardCondition("hold", gate::pass);
             guard.trigger();
             Thread owner = Thread.ofPlatform().name("loop-owner").start(() -> executor.runOnce(Duration.ofSeconds(30)));
-            assertTrue(inCallback.await(30, TimeUnit.SECONDS));
+            gate.awaitEntered();
             IllegalStateException second = assertThrows(IllegalStateException.class,
                 () -> executor.runOnce(Duration.ZERO));
             assertEquals("runOnce while thread loop-owner runs a cycle: name=registrations", second.getMessage());
-            release.countDown();
+            gate.open();
             owner.join(TimeUnit.SECONDS.toMillis(30));
             assertFalse(owner.isAlive());
         }
@@ -224,26 +209,18 @@ class ExecutorRegistrationTest {
     @EnumSource(ExecutorTest.Kind.class)
     void shouldFinishTheCloseWhenTheCallersCycleEndsAfterTheCloseTimedOut(ExecutorTest.Kind kind) throws Exception {
         Executor executor = kind.create(options);
-        CountDownLatch inCallback = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        GuardCondition hold = executor.guardCondition("hold", () -> {
-            inCallback.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        Gate gate = new Gate();
+        GuardCondition hold = executor.guardCondition("hold", gate::pass);
         Inbox<Integer> inbox = executor.inbox("events", 8, event -> { });
         hold.trigger();
         Thread owner = Thread.ofPlatform().start(() -> executor.runOnce(Duration.ofSeconds(30)));
-        assertTrue(inCallback.await(30, TimeUnit.SECONDS));
+        gate.awaitEntered();
         assertTrue(inbox.offer(1));
         IllegalStateException late = assertThrows(IllegalStateException.class,
             () -> executor.close(Shutdown.DISCARD, Duration.ofMillis(1)));
         assertTrue(late.getMessage().startsWith("executor did not stop within"), late.getMessage());
         assertTrue(inbox.isActive(), "not removed under the running callback");
-        release.countDown();
+        gate.open();
         owner.join(TimeUnit.SECONDS.toMillis(30));
         assertFalse(owner.isAlive());
         assertFalse(inbox.isActive(), "removed as the cycle ended");
@@ -257,19 +234,11 @@ class ExecutorRegistrationTest {
     @EnumSource(ExecutorTest.Kind.class)
     void shouldLetASecondCloseWaitForTheFirstWhileACallersCycleRuns(ExecutorTest.Kind kind) throws Exception {
         Executor executor = kind.create(options);
-        CountDownLatch inCallback = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        GuardCondition hold = executor.guardCondition("hold", () -> {
-            inCallback.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        Gate gate = new Gate();
+        GuardCondition hold = executor.guardCondition("hold", gate::pass);
         hold.trigger();
         Thread owner = Thread.ofPlatform().start(() -> executor.runOnce(Duration.ofSeconds(30)));
-        assertTrue(inCallback.await(30, TimeUnit.SECONDS));
+        gate.awaitEntered();
         Thread first = Thread.ofPlatform().start(() -> executor.close(Shutdown.DRAIN, Duration.ofSeconds(30)));
         Await.inCall(first, AbstractExecutor.class, "awaitCycle");
         AtomicBoolean activeWhenSecondReturned = new AtomicBoolean(true);
@@ -278,7 +247,7 @@ class ExecutorRegistrationTest {
             activeWhenSecondReturned.set(hold.isActive());
         });
         Await.inCall(second, AbstractExecutor.class, "awaitFinished");
-        release.countDown();
+        gate.open();
         for (Thread thread : List.of(owner, first, second)) {
             thread.join(TimeUnit.SECONDS.toMillis(30));
             assertFalse(thread.isAlive());

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -78,25 +77,19 @@ class InboxTest {
     void shouldCountAnEventPendingBehindARunningCallbackAsRejectedAtADiscardingClose(ExecutorTest.Kind kind)
         throws Exception {
         Executor executor = kind.create(options("discard"));
-        CountDownLatch inCallback = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+        Gate gate = new Gate();
         Inbox<Integer> blocking = executor.inbox("blocking", 4, event -> {
-            inCallback.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            gate.pass();
         });
         AtomicInteger laterHandled = new AtomicInteger();
         Inbox<Integer> later = executor.inbox("later", 4, event -> laterHandled.incrementAndGet());
         assertTrue(blocking.offer(1));
         assertTrue(later.offer(2)); // a polling point captures it with the first in one snapshot
         executor.start();
-        assertTrue(inCallback.await(30, TimeUnit.SECONDS));
+        gate.awaitEntered();
         Thread closer = Thread.ofPlatform().start(() -> executor.close(Shutdown.DISCARD, Duration.ofSeconds(30)));
         Await.until("the closer has put the executor in CLOSING", ((AbstractExecutor) executor)::closing);
-        release.countDown();
+        gate.open();
         closer.join(TimeUnit.SECONDS.toMillis(30));
         assertFalse(closer.isAlive());
         assertEquals(0, laterHandled.get(), "nothing starts after a discarding close");
