@@ -446,18 +446,6 @@ abstract class AbstractExecutor implements Executor {
         return true;
     }
 
-    /** A second close of a never-started executor: waits until the first close (or a cycle's end) finished. */
-    private void awaitFinished(long deadline, Duration timeout) {
-        try {
-            if (!finishedAll.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw new IllegalStateException("executor did not stop within " + timeout + ": name=" + name()
-                    + " (its first close is still waiting for a callback)");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /**
      * Removes every registration and drops what they still hold (samples a polling point captured, queued inbox
      * events, which are counted as rejected), those removed earlier included. Called when no thread dispatches any
@@ -492,10 +480,21 @@ abstract class AbstractExecutor implements Executor {
     /** How long close waits beyond its timeout for a callback that was running at the drain deadline. */
     private static final long CLOSE_GRACE_NANOS = 1_000_000_000L;
     private void awaitWorkers(long deadline, Duration timeout) {
+        await(finished, deadline, timeout, "a callback that does not return?); its registrations are removed when it"
+            + " does");
+    }
+
+    /** A second close of a never-started executor: waits until the first close (or a cycle's end) finished. */
+    private void awaitFinished(long deadline, Duration timeout) {
+        await(finishedAll, deadline, timeout, "its first close is still waiting for a callback)");
+    }
+
+    /** Waits for {@code latch} until {@code deadline}; throws naming {@code why} then; returns on interrupt. */
+    private void await(CountDownLatch latch, long deadline, Duration timeout, String why) {
         try {
-            if (!finished.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            if (!latch.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw new IllegalStateException("executor did not stop within " + timeout + ": name=" + name()
-                    + " (a callback that does not return?); its registrations are removed when it does");
+                    + " (" + why);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
