@@ -176,9 +176,12 @@ public final class CdrWriter {
         return text;
     }
 
-    /** A number for a float field: NaN and infinities kept, a finite value beyond float32's range refused. */
+    /**
+     * A number for a float field: NaN and infinities kept, a finite value that float32 cannot hold refused (one that
+     * rounds to {@code Float.MAX_VALUE}, as {@code 3.4028235e38} does, is held).
+     */
     private static double floating(Primitive primitive, double value) {
-        if (primitive == Primitive.FLOAT32 && Double.isFinite(value) && Math.abs(value) > Float.MAX_VALUE) {
+        if (primitive == Primitive.FLOAT32 && Double.isFinite(value) && Float.isInfinite((float) value)) {
             throw new IllegalArgumentException("out of float32 range: " + value);
         }
         return value;

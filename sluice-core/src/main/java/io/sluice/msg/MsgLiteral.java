@@ -50,7 +50,7 @@ final class MsgLiteral {
             }
             case FLOAT32 -> {
                 double number = floating(value);
-                if (Double.isFinite(number) && Math.abs(number) > Float.MAX_VALUE) {
+                if (Double.isFinite(number) && Float.isInfinite((float) number)) { // 3.4028235e38 rounds to MAX_VALUE
                     throw new IllegalArgumentException("out of float32 range: " + value);
                 }
                 yield (double) (float) number;

@@ -76,6 +76,34 @@ class CdrWriterTest {
             () -> CdrWriter.write(fixed, Map.of("q", List.of(1, 2)))).getMessage());
     }
 
+    @Test
+    void shouldHoldEveryFloat32AndRefuseWhatRoundsToInfinity() {
+        MsgSchema floats = MsgSchema.parse("t/msg/F", "float32 f\nfloat32 g\nfloat32 n\n");
+        byte[] bytes = CdrWriter.write(floats, Map.of("f", 3.4028235e38, "g", -Float.MAX_VALUE,
+            "n", Double.NEGATIVE_INFINITY));
+        MemorySegment m = MemorySegment.ofArray(bytes);
+        assertEquals(Float.MAX_VALUE, m.get(Cdr.FLOAT, Cdr.ORIGIN), "3.4028235e38 rounds to the largest float32");
+        assertEquals(-Float.MAX_VALUE, m.get(Cdr.FLOAT, Cdr.ORIGIN + 4));
+        assertEquals(Float.NEGATIVE_INFINITY, m.get(Cdr.FLOAT, Cdr.ORIGIN + 8));
+        assertEquals("f: float32: out of float32 range: 3.5E38", assertThrows(IllegalArgumentException.class,
+            () -> CdrWriter.write(floats, Map.of("f", 3.5e38))).getMessage());
+    }
+
+    @Test
+    void shouldGrowItsBufferForALargeMessage() {
+        MsgSchema big = MsgSchema.parse("t/msg/Big", "string s\nuint8[] data\nfloat64 tail\n");
+        String text = "x".repeat(100_000);
+        List<Integer> data = new ArrayList<>();
+        for (int i = 0; i < 300_000; i++) {
+            data.add(i & 0xff);
+        }
+        byte[] bytes = CdrWriter.write(big, Map.of("s", text, "data", data, "tail", 2.5));
+        CdrTree tree = CdrReader.read(big, MemorySegment.ofArray(bytes), Integer.MAX_VALUE);
+        assertEquals(text, tree.get("s"));
+        assertEquals(2.5, tree.get("tail"));
+        assertEquals(Cdr.align(Cdr.ORIGIN + 4 + 100_001 + 4 + 300_000, 8) + 8, bytes.length);
+    }
+
     /** A value tree as the writer takes it (mappings, lists, scalars) from a {@link CdrTree}. */
     static Object values(Object value) {
         if (value instanceof CdrTree tree) {

@@ -319,6 +319,10 @@ class MsgSchemaTest {
         assertSchemaError("string<=2 s \"abc\"\n", ROOT + ": line 1: bad default value for string");
         assertSchemaError("int8 x 0x7f\n", ROOT + ": line 1: bad default value for int8"); // ROS reads decimal
         assertSchemaError("float32 x 1e40\n", ROOT + ": line 1: bad default value for float32");
+        assertSchemaError("float32 x -3.41e38\n", ROOT + ": line 1: bad default value for float32");
+        // the largest float32 as it is printed (3.4028235e38 is a little above it as a double, and rounds to it)
+        assertEquals(Float.MAX_VALUE, (float) (double) CdrValues.element(parse("float32 x 3.4028235e38\n").root()
+            .field("x"), true));
         assertSchemaError("int32[3] a [1, 2]\n", ROOT + ": line 1: bad default value for int32: \"[1, 2]\" (2 values");
         assertSchemaError("int32[<=1] a [1, 2]\n", ROOT + ": line 1: bad default value for int32");
         assertSchemaError("int32 X=abc\n", ROOT + ": line 1: bad value of constant X");
