@@ -62,7 +62,7 @@ abstract class AbstractExecutor implements Executor {
     private final AtomicReference<Thread> cycling = new AtomicReference<>();
     /** Set by a close that stopped waiting for a runOnce/doWork cycle: the cycling thread finishes as it leaves. */
     private volatile boolean finishWhenCycleEnds;
-    /** The thread of the first close (a second close from it does not wait for itself). */
+    /** The thread of the first close while it runs (a close from a callback of its drain must not wait for it). */
     private volatile Thread firstCloser;
     /** Counted down once {@link #finish} removed everything: a second close of a never-started executor waits. */
     private final CountDownLatch finishedAll = new CountDownLatch(1);
@@ -294,7 +294,7 @@ abstract class AbstractExecutor implements Executor {
 
     @Override
     public int runOnce(Duration timeout) {
-        return cycleOnCallersThread(Math.max(0, timeout.toNanos()), "runOnce");
+        return cycleOnCallersThread(nanos(timeout), "runOnce");
     }
 
     @Override
@@ -325,7 +325,12 @@ abstract class AbstractExecutor implements Executor {
         } finally {
             cycling.set(null);
             if (finishWhenCycleEnds) {
-                finish(); // a close stopped waiting for this cycle (its timeout): the cycle's end completes it
+                // closed from one of this cycle's callbacks, or a close stopped waiting for it (its timeout): the
+                // cycle's end completes the close, draining while the close's deadline allows
+                if (shutdown == Shutdown.DRAIN) {
+                    drain();
+                }
+                finish();
             }
         }
     }
@@ -378,7 +383,7 @@ abstract class AbstractExecutor implements Executor {
     @Override
     public void close(Shutdown mode, Duration timeout) {
         Objects.requireNonNull(mode, "mode");
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + Math.min(nanos(timeout), MAX_TIMEOUT_NANOS);
         boolean ran;
         boolean first = false;
         synchronized (registrationLock) {
@@ -404,7 +409,9 @@ abstract class AbstractExecutor implements Executor {
         }
         Thread cycler = cycling.get();
         if (cycler == Thread.currentThread()) {
-            finish(); // from a callback of runOnce/doWork: its cycle stops dispatching (discarding) or ends
+            // from a callback of runOnce/doWork: the cycle stops dispatching (discarding) or ends, then drains and
+            // finishes on this thread as it leaves
+            finishWhenCycleEnds = true;
             return;
         }
         if (!first) {
@@ -413,10 +420,19 @@ abstract class AbstractExecutor implements Executor {
             }
             return;
         }
+        try {
+            closeNeverStarted(mode, deadline, timeout, cycler);
+        } finally {
+            firstCloser = null; // a retry from this thread after a time-out waits like any second close
+        }
+    }
+
+    private void closeNeverStarted(Shutdown mode, long deadline, Duration timeout, Thread cycler) {
         if (cycler != null && !awaitCycle(cycler, deadline + CLOSE_GRACE_NANOS)) {
             finishWhenCycleEnds = true; // the cycling thread finishes as it leaves its cycle
             if (cycling.get() == null) {
                 finish(); // it left meanwhile, perhaps before it saw the flag
+                return;
             }
             if (Thread.currentThread().isInterrupted()) {
                 return; // interrupted: as awaitWorkers, return with the interrupt status kept
@@ -449,7 +465,8 @@ abstract class AbstractExecutor implements Executor {
     /**
      * Removes every registration and drops what they still hold (samples a polling point captured, queued inbox
      * events, which are counted as rejected), those removed earlier included. Called when no thread dispatches any
-     * more, or by a callback of runOnce/doWork that closes the executor (its own cycle then dispatches nothing more).
+     * more: by the last worker, by a close of a never-started executor, or by the runOnce/doWork caller as its cycle
+     * ends when a close came from a callback or stopped waiting for it.
      */
     private void finish() {
         Entity[] last;
@@ -462,15 +479,18 @@ abstract class AbstractExecutor implements Executor {
             version++;
             state = CLOSED;
         }
-        for (Entity entity : last) {
-            entity.deactivate();
-            entity.discard();
+        try {
+            for (Entity entity : last) {
+                entity.deactivate();
+                entity.discard();
+            }
+            for (Entity entity : takeRemoved()) {
+                entity.discard();
+            }
+            onFinish();
+        } finally {
+            finishedAll.countDown();
         }
-        for (Entity entity : takeRemoved()) {
-            entity.discard();
-        }
-        onFinish();
-        finishedAll.countDown();
     }
 
     /** After the registrations are removed, on the thread that removed them: release what the executor holds. */
@@ -479,6 +499,20 @@ abstract class AbstractExecutor implements Executor {
 
     /** How long close waits beyond its timeout for a callback that was running at the drain deadline. */
     private static final long CLOSE_GRACE_NANOS = 1_000_000_000L;
+    /** Longer timeouts are this (73 years): deadlines stay comparable as differences of {@link System#nanoTime}. */
+    private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
+
+    /** {@code timeout} in nanoseconds, negative as 0, beyond a long's range as {@link Long#MAX_VALUE}. */
+    static long nanos(Duration timeout) {
+        if (timeout.isNegative()) {
+            return 0;
+        }
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException beyond) {
+            return Long.MAX_VALUE;
+        }
+    }
     private void awaitWorkers(long deadline, Duration timeout) {
         await(finished, deadline, timeout, "a callback that does not return?); its registrations are removed when it"
             + " does");
@@ -486,7 +520,7 @@ abstract class AbstractExecutor implements Executor {
 
     /** A second close of a never-started executor: waits until the first close (or a cycle's end) finished. */
     private void awaitFinished(long deadline, Duration timeout) {
-        await(finishedAll, deadline, timeout, "its first close is still waiting for a callback)");
+        await(finishedAll, deadline, timeout, "its first close is still waiting for a callback or draining)");
     }
 
     /** Waits for {@code latch} until {@code deadline}; throws naming {@code why} then; returns on interrupt. */

@@ -218,6 +218,9 @@ final class EventLoop extends AbstractExecutor {
         List<Entity> subs = new ArrayList<>();
         List<TimerEntity> live = new ArrayList<>();
         for (Entity entity : current) {
+            if (!entity.isActive()) {
+                continue; // removed since the read of entities: takeRemoved below has it
+            }
             switch (entity.kind) {
                 case SUBSCRIPTION, SERVICE, CLIENT -> subs.add(entity);
                 case TIMER -> live.add((TimerEntity) entity);

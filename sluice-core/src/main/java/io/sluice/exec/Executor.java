@@ -129,7 +129,8 @@ public interface Executor extends Agent, AutoCloseable {
      * up to {@code timeout} for something to do when nothing is ready; for tests and for applications that own
      * their loop. Not while the executor runs on other threads, nor on two threads at once (the second call throws).
      * A {@link #close} from another thread waits for the running cycle to end, then drains or discards on its own
-     * thread.
+     * thread (if its timeout ends first, the cycle's end completes the close); a close from one of the cycle's
+     * callbacks completes, draining or discarding, as the cycle ends.
      *
      * @return the number of callbacks run
      */

@@ -21,7 +21,8 @@ final class InboxEntity<E> extends Entity implements Inbox<E> {
      * the executor about an event already taken): one wasted look.
      *
      * Removal and close. An offer checks "active and accepting" before it enqueues, but a close may come between
-     * the check and the enqueue. discard() (called when no executor thread takes from the ring any more) sets
+     * the check and the enqueue. discard() (called when no executor thread takes from the ring any more: after a
+     * removal, by the thread that dispatches; at a discarding close, when polling points no longer take) sets
      * DISCARDED, fences, and empties the ring; an offer, after its enqueue and fence, reads DISCARDED and, if set,
      * empties the ring itself and reports a refusal. Another Dekker pair: the late event is counted as rejected by
      * one of the two. The two drains take turns under the inbox's monitor, so the ring keeps a single consumer.

@@ -44,8 +44,10 @@ final class PollingPoint {
         int count;
         waitSet.arm(key, ordered);
         try {
-            count = snapshot();
-            if (count == 0 && waitSet.maintainIfDue(ordered)) {
+            // a discarding close takes nothing more: an inbox the close drains (or a late offer drains, under its
+            // monitor) must not have a polling point as a second consumer of its ring
+            count = owner.discarding() ? 0 : snapshot();
+            if (count == 0 && !owner.discarding() && waitSet.maintainIfDue(ordered)) {
                 count = snapshot(); // a reclaim may have attached or ended a source: look again
             }
             if (count == 0 && waitNanos > 0 && !owner.closing()) {

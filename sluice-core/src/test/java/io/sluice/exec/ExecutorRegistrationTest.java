@@ -6,6 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -169,9 +170,13 @@ class ExecutorRegistrationTest {
         }
     }
 
-    /** Two threads calling doWork over and over: never two cycles at once (the clock sees who is inside a cycle). */
+    /**
+     * Two threads calling doWork over and over: never two cycles at once (the clock sees who is inside a cycle). Not
+     * for the multi-threaded kind: its polling point reads the clock under a lock of its own, so two cycles would
+     * never meet inside the clock there.
+     */
     @ParameterizedTest
-    @EnumSource(ExecutorTest.Kind.class)
+    @EnumSource(value = ExecutorTest.Kind.class, names = {"EVENT_LOOP", "POLLING_POINT"})
     void shouldNeverRunTwoCallersCyclesAtOnce(ExecutorTest.Kind kind) throws Exception {
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
@@ -227,6 +232,67 @@ class ExecutorRegistrationTest {
         assertFalse(hold.isActive());
         assertEquals(1, inbox.rejectedCount(), "the pending event counted");
         executor.close(); // returns: everything is done
+    }
+
+    /** A retry of a close that timed out, from the same thread, waits like any second close. */
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldLetARetriedCloseWaitForTheCallersCycle(ExecutorTest.Kind kind) throws Exception {
+        Executor executor = kind.create(options);
+        Gate gate = new Gate();
+        GuardCondition hold = executor.guardCondition("hold", gate::pass);
+        hold.trigger();
+        Thread owner = Thread.ofPlatform().start(() -> executor.runOnce(Duration.ofSeconds(30)));
+        gate.awaitEntered();
+        AtomicBoolean activeAfterRetry = new AtomicBoolean(true);
+        Thread closer = Thread.ofPlatform().start(() -> {
+            assertThrows(IllegalStateException.class, () -> executor.close(Shutdown.DISCARD, Duration.ofMillis(1)));
+            executor.close(Shutdown.DISCARD, Duration.ofSeconds(30));
+            activeAfterRetry.set(hold.isActive());
+        });
+        Await.inCall(closer, AbstractExecutor.class, "awaitFinished");
+        gate.open();
+        for (Thread thread : List.of(owner, closer)) {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(thread.isAlive());
+        }
+        assertFalse(activeAfterRetry.get(), "the retry returned before the registrations went");
+    }
+
+    /** close(DRAIN) from a callback of the caller's cycle handles what is pending, as a started executor does. */
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldDrainWhenClosedFromACallbackOfTheCallersCycle(ExecutorTest.Kind kind) {
+        Executor executor = kind.create(options);
+        AtomicInteger handled = new AtomicInteger();
+        Inbox<Integer> inbox = executor.inbox("events", 16, event -> handled.incrementAndGet());
+        executor.guardCondition("closer", () -> executor.close(Shutdown.DRAIN, Duration.ofSeconds(30))).trigger();
+        for (int i = 0; i < 10; i++) {
+            assertTrue(inbox.offer(i));
+        }
+        while (inbox.isActive()) { // the multi-threaded kind runs one callback per cycle
+            executor.runOnce(Duration.ZERO);
+        }
+        assertEquals(10, handled.get(), "drained");
+        assertEquals(0, inbox.rejectedCount());
+        assertFalse(inbox.isActive(), "and closed as the cycle ended");
+    }
+
+    /** Timeouts beyond a long's nanoseconds are taken as "very long", not as an error or as already expired. */
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldTakeHugeTimeouts(ExecutorTest.Kind kind) {
+        Executor executor = kind.create(options);
+        GuardCondition guard = executor.guardCondition("g", () -> { });
+        guard.trigger();
+        assertEquals(1, executor.runOnce(ChronoUnit.FOREVER.getDuration()));
+        executor.start();
+        executor.close(Shutdown.DRAIN, ChronoUnit.FOREVER.getDuration());
+        assertFalse(guard.isActive());
+        Executor second = kind.create(options);
+        second.start();
+        second.close(Shutdown.DRAIN, Duration.ofNanos(Long.MAX_VALUE));
+        assertTrue(reported.isEmpty(), reported.toString());
     }
 
     /** A second close of a never-started executor waits for the first, which waits for the caller's cycle. */
