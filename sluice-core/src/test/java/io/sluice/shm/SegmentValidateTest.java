@@ -1,0 +1,55 @@
+package io.sluice.shm;
+
+import io.sluice.CorruptDataException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link SegmentLayout#validate} at each limit of a header another process wrote: the extreme values it allows
+ * pass, one past each is refused with the field named.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class SegmentValidateTest {
+    private static final String FILE = "seg-0-1";
+
+    private static void accept(SegmentLayout.Header header, long fileSize, long fileSystemSize) {
+        SegmentLayout.validate(header, FILE, fileSize, header.generation(), fileSystemSize);
+    }
+
+    private static void refuse(SegmentLayout.Header header, long fileSize, long fileSystemSize, String says) {
+        CorruptDataException e = assertThrows(CorruptDataException.class,
+            () -> SegmentLayout.validate(header, FILE, fileSize, header.generation(), fileSystemSize));
+        assertTrue(e.getMessage().contains(says) && e.getMessage().contains("file=" + FILE), e.getMessage());
+    }
+
+    @Test
+    void shouldAcceptEachExtremeAndRefuseOnePast() {
+        SegmentLayout.Header small = SegmentLayout.Header.of(1, 1, 0, 0, 0, 1); // one slot of 0 bytes
+        accept(small, small.fileLength(), small.fileLength()); // a file and a file system exactly that large
+        refuse(small, small.fileLength() - 1, -1, "fileLength=" + small.fileLength());
+        refuse(small, SegmentLayout.RING_OFFSET - 1, -1, "minimum=" + SegmentLayout.RING_OFFSET);
+        refuse(small, SegmentLayout.RING_OFFSET, -1, "fileLength=" + small.fileLength()); // past the first check
+        refuse(small, small.fileLength(), small.fileLength() - 1, "exceeds its file system");
+
+        SegmentLayout.Header most = SegmentLayout.Header.of(1, SegmentLayout.MAX_SLOTS,
+            SegmentLayout.MAX_SLOT_CAPACITY, 0, TopicLayout.MAX_PUBLISHERS - 1, 1);
+        accept(most, most.fileLength(), -1); // a file system that does not say its size
+        refuse(SegmentLayout.Header.of(1, SegmentLayout.MAX_SLOTS + 1, 0, 0, 0, 1), Long.MAX_VALUE, -1,
+            "slotCount out of range");
+        refuse(SegmentLayout.Header.of(1, 0, 0, 0, 0, 1), Long.MAX_VALUE, -1, "slotCount out of range");
+        refuse(SegmentLayout.Header.of(1, 1, SegmentLayout.MAX_SLOT_CAPACITY + 1, 0, 0, 1), Long.MAX_VALUE, -1,
+            "slotCapacity out of range");
+        SegmentLayout.Header negative = new SegmentLayout.Header(small.magic(), small.version(), 1,
+            small.fileLength(), 1, small.ringCapacity(), -1, small.slotStride(), 0, 0, 1);
+        refuse(negative, Long.MAX_VALUE, -1, "slotCapacity out of range");
+        refuse(SegmentLayout.Header.of(1, 1, 0, 0, TopicLayout.MAX_PUBLISHERS, 1), Long.MAX_VALUE, -1,
+            "publisherIndex out of range");
+        refuse(SegmentLayout.Header.of(1, 1, 0, 0, -1, 1), Long.MAX_VALUE, -1, "publisherIndex out of range");
+        refuse(SegmentLayout.Header.of(1, 1, 0, -1, 0, 1), Long.MAX_VALUE, -1, "startSequence < 0");
+    }
+}
