@@ -215,11 +215,8 @@ class ExecutorRegistrationTest {
     void shouldFinishTheCloseWhenTheCallersCycleEndsAfterTheCloseTimedOut(ExecutorTest.Kind kind) throws Exception {
         Executor executor = kind.create(options);
         Gate gate = new Gate();
-        GuardCondition hold = executor.guardCondition("hold", gate::pass);
         Inbox<Integer> inbox = executor.inbox("events", 8, event -> { });
-        hold.trigger();
-        Thread owner = Thread.ofPlatform().start(() -> executor.runOnce(Duration.ofSeconds(30)));
-        gate.awaitEntered();
+        Thread owner = gate.holdCallersCycle(executor);
         assertTrue(inbox.offer(1));
         IllegalStateException late = assertThrows(IllegalStateException.class,
             () -> executor.close(Shutdown.DISCARD, Duration.ofMillis(1)));
@@ -229,7 +226,7 @@ class ExecutorRegistrationTest {
         owner.join(TimeUnit.SECONDS.toMillis(30));
         assertFalse(owner.isAlive());
         assertFalse(inbox.isActive(), "removed as the cycle ended");
-        assertFalse(hold.isActive());
+        assertFalse(gate.hold().isActive());
         assertEquals(1, inbox.rejectedCount(), "the pending event counted");
         executor.close(); // returns: everything is done
     }
@@ -240,15 +237,12 @@ class ExecutorRegistrationTest {
     void shouldLetARetriedCloseWaitForTheCallersCycle(ExecutorTest.Kind kind) throws Exception {
         Executor executor = kind.create(options);
         Gate gate = new Gate();
-        GuardCondition hold = executor.guardCondition("hold", gate::pass);
-        hold.trigger();
-        Thread owner = Thread.ofPlatform().start(() -> executor.runOnce(Duration.ofSeconds(30)));
-        gate.awaitEntered();
+        Thread owner = gate.holdCallersCycle(executor);
         AtomicBoolean activeAfterRetry = new AtomicBoolean(true);
         Thread closer = Thread.ofPlatform().start(() -> {
             assertThrows(IllegalStateException.class, () -> executor.close(Shutdown.DISCARD, Duration.ofMillis(1)));
             executor.close(Shutdown.DISCARD, Duration.ofSeconds(30));
-            activeAfterRetry.set(hold.isActive());
+            activeAfterRetry.set(gate.hold().isActive());
         });
         Await.inCall(closer, AbstractExecutor.class, "awaitFinished");
         gate.open();
@@ -301,16 +295,13 @@ class ExecutorRegistrationTest {
     void shouldLetASecondCloseWaitForTheFirstWhileACallersCycleRuns(ExecutorTest.Kind kind) throws Exception {
         Executor executor = kind.create(options);
         Gate gate = new Gate();
-        GuardCondition hold = executor.guardCondition("hold", gate::pass);
-        hold.trigger();
-        Thread owner = Thread.ofPlatform().start(() -> executor.runOnce(Duration.ofSeconds(30)));
-        gate.awaitEntered();
+        Thread owner = gate.holdCallersCycle(executor);
         Thread first = Thread.ofPlatform().start(() -> executor.close(Shutdown.DRAIN, Duration.ofSeconds(30)));
         Await.inCall(first, AbstractExecutor.class, "awaitCycle");
         AtomicBoolean activeWhenSecondReturned = new AtomicBoolean(true);
         Thread second = Thread.ofPlatform().start(() -> {
             executor.close(Shutdown.DRAIN, Duration.ofSeconds(30));
-            activeWhenSecondReturned.set(hold.isActive());
+            activeWhenSecondReturned.set(gate.hold().isActive());
         });
         Await.inCall(second, AbstractExecutor.class, "awaitFinished");
         gate.open();

@@ -1,5 +1,6 @@
 package io.sluice.exec;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 final class Gate {
     private final CountDownLatch entered = new CountDownLatch(1);
     private final CountDownLatch opened = new CountDownLatch(1);
+    private GuardCondition hold;
 
     /** Called by the callback: says it is running, then waits until the test opens the gate. */
     void pass() {
@@ -34,5 +36,22 @@ final class Gate {
 
     boolean isOpen() {
         return opened.getCount() == 0;
+    }
+
+    /**
+     * Holds a caller's cycle: a guard of {@code executor} whose callback stops here, triggered, and a thread that runs
+     * {@code runOnce} into it; returns that thread once the callback is in the gate.
+     */
+    Thread holdCallersCycle(Executor executor) throws InterruptedException {
+        hold = executor.guardCondition("hold", this::pass);
+        hold.trigger();
+        Thread owner = Thread.ofPlatform().name("loop-owner").start(() -> executor.runOnce(Duration.ofSeconds(30)));
+        awaitEntered();
+        return owner;
+    }
+
+    /** The guard {@link #holdCallersCycle} registered. */
+    GuardCondition hold() {
+        return hold;
     }
 }
