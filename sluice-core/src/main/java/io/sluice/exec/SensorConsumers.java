@@ -139,7 +139,7 @@ public final class SensorConsumers implements AutoCloseable {
         private final MemorySegment state;
         private volatile boolean active = true;
         private volatile long handled;
-        private long nextMaintenance;
+        private long nextMaintenance = System.nanoTime(); // nanoTime may be negative: 0 could be far ahead
 
         ConsumerThread(String name, Subscriber<T> subscriber, SampleHandler<T> handler) {
             this.name = name;
