@@ -4,14 +4,19 @@ import io.sluice.CorruptDataException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link SegmentLayout#validate} at each limit of a header another process wrote: the extreme values it allows
- * pass, one past each is refused with the field named.
+ * pass, one past each is refused with the field named. And {@link SegmentLayout#initialize} writes every field it
+ * owns, whatever the memory held before.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SegmentValidateTest {
@@ -51,5 +56,27 @@ class SegmentValidateTest {
             "publisherIndex out of range");
         refuse(SegmentLayout.Header.of(1, 1, 0, 0, -1, 1), Long.MAX_VALUE, -1, "publisherIndex out of range");
         refuse(SegmentLayout.Header.of(1, 1, 0, -1, 0, 1), Long.MAX_VALUE, -1, "startSequence < 0");
+    }
+
+    /**
+     * A segment's file is new (zero) when it is initialised, so a store of a zero field would go unnoticed there;
+     * over memory full of other bytes each field must read back as written: the header, TAIL at the start sequence,
+     * and every slot marked WRITING (never a sequence a subscriber could accept).
+     */
+    @Test
+    void shouldWriteEveryFieldItOwnsOverMemoryThatWasNotZero() {
+        SegmentLayout.Header header = SegmentLayout.Header.of(3, 5, 100, 1_000, 7, 9);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment memory = arena.allocate(header.fileLength(), 8);
+            memory.fill((byte) 0x5A);
+            SegmentLayout.initialize(memory, header);
+            assertEquals(header, SegmentLayout.Header.read(memory));
+            SegmentLayout.validate(SegmentLayout.Header.read(memory), FILE, header.fileLength(), 3, -1);
+            assertEquals(1_000, memory.get(JAVA_LONG, SegmentLayout.TAIL_OFFSET), "TAIL");
+            for (int slot = 0; slot < header.slotCount(); slot++) {
+                long offset = header.slotsOffset() + slot * header.slotStride() + SegmentLayout.SLOT_SEQUENCE;
+                assertEquals(SegmentLayout.WRITING, memory.get(JAVA_LONG, offset), "slot " + slot);
+            }
+        }
     }
 }
