@@ -145,15 +145,23 @@ class BadInputSegmentTest {
             PublisherOptions.defaults().withInitialSize(65536));
         Subscriber<MemorySegment> subscriber = subscribing.subscriber("/len", TYPE, Qos.queue(4));
         assertEquals(1, subscriber.publisherCount());
-        publish(publisher, 0, 100);
         Path file = segment("len", 1);
-        int slot = BadInputFiles.getInt(file, SegmentLayout.RING_OFFSET);
-        long slotOffset = SegmentLayout.slotsOffset(SegmentLayout.ringCapacity(8))
-            + slot * SegmentLayout.slotStride(65536);
-        BadInputFiles.putLong(file, slotOffset + SegmentLayout.SLOT_LENGTH, length);
+        // more damaged samples than a subscriber may hold: each refusal must release the slot it pinned
+        for (long sequence = 0; sequence <= Subscriber.MAX_HELD; sequence++) {
+            publish(publisher, sequence, 100);
+            int ringCapacity = SegmentLayout.ringCapacity(8);
+            int slot = BadInputFiles.getInt(file, SegmentLayout.RING_OFFSET
+                + (sequence & (ringCapacity - 1)) * Integer.BYTES);
+            long slotOffset = SegmentLayout.slotsOffset(ringCapacity) + slot * SegmentLayout.slotStride(65536);
+            BadInputFiles.putLong(file, slotOffset + SegmentLayout.SLOT_LENGTH, length);
 
-        CorruptDataException e = assertThrows(CorruptDataException.class, subscriber::take);
-        assertContains(e.getMessage(), "sample length out of range", "length=" + length, "slotCapacity=65536");
+            CorruptDataException e = assertThrows(CorruptDataException.class, subscriber::take, "sample " + sequence);
+            assertContains(e.getMessage(), "sample length out of range", "length=" + length, "slotCapacity=65536");
+        }
+        publish(publisher, Subscriber.MAX_HELD + 1, 100);
+        try (Sample<MemorySegment> sample = subscriber.take()) {
+            assertEquals(Subscriber.MAX_HELD + 1, sample.sequence(), "the next healthy sample is taken");
+        }
         assertHealthyTopicWorks(subscribing);
     }
 
