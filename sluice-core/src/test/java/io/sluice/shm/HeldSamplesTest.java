@@ -1,0 +1,140 @@
+package io.sluice.shm;
+
+import io.sluice.Loan;
+import io.sluice.MessageType;
+import io.sluice.Publisher;
+import io.sluice.PublisherOptions;
+import io.sluice.Qos;
+import io.sluice.Sample;
+import io.sluice.Sluice;
+import io.sluice.Subscriber;
+import io.sluice.TestRoot;
+import io.sluice.it.Payload;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a subscriber's samples say and keep: the publisher each came from, and the mapping of a generation the
+ * subscriber has moved past, unmapped once no open sample is on it (and not before).
+ */
+@Timeout(60)
+class HeldSamplesTest {
+    private static final MessageType<MemorySegment> TYPE = BadInputFiles.TYPE;
+
+    private final TestRoot root = new TestRoot();
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+        try {
+            assertEquals(List.of(), root.domainFiles(), "every participant closed: nothing of theirs is left");
+        } finally {
+            root.close();
+        }
+    }
+
+    private Sluice participant(String name) {
+        Sluice sluice = Sluice.open(name, root.options());
+        open.add(sluice);
+        return sluice;
+    }
+
+    private static void publish(Publisher<MemorySegment> publisher, long sequence, long size) {
+        try (Loan<MemorySegment> loan = publisher.loan(size)) {
+            Payload.fill(loan.segment(), sequence);
+            loan.publish();
+        }
+    }
+
+    @Test
+    void shouldSayWhichPublisherSentEachSample() {
+        Subscriber<MemorySegment> subscriber = participant("viewer").subscriber("/two", TYPE, Qos.queue(16));
+        Publisher<MemorySegment> left = participant("left").publisher("/two", TYPE);
+        Publisher<MemorySegment> right = participant("right").publisher("/two", TYPE);
+        for (long sequence = 0; sequence < 3; sequence++) {
+            publish(left, sequence, 100);   // the size tells the test who sent it
+            publish(right, sequence, 200);
+        }
+        Set<Integer> fromLeft = new HashSet<>();
+        Set<Integer> fromRight = new HashSet<>();
+        for (int taken = 0; taken < 6; taken++) {
+            try (Sample<MemorySegment> sample = subscriber.take()) {
+                assertTrue(sample != null, "sample " + taken + " is there");
+                (sample.segment().byteSize() == 100 ? fromLeft : fromRight).add(sample.publisherIndex());
+            }
+        }
+        assertEquals(1, fromLeft.size(), "one index for every sample of one publisher: " + fromLeft);
+        assertEquals(1, fromRight.size(), "one index for every sample of the other: " + fromRight);
+        assertNotEquals(fromLeft, fromRight, "two publishers, two indices");
+        for (int index : List.of(fromLeft.iterator().next(), fromRight.iterator().next())) {
+            assertTrue(index >= 0 && index < TopicLayout.MAX_PUBLISHERS, "index " + index);
+        }
+    }
+
+    @Test
+    void shouldUnmapAnOldGenerationWhenTheLastSampleOnItCloses() throws IOException {
+        Sluice node = participant("node");
+        Subscriber<MemorySegment> subscriber = node.subscriber("/cloud", TYPE, Qos.queue(8));
+        Publisher<MemorySegment> publisher = node.publisher("/cloud", TYPE,
+            PublisherOptions.defaults().withInitialSize(1024));
+        publish(publisher, 0, 1024);
+        publish(publisher, 1, 1024);
+        Sample<MemorySegment> old = subscriber.take();
+        publish(publisher, 2, 1024 * 1024); // generation 2
+        try (Sample<MemorySegment> sample = subscriber.take()) {
+            assertEquals(1, sample.sequence());
+        }
+        try (Sample<MemorySegment> sample = subscriber.take()) {
+            assertEquals(2, sample.sequence(), "the subscriber moved to generation 2 and retired generation 1");
+        }
+        assertTrue(mappings("cloud.1.seg") > 0, "the open sample keeps generation 1 mapped");
+        assertTrue(Payload.verify(old.segment(), 0), "and readable");
+        old.close();
+        assertEquals(0, mappings("cloud.1.seg"), "generation 1 unmapped with its last sample");
+    }
+
+    @Test
+    void shouldUnmapAnOldGenerationAtOnceWhenNoSampleIsOnIt() throws IOException {
+        Sluice node = participant("node");
+        Subscriber<MemorySegment> subscriber = node.subscriber("/cloud", TYPE, Qos.queue(8));
+        Publisher<MemorySegment> publisher = node.publisher("/cloud", TYPE,
+            PublisherOptions.defaults().withInitialSize(1024));
+        publish(publisher, 0, 1024);
+        try (Sample<MemorySegment> sample = subscriber.take()) {
+            assertEquals(0, sample.sequence());
+        }
+        assertTrue(mappings("cloud.1.seg") > 0, "generation 1 is mapped while it is the newest");
+        publish(publisher, 1, 1024 * 1024);
+        try (Sample<MemorySegment> sample = subscriber.take()) {
+            assertEquals(1, sample.sequence());
+        }
+        assertEquals(0, mappings("cloud.1.seg"), "generation 1 unmapped when the subscriber left it");
+    }
+
+    /** This process's mappings of the file {@code name} of the test's domain. */
+    private long mappings(String name) throws IOException {
+        String file = "/" + name;
+        String under = root.path().toString();
+        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
+            return lines.filter(line -> line.contains(under) && (line.endsWith(file) || line.contains(file + " ")))
+                .count();
+        }
+    }
+}
