@@ -288,8 +288,9 @@ final class SegmentMapping<T> {
         return slotsOffset + slot * slotStride;
     }
 
+    /** TAIL with a load-acquire: the read {@code CommitStress} (jcstress) checks against the commit. */
     long tailAcquire() {
-        return (long) TopicFile.LONG.getAcquire(memory, (long) TAIL_OFFSET);
+        return SlotProtocol.tail(memory);
     }
 
     /** TAIL with a volatile load: for a look that must be ordered after the caller's own volatile store. */
