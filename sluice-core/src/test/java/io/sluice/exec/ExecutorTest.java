@@ -339,6 +339,38 @@ class ExecutorTest {
     }
 
     /**
+     * One kernel wait takes at most 128 words (the executor's own wakeup and 127 subscriptions); with more, the
+     * executor sleeps on its wakeup alone in short slices and polls the subscriptions: every sample still runs, on
+     * either side of the limit.
+     */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldServeSubscriptionsOnEitherSideOfTheKernelsWaitLimit(Kind kind) {
+        for (int count : new int[] {io.sluice.os.Native.FUTEX_WAITV_MAX - 1, io.sluice.os.Native.FUTEX_WAITV_MAX}) {
+            List<SensorMultiplexer<MemorySegment>> topics = new ArrayList<>();
+            AtomicInteger handled = new AtomicInteger();
+            String name = "many-" + count;
+            try (Executor executor = kind.create(options.withName(name))) {
+                for (int i = 0; i < count; i++) {
+                    SensorMultiplexer<MemorySegment> topic = SensorMultiplexer.create(COUNTER, 8, 1);
+                    topics.add(topic);
+                    executor.subscription(topic.subscriber(), sample -> handled.incrementAndGet());
+                }
+                executor.start();
+                awaitAsleep(name);
+                for (SensorMultiplexer<MemorySegment> topic : topics.reversed()) {
+                    publish(topic.publisher(), 1);
+                }
+                Await.until(() -> handled.get() + " of " + count + " samples handled", () -> handled.get() == count,
+                    Await.HANG);
+            } finally {
+                topics.forEach(SensorMultiplexer::close);
+            }
+        }
+        assertTrue(reported.isEmpty(), reported.toString());
+    }
+
+    /**
      * Whether the executor named {@code name}, with nothing to do, waits through its strategy's idler: a backoff
      * one parks inside {@link WaitStrategy.Idler#idle()} (a spinner is rarely caught there at a safepoint, so it
      * shows by the CPU it burns instead: more than a blocking executor uses in minutes).
