@@ -232,6 +232,9 @@ abstract class AbstractExecutor implements Executor {
      */
     abstract int cycle(long waitNanos);
 
+    /** Sleeps of this executor in the kernel that a wake of one of their words ended (see WaitSet). */
+    abstract long wordWakes();
+
     /** Threads {@link #start()} runs. */
     int threadCount() {
         return 1;

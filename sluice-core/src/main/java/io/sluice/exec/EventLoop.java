@@ -76,6 +76,11 @@ final class EventLoop extends AbstractExecutor {
     }
 
     @Override
+    long wordWakes() {
+        return waitSet.wordWakes();
+    }
+
+    @Override
     int cycle(long waitNanos) {
         int key = wakeup.key();
         for (int i = 0; i < bells.length; i++) {

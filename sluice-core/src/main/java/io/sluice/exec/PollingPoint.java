@@ -59,6 +59,11 @@ final class PollingPoint {
         return count;
     }
 
+    /** Waits of this polling point that a wake of one of their words ended (see {@link WaitSet#wordWakes()}). */
+    long wordWakes() {
+        return waitSet.wordWakes();
+    }
+
     /** The next captured event's source, or null when all were handed out. */
     Entity next() {
         if (nextCaptured == capturedCount) {
