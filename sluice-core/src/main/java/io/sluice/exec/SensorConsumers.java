@@ -80,6 +80,11 @@ public final class SensorConsumers implements AutoCloseable {
         return consumer;
     }
 
+    /** Sleeps of the consumer {@code registration} that a wake of a word ended, not a timeout (for tests). */
+    static long wordWakes(Registration registration) {
+        return ((ConsumerThread<?>) registration).wordWakes();
+    }
+
     /** Errors of all consumers so far: handlers that threw, takes that failed. */
     public long errorCount() {
         return errorCount.get();
@@ -139,6 +144,7 @@ public final class SensorConsumers implements AutoCloseable {
         private final MemorySegment state;
         private volatile boolean active = true;
         private volatile long handled;
+        private volatile long wordWakes; // sleeps a wake of a word ended (written by this thread; read by tests)
         private long nextMaintenance = System.nanoTime(); // nanoTime may be negative: 0 could be far ahead
 
         ConsumerThread(String name, Subscriber<T> subscriber, SampleHandler<T> handler) {
@@ -219,7 +225,10 @@ public final class SensorConsumers implements AutoCloseable {
                 Native.futexWaitvEntry(waiters, 1, waitable.waitWord(), seen);
                 stop.enterWait();
                 try {
-                    Native.futexWaitv(waiters, 2, now + FutexWaitable.MAINTENANCE_INTERVAL_NANOS, timespec, state);
+                    if (Native.futexWaitv(waiters, 2, now + FutexWaitable.MAINTENANCE_INTERVAL_NANOS, timespec,
+                        state) >= 0) {
+                        wordWakes++;
+                    }
                 } catch (UnsupportedOperationException e) {
                     waitvSupported = false;
                 } finally {
@@ -255,6 +264,11 @@ public final class SensorConsumers implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+
+        /** Sleeps of this consumer that a wake of its subscriber's word or its stop word ended. */
+        long wordWakes() {
+            return wordWakes;
         }
 
         @Override

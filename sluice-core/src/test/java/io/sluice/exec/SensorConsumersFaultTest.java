@@ -149,6 +149,29 @@ class SensorConsumersFaultTest {
         assertEquals(List.of(), reported);
     }
 
+    /**
+     * A sample offered while the consumer sleeps ends that sleep by a wake of the subscriber's word, not by the
+     * upkeep timeout that would also serve it, 50 ms late (see {@code WakeTest}): of several rounds, at least one.
+     */
+    @Test
+    void shouldBeWokenThroughTheSubscribersWord() {
+        FutexSubscriber subscriber = new FutexSubscriber();
+        try (SensorConsumers consumers = consumers()) {
+            Registration registration = consumers.consumer("woken", subscriber, sample -> { });
+            int wakes = 0;
+            for (int round = 1; round <= 5; round++) {
+                Await.asleepInKernel(Await.threadsNamed("woken").getFirst());
+                long before = SensorConsumers.wordWakes(registration);
+                subscriber.offer(new ScriptedSample(round));
+                long expected = round;
+                Await.until("round " + round + " handled", () -> registration.handledCount() == expected);
+                wakes += SensorConsumers.wordWakes(registration) > before ? 1 : 0;
+            }
+            assertTrue(wakes > 0, "none of 5 samples woke the sleeping consumer (a lost wake-up)");
+        }
+        assertEquals(List.of(), reported);
+    }
+
     /** A sample the test hands out. */
     static final class ScriptedSample implements Sample<MemorySegment> {
         private final long sequence;
