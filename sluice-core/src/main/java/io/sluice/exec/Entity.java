@@ -9,10 +9,12 @@ import io.sluice.os.FutexWaitable;
  */
 abstract class Entity implements Registration {
     private static final java.lang.invoke.VarHandle HANDLED;
+    private static final java.lang.invoke.VarHandle DROPPED;
 
     static {
         try {
             HANDLED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Entity.class, "handled", long.class);
+            DROPPED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Entity.class, "dropped", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -33,6 +35,9 @@ abstract class Entity implements Registration {
      */
     @SuppressWarnings("unused") // through HANDLED
     private long handled;
+    /** Counted by whichever thread drops (a runner, a closer): rare, so an atomic add. */
+    @SuppressWarnings("unused") // through DROPPED
+    private volatile long dropped;
     /** The multi-threaded baseline: a thread runs this entity now (set under its lock, cleared after the run). */
     volatile boolean running;
 
@@ -67,6 +72,15 @@ abstract class Entity implements Registration {
 
     final void countHandled() {
         HANDLED.setRelease(this, (long) HANDLED.getOpaque(this) + 1); // one thread at a time runs its callbacks
+    }
+
+    final void countDropped() {
+        DROPPED.getAndAdd(this, 1L);
+    }
+
+    @Override
+    public final long droppedCount() {
+        return (long) DROPPED.getVolatile(this);
     }
 
     @Override

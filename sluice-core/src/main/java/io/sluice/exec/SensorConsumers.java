@@ -144,6 +144,7 @@ public final class SensorConsumers implements AutoCloseable {
         private final MemorySegment state;
         private volatile boolean active = true;
         private volatile long handled;
+        private volatile long dropped; // written by this thread only
         private volatile long wordWakes; // sleeps a wake of a word ended (written by this thread; read by tests)
         private long nextMaintenance = System.nanoTime(); // nanoTime may be negative: 0 could be far ahead
 
@@ -180,7 +181,8 @@ public final class SensorConsumers implements AutoCloseable {
                 if (active) {
                     handle(sample);
                 } else {
-                    sample.close(); // taken while stopping: no handler starts after close
+                    dropped++; // taken while stopping: no handler starts after close; counted, not lost
+                    sample.close();
                 }
             }
         }
@@ -279,6 +281,11 @@ public final class SensorConsumers implements AutoCloseable {
         @Override
         public long handledCount() {
             return handled;
+        }
+
+        @Override
+        public long droppedCount() {
+            return dropped;
         }
 
         @Override

@@ -46,7 +46,7 @@ final class SubscriptionEntity<T> extends Entity {
                 break;
             }
             if (!owner.publishedBeforeClose(sample.publishNanos())) {
-                sample.close(); // a draining close handles what was there at close, not what keeps coming
+                drop(sample); // a draining close handles what was there at close, not what keeps coming
                 break;
             }
             done++;
@@ -60,7 +60,7 @@ final class SubscriptionEntity<T> extends Entity {
         if (held == null && isActive()) {
             held = take();
             if (held != null && !owner.publishedBeforeClose(held.publishNanos())) {
-                held.close(); // a draining close handles what was there at close, not what keeps coming
+                drop(held); // a draining close handles what was there at close, not what keeps coming
                 held = null;
             }
         }
@@ -83,8 +83,14 @@ final class SubscriptionEntity<T> extends Entity {
         Sample<T> sample = held;
         held = null;
         if (sample != null) {
-            sample.close();
+            drop(sample);
         }
+    }
+
+    /** A sample taken and not handled: released and counted, never lost without a trace. */
+    private void drop(Sample<T> sample) {
+        countDropped();
+        sample.close();
     }
 
     private Sample<T> take() {

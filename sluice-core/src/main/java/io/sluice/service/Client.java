@@ -708,6 +708,11 @@ public final class Client<Req, Res> implements AutoCloseable {
         }
 
         @Override
+        public long droppedCount() {
+            return subscription.droppedCount();
+        }
+
+        @Override
         public boolean isActive() {
             return subscription.isActive() && timer.isActive();
         }

@@ -121,10 +121,11 @@ class ExecutorFaultTest {
                 executor.close(Shutdown.DISCARD, Duration.ofSeconds(5));
                 closed.countDown();
             });
-            executor.subscription(b, sample -> { });
+            Registration captured = executor.subscription(b, sample -> { });
             executor.start();
             assertTrue(closed.await(10, TimeUnit.SECONDS));
             awaitThreadGone("sluice-mt-leak");
+            assertEquals(1, captured.droppedCount(), "b's captured sample, dropped at the close, is counted");
             publish(second.publisher());
             // maxHeld = 1: if the executor still holds b's captured sample, this throws "holds too many samples"
             try (Sample<MemorySegment> s = b.take()) {

@@ -172,6 +172,25 @@ class SensorConsumersFaultTest {
         assertEquals(List.of(), reported);
     }
 
+    /** A sample taken while its consumer stops is not handed to the handler: it is closed and counted. */
+    @Test
+    void shouldCountASampleTakenWhileStopping() {
+        ScriptedSubscriber subscriber = new FutexSubscriber();
+        try (SensorConsumers consumers = consumers()) {
+            AtomicInteger handled = new AtomicInteger();
+            Registration registration = consumers.consumer("stopping", subscriber, sample -> handled.incrementAndGet());
+            subscriber.beforeNextTake = registration::close; // on the consumer's thread: the close returns at once
+            ScriptedSample sample = new ScriptedSample(1);
+            subscriber.offer(sample);
+            Await.until("the consumer stopped", () -> !registration.isActive());
+            Await.until("the sample was closed", () -> sample.closed);
+            assertEquals(0, handled.get(), "no handler starts once the consumer stops");
+            assertEquals(1, registration.droppedCount());
+            assertEquals(0, registration.handledCount());
+        }
+        assertEquals(List.of(), reported);
+    }
+
     /** A sample the test hands out. */
     static final class ScriptedSample implements Sample<MemorySegment> {
         private final long sequence;
@@ -228,6 +247,7 @@ class SensorConsumersFaultTest {
         final MemorySegment word = Arena.ofAuto().allocate(4, 4);
         final AtomicInteger armed = new AtomicInteger();
         volatile RuntimeException always;
+        volatile Runnable beforeNextTake;
         volatile boolean closed;
 
         void offer(Object sampleOrFailure) {
@@ -257,6 +277,11 @@ class SensorConsumersFaultTest {
             }
             if (always != null) {
                 throw always;
+            }
+            Runnable hook = beforeNextTake;
+            if (hook != null && !script.isEmpty()) {
+                beforeNextTake = null;
+                hook.run();
             }
             Object next = script.poll();
             if (next instanceof RuntimeException failure) {
