@@ -12,10 +12,11 @@ public interface Registration extends AutoCloseable {
     long handledCount();
 
     /**
-     * Samples taken from the subscriber and closed without reaching the handler: during a draining close, those
-     * published after the close began (the close handles what was there when it began, and a queue's sample taken
-     * to look at its time is gone from the subscriber); at a discarding close or a removal, the one a polling
-     * point had captured; for a sensor consumer, one taken while it stopped. Inbox events dropped are counted in
+     * Samples taken from the subscriber and closed without reaching the handler: during a draining close, one
+     * published after the close began (a sample shows its time only once taken, and is then gone from the
+     * subscriber; the drain of that subscription stops there); the one a polling point had captured when the
+     * executor stopped (a discarding close, the deadline of a draining one, a failure) or the registration was
+     * removed; for a sensor consumer, one taken while it stopped. Inbox events dropped are counted in
      * {@link Inbox#rejectedCount()}.
      */
     long droppedCount();

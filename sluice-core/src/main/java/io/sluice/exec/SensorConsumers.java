@@ -182,7 +182,11 @@ public final class SensorConsumers implements AutoCloseable {
                     handle(sample);
                 } else {
                     dropped++; // taken while stopping: no handler starts after close; counted, not lost
-                    sample.close();
+                    try {
+                        sample.close();
+                    } catch (Throwable error) {
+                        report(name, error);
+                    }
                 }
             }
         }

@@ -49,6 +49,11 @@ final class WaitSet {
     /** Waits that a FUTEX_WAKE of one of their words ended (not a timeout, a signal or a word already moved). */
     private volatile long wordWakes;
 
+    /** Whether waits use {@code futex_waitv} (false once the kernel refused it: the polling fallback). */
+    static boolean waitvSupported() {
+        return waitvSupported;
+    }
+
     WaitSet(Wakeup wakeup) {
         this.wakeup = wakeup;
         Arena arena = Arena.ofAuto();

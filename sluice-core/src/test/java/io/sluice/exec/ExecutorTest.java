@@ -341,7 +341,8 @@ class ExecutorTest {
     /**
      * One kernel wait takes at most 128 words (the executor's own wakeup and 127 subscriptions); with more, the
      * executor sleeps on its wakeup alone in short slices and polls the subscriptions: every sample still runs, on
-     * either side of the limit.
+     * either side of the limit. At the limit the last subscription's word is in the kernel wait: a publish there wakes
+     * a sleeping single-threaded executor through it (see {@code WakeTest}), at least once in five.
      */
     @ParameterizedTest
     @EnumSource(Kind.class)
@@ -349,7 +350,7 @@ class ExecutorTest {
         for (int count : new int[] {io.sluice.os.Native.FUTEX_WAITV_MAX - 1, io.sluice.os.Native.FUTEX_WAITV_MAX}) {
             List<SensorMultiplexer<MemorySegment>> topics = new ArrayList<>();
             AtomicInteger handled = new AtomicInteger();
-            String name = "many-" + count;
+            String name = "w" + count; // sluice-w127-0: unique in the kernel's 15 characters
             try (Executor executor = kind.create(options.withName(name))) {
                 for (int i = 0; i < count; i++) {
                     SensorMultiplexer<MemorySegment> topic = SensorMultiplexer.create(COUNTER, 8, 1);
@@ -363,6 +364,20 @@ class ExecutorTest {
                 }
                 Await.until(() -> handled.get() + " of " + count + " samples handled", () -> handled.get() == count,
                     Await.HANG);
+                if (count < io.sluice.os.Native.FUTEX_WAITV_MAX && kind != Kind.MULTI_THREADED
+                    && WaitSet.waitvSupported()) {
+                    Publisher<MemorySegment> last = topics.getLast().publisher();
+                    int wakes = 0;
+                    for (int round = 1; round <= 5; round++) {
+                        awaitAsleep(name);
+                        long before = ((AbstractExecutor) executor).wordWakes();
+                        publish(last, 1);
+                        int expected = count + round;
+                        Await.until(() -> "round " + expected, () -> handled.get() == expected, Await.HANG);
+                        wakes += ((AbstractExecutor) executor).wordWakes() > before ? 1 : 0;
+                    }
+                    assertTrue(wakes > 0, "the last of " + count + " subscriptions never woke the executor");
+                }
             } finally {
                 topics.forEach(SensorMultiplexer::close);
             }

@@ -247,6 +247,7 @@ class SensorConsumersFaultTest {
         final MemorySegment word = Arena.ofAuto().allocate(4, 4);
         final AtomicInteger armed = new AtomicInteger();
         volatile RuntimeException always;
+        /** Run by the take that gets the next offered item, before it returns it. */
         volatile Runnable beforeNextTake;
         volatile boolean closed;
 
@@ -278,12 +279,12 @@ class SensorConsumersFaultTest {
             if (always != null) {
                 throw always;
             }
-            Runnable hook = beforeNextTake;
-            if (hook != null && !script.isEmpty()) {
+            Object next = script.poll();
+            Runnable hook = beforeNextTake; // set before the offer: the take that gets the offer sees it
+            if (next != null && hook != null) {
                 beforeNextTake = null;
                 hook.run();
             }
-            Object next = script.poll();
             if (next instanceof RuntimeException failure) {
                 throw failure;
             }

@@ -40,10 +40,10 @@ class HeldSamplesTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
         try {
+            for (int i = open.size() - 1; i >= 0; i--) {
+                open.get(i).close();
+            }
             assertEquals(List.of(), root.domainFiles(), "every participant closed: nothing of theirs is left");
         } finally {
             root.close();
