@@ -500,6 +500,66 @@ class SensorMultiplexerTest {
         }
     }
 
+    /** Each argument limit: the extreme allowed value works, one past it is refused. */
+    @Test
+    void shouldAcceptEachLimitAndRefuseOnePast() {
+        try (SensorMultiplexer<MemorySegment> empty = SensorMultiplexer.create(FRAME, 0, 1)) {
+            Subscriber<MemorySegment> subscriber = empty.subscriber();
+            empty.publisher().loan(0).publish(); // messages of no bytes: a signal with a time and a sequence
+            try (Sample<MemorySegment> sample = subscriber.take()) {
+                assertEquals(0, sample.segment().byteSize());
+            }
+        }
+        try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create("x", FRAME, 8, 1, Subscriber.MAX_HELD)) {
+            assertEquals(Subscriber.MAX_HELD + 2, mux.bufferCount());
+        }
+        assertThrows(IllegalArgumentException.class,
+            () -> SensorMultiplexer.create("x", FRAME, 8, 1, Subscriber.MAX_HELD + 1));
+        // maxConsumers × maxHeld + 2 buffers: 6,553 × 5 + 2 = 32,767 is the most; 16,383 × 2 + 2 is one more
+        try (SensorMultiplexer<MemorySegment> most = SensorMultiplexer.create("x", FRAME, 1, 6_553, 5)) {
+            assertEquals(SensorMultiplexer.MAX_BUFFERS, most.bufferCount());
+        }
+        assertThrows(IllegalArgumentException.class, () -> SensorMultiplexer.create("x", FRAME, 1, 16_383, 2));
+    }
+
+    /** A sample's publish time is taken when it is published, on the System.nanoTime() clock. */
+    @Test
+    void shouldStampEachSampleWithItsPublishTime() {
+        try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create(FRAME, FRAME_BYTES, 1)) {
+            Subscriber<MemorySegment> subscriber = mux.subscriber();
+            long before = System.nanoTime();
+            publish(mux.publisher(), 64, 0);
+            long after = System.nanoTime();
+            try (Sample<MemorySegment> sample = subscriber.take()) {
+                assertTrue(sample.publishNanos() - before >= 0 && after - sample.publishNanos() >= 0,
+                    "published at " + sample.publishNanos() + ", between " + before + " and " + after);
+            }
+        }
+    }
+
+    /** Closing the multiplexer wakes a consumer blocked in a long take, which learns of the close at once. */
+    @Test
+    void shouldWakeAConsumerBlockedInTakeWhenClosed() throws Exception {
+        SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create(FRAME, FRAME_BYTES, 1);
+        Subscriber<MemorySegment> subscriber = mux.subscriber();
+        java.util.concurrent.CompletableFuture<Object> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread consumer = Thread.ofPlatform().name("mux-closed").start(() -> {
+            try {
+                outcome.complete(String.valueOf(subscriber.take(Duration.ofHours(1))));
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+        });
+        Await.asleepInKernel(consumer);
+        mux.close();
+        consumer.join(Await.HANG);
+        assertFalse(consumer.isAlive(), "the close woke the consumer");
+        Object result = outcome.getNow("still waiting");
+        assertTrue(result instanceof IllegalStateException e && e.getMessage().contains("multiplexer closed"),
+            String.valueOf(result));
+        assertThrows(IllegalStateException.class, mux::publisher);
+    }
+
     @Test
     void shouldRefuseUseAfterClose() {
         SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create(FRAME, FRAME_BYTES, 1);
