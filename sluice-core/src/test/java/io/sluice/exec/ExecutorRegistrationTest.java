@@ -289,6 +289,35 @@ class ExecutorRegistrationTest {
         assertTrue(reported.isEmpty(), reported.toString());
     }
 
+    /** A close with a timeout beyond a long's nanoseconds waits for a caller's cycle as long as it runs. */
+    @ParameterizedTest
+    @EnumSource(ExecutorTest.Kind.class)
+    void shouldWaitForACallersCycleWithAHugeTimeout(ExecutorTest.Kind kind) throws Exception {
+        Executor executor = kind.create(options);
+        Gate gate = new Gate();
+        Thread owner = gate.holdCallersCycle(executor);
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread closer = Thread.ofPlatform().start(() -> {
+            try {
+                executor.close(Shutdown.DISCARD, ChronoUnit.FOREVER.getDuration());
+                outcome.complete(null);
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+        });
+        Await.inCall(closer, AbstractExecutor.class, "awaitCycle");
+        // a close whose timeout were taken as 0 would give up once its grace of 1 s beyond the timeout passed
+        Thread.sleep(1_500);
+        assertTrue(closer.isAlive(), "still waiting past the grace a short timeout gets");
+        gate.open();
+        for (Thread thread : List.of(owner, closer)) {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(thread.isAlive());
+        }
+        assertEquals(null, outcome.getNow(new AssertionError("no outcome")), "the close waited, then returned");
+        assertFalse(gate.hold().isActive());
+    }
+
     /** A second close of a never-started executor waits for the first, which waits for the caller's cycle. */
     @ParameterizedTest
     @EnumSource(ExecutorTest.Kind.class)

@@ -79,10 +79,11 @@ class ExecutorTest {
              Executor executor = kind.create(options)) {
             List<Long> seen = Collections.synchronizedList(new ArrayList<>());
             CountDownLatch done = new CountDownLatch(count);
-            executor.subscription(subscriber, sample -> {
+            Registration registration = executor.subscription(subscriber, sample -> {
                 seen.add(sample.segment().get(ValueLayout.JAVA_LONG, 0));
                 done.countDown();
             });
+            assertEquals("/counter", registration.role(), "a subscription is reported under its topic");
             executor.start();
             for (long i = 0; i < count; i++) {
                 publish(publisher, i);
@@ -92,6 +93,8 @@ class ExecutorTest {
                 assertEquals(i, seen.get(i));
             }
             assertEquals(0, subscriber.lostCount());
+            Await.until("the last callback counted", () -> registration.handledCount() == count);
+            assertEquals(0, registration.droppedCount());
         }
         assertTrue(reported.isEmpty(), reported.toString());
     }
