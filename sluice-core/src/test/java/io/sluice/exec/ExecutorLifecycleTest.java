@@ -111,7 +111,8 @@ class ExecutorLifecycleTest {
     @EnumSource(value = ExecutorTest.Kind.class, names = {"EVENT_LOOP", "POLLING_POINT"})
     void shouldDrainWhatWasPublishedBeforeTheCloseAndNothingAfter(ExecutorTest.Kind kind) throws Exception {
         try (Sluice sluice = Sluice.open("test", root.options());
-             Publisher<MemorySegment> publisher = sluice.publisher("/counter", COUNTER);
+             Publisher<MemorySegment> publisher = sluice.publisher("/counter", COUNTER,
+                 io.sluice.PublisherOptions.defaults().withSlots(Subscriber.MAX_HELD + 4));
              Subscriber<MemorySegment> subscriber = sluice.subscriber("/counter", COUNTER, Qos.queue(16))) {
             Executor executor = kind.create(options("drain"));
             Gate gate = new Gate();
@@ -139,6 +140,16 @@ class ExecutorLifecycleTest {
             assertEquals(List.of(0L, 1L), handled);
             assertEquals(1, registration.droppedCount(), "sample 2, taken and not handled, is counted");
             assertEquals(null, subscriber.take(), "and nothing else is gone from the subscriber");
+            // and released: the subscriber can hold as many samples as ever (a dropped sample left open would count)
+            List<io.sluice.Sample<MemorySegment>> held = new ArrayList<>();
+            try {
+                for (long value = 3; value < 3 + Subscriber.MAX_HELD; value++) {
+                    publish(publisher, value);
+                    held.add(subscriber.take());
+                }
+            } finally {
+                held.forEach(io.sluice.Sample::close);
+            }
             assertFalse(offerAccepted.get(), "a closing executor takes no new inbox events");
             assertEquals(1, inbox.rejectedCount());
         }
