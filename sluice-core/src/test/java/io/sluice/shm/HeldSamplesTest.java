@@ -1,6 +1,5 @@
 package io.sluice.shm;
 
-import io.sluice.Loan;
 import io.sluice.MessageType;
 import io.sluice.Publisher;
 import io.sluice.PublisherOptions;
@@ -18,7 +17,6 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -35,39 +33,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HeldSamplesTest {
     private static final MessageType<MemorySegment> TYPE = BadInputFiles.TYPE;
 
-    private final TestRoot root = new TestRoot();
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Participants participants = new Participants();
+    private final TestRoot root = participants.root;
 
     @AfterEach
     void cleanUp() throws Exception {
-        try {
-            for (int i = open.size() - 1; i >= 0; i--) {
-                open.get(i).close();
-            }
-            assertEquals(List.of(), root.domainFiles(), "every participant closed: nothing of theirs is left");
-        } finally {
-            root.close();
-        }
-    }
-
-    private Sluice participant(String name) {
-        Sluice sluice = Sluice.open(name, root.options());
-        open.add(sluice);
-        return sluice;
+        participants.close();
     }
 
     private static void publish(Publisher<MemorySegment> publisher, long sequence, long size) {
-        try (Loan<MemorySegment> loan = publisher.loan(size)) {
-            Payload.fill(loan.segment(), sequence);
-            loan.publish();
-        }
+        Participants.publish(publisher, sequence, size);
     }
 
     @Test
     void shouldSayWhichPublisherSentEachSample() {
-        Subscriber<MemorySegment> subscriber = participant("viewer").subscriber("/two", TYPE, Qos.queue(16));
-        Publisher<MemorySegment> left = participant("left").publisher("/two", TYPE);
-        Publisher<MemorySegment> right = participant("right").publisher("/two", TYPE);
+        Subscriber<MemorySegment> subscriber = participants.open("viewer").subscriber("/two", TYPE, Qos.queue(16));
+        Publisher<MemorySegment> left = participants.open("left").publisher("/two", TYPE);
+        Publisher<MemorySegment> right = participants.open("right").publisher("/two", TYPE);
         for (long sequence = 0; sequence < 3; sequence++) {
             publish(left, sequence, 100);   // the size tells the test who sent it
             publish(right, sequence, 200);
@@ -90,10 +72,9 @@ class HeldSamplesTest {
 
     @Test
     void shouldUnmapAnOldGenerationWhenTheLastSampleOnItCloses() throws IOException {
-        Sluice node = participant("node");
-        Subscriber<MemorySegment> subscriber = node.subscriber("/cloud", TYPE, Qos.queue(8));
-        Publisher<MemorySegment> publisher = node.publisher("/cloud", TYPE,
-            PublisherOptions.defaults().withInitialSize(1024));
+        Cloud cloud = cloud();
+        Subscriber<MemorySegment> subscriber = cloud.subscriber();
+        Publisher<MemorySegment> publisher = cloud.publisher();
         publish(publisher, 0, 1024);
         publish(publisher, 1, 1024);
         Sample<MemorySegment> old = subscriber.take();
@@ -112,10 +93,9 @@ class HeldSamplesTest {
 
     @Test
     void shouldUnmapAnOldGenerationAtOnceWhenNoSampleIsOnIt() throws IOException {
-        Sluice node = participant("node");
-        Subscriber<MemorySegment> subscriber = node.subscriber("/cloud", TYPE, Qos.queue(8));
-        Publisher<MemorySegment> publisher = node.publisher("/cloud", TYPE,
-            PublisherOptions.defaults().withInitialSize(1024));
+        Cloud cloud = cloud();
+        Subscriber<MemorySegment> subscriber = cloud.subscriber();
+        Publisher<MemorySegment> publisher = cloud.publisher();
         publish(publisher, 0, 1024);
         try (Sample<MemorySegment> sample = subscriber.take()) {
             assertEquals(0, sample.sequence());
@@ -126,6 +106,16 @@ class HeldSamplesTest {
             assertEquals(1, sample.sequence());
         }
         assertEquals(0, mappings("cloud.1.seg"), "generation 1 unmapped when the subscriber left it");
+    }
+
+    /** A queue subscriber of /cloud and, in the same participant, a publisher whose slots start at 1 KiB. */
+    private record Cloud(Subscriber<MemorySegment> subscriber, Publisher<MemorySegment> publisher) {
+    }
+
+    private Cloud cloud() {
+        Sluice node = participants.open("node");
+        Subscriber<MemorySegment> subscriber = node.subscriber("/cloud", TYPE, Qos.queue(8));
+        return new Cloud(subscriber, node.publisher("/cloud", TYPE, PublisherOptions.defaults().withInitialSize(1024)));
     }
 
     /** This process's mappings of the file {@code name} of the test's domain. */

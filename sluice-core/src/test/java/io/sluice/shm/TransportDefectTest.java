@@ -39,32 +39,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TransportDefectTest {
     private static final MessageType<MemorySegment> TYPE = BadInputFiles.TYPE;
 
-    private final TestRoot root = new TestRoot();
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Participants participants = new Participants();
+    private final TestRoot root = participants.root;
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-        try {
-            assertEquals(List.of(), root.domainFiles(), "every participant closed: nothing of theirs is left");
-        } finally {
-            root.close();
-        }
+        participants.close();
     }
 
     private Sluice participant(String name) {
-        Sluice sluice = Sluice.open(name, root.options());
-        open.add(sluice);
-        return sluice;
+        return participants.open(name);
     }
 
     private static void publish(Publisher<MemorySegment> publisher, long sequence, long size) {
-        try (Loan<MemorySegment> loan = publisher.loan(size)) {
-            Payload.fill(loan.segment(), sequence);
-            loan.publish();
-        }
+        Participants.publish(publisher, sequence, size);
     }
 
     /** Takes until nothing is left, checking every sample's contents; returns the sequences taken. */
