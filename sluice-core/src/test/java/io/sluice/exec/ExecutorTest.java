@@ -229,6 +229,25 @@ class ExecutorTest {
         }
     }
 
+    /** A timer that has not fired yet stays scheduled once when the registrations change before its deadline. */
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void shouldFireATimerOncePerPeriodAfterTheRegistrationsChanged(Kind kind) {
+        FakeClock clock = new FakeClock(0);
+        try (Executor executor = kind.create(options.withClock(clock))) {
+            AtomicInteger fired = new AtomicInteger();
+            executor.timer(Duration.ofMillis(10), (d, m) -> fired.incrementAndGet());
+            assertEquals(0, executor.runOnce(Duration.ZERO)); // the loop takes up the timer
+            executor.inbox("later", 4, event -> { });
+            assertEquals(0, executor.runOnce(Duration.ZERO)); // and the registrations again
+            for (int period = 1; period <= 3; period++) {
+                clock.set(period * 10_000_000L);
+                executor.runOnce(Duration.ZERO);
+                assertEquals(period, fired.get(), "expiries after period " + period);
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Kind.class)
     void shouldFireAOneShotTimerOnce(Kind kind) {
