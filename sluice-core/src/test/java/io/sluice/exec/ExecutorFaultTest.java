@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,6 +82,24 @@ class ExecutorFaultTest {
             }
             assertEquals(0, executor.runOnce(Duration.ZERO), "nothing left");
             assertEquals(IntStream.range(0, 100).boxed().toList(), handled);
+        }
+    }
+
+    /** The same burst for a subscription: 10 samples waiting take cycles of 4, 4 and 2, in order. */
+    @Test
+    void shouldRunAtMostABurstOfOneSubscriptionPerEventLoopCycle() {
+        SensorConsumersFaultTest.ScriptedSubscriber subscriber = new SensorConsumersFaultTest.ScriptedSubscriber();
+        try (Executor executor = Executor.eventLoop(options.withBurst(4))) {
+            List<Long> handled = new ArrayList<>();
+            executor.subscription(subscriber, sample -> handled.add(sample.sequence()));
+            for (long sequence = 0; sequence < 10; sequence++) {
+                subscriber.offer(new SensorConsumersFaultTest.ScriptedSample(sequence));
+            }
+            assertEquals(4, executor.runOnce(Duration.ZERO));
+            assertEquals(4, executor.runOnce(Duration.ZERO));
+            assertEquals(2, executor.runOnce(Duration.ZERO));
+            assertEquals(0, executor.runOnce(Duration.ZERO), "nothing left");
+            assertEquals(LongStream.range(0, 10).boxed().toList(), handled);
         }
     }
 
