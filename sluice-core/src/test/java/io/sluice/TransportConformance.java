@@ -349,6 +349,34 @@ public abstract class TransportConformance {
         assertThrows(IllegalStateException.class, old::segment, "a closed sample refuses access");
     }
 
+    /**
+     * A timeout beyond a long's nanoseconds, or one whose deadline would overflow, is a very long wait: not an
+     * exception, not a deadline already past.
+     */
+    @Test
+    void shouldWaitForAPublishWithATimeoutBeyondALong() throws Exception {
+        List<Duration> timeouts = List.of(java.time.temporal.ChronoUnit.FOREVER.getDuration(),
+            Duration.ofNanos(Long.MAX_VALUE));
+        for (int index = 0; index < timeouts.size(); index++) {
+            Sluice sluice = participant("huge-" + index);
+            Subscriber<MemorySegment> subscriber = sluice.subscriber("/huge_" + index, BLOB, Qos.queue(4));
+            Publisher<MemorySegment> publisher = sluice.publisher("/huge_" + index, BLOB);
+            Duration timeout = timeouts.get(index);
+            CompletableFuture<Object> taken = new CompletableFuture<>();
+            Thread taker = Thread.ofPlatform().name("huge-taker-" + index).start(() -> {
+                try (Sample<MemorySegment> sample = subscriber.take(timeout)) {
+                    taken.complete(sample == null ? "null" : readLong(sample));
+                } catch (Throwable e) {
+                    taken.complete(e);
+                }
+            });
+            Await.asleepInKernel(taker); // waiting, neither failed nor returned
+            publishLong(publisher, 7, 64);
+            assertEquals(7L, taken.get(60, TimeUnit.SECONDS), "take(" + timeout + ")");
+            taker.join();
+        }
+    }
+
     @Test
     void shouldTimeOutATakeAndWakeOnPublishForEveryWaitStrategy() throws Exception {
         List<WaitStrategy> strategies = List.of(WaitStrategy.block(), WaitStrategy.spin(), WaitStrategy.backoff(),

@@ -2,6 +2,7 @@ package io.sluice.exec;
 
 import io.sluice.Subscriber;
 import io.sluice.os.FutexWaitable;
+import io.sluice.os.Timeouts;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -297,7 +298,7 @@ abstract class AbstractExecutor implements Executor {
 
     @Override
     public int runOnce(Duration timeout) {
-        return cycleOnCallersThread(nanos(timeout), "runOnce");
+        return cycleOnCallersThread(Math.max(0, Timeouts.nanos(timeout)), "runOnce");
     }
 
     @Override
@@ -386,7 +387,7 @@ abstract class AbstractExecutor implements Executor {
     @Override
     public void close(Shutdown mode, Duration timeout) {
         Objects.requireNonNull(mode, "mode");
-        long deadline = System.nanoTime() + Math.min(nanos(timeout), MAX_TIMEOUT_NANOS);
+        long deadline = Timeouts.deadline(System.nanoTime(), timeout);
         boolean ran;
         boolean first = false;
         synchronized (registrationLock) {
@@ -502,20 +503,6 @@ abstract class AbstractExecutor implements Executor {
 
     /** How long close waits beyond its timeout for a callback that was running at the drain deadline. */
     private static final long CLOSE_GRACE_NANOS = 1_000_000_000L;
-    /** Longer timeouts are this (73 years): deadlines stay comparable as differences of {@link System#nanoTime}. */
-    private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
-
-    /** {@code timeout} in nanoseconds, negative as 0, beyond a long's range as {@link Long#MAX_VALUE}. */
-    static long nanos(Duration timeout) {
-        if (timeout.isNegative()) {
-            return 0;
-        }
-        try {
-            return timeout.toNanos();
-        } catch (ArithmeticException beyond) {
-            return Long.MAX_VALUE;
-        }
-    }
     private void awaitWorkers(long deadline, Duration timeout) {
         await(finished, deadline, timeout, "a callback that does not return?); its registrations are removed when it"
             + " does");

@@ -10,6 +10,7 @@ import io.sluice.SluiceException;
 import io.sluice.Subscriber;
 import io.sluice.os.FutexWaitable;
 import io.sluice.os.Native;
+import io.sluice.os.Timeouts;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -584,7 +585,7 @@ public final class SensorMultiplexer<T> implements AutoCloseable {
             if (sample != null) {
                 return sample;
             }
-            long remaining = timeout.toNanos();
+            long remaining = Timeouts.nanos(timeout);
             if (remaining <= 0) {
                 return null;
             }

@@ -14,6 +14,7 @@ import io.sluice.exec.Executor;
 import io.sluice.exec.Registration;
 import io.sluice.exec.SampleHandler;
 import io.sluice.exec.TimerHandler;
+import io.sluice.os.Timeouts;
 
 import java.lang.foreign.MemorySegment;
 import java.security.SecureRandom;
@@ -199,7 +200,7 @@ public final class Client<Req, Res> implements AutoCloseable {
      * {@code wait_for_service}).
      */
     public boolean waitForServer(Duration timeout) {
-        return awaitServer(System.nanoTime() + timeout.toNanos());
+        return awaitServer(Timeouts.deadline(System.nanoTime(), timeout));
     }
 
     /** Whether a server is present, probing at most every {@link #PROBE_INTERVAL_MILLIS} ms while one is. */
@@ -250,7 +251,7 @@ public final class Client<Req, Res> implements AutoCloseable {
 
     private Sample<Res> call(MessageShape<Req> shape, long size, Consumer<? super Req> fill, Duration timeout) {
         Objects.requireNonNull(fill, "fill");
-        long timeoutNanos = timeout.toNanos();
+        long timeoutNanos = Timeouts.nanos(timeout);
         if (timeoutNanos < 0) {
             throw new IllegalArgumentException("timeout < 0: timeout=" + timeout);
         }
@@ -377,7 +378,7 @@ public final class Client<Req, Res> implements AutoCloseable {
                            ResponseHandler<Res> handler) {
         Objects.requireNonNull(fill, "fill");
         Objects.requireNonNull(handler, "handler");
-        long timeoutNanos = timeout.toNanos();
+        long timeoutNanos = Timeouts.nanos(timeout);
         if (timeoutNanos < 0) {
             throw new IllegalArgumentException("timeout < 0: timeout=" + timeout);
         }

@@ -9,6 +9,7 @@ import io.sluice.PublishTimeoutException;
 import io.sluice.Publisher;
 import io.sluice.PublisherOptions;
 import io.sluice.SluiceException;
+import io.sluice.os.Timeouts;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
@@ -293,7 +294,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
             }
             long now = System.nanoTime();
             if (deadline == 0) {
-                deadline = now + options.reliableTimeout().toNanos();
+                deadline = Timeouts.deadline(now, options.reliableTimeout());
                 lastProgress = now;
                 lastFloor = reliableFloor;
             } else if (reliableFloor != lastFloor) {
@@ -678,7 +679,7 @@ public final class ShmPublisher<T> implements Publisher<T> {
 
     /** Waits, up to the reliable timeout, until every reliable subscriber has taken everything published. */
     private void flushReliable() {
-        long deadline = System.nanoTime() + options.reliableTimeout().toNanos();
+        long deadline = Timeouts.deadline(System.nanoTime(), options.reliableTimeout());
         long nextProbe = System.nanoTime() + WAIT_PROBE_INTERVAL_NANOS;
         while (true) {
             long floor = reliableFloor();

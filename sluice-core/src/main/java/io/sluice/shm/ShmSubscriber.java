@@ -9,6 +9,7 @@ import io.sluice.Qos;
 import io.sluice.Sample;
 import io.sluice.Subscriber;
 import io.sluice.WaitStrategy;
+import io.sluice.os.Timeouts;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -152,7 +153,7 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         if (sample != null) {
             return sample;
         }
-        long timeoutNanos = timeout.toNanos();
+        long timeoutNanos = Timeouts.nanos(timeout);
         if (timeoutNanos <= 0) {
             return null;
         }

@@ -537,6 +537,26 @@ class SensorMultiplexerTest {
         }
     }
 
+    /** A take whose timeout is beyond a long's nanoseconds waits for the next publish. */
+    @Test
+    void shouldWaitForAPublishWithATimeoutBeyondALong() throws Exception {
+        try (SensorMultiplexer<MemorySegment> mux = SensorMultiplexer.create(FRAME, FRAME_BYTES, 1)) {
+            Subscriber<MemorySegment> subscriber = mux.subscriber();
+            java.util.concurrent.CompletableFuture<Object> taken = new java.util.concurrent.CompletableFuture<>();
+            Thread consumer = Thread.ofPlatform().name("mux-forever").start(() -> {
+                try (Sample<MemorySegment> sample = subscriber.take(java.time.temporal.ChronoUnit.FOREVER.getDuration())) {
+                    taken.complete(sample == null ? "null" : sample.sequence());
+                } catch (Throwable e) {
+                    taken.complete(e);
+                }
+            });
+            Await.asleepInKernel(consumer);
+            publish(mux.publisher(), 64, 0);
+            assertEquals(0L, taken.get(60, TimeUnit.SECONDS), "the first sample, not an exception or null");
+            consumer.join();
+        }
+    }
+
     /** Closing the multiplexer wakes a consumer blocked in a long take, which learns of the close at once. */
     @Test
     void shouldWakeAConsumerBlockedInTakeWhenClosed() throws Exception {
