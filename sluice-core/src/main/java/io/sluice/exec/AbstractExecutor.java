@@ -63,6 +63,7 @@ abstract class AbstractExecutor implements Executor {
     private final AtomicReference<Thread> cycling = new AtomicReference<>();
     /** Set by a close that stopped waiting for a runOnce/doWork cycle: the cycling thread finishes as it leaves. */
     private volatile boolean finishWhenCycleEnds;
+    private volatile long wordWakes;
     /** The thread of the first close while it runs (a close from a callback of its drain must not wait for it). */
     private volatile Thread firstCloser;
     /** Counted down once {@link #finish} removed everything: a second close of a never-started executor waits. */
@@ -233,8 +234,18 @@ abstract class AbstractExecutor implements Executor {
      */
     abstract int cycle(long waitNanos);
 
-    /** Sleeps of this executor in the kernel that a wake of one of their words ended (see WaitSet). */
-    abstract long wordWakes();
+    /** Counts a sleep in the kernel that a wake of one of its words ended (by the sleeping thread, see WaitSet). */
+    final void countWordWake() {
+        wordWakes++; // one thread at a time sleeps at this executor's wait set
+    }
+
+    /**
+     * Sleeps of this executor that a wake of one of their words ended, not a timeout: a source whose trigger leaves
+     * a sleeping executor to its upkeep timeout (a lost wake) shows as a sleep that ended without one. For tests.
+     */
+    final long wordWakes() {
+        return wordWakes;
+    }
 
     /** Threads {@link #start()} runs. */
     int threadCount() {

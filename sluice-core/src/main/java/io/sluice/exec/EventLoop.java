@@ -44,7 +44,7 @@ final class EventLoop extends AbstractExecutor {
     // each registered source at most once, plus removed ones that have not left the ring yet
     private final MpscRing<Entity> ready = new MpscRing<>(2 * MAX_REGISTRATIONS);
     private final TimerWheel wheel;
-    private final WaitSet waitSet = new WaitSet(wakeup);
+    private final WaitSet waitSet = new WaitSet(this);
     private final Consumer<Entity> runReady = this::runReady;
     private final ExpiryHandler fireTimer = this::fireTimer;
     private TimerEntity[] timersByEntry = new TimerEntity[64];
@@ -73,11 +73,6 @@ final class EventLoop extends AbstractExecutor {
             report("ready ring", new IllegalStateException("ready ring full: " + entity));
         }
         wakeup.signal();
-    }
-
-    @Override
-    long wordWakes() {
-        return waitSet.wordWakes();
     }
 
     @Override

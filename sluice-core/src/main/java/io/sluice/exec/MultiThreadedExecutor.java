@@ -39,11 +39,6 @@ final class MultiThreadedExecutor extends AbstractExecutor {
     }
 
     @Override
-    long wordWakes() {
-        return pollingPoint.wordWakes();
-    }
-
-    @Override
     int cycle(long waitNanos) {
         Entity entity;
         lock.lock();

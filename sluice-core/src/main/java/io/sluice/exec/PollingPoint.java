@@ -24,7 +24,7 @@ final class PollingPoint {
 
     PollingPoint(AbstractExecutor owner) {
         this.owner = owner;
-        this.waitSet = new WaitSet(owner.wakeup);
+        this.waitSet = new WaitSet(owner);
     }
 
     /**
@@ -57,11 +57,6 @@ final class PollingPoint {
             waitSet.disarm();
         }
         return count;
-    }
-
-    /** Waits of this polling point that a wake of one of their words ended (see {@link WaitSet#wordWakes()}). */
-    long wordWakes() {
-        return waitSet.wordWakes();
     }
 
     /** The next captured event's source, or null when all were handed out. */

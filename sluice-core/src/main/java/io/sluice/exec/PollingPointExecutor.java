@@ -30,11 +30,6 @@ final class PollingPointExecutor extends AbstractExecutor {
     }
 
     @Override
-    long wordWakes() {
-        return pollingPoint.wordWakes();
-    }
-
-    @Override
     int cycle(long waitNanos) {
         pollingPoint.poll(waitNanos);
         int work = 0;

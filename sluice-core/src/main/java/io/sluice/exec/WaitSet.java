@@ -33,6 +33,7 @@ final class WaitSet {
     static final long FALLBACK_POLL_NANOS = 1_000_000L;
     private static volatile boolean waitvSupported = true;
 
+    private final AbstractExecutor owner;
     private final Wakeup wakeup;
     private long lastMaintenance = System.nanoTime();
     private final MemorySegment waiters;
@@ -46,16 +47,15 @@ final class WaitSet {
     private int key;
     private Doorbell[] bells = NO_BELLS;
     private int bellCount;
-    /** Waits that a FUTEX_WAKE of one of their words ended (not a timeout, a signal or a word already moved). */
-    private volatile long wordWakes;
 
     /** Whether waits use {@code futex_waitv} (false once the kernel refused it: the polling fallback). */
     static boolean waitvSupported() {
         return waitvSupported;
     }
 
-    WaitSet(Wakeup wakeup) {
-        this.wakeup = wakeup;
+    WaitSet(AbstractExecutor owner) {
+        this.owner = owner;
+        this.wakeup = owner.wakeup;
         Arena arena = Arena.ofAuto();
         this.waiters = arena.allocate((long) Native.FUTEX_WAITV_SIZE * Native.FUTEX_WAITV_MAX, 8);
         this.timespec = arena.allocate(16, 8);
@@ -128,7 +128,7 @@ final class WaitSet {
             }
             try {
                 if (Native.futexWaitv(waiters, wordCount, deadlineNanos, timespec, state) >= 0) {
-                    wordWakes++; // one writer, this thread; read by tests to tell a wake from a timeout
+                    owner.countWordWake(); // a FUTEX_WAKE ended it, not a timeout, a signal or a word already moved
                 }
                 return;
             } catch (UnsupportedOperationException e) {
@@ -144,14 +144,6 @@ final class WaitSet {
         if (remaining > 0) {
             wakeup.await(key, remaining);
         }
-    }
-
-    /**
-     * How many waits a wake of one of their words ended. A source whose trigger leaves a sleeping executor to its
-     * upkeep timeout instead (a lost wake) shows here as a wait that ended without one: tests look at it.
-     */
-    long wordWakes() {
-        return wordWakes;
     }
 
     /** Withdraws every announcement of {@link #arm}. */
