@@ -14,7 +14,6 @@ import io.sluice.exec.Executor;
 import io.sluice.exec.Registration;
 import io.sluice.exec.SampleHandler;
 import io.sluice.exec.TimerHandler;
-import io.sluice.os.Timeouts;
 
 import java.lang.foreign.MemorySegment;
 import java.security.SecureRandom;
@@ -200,7 +199,7 @@ public final class Client<Req, Res> implements AutoCloseable {
      * {@code wait_for_service}).
      */
     public boolean waitForServer(Duration timeout) {
-        return awaitServer(Timeouts.deadline(System.nanoTime(), timeout));
+        return awaitServer(System.nanoTime() + Math.max(0, timeoutNanos(timeout)));
     }
 
     /** Whether a server is present, probing at most every {@link #PROBE_INTERVAL_MILLIS} ms while one is. */
@@ -251,7 +250,7 @@ public final class Client<Req, Res> implements AutoCloseable {
 
     private Sample<Res> call(MessageShape<Req> shape, long size, Consumer<? super Req> fill, Duration timeout) {
         Objects.requireNonNull(fill, "fill");
-        long timeoutNanos = Timeouts.nanos(timeout);
+        long timeoutNanos = timeoutNanos(timeout);
         if (timeoutNanos < 0) {
             throw new IllegalArgumentException("timeout < 0: timeout=" + timeout);
         }
@@ -378,7 +377,7 @@ public final class Client<Req, Res> implements AutoCloseable {
                            ResponseHandler<Res> handler) {
         Objects.requireNonNull(fill, "fill");
         Objects.requireNonNull(handler, "handler");
-        long timeoutNanos = Timeouts.nanos(timeout);
+        long timeoutNanos = timeoutNanos(timeout);
         if (timeoutNanos < 0) {
             throw new IllegalArgumentException("timeout < 0: timeout=" + timeout);
         }
@@ -680,6 +679,19 @@ public final class Client<Req, Res> implements AutoCloseable {
             }
         } finally {
             sendLock.unlock();
+        }
+    }
+
+    /**
+     * {@code timeout} in nanoseconds, capped at 73 years so that a deadline cannot overflow (as the transport's own
+     * {@code io.sluice.os.Timeouts}, which services may not use: they are built on the exported API only).
+     */
+    private static long timeoutNanos(Duration timeout) {
+        long cap = Long.MAX_VALUE / 4;
+        try {
+            return Math.clamp(timeout.toNanos(), -cap, cap);
+        } catch (ArithmeticException beyond) {
+            return timeout.isNegative() ? -cap : cap;
         }
     }
 
