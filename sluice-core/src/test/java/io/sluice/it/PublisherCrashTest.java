@@ -6,7 +6,6 @@ import io.sluice.Qos;
 import io.sluice.Sample;
 import io.sluice.Sluice;
 import io.sluice.Subscriber;
-import io.sluice.WaitStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,9 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.sluice.it.ParticipantChild.TYPE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -107,24 +104,6 @@ class PublisherCrashTest extends MultiProcessTest {
         assertEquals(List.of(), root.domainFiles(), "the last participant to leave removes the topic's files");
     }
 
-    /** How a subscriber waits in {@link #shouldNoticeADeadPublisherWithoutBeingAsked}. */
-    enum Waiting {
-        /** take() again and again, never waiting: probes every 50 ms. */
-        TAKING(WaitStrategy.block()),
-        /** One take(timeout) that spins: probes every 50 ms. */
-        SPINNING(WaitStrategy.spin()),
-        /** One take(timeout) that spins, yields, then parks. */
-        BACKING_OFF(WaitStrategy.backoff()),
-        /** One take(timeout) asleep in the kernel: probes at least every 200 ms. */
-        SLEEPING(WaitStrategy.block());
-
-        final WaitStrategy strategy;
-
-        Waiting(WaitStrategy strategy) {
-            this.strategy = strategy;
-        }
-    }
-
     @ParameterizedTest
     @EnumSource(Waiting.class)
     @Timeout(120)
@@ -138,50 +117,25 @@ class PublisherCrashTest extends MultiProcessTest {
         expectSample(subscriber, 0, 4096); // attached, by taking
         assertEquals(List.of("camera.rgb.1.seg", "camera.rgb.topic"), root.domainFiles());
 
-        AtomicBoolean stop = new AtomicBoolean();
-        CompletableFuture<Long> firstTaken = new CompletableFuture<>();
-        Thread waiter = Thread.ofPlatform().daemon().name("dead-" + waiting.name().toLowerCase()).start(() -> {
-            try {
-                Sample<MemorySegment> sample = null;
-                if (waiting == Waiting.TAKING) {
-                    while (sample == null && !stop.get()) {
-                        sample = subscriber.take();
-                        Thread.onSpinWait();
-                    }
-                } else {
-                    // one wait, longer than the test waits for the notice: the death must be noticed within it
-                    sample = subscriber.take(Await.HANG.multipliedBy(2));
-                }
-                try (Sample<MemorySegment> taken = sample) {
-                    firstTaken.complete(taken == null ? null : taken.sequence());
-                }
-            } catch (Throwable e) {
-                firstTaken.completeExceptionally(e);
+        try (Waiting.Waiter waiter = waiting.start(subscriber)) {
+            long killed = System.nanoTime(); // the SIGKILL is sent now; kill() returns once it is reaped
+            child.kill();
+            Await.until(() -> "the " + waiting + " subscriber removed the dead publisher's segment: "
+                    + root.domainFiles(),
+                () -> !root.domainFiles().contains("camera.rgb.1.seg") || waiter.firstTaken.isDone(), Await.HANG);
+            long noticed = System.nanoTime();
+            assertFalse(waiter.firstTaken.isDone(), () -> "the subscriber's wait ended before it noticed the death: "
+                + waiter.outcome());
+            assertEquals(List.of("camera.rgb.topic"), root.domainFiles(), "the dead publisher's row and segment are gone");
+            System.out.printf("a %s subscriber removed the dead publisher's segment %.1f ms after the SIGKILL%n", waiting,
+                (noticed - killed) / 1e6);
+
+            // the waiting subscriber receives from the next publisher, without being restarted
+            try (Publisher<MemorySegment> restarted = sluice.publisher("/camera/rgb", TYPE)) {
+                SubscriberCrashTest.publish(restarted, 0, 64);
+                assertEquals(0L, waiter.firstTaken.get(Await.HANG.toSeconds(), TimeUnit.SECONDS));
+                waiter.thread.join(Await.HANG.toMillis());
             }
-        });
-        Await.inCall(waiter, subscriber.getClass(), "take");
-        if (waiting == Waiting.SLEEPING) {
-            Await.asleepInKernel(waiter);
-        }
-
-        long killed = System.nanoTime(); // the SIGKILL is sent now; kill() returns once it is reaped
-        child.kill();
-        Await.until(() -> "the " + waiting + " subscriber removed the dead publisher's segment: " + root.domainFiles(),
-            () -> !root.domainFiles().contains("camera.rgb.1.seg") || firstTaken.isDone(), Await.HANG);
-        long noticed = System.nanoTime();
-        assertFalse(firstTaken.isDone(), () -> "the subscriber's wait ended before it noticed the death: "
-            + (firstTaken.isCompletedExceptionally() ? firstTaken.exceptionNow() : "took " + firstTaken.resultNow()));
-        assertEquals(List.of("camera.rgb.topic"), root.domainFiles(), "the dead publisher's row and segment are gone");
-        System.out.printf("a %s subscriber removed the dead publisher's segment %.1f ms after the SIGKILL%n", waiting,
-            (noticed - killed) / 1e6);
-
-        // the waiting subscriber receives from the next publisher, without being restarted
-        try (Publisher<MemorySegment> restarted = sluice.publisher("/camera/rgb", TYPE)) {
-            SubscriberCrashTest.publish(restarted, 0, 64);
-            assertEquals(0L, firstTaken.get(Await.HANG.toSeconds(), TimeUnit.SECONDS));
-            waiter.join(Await.HANG.toMillis());
-        } finally {
-            stop.set(true); // a failed test leaves a waiting daemon thread: closing the subscriber ends its wait
         }
     }
 

@@ -31,11 +31,88 @@ final class Participants implements AutoCloseable {
         return closeable;
     }
 
+    /** The files of the root's domain, sorted. */
+    List<String> files() {
+        return root.domainFiles();
+    }
+
+    /** Takes until nothing is left, checking every sample's contents ({@link Payload}); returns the sequences. */
+    static List<Long> drain(io.sluice.Subscriber<MemorySegment> subscriber) {
+        List<Long> taken = new ArrayList<>();
+        while (true) {
+            try (io.sluice.Sample<MemorySegment> sample = subscriber.take()) {
+                if (sample == null) {
+                    return taken;
+                }
+                org.junit.jupiter.api.Assertions.assertTrue(Payload.verify(sample.segment(), sample.sequence()),
+                    () -> "sample " + sample.sequence() + " is intact");
+                taken.add(sample.sequence());
+            }
+        }
+    }
+
     /** Publishes a message of {@code size} bytes filled with {@link Payload} for {@code sequence}. */
     static void publish(Publisher<MemorySegment> publisher, long sequence, long size) {
         try (Loan<MemorySegment> loan = publisher.loan(size)) {
             Payload.fill(loan.segment(), sequence);
             loan.publish();
+        }
+    }
+
+    /**
+     * Makes {@code publisher} die as a process killed with {@code SIGKILL} would, inside this JVM: the descriptor of
+     * its topic file is closed, and with it the open-file-description lock on its row, while its row, its segments
+     * and their files stay exactly as they were. Its own mappings are dropped and it is never closed; whoever
+     * probes its row lock finds it dead and reclaims it, as it would a dead process's.
+     */
+    static void crash(Publisher<?> publisher) {
+        ShmPublisher<?> dying = (ShmPublisher<?>) publisher;
+        ((TopicFile) field(dying, "file")).close();
+        ((SegmentMapping<?>) field(dying, "segment")).release();
+        ((io.sluice.os.BellRinger) field(dying, "bells")).close();
+        ((Participant) field(dying, "owner")).forget(dying);
+    }
+
+    /**
+     * Makes {@code subscriber} die as a killed process would, inside this JVM: its topic file's descriptor closes
+     * (with it the lock on its row), its row stays as it was, with its cursors, bits and pins; it is never closed.
+     */
+    static void crash(io.sluice.Subscriber<?> subscriber) {
+        ShmSubscriber<?> dying = (ShmSubscriber<?>) subscriber;
+        ((TopicFile) field(dying, "file")).close();
+        for (SegmentMapping<?> mapping : ((PublisherSources<?>) field(dying, "publishers")).mappings()) {
+            mapping.release();
+        }
+        ((Participant) field(dying, "owner")).forget(dying);
+    }
+
+    /** The topic file {@code publisher} writes its row in. */
+    static TopicFile topicFile(Publisher<?> publisher) {
+        return (TopicFile) field(publisher, "file");
+    }
+
+    /** The row index of {@code subscriber}. */
+    static int row(io.sluice.Subscriber<?> subscriber) {
+        return (int) field(subscriber, "row");
+    }
+
+    private static Object field(Object owner, String name) {
+        try {
+            java.lang.reflect.Field field = owner.getClass().getDeclaredField(name);
+            field.setAccessible(true);
+            return field.get(owner);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("no field " + name + " in " + owner.getClass(), e);
+        }
+    }
+
+    /** This process's mappings of the file {@code name} of the root's domain (from {@code /proc/self/maps}). */
+    long mappings(String name) throws java.io.IOException {
+        String file = "/" + name;
+        String under = root.path().toString();
+        try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/self/maps"))) {
+            return lines.filter(line -> line.contains(under) && (line.endsWith(file) || line.contains(file + " ")))
+                .count();
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static io.sluice.shm.Participants.drain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -55,20 +56,6 @@ class TransportDefectTest {
         Participants.publish(publisher, sequence, size);
     }
 
-    /** Takes until nothing is left, checking every sample's contents; returns the sequences taken. */
-    private static List<Long> drain(Subscriber<MemorySegment> subscriber) {
-        List<Long> taken = new ArrayList<>();
-        while (true) {
-            try (Sample<MemorySegment> sample = subscriber.take()) {
-                if (sample == null) {
-                    return taken;
-                }
-                assertTrue(Payload.verify(sample.segment(), sample.sequence()), "sample " + sample.sequence()
-                    + " is intact");
-                taken.add(sample.sequence());
-            }
-        }
-    }
 
     /** A queue subscriber of {@code topic} in one participant, a publisher of 4 slots in another. */
     private record Stream(Subscriber<MemorySegment> queue, Publisher<MemorySegment> publisher) {
