@@ -85,6 +85,33 @@ public abstract class TransportConformance {
     }
 
     @Test
+    void shouldStampEverySampleWithWhenItWasPublishedAndKeepTheStampThroughAGrowth() {
+        Sluice sluice = participant("node");
+        Subscriber<MemorySegment> subscriber = sluice.subscriber("/stamped", BLOB, Qos.queue(16));
+        Publisher<MemorySegment> publisher = sluice.publisher("/stamped", BLOB);
+        long[] before = new long[3];
+        long[] after = new long[3];
+        for (int value = 0; value < 3; value++) {
+            before[value] = System.nanoTime();
+            publishLong(publisher, value, 64);
+            after[value] = System.nanoTime();
+        }
+        publishLong(publisher, 3, 4 * 1024 * 1024); // larger than any first slot: the samples above move with it
+        for (int value = 0; value < 3; value++) {
+            try (Sample<MemorySegment> sample = subscriber.take()) {
+                assertEquals(value, readLong(sample));
+                long stamp = sample.publishNanos();
+                assertTrue(stamp - before[value] >= 0 && after[value] - stamp >= 0, "sample " + value
+                    + " stamped while it was published: " + before[value] + " <= " + stamp + " <= " + after[value]);
+            }
+        }
+        try (Sample<MemorySegment> sample = subscriber.take()) {
+            assertEquals(3, readLong(sample));
+            assertTrue(sample.publishNanos() - after[2] >= 0, "stamps follow the publish order");
+        }
+    }
+
+    @Test
     void shouldDeliverWhatIsPublishedAfterTheSubscriberIsCreatedWhenThePublisherWasThereFirst() {
         Sluice camera = participant("camera");
         Sluice viewer = participant("viewer");

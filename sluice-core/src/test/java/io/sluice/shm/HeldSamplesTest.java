@@ -108,6 +108,35 @@ class HeldSamplesTest {
         assertEquals(0, mappings("cloud.1.seg"), "generation 1 unmapped when the subscriber left it");
     }
 
+    /**
+     * A publisher stuck in the claim of the slot a subscriber wants (stopped, preempted, or dead there) leaves it
+     * CLAIMING: the take gives up without skipping the sample or counting it, since it may yet be kept for the
+     * subscriber; once the publisher took the slot, the next take counts the sample lost and goes on.
+     */
+    @Test
+    void shouldNeitherSkipNorCountASampleWhoseSlotItsPublisherIsClaiming() throws Exception {
+        Subscriber<MemorySegment> subscriber = participants.open("viewer").subscriber("/claim", TYPE, Qos.queue(8));
+        Publisher<MemorySegment> publisher = participants.open("camera").publisher("/claim", TYPE,
+            PublisherOptions.defaults().withSlots(2));
+        publish(publisher, 0, 64);
+        publish(publisher, 1, 64);
+        List<String> inClaim = new java.util.ArrayList<>();
+        Runnable takeDuringTheClaim = () -> {
+            if (inClaim.isEmpty()) {
+                try (Sample<MemorySegment> sample = subscriber.take()) {
+                    inClaim.add(sample == null ? "nothing, lost " + subscriber.lostCount()
+                        : "sample " + sample.sequence());
+                }
+            }
+        };
+        try (AutoCloseable hook = FaultPoint.PUBLISHER_CLAIMING.install(takeDuringTheClaim)) {
+            publish(publisher, 2, 64); // reuses the slot of sample 0, which nobody pins
+        }
+        assertEquals(List.of("nothing, lost 0"), inClaim, "the take met sample 0's slot CLAIMING");
+        assertEquals(List.of(1L, 2L), Participants.drain(subscriber), "then sample 0 was gone");
+        assertEquals(1, subscriber.lostCount(), "and counted");
+    }
+
     /** A queue subscriber of /cloud and, in the same participant, a publisher whose slots start at 1 KiB. */
     private record Cloud(Subscriber<MemorySegment> subscriber, Publisher<MemorySegment> publisher) {
     }

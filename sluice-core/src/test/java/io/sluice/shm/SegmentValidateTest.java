@@ -59,6 +59,31 @@ class SegmentValidateTest {
     }
 
     /**
+     * The arithmetic of the layout (docs/SHM-FORMAT.md, segment file): the ring holds the smallest power of two of
+     * entries not below the slot count, slots start on the page after it, a slot of less than a page is packed on
+     * cache lines and one of a page or more starts on a page. Another process computes the same numbers from the
+     * format, so each is pinned here by value.
+     */
+    @Test
+    void shouldLayTheSegmentOutAsTheFormatSays() {
+        assertEquals(java.util.List.of(1, 1, 2, 4, 4, 8, 8, SegmentLayout.MAX_SLOTS),
+            java.util.stream.IntStream.of(0, 1, 2, 3, 4, 5, 8, SegmentLayout.MAX_SLOTS)
+                .map(SegmentLayout::ringCapacity).boxed().toList());
+        assertEquals(0, SegmentLayout.alignLong(0, 64));
+        assertEquals(64, SegmentLayout.alignLong(1, 64));
+        assertEquals(64, SegmentLayout.alignLong(64, 64));
+        assertEquals(128, SegmentLayout.alignLong(65, 64));
+        assertEquals(64, SegmentLayout.slotStride(0), "the 64-byte slot header alone");
+        assertEquals(192, SegmentLayout.slotStride(100), "164 bytes, on cache lines");
+        assertEquals(4096, SegmentLayout.slotStride(4096 - 64), "exactly a page");
+        assertEquals(8192, SegmentLayout.slotStride(4096 - 63), "a byte more than a page: the next page");
+        assertEquals(8192, SegmentLayout.slotsOffset(1), "the page after the ring's first page");
+        assertEquals(8192, SegmentLayout.slotsOffset(1024), "a ring of 1024 entries fills its page");
+        assertEquals(12288, SegmentLayout.slotsOffset(1025));
+        assertEquals(8192 + 3 * 192, SegmentLayout.fileLength(3, 100));
+    }
+
+    /**
      * A segment's file is new (zero) when it is initialised, so a store of a zero field would go unnoticed there;
      * over memory full of other bytes each field must read back as written: the header, TAIL at the start sequence,
      * and every slot marked WRITING (never a sequence a subscriber could accept).
