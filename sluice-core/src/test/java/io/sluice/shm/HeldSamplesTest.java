@@ -15,8 +15,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -147,13 +145,7 @@ class HeldSamplesTest {
         return new Cloud(subscriber, node.publisher("/cloud", TYPE, PublisherOptions.defaults().withInitialSize(1024)));
     }
 
-    /** This process's mappings of the file {@code name} of the test's domain. */
     private long mappings(String name) throws IOException {
-        String file = "/" + name;
-        String under = root.path().toString();
-        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
-            return lines.filter(line -> line.contains(under) && (line.endsWith(file) || line.contains(file + " ")))
-                .count();
-        }
+        return participants.mappings(name);
     }
 }
