@@ -93,8 +93,8 @@ abstract class AbstractExecutor implements Executor {
 
     @Override
     public Registration timer(Duration firstDelay, Duration period, TimerHandler handler) {
-        long delay = firstDelay.toNanos();
-        long periodNanos = period.toNanos();
+        long delay = Timeouts.nanos(firstDelay); // beyond a long's nanoseconds (ChronoUnit.FOREVER): very long
+        long periodNanos = Timeouts.nanos(period);
         if (delay < 0 || periodNanos < 0) {
             throw new IllegalArgumentException("firstDelay < 0 || period < 0: firstDelay=" + firstDelay
                 + ", period=" + period);

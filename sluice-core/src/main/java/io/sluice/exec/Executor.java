@@ -100,7 +100,8 @@ public interface Executor extends Agent, AutoCloseable {
 
     /**
      * A timer with deadlines {@code now + firstDelay + k × period}, drift-free; a zero period makes it fire once.
-     * An executor that comes late fires a periodic timer once and passes the number of deadlines it skipped.
+     * An executor that comes late fires a periodic timer once and passes the number of deadlines it skipped. A
+     * duration beyond a long's nanoseconds ({@code ChronoUnit.FOREVER}) is taken as about 73 years.
      */
     Registration timer(Duration firstDelay, Duration period, TimerHandler handler);
 

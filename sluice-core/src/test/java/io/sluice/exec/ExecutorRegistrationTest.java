@@ -278,6 +278,16 @@ class ExecutorRegistrationTest {
     void shouldTakeHugeTimeouts(ExecutorTest.Kind kind) {
         Executor executor = kind.create(options);
         GuardCondition guard = executor.guardCondition("g", () -> { });
+        AtomicInteger never = new AtomicInteger();
+        AtomicInteger once = new AtomicInteger();
+        Registration late = executor.timer(ChronoUnit.FOREVER.getDuration(), (deadline, missed) -> never.incrementAndGet());
+        Registration single = executor.timer(Duration.ZERO, ChronoUnit.FOREVER.getDuration(),
+            (deadline, missed) -> once.incrementAndGet());
+        assertTrue(late.isActive() && single.isActive(), "timers with periods beyond a long's nanoseconds are taken");
+        executor.runOnce(Duration.ZERO);
+        executor.runOnce(Duration.ZERO);
+        assertEquals(0, never.get(), "a first delay of forever never comes");
+        assertEquals(1, once.get(), "a period of forever fires once, then not for a very long time");
         guard.trigger();
         assertEquals(1, executor.runOnce(ChronoUnit.FOREVER.getDuration()));
         executor.start();
