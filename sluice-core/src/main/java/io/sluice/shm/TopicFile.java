@@ -599,14 +599,21 @@ final class TopicFile implements AutoCloseable {
         }
     }
 
-    private static io.sluice.TopicBusyException busy(String topic, Path path, int fdOrMinusOne) {
+    /**
+     * The topic stays locked: names the holder and judges it as {@link #lockWithin} did, so that the message says how
+     * long the wait was. Only a holder that runs and has this topic file open was waited for up to the running limit;
+     * a pid that runs without the file open is no holder of ours (a pid of another pid namespace, or reused).
+     */
+    static io.sluice.TopicBusyException busy(String topic, Path path, int fdOrMinusOne) {
         int holder = -1;
+        boolean holds = false;
         try (Arena arena = Arena.ofConfined()) {
             int fd = fdOrMinusOne >= 0 ? fdOrMinusOne
                 : Native.openChecked(path, Native.O_RDONLY, Native.Creation.EXISTING).fd();
             try {
                 if (Native.fstat(fd).size() >= FILE_LENGTH) {
                     holder = Native.map(fd, FILE_LENGTH, false, arena).get(JAVA_INT, ADMIN_HOLDER_OFFSET);
+                    holds = holderRuns(fd, holder);
                 }
             } finally {
                 if (fdOrMinusOne < 0) {
@@ -617,15 +624,15 @@ final class TopicFile implements AutoCloseable {
             // the message goes without the pid
         }
         char state = holder > 0 ? processState(holder) : 0;
-        boolean stopped = state == 'T' || state == 't';
-        boolean running = running(state);
         String judged = holder <= 0 ? "unknown"
-            : stopped ? "stopped (state " + state + "); is it suspended (Ctrl-Z)?"
-            : running ? "running (state " + state + ") but holding it all along"
+            : state == 'T' || state == 't' ? "stopped (state " + state + "); is it suspended (Ctrl-Z)?"
+            : holds ? "running (state " + state + ") but holding it all along"
+            : running(state) ? "running (state " + state + ") without this topic open: a pid of another pid "
+                + "namespace, or reused"
             : "not found: it may belong to another pid namespace, or be gone";
         return new io.sluice.TopicBusyException("topic " + topic + " stays locked by another participant: file="
             + path + ", holderPid=" + (holder > 0 ? holder : "unknown") + ", waited="
-            + (running ? RUNNING_HOLDER_LIMIT_NANOS : ADMIN_LOCK_TIMEOUT_NANOS) / 1_000_000
+            + (holds ? RUNNING_HOLDER_LIMIT_NANOS : ADMIN_LOCK_TIMEOUT_NANOS) / 1_000_000
             + " ms since it last changed hands; holder " + judged);
     }
 

@@ -159,6 +159,56 @@ class AdminLockTest {
         }
     }
 
+    /**
+     * The message of a busy topic names the holder's pid and judges it as the wait did, so that it says how long the
+     * wait was: only a holder that runs with the topic file open is waited for up to the running limit.
+     */
+    @Test
+    void shouldNameTheHolderAndJudgeItAsTheWaitDidWhenTheTopicIsBusy() throws Exception {
+        holdTopic("/busy");
+        long timeout = TopicFile.ADMIN_LOCK_TIMEOUT_NANOS / 1_000_000;
+        long limit = TopicFile.RUNNING_HOLDER_LIMIT_NANOS / 1_000_000;
+        int self = (int) ProcessHandle.current().pid();
+        assertBusy(self, "holderPid=" + self, "waited=" + limit + " ms", "but holding it all along");
+        setHolder(0);
+        assertBusy(-1, "holderPid=unknown", "waited=" + timeout + " ms", "holder unknown");
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        setHolder((int) gone.pid());
+        assertBusy(-1, "holderPid=" + gone.pid(), "waited=" + timeout + " ms", "not found");
+        Process other = new ProcessBuilder("sleep", "120").start();
+        try {
+            setHolder((int) other.pid());
+            assertBusy(-1, "holderPid=" + other.pid(), "waited=" + timeout + " ms", "without this topic open");
+            signal(other, "STOP");
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (TopicFile.processState((int) other.pid()) != 'T') {
+                assertTrue(System.nanoTime() - deadline < 0, "the named process stops on SIGSTOP");
+                Thread.sleep(5);
+            }
+            assertBusy(-1, "holderPid=" + other.pid(), "waited=" + timeout + " ms", "stopped (state T)",
+                "suspended (Ctrl-Z)");
+        } finally {
+            other.destroyForcibly();
+            signal(other, "CONT");
+            other.waitFor();
+        }
+    }
+
+    /** The busy message, from the waiter's descriptor and (unless {@code pid} is -1) with ADMIN_HOLDER = pid. */
+    private void assertBusy(int pid, String... says) {
+        if (pid >= 0) {
+            setHolder(pid);
+        }
+        for (int fd : new int[] {waiter, -1}) { // a joiner's descriptor, or none (the file opened for the look)
+            String message = TopicFile.busy("/busy", holder.path, fd).getMessage();
+            for (String part : says) {
+                assertTrue(message.contains(part), "'" + part + "' in: " + message);
+            }
+            assertTrue(message.contains("file=" + holder.path), message);
+        }
+    }
+
     private void setHolder(int pid) {
         INT.setRelease(holder.memory, (long) TopicLayout.ADMIN_HOLDER_OFFSET, pid);
     }
