@@ -7,6 +7,7 @@ import io.sluice.PublisherOptions;
 import io.sluice.Qos;
 import io.sluice.Sluice;
 import io.sluice.Subscriber;
+import io.sluice.TopicStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,6 +62,56 @@ class SubscriberDeathTest {
         assertEquals(12, taken.size(), "the live subscriber got everything: " + taken);
         assertEquals(0, queue.lostCount());
         assertEquals(1, publisher.subscriberCount(), "the dead reliable subscriber's row is reclaimed");
+    }
+
+    @Test
+    void shouldNotWaitInItsCloseForADeadReliableSubscriber() {
+        Duration timeout = Duration.ofSeconds(30);
+        Publisher<MemorySegment> publisher = participants.open("camera").publisher("/depth", TYPE,
+            PublisherOptions.defaults().withSlots(4).withReliableTimeout(timeout));
+        Subscriber<MemorySegment> reliable = participants.open("logger").subscriber("/depth", TYPE, Qos.reliable(4));
+        publish(publisher, 0, 64);
+        reliable.take().close();
+        publish(publisher, 1, 64);
+        publish(publisher, 2, 64); // never taken: a live reliable subscriber would hold the close up to the timeout
+        Participants.crash(reliable);
+        long start = System.nanoTime();
+        publisher.close();
+        long waited = System.nanoTime() - start;
+        assertTrue(waited < timeout.toNanos(), "the close found the subscriber dead instead of waiting it out: "
+            + waited / 1_000_000 + " ms");
+    }
+
+    /**
+     * The registry lock is held by somebody who does not let go (a stopped participant; here a descriptor of this
+     * test): the dead reliable subscriber cannot be reclaimed, so it is passed over, its cursor no longer holding
+     * the publisher back; once the lock is free, its row is reclaimed.
+     */
+    @Test
+    void shouldPassOverADeadReliableSubscriberWhileTheRegistryLockIsHeld() {
+        Sluice camera = participants.open("camera");
+        Publisher<MemorySegment> publisher = camera.publisher("/depth", TYPE,
+            PublisherOptions.defaults().withSlots(4).withReliableTimeout(Duration.ofSeconds(30)));
+        Subscriber<MemorySegment> reliable = participants.open("logger").subscriber("/depth", TYPE, Qos.reliable(4));
+        Subscriber<MemorySegment> queue = participants.open("viewer").subscriber("/depth", TYPE, Qos.queue(16));
+        publish(publisher, 0, 64);
+        reliable.take().close();
+        TopicFile holder = TopicFile.openLocked(Domain.open(participants.root.path(), 0), "/depth", TYPE);
+        try {
+            Participants.crash(reliable); // after the lock is taken: its taker reclaims the dead it finds
+            List<Long> taken = new ArrayList<>(drain(queue));
+            for (long sequence = 1; sequence < 12; sequence++) {
+                publish(publisher, sequence, 64);
+                taken.addAll(drain(queue));
+            }
+            assertEquals(12, taken.size(), "the publisher went on past the dead subscriber's cursor: " + taken);
+            assertEquals(List.of(false, true), camera.topicStatus("/depth").orElseThrow().subscribers().stream()
+                .map(TopicStatus.SubscriberStatus::alive).sorted().toList(), "its row stays while the lock is held");
+        } finally {
+            holder.unlockAdmin();
+            holder.close();
+        }
+        assertEquals(1, publisher.subscriberCount(), "reclaimed once the lock is free");
     }
 
     @Test
