@@ -40,9 +40,43 @@ public final class TestRoot implements AutoCloseable {
         }
     }
 
-    /** Deletes the root and everything below it; fails naming whatever could not be deleted. */
+    /** This process's mappings and open descriptors of files under the root (from {@code /proc/self}). */
+    public long heldUnderRoot() throws IOException {
+        String under = path.toString();
+        long held;
+        try (Stream<String> lines = Files.lines(Path.of("/proc/self/maps"))) {
+            held = lines.filter(line -> line.contains(under)).count();
+        }
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path descriptor : descriptors.toList()) {
+                try {
+                    if (Files.readSymbolicLink(descriptor).toString().startsWith(under)) {
+                        held++;
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the listing's own descriptor, or one closed since
+                }
+            }
+        }
+        return held;
+    }
+
+    /**
+     * Deletes the root and everything below it; fails naming whatever could not be deleted, and when this process
+     * still maps or holds open a file under it (whoever used the root left a mapping or a descriptor behind).
+     */
     @Override
     public void close() {
+        long held;
+        try {
+            held = heldUnderRoot();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         TestShm.deleteTree(path);
+        if (held != 0) {
+            throw new AssertionError(held + " mappings or descriptors of files under " + path
+                + " are still held after its users closed: a leak");
+        }
     }
 }

@@ -106,25 +106,9 @@ final class Participants implements AutoCloseable {
         }
     }
 
-    /** This process's mappings and open descriptors of files under the root (from {@code /proc/self}). */
+    /** This process's mappings and open descriptors of files under the root. */
     long heldUnderRoot() throws java.io.IOException {
-        String under = root.path().toString();
-        long held;
-        try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/self/maps"))) {
-            held = lines.filter(line -> line.contains(under)).count();
-        }
-        try (var descriptors = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
-            for (java.nio.file.Path descriptor : descriptors.toList()) {
-                try {
-                    if (java.nio.file.Files.readSymbolicLink(descriptor).toString().startsWith(under)) {
-                        held++;
-                    }
-                } catch (java.io.IOException closedMeanwhile) {
-                    // the listing's own descriptor, or one closed since
-                }
-            }
-        }
-        return held;
+        return root.heldUnderRoot();
     }
 
     /** This process's mappings of the file {@code name} of the root's domain (from {@code /proc/self/maps}). */
