@@ -77,6 +77,18 @@ class BadInputApiTest {
         assertHealthyTopicWorks(sluice);
     }
 
+    /** The words a failure to open the domain directory is told in: NIO's own messages are often the path alone. */
+    @Test
+    void shouldTellAnIoFailureInWords() {
+        assertEquals("Permission denied: /r/sluice-0-0",
+            Domain.describe(new java.nio.file.AccessDeniedException("/r/sluice-0-0")));
+        assertEquals("No such file or directory: /r", Domain.describe(new java.nio.file.NoSuchFileException("/r")));
+        assertEquals("Read-only file system: /r/sluice-0-0",
+            Domain.describe(new java.nio.file.FileSystemException("/r/sluice-0-0", null, "Read-only file system")));
+        assertEquals("java.nio.file.FileSystemException: /r", Domain.describe(new java.nio.file.FileSystemException("/r")));
+        assertEquals("java.io.IOException: disk on fire", Domain.describe(new java.io.IOException("disk on fire")));
+    }
+
     @Test
     @Timeout(30)
     void shouldAcceptTopicNameOfTwoHundredCharacters() {

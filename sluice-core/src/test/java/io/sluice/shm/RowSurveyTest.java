@@ -49,6 +49,10 @@ class RowSurveyTest {
         Subscriber<MemorySegment> reliable = participants.open("logger").subscriber("/rgb", TYPE, Qos.reliable(5));
         Subscriber<MemorySegment> latest = participants.open("glance").subscriber("/rgb", TYPE, Qos.latest());
 
+        Subscriber<MemorySegment> left = viewer.subscriber("/camera/left", TYPE, Qos.latest());
+        assertEquals(List.of("/camera/left", "/rgb"), viewer.topicNames(), "sorted, with their slashes back");
+        assertEquals(List.of("/camera/left", "/rgb"), viewer.topics().stream().map(TopicStatus::topic).toList());
+        left.close();
         TopicStatus status = viewer.topicStatus("/rgb").orElseThrow();
         PublisherStatus row = status.publishers().getFirst();
         assertEquals(List.of(new PublisherStatus(0, "camera", PID, true, 3, row.generation(), 5)), status.publishers());
@@ -120,6 +124,30 @@ class RowSurveyTest {
             assertEquals(1, sample.sequence(), "and it takes what is published from now on");
             assertEquals(true, io.sluice.it.Payload.verify(sample.segment(), 1));
         }
+    }
+
+    @Test
+    void shouldReportTheFilesAndBytesACleanRemovesOfADeadParticipantAndNothingOfALiveOne() throws Exception {
+        Sluice camera = participants.open("camera");
+        Publisher<MemorySegment> dead = camera.publisher("/depth", TYPE, PublisherOptions.defaults().withSlots(2)
+            .withInitialSize(1 << 20));
+        Participants.publish(dead, 0, 64);
+        Publisher<MemorySegment> live = participants.open("imu").publisher("/imu", TYPE);
+        java.nio.file.Path directory = camera.directory();
+        long bytes = java.nio.file.Files.size(directory.resolve("depth.1.seg"))
+            + java.nio.file.Files.size(directory.resolve("depth.topic"));
+        assertEquals(true, bytes > 2 << 20, "two slots of 1 MiB and the topic file: " + bytes);
+        Participants.crash(dead);
+
+        assertEquals(new io.sluice.CleanReport(1, 2, bytes, 0), Sluice.clean(participants.root.path()),
+            "the dead publisher's two files, and the domain kept: a live participant uses it");
+        assertEquals(List.of("imu.1.seg", "imu.topic"), participants.files());
+        assertEquals(new io.sluice.CleanReport(1, 0, 0, 0), Sluice.clean(participants.root.path()));
+        live.close();
+        assertEquals(List.of(), participants.files(), "the last one out removed its files");
+        assertEquals(new io.sluice.CleanReport(1, 0, 0, 1), Sluice.clean(participants.root.path()),
+            "and a clean removes the empty domain directory");
+        assertEquals(new io.sluice.CleanReport(0, 0, 0, 0), Sluice.clean(participants.root.path()));
     }
 
     private static final java.lang.invoke.VarHandle INT_STATE = java.lang.foreign.ValueLayout.JAVA_INT.varHandle();
