@@ -124,6 +124,38 @@ class PublisherDeathTest {
         assertEquals(List.of("unseen.topic"), participants.files());
     }
 
+    /** Thrown by a fault point's action: the publisher dies there, leaving its close half done. */
+    private static final class Died extends RuntimeException {
+        Died() {
+            super("died at a fault point", null, false, false);
+        }
+    }
+
+    /**
+     * The publisher dies in the middle of its close, after it charged the subscriber that never attached (the journal
+     * written and the add done, the entry not settled yet; or the entry settled, its files not removed yet): whoever
+     * reclaims it charges again, and the subscriber is charged exactly once.
+     */
+    @ParameterizedTest
+    @EnumSource(value = FaultPoint.class, names = {"CHARGE_ADDED", "PUBLISHER_CLOSE_CHARGED"})
+    void shouldChargeASubscriberOnceWhenThePublisherDiesInTheMiddleOfItsClose(FaultPoint point) throws Exception {
+        ShmSubscriber<MemorySegment> early = subscriber("/unseen", Qos.queue(16));
+        Publisher<MemorySegment> publisher = participants.open("camera").publisher("/unseen", TYPE);
+        for (long sequence = 0; sequence < 3; sequence++) {
+            publish(publisher, sequence, 1000);
+        }
+        try (AutoCloseable hook = point.install(() -> {
+            throw new Died();
+        })) {
+            org.junit.jupiter.api.Assertions.assertThrows(Died.class, publisher::close);
+        }
+        assertEquals(List.of("unseen.1.seg", "unseen.topic"), participants.files(), "it died before its files went");
+        assertEquals(0, early.publisherCount(), "found dead and reclaimed");
+        assertEquals(List.of("unseen.topic"), participants.files());
+        assertNull(early.take());
+        assertEquals(3, early.lostCount(), "charged once for what it published, by its close and its reclaimer");
+    }
+
     @ParameterizedTest
     @EnumSource(value = Qos.Kind.class, names = {"QUEUE", "RELIABLE"})
     void shouldDeliverOrCountEverySampleOfAPublisherThatDiesAfterGrowingPastALaggingSubscriber(Qos.Kind kind) {
