@@ -24,7 +24,7 @@ import static io.sluice.shm.TopicLayout.STATE_ACTIVE;
  * every {@link io.sluice.os.FutexWaitable#MAINTENANCE_INTERVAL_NANOS} of an executor's upkeep; its row and files are
  * reclaimed. A publisher with fresh evidence of life is not asked ({@link #probe}).
  * How an attach orders its cursor before its look at TAIL, so that a reliable subscriber loses nothing from its
- * first moment, is told at {@link #attach} and in {@link ShmPublisher}.
+ * first moment, is told at {@link #start} and in {@link ShmPublisher}.
  *
  * <p>Used by the subscriber's taking thread only (the constructor's attach runs under the admin lock).
  *
@@ -292,6 +292,17 @@ final class PublisherSources<T> {
                 + ", publisherIndex=" + mapping.publisherIndex + ", incarnation=" + mapping.incarnation
                 + ", expected publisherIndex=" + index + ", incarnation=" + incarnation);
         }
+        try {
+            return start(index, incarnation, history, first, mapping);
+        } catch (RuntimeException | Error e) {
+            mapping.release(); // a fault in the mapping (InternalError on SIGBUS): the source is not kept
+            throw e;
+        }
+    }
+
+    /** Where a subscriber starts in the newly attached {@code mapping}; see {@link #attach}. */
+    private PublisherSource<T> start(int index, int incarnation, int history, boolean first,
+                                     SegmentMapping<T> mapping) {
         if (first) {
             long start = mapping.startSequence;
             if (inOrder && start > 0) {

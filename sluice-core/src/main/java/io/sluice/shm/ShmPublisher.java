@@ -181,6 +181,13 @@ public final class ShmPublisher<T> implements Publisher<T> {
             if (claimed != null) {
                 claimed.clear();
             }
+            try {
+                if (!opened.anyOtherAlive(-1, -1)) {
+                    opened.removeTopicFiles(); // it made the topic, or the others left: it leaves nothing behind
+                }
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             opened.unlockAdmin();
             opened.close();
             throw e;

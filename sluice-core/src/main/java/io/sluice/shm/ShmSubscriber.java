@@ -83,6 +83,13 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
             joinIncarnation = opened.nextRegistryVersion();
             claimed.activate(joinIncarnation, kind, qos.depth(), (int) ProcessHandle.current().pid(), owner.name());
         } catch (RuntimeException e) {
+            try {
+                if (!opened.anyOtherAlive(-1, -1)) {
+                    opened.removeTopicFiles(); // it made the topic, or the others left: it leaves nothing behind
+                }
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             opened.unlockAdmin();
             opened.close();
             throw e;

@@ -86,6 +86,20 @@ final class Participants implements AutoCloseable {
         ((Participant) field(dying, "owner")).forget(dying);
     }
 
+    /** Thrown at a fault point by {@link #throwAt}: the code fails there, or its endpoint dies there. */
+    static final class Fault extends RuntimeException {
+        Fault() {
+            super("thrown at a fault point", null, false, false);
+        }
+    }
+
+    /** Makes every pass through {@code point} throw a {@link Fault} until the returned hook is closed. */
+    static AutoCloseable throwAt(FaultPoint point) {
+        return point.install(() -> {
+            throw new Fault();
+        });
+    }
+
     /** The topic file {@code publisher} writes its row in. */
     static TopicFile topicFile(Publisher<?> publisher) {
         return (TopicFile) field(publisher, "file");

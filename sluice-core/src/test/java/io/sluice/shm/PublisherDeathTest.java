@@ -124,13 +124,6 @@ class PublisherDeathTest {
         assertEquals(List.of("unseen.topic"), participants.files());
     }
 
-    /** Thrown by a fault point's action: the publisher dies there, leaving its close half done. */
-    private static final class Died extends RuntimeException {
-        Died() {
-            super("died at a fault point", null, false, false);
-        }
-    }
-
     /**
      * The publisher dies in the middle of its close, after it charged the subscriber that never attached (the journal
      * written and the add done, the entry not settled yet; or the entry settled, its files not removed yet): whoever
@@ -144,10 +137,8 @@ class PublisherDeathTest {
         for (long sequence = 0; sequence < 3; sequence++) {
             publish(publisher, sequence, 1000);
         }
-        try (AutoCloseable hook = point.install(() -> {
-            throw new Died();
-        })) {
-            org.junit.jupiter.api.Assertions.assertThrows(Died.class, publisher::close);
+        try (AutoCloseable hook = Participants.throwAt(point)) { // it dies there, its close half done
+            org.junit.jupiter.api.Assertions.assertThrows(Participants.Fault.class, publisher::close);
         }
         assertEquals(List.of("unseen.1.seg", "unseen.topic"), participants.files(), "it died before its files went");
         assertEquals(0, early.publisherCount(), "found dead and reclaimed");
