@@ -295,7 +295,12 @@ final class PublisherSources<T> {
         try {
             return start(index, incarnation, history, first, mapping);
         } catch (RuntimeException | Error e) {
-            mapping.release(); // a fault in the mapping (InternalError on SIGBUS): the source is not kept
+            // a fault in the mapping (InternalError on SIGBUS): the source is not kept, nor the cursor entry that
+            // names its incarnation (a publisher would wait for it, a reclaimer would not charge us), and the rows
+            // are read again at the next take
+            ownRow.cursorEntryVolatile(index, 0, 0, 0);
+            registrySeen = -1;
+            mapping.release();
             throw e;
         }
     }

@@ -170,26 +170,22 @@ public final class ShmPublisher<T> implements Publisher<T> {
                     + ", expected=" + incarnation);
             }
             this.segment = named;
-        } catch (RuntimeException e) {
-            if (draft != null) {
-                draft.release();
-            }
-            if (named != null) {
-                owner.domain().unlinkQuietly(named.path);
-                named.release();
-            }
-            if (claimed != null) {
-                claimed.clear();
-            }
+        } catch (RuntimeException | Error e) { // an Error too: a fault in a mapping (SIGBUS), or no memory
             try {
-                if (!opened.anyOtherAlive(-1, -1)) {
-                    opened.removeTopicFiles(); // it made the topic, or the others left: it leaves nothing behind
+                if (draft != null) {
+                    draft.release();
                 }
-            } catch (RuntimeException cleanup) {
+                if (named != null) {
+                    owner.domain().unlinkQuietly(named.path);
+                    named.release();
+                }
+                if (claimed != null) {
+                    claimed.clear();
+                }
+            } catch (RuntimeException | Error cleanup) {
                 e.addSuppressed(cleanup);
             }
-            opened.unlockAdmin();
-            opened.close();
+            opened.abandonJoin(e);
             throw e;
         }
         opened.unlockAdmin();

@@ -74,30 +74,29 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         this.waitStrategy = qos.waitStrategy() != null ? qos.waitStrategy() : owner.options().waitStrategy();
         this.idler = waitStrategy.blocks() ? null : waitStrategy.idler();
         TopicFile opened = TopicFile.openLocked(owner.domain(), topic, type);
-        int joinIncarnation;
+        SubscriberRow claimed = null;
         try {
             opened.reclaimDead(-1, -1);
-            SubscriberRow claimed = opened.claimSubscriberRow();
+            claimed = opened.claimSubscriberRow();
             this.ownRow = claimed;
             this.row = claimed.index;
-            joinIncarnation = opened.nextRegistryVersion();
+            int joinIncarnation = opened.nextRegistryVersion();
             claimed.activate(joinIncarnation, kind, qos.depth(), (int) ProcessHandle.current().pid(), owner.name());
-        } catch (RuntimeException e) {
-            try {
-                if (!opened.anyOtherAlive(-1, -1)) {
-                    opened.removeTopicFiles(); // it made the topic, or the others left: it leaves nothing behind
+            this.notifyWord = opened.notifyWord();
+            this.pins = new HeldSamples<>(topic, opened, claimed);
+            this.publishers = new PublisherSources<>(owner, topic, type, qos, opened, claimed, joinIncarnation, pins);
+        } catch (RuntimeException | Error e) { // an Error too: no memory for the above
+            if (claimed != null) {
+                try {
+                    claimed.clear();
+                } catch (RuntimeException | Error cleanup) {
+                    e.addSuppressed(cleanup);
                 }
-            } catch (RuntimeException cleanup) {
-                e.addSuppressed(cleanup);
             }
-            opened.unlockAdmin();
-            opened.close();
+            opened.abandonJoin(e);
             throw e;
         }
         this.file = opened;
-        this.notifyWord = opened.notifyWord();
-        this.pins = new HeldSamples<>(topic, opened, ownRow);
-        this.publishers = new PublisherSources<>(owner, topic, type, qos, opened, ownRow, joinIncarnation, pins);
         this.sources = publishers.sources;
         this.draining = publishers.draining;
         // Attach the publishers already there before anybody can count this subscriber (subscriberCount() takes the
@@ -108,8 +107,15 @@ public final class ShmSubscriber<T> implements Subscriber<T>, FutexWaitable {
         } catch (RuntimeException e) {
             publishers.lookAgain(); // and report it at the first take
         } catch (Error e) {
-            opened.unlockAdmin();
-            close(); // a row nobody can close would hold back reliable publishers for the life of this process
+            try {
+                opened.unlockAdmin();
+            } finally {
+                try {
+                    close(); // a row nobody can close would hold back reliable publishers for the life of this process
+                } catch (RuntimeException | Error cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
             throw e;
         }
         try {

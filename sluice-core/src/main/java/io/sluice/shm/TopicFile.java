@@ -980,6 +980,28 @@ final class TopicFile implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Under the admin lock, a join that failed ({@code failure}) after its row was freed again: removes the topic's
+     * files when nobody else is alive on it (the joiner made the topic, or the others left), lets the lock go and
+     * closes; whatever fails meanwhile is added to {@code failure}, which the caller throws.
+     */
+    void abandonJoin(Throwable failure) {
+        try {
+            if (!anyOtherAlive(-1, -1)) {
+                removeTopicFiles();
+            }
+        } catch (RuntimeException | Error cleanup) {
+            failure.addSuppressed(cleanup);
+        }
+        try {
+            unlockAdmin();
+        } catch (RuntimeException | Error cleanup) {
+            failure.addSuppressed(cleanup);
+        } finally {
+            close(); // also drops the admin lock, should the unlock have failed
+        }
+    }
+
     /** Under the admin lock: removes the topic file and every segment file of the topic. */
     void removeTopicFiles() {
         domain.removeSegments(topicBase());

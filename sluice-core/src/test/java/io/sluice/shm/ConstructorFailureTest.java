@@ -83,4 +83,26 @@ class ConstructorFailureTest {
             assertEquals(10, sample.sequence(), "the registry lock was let go: the next subscriber joins");
         }
     }
+
+    /**
+     * A subscriber's attach to a publisher that was there first fails after it stored its cursor (here at a fault
+     * point; a fault in the mapping would do the same): the cursor entry goes with the failed attach, so that the
+     * publisher is not held back by a reliable subscriber that is not attached, and the next take attaches.
+     */
+    @Test
+    void shouldNotLeaveACursorBehindWhenAnAttachFails() throws Exception {
+        Publisher<MemorySegment> publisher = participants.open("camera").publisher("/rgb", TYPE,
+            io.sluice.PublisherOptions.defaults().withSlots(4).withReliableTimeout(java.time.Duration.ofSeconds(30)));
+        Subscriber<MemorySegment> reliable;
+        try (AutoCloseable hook = Participants.throwAt(FaultPoint.SUBSCRIBER_ATTACH_CURSOR_STORED)) {
+            reliable = participants.open("viewer").subscriber("/rgb", TYPE, Qos.reliable(4));
+        }
+        for (long sequence = 0; sequence < 12; sequence++) {
+            publish(publisher, sequence, 64); // three times the slots: a stale cursor would block the fourth
+        }
+        assertEquals(List.of(), drain(reliable), "the take attaches now; what came before is not owed");
+        publish(publisher, 12, 64);
+        assertEquals(List.of(12L), drain(reliable));
+        assertEquals(0, reliable.lostCount());
+    }
 }

@@ -137,13 +137,38 @@ final class Participants implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        try {
-            for (int i = open.size() - 1; i >= 0; i--) {
+        Throwable first = null;
+        for (int i = open.size() - 1; i >= 0; i--) {
+            try {
                 open.get(i).close();
+            } catch (Throwable e) {
+                first = keep(first, e); // close the others anyway
             }
-            assertEquals(List.of(), root.domainFiles(), "every participant closed: nothing of theirs is left");
-        } finally {
-            root.close();
         }
+        try {
+            assertEquals(List.of(), root.domainFiles(), "every participant closed: nothing of theirs is left");
+        } catch (Throwable e) {
+            first = keep(first, e);
+        }
+        try {
+            root.close();
+        } catch (Throwable e) {
+            first = keep(first, e);
+        }
+        if (first instanceof Exception exception) {
+            throw exception;
+        }
+        if (first != null) {
+            throw (Error) first;
+        }
+    }
+
+    /** The first failure, with the later ones suppressed in it. */
+    private static Throwable keep(Throwable first, Throwable next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
     }
 }
