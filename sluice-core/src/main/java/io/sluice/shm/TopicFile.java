@@ -123,6 +123,7 @@ final class TopicFile implements AutoCloseable {
      * @throws CorruptDataException when the file is damaged, or not a file of ours
      */
     static TopicFile openLocked(Domain domain, String topic, MessageType<?> type) {
+        checkFits(type);
         Path path = domain.topicPath(topic);
         while (true) {
             int fd;
@@ -370,14 +371,26 @@ final class TopicFile implements AutoCloseable {
     }
 
     /** Writes the header of a new topic file for {@code type}; returns the lengths it wrote. */
+    /** Refuses a type whose name, schema or hash does not fit the topic file's header. */
+    private static void checkFits(String typeName, int nameBytes, int schemaBytes, int hashBytes) {
+        if (nameBytes > TYPE_NAME_CAPACITY - 1 || schemaBytes > SCHEMA_CAPACITY || hashBytes > TYPE_HASH_CAPACITY - 1) {
+            throw new IllegalArgumentException("type too large for a topic file: type=" + typeName + ", nameBytes="
+                + nameBytes + " (at most " + (TYPE_NAME_CAPACITY - 1) + "), schemaBytes=" + schemaBytes + " (at most "
+                + SCHEMA_CAPACITY + "), hashBytes=" + hashBytes + " (at most " + (TYPE_HASH_CAPACITY - 1) + ")");
+        }
+    }
+
+    /** {@link #checkFits} before anything is made: a refused type leaves no topic file behind. */
+    private static void checkFits(MessageType<?> type) {
+        checkFits(type.name(), type.name().getBytes(StandardCharsets.UTF_8).length,
+            type.schema().getBytes(StandardCharsets.UTF_8).length, type.hash().getBytes(StandardCharsets.UTF_8).length);
+    }
+
     private static TypeLengths initialize(MemorySegment memory, MessageType<?> type) {
         byte[] name = type.name().getBytes(StandardCharsets.UTF_8);
         byte[] schema = type.schema().getBytes(StandardCharsets.UTF_8);
         byte[] hash = type.hash().getBytes(StandardCharsets.UTF_8);
-        if (name.length > TYPE_NAME_CAPACITY - 1 || schema.length > SCHEMA_CAPACITY || hash.length > TYPE_HASH_CAPACITY - 1) {
-            throw new IllegalArgumentException("type too large: nameBytes=" + name.length + ", schemaBytes="
-                + schema.length + ", hashBytes=" + hash.length);
-        }
+        checkFits(type.name(), name.length, schema.length, hash.length);
         memory.fill((byte) 0);
         memory.set(JAVA_INT, VERSION_OFFSET, VERSION);
         memory.set(JAVA_LONG, FILE_LENGTH_OFFSET, FILE_LENGTH);

@@ -77,6 +77,41 @@ class BadInputApiTest {
         assertHealthyTopicWorks(sluice);
     }
 
+    /** A type whose schema, name or hash does not fit a topic file is refused before any file is made. */
+    @Test
+    @Timeout(30)
+    void shouldRefuseATypeTooLargeForATopicFileWithoutMakingAFile() {
+        sluice = Sluice.open("test", root.options());
+        MessageType<MemorySegment> huge = new MessageType<>() {
+            @Override
+            public String name() {
+                return TYPE.name();
+            }
+
+            @Override
+            public String schema() {
+                return "uint8 a\n".repeat(10_000); // 80,000 bytes: more than the 65,536 a topic file holds
+            }
+
+            @Override
+            public String hash() {
+                return TYPE.hash();
+            }
+
+            @Override
+            public MemorySegment wrap(MemorySegment message) {
+                return message;
+            }
+        };
+        for (org.junit.jupiter.api.function.Executable join : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> sluice.publisher("/huge", huge), () -> sluice.subscriber("/huge", huge, Qos.latest()))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, join);
+            assertContains(e.getMessage(), "type too large", "schemaBytes=80000", "(at most 65536)", TYPE.name());
+            assertEquals(List.of(), root.domainFiles(), "no topic file is made for it");
+        }
+        assertHealthyTopicWorks(sluice);
+    }
+
     /** The words a failure to open the domain directory is told in: NIO's own messages are often the path alone. */
     @Test
     void shouldTellAnIoFailureInWords() {
