@@ -107,6 +107,32 @@ class HeldSamplesTest {
     }
 
     /**
+     * A latest subscriber of two publishers: each take hands the newest sample, by publish time, that it has not
+     * seen, over both; a publisher's older unseen sample comes after the other's newer one, then nothing.
+     */
+    @Test
+    void shouldHandTheNewestUnseenSampleOverAllPublishersToALatestSubscriber() {
+        Subscriber<MemorySegment> latest = participants.open("viewer").subscriber("/two", TYPE, Qos.latest());
+        Publisher<MemorySegment> left = participants.open("left").publisher("/two", TYPE);
+        Publisher<MemorySegment> right = participants.open("right").publisher("/two", TYPE);
+        publish(left, 0, 100);
+        publish(left, 1, 100);
+        publish(right, 0, 200); // the newest of all
+        List<String> taken = new java.util.ArrayList<>();
+        for (Sample<MemorySegment> sample = latest.take(); sample != null; sample = latest.take()) {
+            taken.add((sample.segment().byteSize() == 100 ? "left " : "right ") + sample.sequence());
+            sample.close();
+        }
+        assertEquals(List.of("right 0", "left 1"), taken, "newest first; left's 0 is older than its 1: skipped");
+        publish(left, 2, 100);
+        try (Sample<MemorySegment> newest = latest.latest()) {
+            assertEquals(100, newest.segment().byteSize());
+            assertEquals(2, newest.sequence(), "latest() looks at both publishers too");
+        }
+        assertEquals(0, latest.lostCount(), "skipping is what latest does");
+    }
+
+    /**
      * A publisher stuck in the claim of the slot a subscriber wants (stopped, preempted, or dead there) leaves it
      * CLAIMING: the take gives up without skipping the sample or counting it, since it may yet be kept for the
      * subscriber; once the publisher took the slot, the next take counts the sample lost and goes on.
