@@ -150,6 +150,34 @@ class RowSurveyTest {
         assertEquals(new io.sluice.CleanReport(0, 0, 0, 0), Sluice.clean(participants.root.path()));
     }
 
+    /** Rows past the first 64 live in the second word of each subscriber bitmap: they count, take and leave alike. */
+    @Test
+    void shouldServeAndCountSubscribersInTheSecondWordOfTheBitmaps() {
+        Publisher<MemorySegment> publisher = participants.open("camera").publisher("/wide", TYPE);
+        Sluice viewers = participants.open("viewers");
+        List<Subscriber<MemorySegment>> subscribers = new java.util.ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            subscribers.add(viewers.subscriber("/wide", TYPE, i % 2 == 0 ? Qos.queue(4) : Qos.reliable(4)));
+        }
+        assertEquals(70, publisher.subscriberCount());
+        Participants.publish(publisher, 0, 64);
+        for (Subscriber<MemorySegment> subscriber : subscribers) {
+            assertEquals(List.of(0L), Participants.drain(subscriber));
+        }
+        subscribers.remove(66).close();
+        subscribers.remove(65).close(); // a reliable one of the second word: it must no longer hold the publisher
+        assertEquals(68, publisher.subscriberCount());
+        assertEquals(68, viewers.topicStatus("/wide").orElseThrow().subscribers().size());
+        for (long sequence = 1; sequence < 4; sequence++) {
+            Participants.publish(publisher, sequence, 64);
+        }
+        Participants.crash(subscribers.remove(67)); // the last row, 69: dead, found by the publisher's count
+        assertEquals(67, publisher.subscriberCount());
+        for (Subscriber<MemorySegment> subscriber : subscribers) {
+            assertEquals(List.of(1L, 2L, 3L), Participants.drain(subscriber));
+        }
+    }
+
     private static final java.lang.invoke.VarHandle INT_STATE = java.lang.foreign.ValueLayout.JAVA_INT.varHandle();
 
     private static List<SubscriberStatus> sorted(List<SubscriberStatus> subscribers) {

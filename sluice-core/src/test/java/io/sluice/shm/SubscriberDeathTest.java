@@ -114,6 +114,38 @@ class SubscriberDeathTest {
         assertEquals(1, publisher.subscriberCount(), "reclaimed once the lock is free");
     }
 
+    /**
+     * While the registry lock stays with a holder that cannot be judged (ADMIN_HOLDER 0), counting gives up on the
+     * lock after 2 s and counts the live by probing their locks, reclaiming nothing: the dead are not counted.
+     */
+    @Test
+    void shouldCountOnlyTheLiveWhileTheRegistryLockStaysTaken() {
+        Sluice camera = participants.open("camera");
+        Publisher<MemorySegment> publisher = camera.publisher("/depth", TYPE);
+        Publisher<MemorySegment> dying = participants.open("lidar").publisher("/depth", TYPE);
+        Subscriber<MemorySegment> live = participants.open("viewer").subscriber("/depth", TYPE, Qos.queue(4));
+        Subscriber<MemorySegment> dead = participants.open("logger").subscriber("/depth", TYPE, Qos.queue(4));
+        TopicFile holder = TopicFile.openLocked(Domain.open(participants.root.path(), 0), "/depth", TYPE);
+        try {
+            TopicFile.INT.setRelease(holder.memory, (long) TopicLayout.ADMIN_HOLDER_OFFSET, 0);
+            Participants.crash(dying);
+            Participants.crash(dead);
+            assertEquals(1, publisher.subscriberCount(), "the live subscriber; the dead one not");
+            assertEquals(1, live.publisherCount(), "the live publisher; the dead one not");
+            assertEquals(List.of(false, false, true, true), java.util.stream.Stream.concat(
+                    camera.topicStatus("/depth").orElseThrow().publishers().stream()
+                        .map(TopicStatus.PublisherStatus::alive),
+                    camera.topicStatus("/depth").orElseThrow().subscribers().stream()
+                        .map(TopicStatus.SubscriberStatus::alive)).sorted().toList(),
+                "nothing was reclaimed without the lock");
+        } finally {
+            holder.unlockAdmin();
+            holder.close();
+        }
+        assertEquals(1, publisher.subscriberCount(), "with the lock: reclaimed");
+        assertEquals(1, live.publisherCount());
+    }
+
     @Test
     void shouldTakeBackTheSlotsADeadSubscriberHeld() {
         Publisher<MemorySegment> publisher = participants.open("camera").publisher("/cloud", TYPE,
