@@ -84,6 +84,26 @@ class SegmentValidateTest {
     }
 
     /**
+     * The topic file's layout as docs/SHM-FORMAT.md draws it (section 4): another process, or the Python package,
+     * computes these offsets from the document, so each is pinned here by value.
+     */
+    @Test
+    void shouldLayTheTopicFileOutAsTheFormatSays() {
+        assertEquals(135168, TopicLayout.FILE_LENGTH);
+        assertEquals(66304, TopicLayout.PUBLISHER_ROWS_OFFSET);
+        assertEquals(67328, TopicLayout.SUBSCRIBER_ROWS_OFFSET);
+        assertEquals(512, TopicLayout.SUBSCRIBER_ROW_LENGTH);
+        assertEquals(384, TopicLayout.S_PINS);
+        assertEquals(66304 + 3 * 64, TopicLayout.publisherRow(3));
+        assertEquals(67328 + 70 * 512, TopicLayout.subscriberRow(70));
+        assertEquals(67328 + 70 * 512 + 128 + 5 * 16, TopicLayout.cursor(70, 5));
+        assertEquals(67328 + 70 * 512 + 384 + 7 * 8, TopicLayout.pin(70, 7));
+        assertEquals((9L << 32) | 4, TopicLayout.pinValue(9, 3), "generation << 32 | (slot + 1)");
+        assertEquals(128, TopicLayout.align(65, 64));
+        assertEquals(64, TopicLayout.align(64, 64));
+    }
+
+    /**
      * A segment's file is new (zero) when it is initialised, so a store of a zero field would go unnoticed there;
      * over memory full of other bytes each field must read back as written: the header, TAIL at the start sequence,
      * and every slot marked WRITING (never a sequence a subscriber could accept).
