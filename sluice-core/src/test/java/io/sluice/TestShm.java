@@ -24,16 +24,22 @@ import java.util.stream.Stream;
 public final class TestShm {
     /** Where the suite's entries live. */
     public static final Path SHM = Path.of("/dev/shm");
+    /**
+     * Where test roots are made: {@code /dev/shm}, or the directory {@code -Dsluice.test.shm} names (a mutation run
+     * gives its tests a size-limited tmpfs there, so that a mutant that grows segments without end fills that, not
+     * the machine's memory).
+     */
+    private static final Path ROOTS = Path.of(System.getProperty("sluice.test.shm", SHM.toString()));
     /** The prefix of every entry of this JVM. */
     public static final String PREFIX = "sluice-test-" + ProcessHandle.current().pid() + "-";
 
     private TestShm() {
     }
 
-    /** A new, empty directory {@code /dev/shm/sluice-test-<pid>-<random>}. */
+    /** A new, empty directory {@code /dev/shm/sluice-test-<pid>-<random>} (or under {@code -Dsluice.test.shm}). */
     public static Path createRoot() {
         try {
-            return Files.createTempDirectory(SHM, PREFIX);
+            return Files.createTempDirectory(ROOTS, PREFIX);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
