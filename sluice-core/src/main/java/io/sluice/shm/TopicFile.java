@@ -370,7 +370,6 @@ final class TopicFile implements AutoCloseable {
         return new String(bytes, 0, length, StandardCharsets.UTF_8);
     }
 
-    /** Writes the header of a new topic file for {@code type}; returns the lengths it wrote. */
     /** Refuses a type whose name, schema or hash does not fit the topic file's header. */
     private static void checkFits(String typeName, int nameBytes, int schemaBytes, int hashBytes) {
         if (nameBytes > TYPE_NAME_CAPACITY - 1 || schemaBytes > SCHEMA_CAPACITY || hashBytes > TYPE_HASH_CAPACITY - 1) {
@@ -386,6 +385,7 @@ final class TopicFile implements AutoCloseable {
             type.schema().getBytes(StandardCharsets.UTF_8).length, type.hash().getBytes(StandardCharsets.UTF_8).length);
     }
 
+    /** Writes the header of a new topic file for {@code type}; returns the lengths it wrote. */
     private static TypeLengths initialize(MemorySegment memory, MessageType<?> type) {
         byte[] name = type.name().getBytes(StandardCharsets.UTF_8);
         byte[] schema = type.schema().getBytes(StandardCharsets.UTF_8);
