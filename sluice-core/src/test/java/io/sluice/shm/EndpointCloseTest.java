@@ -41,13 +41,13 @@ class EndpointCloseTest {
         Sluice viewer = participants.open("viewer");
         Subscriber<MemorySegment> subscriber = viewer.subscriber("/depth", TYPE, Qos.queue(16));
         Sluice camera = participants.open("camera");
-        long before = participants.heldUnderRoot();
+        long before = participants.root.heldUnderRoot();
         Publisher<MemorySegment> publisher = camera.publisher("/depth", TYPE,
             PublisherOptions.defaults().withInitialSize(1024));
         publish(publisher, 0, 1000);
         assertEquals(List.of(0L), drain(subscriber), "attached, in generation 1");
         publish(publisher, 1, 64 * 1024); // generation 2: generation 1 is kept for the subscriber still in it
-        assertTrue(participants.heldUnderRoot() > before, "the publisher maps and opens files");
+        assertTrue(participants.root.heldUnderRoot() > before, "the publisher maps and opens files");
         assertEquals(List.of("depth.1.seg", "depth.2.seg", "depth.topic"), participants.files());
 
         publisher.close();
@@ -60,7 +60,7 @@ class EndpointCloseTest {
         assertEquals(List.of(), drain(subscriber));
         assertEquals(1, subscriber.lostCount(), "taken + lost = published");
         assertEquals(0, subscriber.publisherCount());
-        assertEquals(before, participants.heldUnderRoot(), "no mapping or descriptor of the publisher's is left");
+        assertEquals(before, participants.root.heldUnderRoot(), "no mapping or descriptor of the publisher's is left");
 
         Publisher<MemorySegment> next = camera.publisher("/depth", TYPE);
         publish(next, 0, 64);
@@ -74,15 +74,15 @@ class EndpointCloseTest {
         Sluice camera = participants.open("camera");
         Publisher<MemorySegment> publisher = camera.publisher("/rgb", TYPE);
         Sluice viewer = participants.open("viewer");
-        long before = participants.heldUnderRoot();
+        long before = participants.root.heldUnderRoot();
         Subscriber<MemorySegment> subscriber = viewer.subscriber("/rgb", TYPE, Qos.reliable(4));
         publish(publisher, 0, 64);
         Sample<MemorySegment> held = subscriber.take();
-        assertTrue(participants.heldUnderRoot() > before, "the subscriber maps and opens files");
+        assertTrue(participants.root.heldUnderRoot() > before, "the subscriber maps and opens files");
 
         subscriber.close();
         assertEquals(List.of(), camera.topicStatus("/rgb").orElseThrow().subscribers(), "its row is free at once");
-        assertEquals(before, participants.heldUnderRoot(), "its mappings and descriptors are released");
+        assertEquals(before, participants.root.heldUnderRoot(), "its mappings and descriptors are released");
         assertEquals(0, publisher.subscriberCount());
         for (long sequence = 1; sequence < 12; sequence++) {
             publish(publisher, sequence, 64); // its pin and reliable cursor went with its row: nothing holds these

@@ -120,11 +120,6 @@ final class Participants implements AutoCloseable {
         }
     }
 
-    /** This process's mappings and open descriptors of files under the root. */
-    long heldUnderRoot() throws java.io.IOException {
-        return root.heldUnderRoot();
-    }
-
     /** This process's mappings of the file {@code name} of the root's domain (from {@code /proc/self/maps}). */
     long mappings(String name) throws java.io.IOException {
         String file = "/" + name;
